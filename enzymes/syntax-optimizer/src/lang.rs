@@ -1,0 +1,1280 @@
+//! Which language a code block is in: fence labels normalised, and a
+//! keyword/syntax scorer for blocks that have none.
+//!
+//! The scorer looks at trimmed lines only (plus leading tabs for Makefile
+//! recipes), so the whitespace edits of this enzyme never change its answer
+//! — which keeps the enzyme idempotent.
+
+/// The canonical name of a fence label (`py` → `python`), lowercase; labels
+/// we do not know are returned lowercased as they are.
+pub fn normalize(label: &str) -> String {
+    let l = label
+        .trim()
+        .trim_start_matches('{')
+        .trim_start_matches('.')
+        .to_ascii_lowercase();
+    let canon = match l.as_str() {
+        "py" | "python3" | "py3" | "python2" | "pycon" => "python",
+        "rs" => "rust",
+        "js" | "node" | "nodejs" | "mjs" | "cjs" | "jsx" => "javascript",
+        "ts" | "tsx" => "typescript",
+        "golang" => "go",
+        "c++" | "cc" | "cxx" | "hpp" | "hxx" => "cpp",
+        "h" => "c",
+        "cs" | "c#" => "csharp",
+        "sh" | "shell" | "zsh" | "console" | "shell-session" | "terminal" | "shellscript" => "bash",
+        "yml" => "yaml",
+        "make" | "mk" | "mak" | "gnumake" => "makefile",
+        "patch" => "diff",
+        "md" => "markdown",
+        "txt" | "plaintext" | "plain" | "output" | "log" | "none" => "text",
+        "docker" | "containerfile" => "dockerfile",
+        "htm" | "xhtml" => "html",
+        "postgres" | "postgresql" | "mysql" | "sqlite" | "psql" | "plsql" | "tsql" => "sql",
+        "rb" => "ruby",
+        "kt" | "kts" => "kotlin",
+        "jsonc" | "json5" => "jsonc",
+        _ => return l,
+    };
+    canon.to_string()
+}
+
+/// Languages whose every space counts (a diff's context lines, Markdown's
+/// hard breaks, Makefile variable values).
+pub fn whitespace_is_content(lang: &str) -> bool {
+    matches!(lang, "diff" | "markdown" | "makefile" | "tsv")
+}
+
+/// Languages where leading tabs may become spaces: tabs there are only
+/// indentation. Python only when its indentation is tabs alone (checked by
+/// the caller).
+pub fn tabs_are_indentation(lang: &str) -> bool {
+    matches!(
+        lang,
+        "python"
+            | "rust"
+            | "javascript"
+            | "typescript"
+            | "java"
+            | "c"
+            | "cpp"
+            | "csharp"
+            | "css"
+            | "scss"
+            | "html"
+            | "xml"
+            | "json"
+            | "jsonc"
+            | "sql"
+            | "php"
+            | "kotlin"
+            | "swift"
+            | "scala"
+            | "dart"
+            | "bash"
+            | "dockerfile"
+            | "toml"
+            | "lua"
+    )
+}
+
+/// Languages whose strings may use single quotes across lines or whose
+/// text holds heredocs.
+fn shell_like(lang: &str) -> bool {
+    matches!(
+        lang,
+        "bash" | "dockerfile" | "ruby" | "php" | "perl" | "powershell" | ""
+    )
+}
+
+/// Whether a block may hold a string literal spanning lines (triple quotes,
+/// template literals, raw strings, heredocs, YAML block scalars, or a line
+/// with an unbalanced quote). Whitespace there is content, so the caller
+/// leaves such a block's whitespace alone.
+pub fn may_hold_multiline_string(lang: &str, lines: &[String]) -> bool {
+    let single_quotes_matter = shell_like(lang) || lang == "sql";
+    for line in lines {
+        let l = line.as_str();
+        if !l
+            .bytes()
+            .any(|b| matches!(b, b'"' | b'\'' | b'`' | b'<' | b'|' | b'>'))
+        {
+            continue;
+        }
+        let p = Probe::new(l);
+        if p.has("\"\"\"") || p.has("'''") || p.has("r#\"") || p.has("R\"(") || p.has("@\"") {
+            return true;
+        }
+        if odd_unescaped(l, b'"')
+            || odd_unescaped(l, b'`')
+            || (single_quotes_matter && odd_unescaped(l, b'\''))
+        {
+            return true;
+        }
+        if (shell_like(lang) || lang == "yaml") && has_heredoc(l) {
+            return true;
+        }
+        if lang == "yaml" || lang.is_empty() {
+            let t = l.trim_end();
+            let tail = t.rsplit(' ').next().unwrap_or("");
+            if t.contains(':')
+                && (tail.starts_with('|') || tail.starts_with('>'))
+                && tail.len() <= 3
+            {
+                return true; // a YAML block scalar: `key: |`
+            }
+        }
+    }
+    false
+}
+
+fn odd_unescaped(line: &str, quote: u8) -> bool {
+    let b = line.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == quote {
+            n += 1;
+        }
+        i += 1;
+    }
+    n % 2 == 1
+}
+
+/// `<<EOF`, `<<-EOF`, `<< 'END'`, `<<~SQL`.
+fn has_heredoc(line: &str) -> bool {
+    let mut rest = line;
+    while let Some(i) = rest.find("<<") {
+        let after = rest[i + 2..].trim_start_matches(['-', '~']).trim_start();
+        let after = after.trim_start_matches(['\'', '"']);
+        if after
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_uppercase() || *b == b'_')
+        {
+            return true;
+        }
+        rest = &rest[i + 2..];
+    }
+    false
+}
+
+/// A trimmed line with the set of ASCII bytes it contains, so that most
+/// pattern tests are rejected without a string search.
+#[derive(Clone, Copy)]
+pub struct Probe<'a> {
+    pub t: &'a str,
+    mask: u128,
+}
+
+impl<'a> Probe<'a> {
+    pub fn new(t: &'a str) -> Self {
+        let mut mask = 0u128;
+        for &b in t.as_bytes() {
+            if b < 128 {
+                mask |= 1 << b;
+            }
+        }
+        Probe { t, mask }
+    }
+
+    fn may_have(&self, b: u8) -> bool {
+        b >= 128 || self.mask & (1 << b) != 0
+    }
+
+    /// Contains the byte `b`.
+    pub fn has_byte(&self, b: u8) -> bool {
+        self.may_have(b) && (b < 128 || self.t.as_bytes().contains(&b))
+    }
+
+    /// Contains at least one of the ASCII bytes in `set`.
+    pub fn has_any(&self, set: &[u8]) -> bool {
+        set.iter().any(|&b| self.mask & (1 << b) != 0)
+    }
+
+    /// `t.contains(p)`, cheap when one of `p`'s bytes is absent.
+    pub fn has(&self, p: &str) -> bool {
+        let n = p.as_bytes();
+        if n.len() > self.t.len() || !n.iter().all(|&b| self.may_have(b)) {
+            return false;
+        }
+        let h = self.t.as_bytes();
+        let first = n[0];
+        let mut from = 0;
+        // memchr for the first byte, then compare the rest by hand.
+        while let Some(pos) = memchr(first, &h[from..]) {
+            let i = from + pos;
+            if h.len() - i < n.len() {
+                return false;
+            }
+            if h[i + 1..i + n.len()]
+                .iter()
+                .zip(&n[1..])
+                .all(|(a, b)| a == b)
+            {
+                return true;
+            }
+            from = i + 1;
+        }
+        false
+    }
+
+    pub fn starts(&self, p: &str) -> bool {
+        let (h, n) = (self.t.as_bytes(), p.as_bytes());
+        h.len() >= n.len() && h[0] == n[0] && h[..n.len()].iter().zip(n).all(|(a, b)| a == b)
+    }
+
+    pub fn ends(&self, p: &str) -> bool {
+        let (h, n) = (self.t.as_bytes(), p.as_bytes());
+        h.len() >= n.len()
+            && h[h.len() - 1] == n[n.len() - 1]
+            && h[h.len() - n.len()..].iter().zip(n).all(|(a, b)| a == b)
+    }
+}
+
+/// The first `needle` in `hay` (the standard library's memchr, through
+/// `<[u8]>::contains`'s sibling: `str::find` on an ASCII char).
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+/// Language candidates of the scorer, in tie-break order.
+const LANGS: [&str; 20] = [
+    "python",
+    "rust",
+    "go",
+    "java",
+    "javascript",
+    "typescript",
+    "c",
+    "cpp",
+    "csharp",
+    "sql",
+    "bash",
+    "yaml",
+    "toml",
+    "html",
+    "css",
+    "dockerfile",
+    "makefile",
+    "diff",
+    "ruby",
+    "php",
+];
+
+/// Indices into [`LANGS`].
+mod l {
+    pub const PYTHON: usize = 0;
+    pub const RUST: usize = 1;
+    pub const GO: usize = 2;
+    pub const JAVA: usize = 3;
+    pub const JAVASCRIPT: usize = 4;
+    pub const TYPESCRIPT: usize = 5;
+    pub const C: usize = 6;
+    pub const CPP: usize = 7;
+    pub const CSHARP: usize = 8;
+    pub const SQL: usize = 9;
+    pub const BASH: usize = 10;
+    pub const YAML: usize = 11;
+    pub const TOML: usize = 12;
+    pub const HTML: usize = 13;
+    pub const CSS: usize = 14;
+    pub const DOCKERFILE: usize = 15;
+    pub const MAKEFILE: usize = 16;
+    pub const DIFF: usize = 17;
+    pub const RUBY: usize = 18;
+    pub const PHP: usize = 19;
+}
+
+/// Shell commands that open a command line.
+fn is_command(w: &str) -> bool {
+    matches!(
+        w,
+        "npm"
+            | "npx"
+            | "yarn"
+            | "pnpm"
+            | "pip"
+            | "pip3"
+            | "pipx"
+            | "uv"
+            | "cargo"
+            | "rustup"
+            | "git"
+            | "cd"
+            | "ls"
+            | "mkdir"
+            | "rm"
+            | "cp"
+            | "mv"
+            | "cat"
+            | "echo"
+            | "export"
+            | "sudo"
+            | "apt"
+            | "apt-get"
+            | "brew"
+            | "curl"
+            | "wget"
+            | "docker"
+            | "docker-compose"
+            | "kubectl"
+            | "helm"
+            | "chmod"
+            | "chown"
+            | "source"
+            | "python"
+            | "python3"
+            | "node"
+            | "deno"
+            | "make"
+            | "cmake"
+            | "ssh"
+            | "scp"
+            | "tar"
+            | "grep"
+            | "sed"
+            | "awk"
+            | "systemctl"
+            | "conda"
+            | "poetry"
+            | "touch"
+            | "go"
+            | "java"
+            | "javac"
+            | "gcc"
+            | "g++"
+            | "clang"
+            | "terraform"
+            | "ansible"
+            | "psql"
+            | "mysql"
+            | "redis-cli"
+            | "aws"
+            | "gcloud"
+            | "az"
+            | "pytest"
+            | "jest"
+            | "nvm"
+            | "bundle"
+            | "gem"
+            | "rails"
+            | "composer"
+            | "dotnet"
+            | "mvn"
+            | "gradle"
+            | "unzip"
+            | "ln"
+            | "find"
+            | "xargs"
+            | "kill"
+            | "ps"
+            | "env"
+            | "set"
+            | "alias"
+            | "tail"
+            | "head"
+            | "less"
+            | "openssl"
+            | "ssh-keygen"
+            | "rsync"
+            | "zip"
+            | "pwd"
+            | "which"
+            | "whoami"
+            | "code"
+            | "vim"
+            | "nano"
+    )
+}
+
+/// Commands that are also English words.
+fn is_english_command(w: &str) -> bool {
+    matches!(
+        w,
+        "make"
+            | "go"
+            | "find"
+            | "set"
+            | "source"
+            | "kill"
+            | "head"
+            | "tail"
+            | "less"
+            | "touch"
+            | "which"
+            | "cat"
+            | "echo"
+            | "ps"
+            | "alias"
+            | "zip"
+            | "env"
+            | "code"
+            | "python"
+            | "node"
+            | "java"
+            | "gem"
+            | "bundle"
+            | "rails"
+    )
+}
+
+/// Whether `t` (a trimmed line) starts with a shell command and reads as
+/// one: `npm install express`, `cd my-app && ls`.
+pub fn looks_like_command(t: &str) -> bool {
+    let t = t.strip_prefix("sudo ").unwrap_or(t);
+    let mut words = t.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if !is_command(first) {
+        return false;
+    }
+    match words.next() {
+        None => matches!(first, "ls" | "pwd" | "make" | "whoami"),
+        // Commands that are also English words need an argument that reads
+        // as one: `make install`, `go run .`, `cat ~/.bashrc`, not "make sure".
+        Some(second) if is_english_command(first) => {
+            let arg_like = second.starts_with(['-', '.', '/', '~', '$', '"', '\''])
+                || second.contains(['/', '.', '=', '*'])
+                || second.bytes().all(|b| b.is_ascii_digit());
+            let sub = match first {
+                "make" => matches!(
+                    second,
+                    "install"
+                        | "build"
+                        | "test"
+                        | "clean"
+                        | "all"
+                        | "run"
+                        | "check"
+                        | "release"
+                        | "dev"
+                        | "lint"
+                        | "fmt"
+                ),
+                "go" => matches!(
+                    second,
+                    "run"
+                        | "build"
+                        | "test"
+                        | "get"
+                        | "mod"
+                        | "install"
+                        | "fmt"
+                        | "vet"
+                        | "generate"
+                        | "work"
+                ),
+                "ps" => matches!(second, "aux" | "-ef"),
+                "set" => second.starts_with(['-', '+']),
+                _ => false,
+            };
+            (arg_like || sub) && !ends_sentence(t)
+        }
+        Some(second) => {
+            let prose_word = matches!(
+                second,
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "has"
+                    | "have"
+                    | "will"
+                    | "can"
+                    | "should"
+                    | "could"
+                    | "would"
+                    | "does"
+                    | "did"
+                    | "and"
+                    | "or"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "to"
+                    | "of"
+                    | "in"
+                    | "for"
+                    | "with"
+                    | "on"
+                    | "it"
+                    | "that"
+                    | "this"
+                    | "which"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "lets"
+                    | "helps"
+            );
+            !prose_word && !ends_sentence(t)
+        }
+    }
+}
+
+/// The last word ends a sentence ("works.", "this?"), unlike `go run .`.
+fn ends_sentence(t: &str) -> bool {
+    let last = t.split_whitespace().last().unwrap_or("");
+    last.ends_with(['?', '!', ':'])
+        || last.len() > 1
+            && last.ends_with('.')
+            && last[..last.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_alphabetic())
+}
+
+/// Detect the language of an unlabelled block. `None` when no language is
+/// clearly ahead.
+///
+/// Each line adds weights to the languages its shape suggests. Rules are
+/// grouped by the first word and by rare bytes (`:`, `(`, `.`, `<`, `$`…)
+/// so that a line costs a handful of comparisons, not a hundred searches.
+pub fn detect(lines: &[String]) -> Option<&'static str> {
+    // JSON: the block without its blank end lines (which the tidy drops
+    // anyway, so the answer is the same before and after it) parses.
+    let first = lines.iter().position(|l| !l.trim().is_empty())?;
+    let last = lines.iter().rposition(|l| !l.trim().is_empty())?;
+    if lines[first].trim_start().starts_with(['{', '['])
+        && serde_json::from_str::<serde::de::IgnoredAny>(&lines[first..=last].join("\n")).is_ok()
+    {
+        return Some("json");
+    }
+    let mut s = [0f32; LANGS.len()];
+    let mut nonblank = 0usize;
+    let mut yaml_lines = 0usize;
+    let mut prev_target = false;
+    for raw in lines {
+        let t = raw.trim();
+        if t.is_empty() {
+            continue;
+        }
+        nonblank += 1;
+        let p = Probe::new(t);
+        score_line(raw, t, &p, prev_target, &mut s);
+        prev_target = p.has_byte(b':') && is_make_target(t);
+        if (p.has_byte(b':') || t.starts_with('-') || t.starts_with('#')) && is_yaml_line(t) {
+            yaml_lines += 1;
+        }
+    }
+    if nonblank >= 2 && yaml_lines * 10 >= nonblank * 7 {
+        s[l::YAML] += yaml_lines as f32;
+    }
+
+    // TypeScript is JavaScript plus type syntax.
+    let (js, ts) = (s[l::JAVASCRIPT], s[l::TYPESCRIPT]);
+    if ts <= js {
+        s[l::TYPESCRIPT] = 0.0;
+    } else {
+        s[l::JAVASCRIPT] = 0.0;
+    }
+    let mut order: Vec<usize> = (0..LANGS.len()).collect();
+    order.sort_by(|&a, &b| s[b].total_cmp(&s[a]).then(a.cmp(&b)));
+    let (best, second) = (s[order[0]], s[order[1]]);
+    (best >= 3.0 && best >= second * 1.5 + 0.5).then(|| LANGS[order[0]])
+}
+
+/// Add the weights one non-blank line suggests.
+fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32; LANGS.len()]) {
+    let mut add = |lang: usize, w: f32| s[lang] += w;
+    let starts = |x: &str| p.starts(x);
+    let has = |x: &str| p.has(x);
+    let ends = |x: &str| p.ends(x);
+    let word_len = t
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let first = &t[..word_len];
+    let rest = t[word_len..].trim_start();
+
+    // Makefile: a target followed by a tab-indented recipe.
+    if prev_target && raw.starts_with('\t') {
+        add(l::MAKEFILE, 3.0);
+    }
+
+    // Lines opened by punctuation.
+    match t.as_bytes()[0] {
+        b'#' => {
+            if starts("#!/bin/bash")
+                || starts("#!/bin/sh")
+                || starts("#!/usr/bin/env bash")
+                || starts("#!/bin/zsh")
+            {
+                add(l::BASH, 6.0);
+            }
+            if starts("#[") || starts("#![") {
+                add(l::RUST, 3.0);
+            }
+            if starts("#include") || starts("#define ") || starts("#ifndef ") {
+                add(l::C, 1.5);
+                add(l::CPP, 1.5);
+                if starts("#include <stdio.h>")
+                    || starts("#include <stdlib.h>")
+                    || starts("#include <string.h>")
+                {
+                    add(l::C, 3.0);
+                }
+                if starts("#include <iostream>")
+                    || starts("#include <vector>")
+                    || starts("#include <string>")
+                {
+                    add(l::CPP, 3.0);
+                }
+            }
+        }
+        b'$' if starts("$ ") => add(l::BASH, 3.0),
+        b'>' if starts(">>> ") => add(l::PYTHON, 2.0),
+        b'.' if starts(".PHONY") => add(l::MAKEFILE, 5.0),
+        b'@' => {
+            if starts("@@ ") && has(" @@") {
+                add(l::DIFF, 4.0);
+            }
+            if starts("@Override") {
+                add(l::JAVA, 4.0);
+            }
+            if starts("@media") || starts("@import") || starts("@keyframes") {
+                add(l::CSS, 3.0);
+            }
+        }
+        b':' if starts(":root") => add(l::CSS, 3.0),
+        b'<' => {
+            if starts("<?php") {
+                add(l::PHP, 5.0);
+            }
+            if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"<!doctype html")
+                || starts("<html")
+            {
+                add(l::HTML, 6.0);
+            }
+            if ends(">")
+                && t.as_bytes()
+                    .get(1)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
+            {
+                add(l::HTML, 1.0);
+            }
+        }
+        b'[' if is_toml_header(t) => add(l::TOML, 3.0),
+        b'-' | b'+' | b'd' if starts("diff --git") || starts("--- a/") || starts("+++ b/") => {
+            add(l::DIFF, 4.0)
+        }
+        _ => {}
+    }
+
+    // Lines opened by a keyword.
+    match first {
+        "def" if ends(":") => add(l::PYTHON, 4.0),
+        "async" if rest.starts_with("def ") && ends(":") => add(l::PYTHON, 4.0),
+        "async" if rest.starts_with("fn ") => add(l::RUST, 4.0),
+        "async" if rest.starts_with("function ") => {
+            add(l::JAVASCRIPT, 3.0);
+            add(l::TYPESCRIPT, 3.0);
+        }
+        "class" if ends(":") => add(l::PYTHON, 3.0),
+        "from" if has(" import ") => add(l::PYTHON, 4.0),
+        "import" => {
+            if rest.starts_with('(') {
+                add(l::GO, 3.0);
+            } else if rest.starts_with("java") {
+                add(l::JAVA, 4.0);
+            } else if rest.starts_with("type ") {
+                add(l::TYPESCRIPT, 3.0);
+            } else if has(" from '") || has(" from \"") {
+                add(l::JAVASCRIPT, 3.0);
+                add(l::TYPESCRIPT, 3.0);
+            } else if !ends(";") && !p.has_byte(b'{') && !p.has_byte(b'"') && !p.has_byte(b'\'') {
+                add(l::PYTHON, 2.0);
+            }
+        }
+        "elif" if ends(":") => add(l::PYTHON, 3.0),
+        "except" if ends(":") => add(l::PYTHON, 3.0),
+        "try" | "else" | "finally" if rest == ":" => add(l::PYTHON, 3.0),
+        "pass" if rest.is_empty() => add(l::PYTHON, 2.0),
+        "if" | "for" | "while" | "with" if ends(":") => add(l::PYTHON, 1.5),
+        "raise" => add(l::PYTHON, 0.5),
+        "print" if rest.starts_with('(') => add(l::PYTHON, 1.0),
+        "fn" if p.has_byte(b'(') => add(l::RUST, 4.0),
+        "pub" => {
+            if (rest.starts_with("fn ")
+                || rest.starts_with("(crate) fn ")
+                || rest.starts_with("async fn "))
+                && p.has_byte(b'(')
+            {
+                add(l::RUST, 4.0);
+            }
+            if rest.starts_with("struct ") {
+                add(l::RUST, 2.0);
+            }
+        }
+        "let" if rest.starts_with("mut ") => add(l::RUST, 3.0),
+        "use" if has("::") => add(l::RUST, 3.0),
+        "impl" if ends("{") => add(l::RUST, 3.0),
+        "mod" | "trait" => add(l::RUST, 2.0),
+        "package" if !ends(";") => add(l::GO, 3.0),
+        "package" => add(l::JAVA, 2.0),
+        "func" => add(l::GO, 4.0),
+        "go" if rest.starts_with("func") => add(l::GO, 3.0),
+        "defer" => add(l::GO, 3.0),
+        "type" => {
+            if ends("struct {") || ends("interface {") {
+                add(l::GO, 3.0);
+            } else if has(" = ") {
+                add(l::TYPESCRIPT, 3.0);
+            }
+        }
+        "public" | "private" | "protected" => {
+            add(l::JAVA, 1.0);
+            add(l::CSHARP, 1.0);
+            if has("static void main") {
+                add(l::JAVA, 4.0);
+            }
+            if rest == ":" {
+                add(l::CPP, 3.0);
+            }
+        }
+        "using" => {
+            if rest.starts_with("System") {
+                add(l::CSHARP, 4.0);
+            }
+            if rest.starts_with("namespace") {
+                add(l::CPP, 3.0);
+            }
+        }
+        "function" => {
+            add(l::JAVASCRIPT, 3.0);
+            add(l::TYPESCRIPT, 3.0);
+        }
+        "export" => {
+            if rest.starts_with("function ") || rest.starts_with("default ") {
+                add(l::JAVASCRIPT, 3.0);
+                add(l::TYPESCRIPT, 3.0);
+            }
+            if rest.starts_with("interface ") {
+                add(l::TYPESCRIPT, 3.0);
+            }
+        }
+        "interface" => add(l::TYPESCRIPT, 3.0),
+        "const" | "let" | "var" => {
+            add(l::JAVASCRIPT, 1.0);
+            add(l::TYPESCRIPT, 1.0);
+        }
+        "template" if p.has_byte(b'<') => add(l::CPP, 3.0),
+        "int" if rest.starts_with("main(") => {
+            add(l::C, 1.0);
+            add(l::CPP, 1.0);
+        }
+        "fi" | "done" | "esac" | "then" | "do" if rest.is_empty() => add(l::BASH, 3.0),
+        "if" | "elif" if rest.starts_with('[') => add(l::BASH, 3.0),
+        "for" if has("; do") => add(l::BASH, 3.0),
+        "puts" | "module" | "attr_accessor" => add(l::RUBY, 3.0),
+        "require" if rest.starts_with('\'') => add(l::RUBY, 3.0),
+        "end" if rest.is_empty() => add(l::RUBY, 1.0),
+        _ => {}
+    }
+    if word_len > 0 && t.as_bytes()[0].is_ascii_uppercase() {
+        score_upper(t, first, rest, p, &mut add);
+    }
+    if t.as_bytes()[0].is_ascii_lowercase() && looks_like_command(t) {
+        add(l::BASH, 2.0);
+    }
+
+    // Shapes found anywhere in a line, gated by the rare bytes they need.
+    if p.has_byte(b':') {
+        if has("::") {
+            add(l::RUST, 0.5);
+            add(l::CPP, 0.5);
+            if has("std::") && first != "use" && first != "let" && first != "fn" {
+                add(l::CPP, 2.0);
+            }
+            if has("String::") {
+                add(l::RUST, 2.0);
+            }
+        }
+        if has(":=") {
+            add(l::GO, 1.5);
+        }
+        if has(": string") || has(": number") || has(": boolean") || has(": void") || has(": any") {
+            add(l::TYPESCRIPT, 3.0);
+        }
+    }
+    if p.has_byte(b'!') {
+        if has("println!(") || has("format!(") || has("vec![") || has("macro_rules!") {
+            add(l::RUST, 3.0);
+        }
+        if has("err != nil") {
+            add(l::GO, 3.0);
+        }
+        if has("!==") {
+            add(l::JAVASCRIPT, 3.0);
+            add(l::TYPESCRIPT, 3.0);
+        }
+    }
+    if p.has_byte(b'&') && (has("&mut ") || has("&str")) {
+        add(l::RUST, 3.0);
+    }
+    if p.has_byte(b'<') {
+        if has("Option<") || has("Result<") || has("Vec<") {
+            add(l::RUST, 2.0);
+        }
+        if has("cout <<") {
+            add(l::CPP, 3.0);
+        }
+    }
+    if p.has_byte(b'.') {
+        if has(".unwrap()") {
+            add(l::RUST, 2.0);
+        }
+        if has("self.") || has("__init__") || has("__name__") {
+            add(l::PYTHON, 2.0);
+        }
+        if has("fmt.") {
+            add(l::GO, 3.0);
+        }
+        if has("System.out.") {
+            add(l::JAVA, 4.0);
+        }
+        if has("Console.Write") {
+            add(l::CSHARP, 4.0);
+        }
+        if has("console.log")
+            || has("module.exports")
+            || has("document.")
+            || has(".addEventListener")
+        {
+            add(l::JAVASCRIPT, 3.0);
+            add(l::TYPESCRIPT, 3.0);
+        }
+        if has(" do |") {
+            add(l::RUBY, 3.0);
+        }
+    } else if has("__init__") || has("__name__") {
+        add(l::PYTHON, 2.0);
+    }
+    if p.has_byte(b'(') {
+        if has("printf(") || has("malloc(") || has("scanf(") {
+            add(l::C, 3.0);
+        }
+        if has("require(") {
+            add(l::JAVASCRIPT, 3.0);
+            add(l::TYPESCRIPT, 3.0);
+        }
+        if has("print(f\"") {
+            add(l::PYTHON, 2.0);
+        }
+    }
+    if p.has_byte(b'=') {
+        if has("=>") {
+            add(l::JAVASCRIPT, 1.0);
+            add(l::TYPESCRIPT, 1.0);
+        }
+        if has("===") {
+            add(l::JAVASCRIPT, 3.0);
+            add(l::TYPESCRIPT, 3.0);
+        }
+        if has(" = ") && is_toml_pair(t) {
+            add(l::TOML, 0.5);
+        }
+    }
+    if p.has_byte(b'$') {
+        if has("${") {
+            add(l::BASH, 1.0);
+        }
+        if has("$(") && !has("$((") {
+            add(l::MAKEFILE, 0.5);
+            add(l::BASH, 0.5);
+        }
+        if has("$this->") {
+            add(l::PHP, 5.0);
+        }
+    }
+    if p.has_byte(b'*') && (has("char *") || has("char* ")) || has("NULL") {
+        add(l::C, 1.0);
+        add(l::CPP, 1.0);
+    }
+    if has("nullptr") {
+        add(l::CPP, 3.0);
+    }
+    if has(" None") || has("True") || has("False") || has("lambda ") {
+        add(l::PYTHON, 0.5);
+    }
+    if has(" chan ") {
+        add(l::GO, 3.0);
+    }
+    if has("String[]") || has(" throws ") {
+        add(l::JAVA, 2.0);
+    }
+    if has("{ get; set; }") || has("async Task") {
+        add(l::CSHARP, 4.0);
+    }
+    if has(" as const") || has("readonly ") {
+        add(l::TYPESCRIPT, 3.0);
+    }
+    if ends(";") && p.has_byte(b':') && is_css_declaration(t) {
+        add(l::CSS, 1.5);
+    }
+    if ends("{") && is_css_selector(&t[..t.len() - 1]) {
+        add(l::CSS, 1.0);
+    }
+    if t == "---" {
+        add(l::YAML, 1.0);
+    }
+}
+
+/// Rules for lines opened by an upper-case word: SQL, Dockerfile.
+fn score_upper(t: &str, first: &str, rest: &str, p: &Probe<'_>, add: &mut impl FnMut(usize, f32)) {
+    let has = |x: &str| p.has(x);
+    match first {
+        "SELECT" => {
+            add(l::SQL, 2.0);
+            if has(" FROM ") || p.ends(",") || p.has_byte(b'*') {
+                add(l::SQL, 4.0);
+            }
+        }
+        "INSERT" if rest.starts_with("INTO ") => add(l::SQL, 4.0),
+        "DELETE" if rest.starts_with("FROM ") => add(l::SQL, 4.0),
+        "UPDATE" if has(" SET ") => add(l::SQL, 4.0),
+        "CREATE" if rest.starts_with("TABLE ") || rest.starts_with("INDEX ") => add(l::SQL, 4.0),
+        "ALTER" | "DROP" if rest.starts_with("TABLE ") => add(l::SQL, 4.0),
+        "WHERE" | "JOIN" | "HAVING" | "LIMIT" | "VALUES" | "SET" | "ON" => add(l::SQL, 1.5),
+        "LEFT" | "INNER" if rest.starts_with("JOIN ") => add(l::SQL, 1.5),
+        "GROUP" | "ORDER" if rest.starts_with("BY ") => add(l::SQL, 1.5),
+        "FROM" => {
+            add(l::SQL, 1.5);
+            let image = rest.split_whitespace().next().unwrap_or("");
+            let base_image = image.contains([':', '/', '$'])
+                || matches!(
+                    image,
+                    "scratch"
+                        | "alpine"
+                        | "ubuntu"
+                        | "debian"
+                        | "node"
+                        | "python"
+                        | "golang"
+                        | "rust"
+                        | "nginx"
+                        | "busybox"
+                        | "centos"
+                        | "fedora"
+                        | "openjdk"
+                        | "postgres"
+                        | "redis"
+                );
+            if base_image || has(" AS ") && t.split_whitespace().count() == 4 {
+                add(l::DOCKERFILE, 3.0);
+            }
+        }
+        "RUN" | "COPY" | "WORKDIR" | "CMD" | "ENTRYPOINT" | "EXPOSE" | "ENV" | "ARG" | "ADD"
+        | "USER" | "VOLUME" | "HEALTHCHECK" | "LABEL"
+            if t.as_bytes().get(first.len()) == Some(&b' ') =>
+        {
+            add(l::DOCKERFILE, 2.0)
+        }
+        _ => {}
+    }
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut b = s.bytes();
+    b.next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// `build: main.o util.o`, `all:`, `%.o: %.c`.
+fn is_make_target(t: &str) -> bool {
+    let Some((target, rest)) = t.split_once(':') else {
+        return false;
+    };
+    !target.is_empty()
+        && !rest.starts_with('=')
+        && !rest.starts_with(':')
+        && target
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./%$() ".contains(&b))
+        && !rest.contains(['{', ';', '(', '"'])
+}
+
+/// `color: red;`, `margin: 0 auto !important;`.
+fn is_css_declaration(t: &str) -> bool {
+    let Some(body) = t.strip_suffix(';') else {
+        return false;
+    };
+    let Some((prop, value)) = body.split_once(':') else {
+        return false;
+    };
+    !prop.is_empty()
+        && prop.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        && !value.trim().is_empty()
+        && !value.contains(['(', '='])
+            | value.contains("var(")
+            | value.contains("rgb")
+            | value.contains("calc(")
+}
+
+/// `body`, `.btn:hover`, `#main > p`, `a, button`.
+fn is_css_selector(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty()
+        && (s.starts_with(['.', '#', ':', '*'])
+            || s.split([' ', ',']).all(|w| {
+                w.is_empty()
+                    || matches!(
+                        w,
+                        "body"
+                            | "html"
+                            | "div"
+                            | "p"
+                            | "a"
+                            | "span"
+                            | "h1"
+                            | "h2"
+                            | "h3"
+                            | "ul"
+                            | "li"
+                            | "button"
+                            | "input"
+                            | "img"
+                            | "nav"
+                            | "header"
+                            | "footer"
+                            | "main"
+                            | "section"
+                            | "table"
+                            | "td"
+                            | "tr"
+                            | "form"
+                            | ">"
+                            | "+"
+                            | "~"
+                    )
+            }))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" .#:-_>*+~,[]=\"()".contains(&b))
+}
+
+/// `[package]`, `[[bin]]`, `[tool.poetry]`.
+fn is_toml_header(t: &str) -> bool {
+    let inner = t
+        .strip_prefix("[[")
+        .and_then(|r| r.strip_suffix("]]"))
+        .or_else(|| t.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+    inner.is_some_and(|i| {
+        !i.is_empty()
+            && i.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.\"".contains(&b))
+            && i.bytes().any(|b| b.is_ascii_alphabetic())
+    })
+}
+
+/// `name = "x"`, `version = 1`, `features = ["a"]`.
+fn is_toml_pair(t: &str) -> bool {
+    let Some((k, v)) = t.split_once(" = ") else {
+        return false;
+    };
+    let v = v.trim();
+    k.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_-.\"".contains(&b))
+        && (v.starts_with(['"', '\'', '[', '{'])
+            || v == "true"
+            || v == "false"
+            || v.parse::<f64>().is_ok())
+}
+
+/// `key: value`, `key:`, `- item` (and not Python's `else:`).
+fn is_yaml_line(t: &str) -> bool {
+    if t.starts_with("- ") || t == "-" || t.starts_with('#') {
+        return true;
+    }
+    let Some((k, v)) = t.split_once(':') else {
+        return false;
+    };
+    let k = k.trim_start_matches("- ").trim_matches(['"', '\'']);
+    !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-. /".contains(&b))
+        && !matches!(
+            k,
+            "else" | "try" | "finally" | "except" | "default" | "public" | "private" | "protected"
+        )
+        && !k.contains(' ')
+        && (v.is_empty() || v.starts_with(' '))
+        && !t.ends_with([';', '{', ','])
+        && !is_ident_call(k)
+}
+
+fn is_ident_call(k: &str) -> bool {
+    k.ends_with(')') && is_ident(k.split('(').next().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(code: &str) -> Option<&'static str> {
+        let lines: Vec<String> = code.lines().map(str::to_string).collect();
+        detect(&lines)
+    }
+
+    #[test]
+    fn labels_normalise() {
+        assert_eq!(normalize("py"), "python");
+        assert_eq!(normalize("JS"), "javascript");
+        assert_eq!(normalize("sh"), "bash");
+        assert_eq!(normalize("yml"), "yaml");
+        assert_eq!(normalize("Makefile"), "makefile");
+        assert_eq!(normalize("elixir"), "elixir");
+    }
+
+    #[test]
+    fn detects_common_languages() {
+        let cases = [
+            (
+                "def add(a, b):\n    return a + b\n\nprint(add(1, 2))",
+                "python",
+            ),
+            (
+                "import os\nfrom pathlib import Path\n\nclass Loader:\n    def __init__(self, root):\n        self.root = root",
+                "python",
+            ),
+            (
+                "fn main() {\n    let mut v = Vec::new();\n    v.push(1);\n    println!(\"{:?}\", v);\n}",
+                "rust",
+            ),
+            (
+                "use std::collections::HashMap;\n\npub struct Cache {\n    map: HashMap<String, u32>,\n}",
+                "rust",
+            ),
+            (
+                "function greet(name) {\n  console.log(`Hello ${name}`);\n}\nmodule.exports = greet;",
+                "javascript",
+            ),
+            (
+                "const add = (a, b) => a + b;\nexport default add;",
+                "javascript",
+            ),
+            (
+                "interface User {\n  id: number;\n  name: string;\n}\nconst u: User = { id: 1, name: \"a\" };",
+                "typescript",
+            ),
+            (
+                "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 1\n\tfmt.Println(x)\n}",
+                "go",
+            ),
+            (
+                "public class Main {\n    public static void main(String[] args) {\n        System.out.println(\"hi\");\n    }\n}",
+                "java",
+            ),
+            (
+                "#include <stdio.h>\n\nint main(void) {\n    printf(\"hi\\n\");\n    return 0;\n}",
+                "c",
+            ),
+            (
+                "#include <iostream>\n\nint main() {\n    std::cout << \"hi\" << std::endl;\n}",
+                "cpp",
+            ),
+            (
+                "using System;\n\nclass P {\n    static void Main() { Console.WriteLine(\"hi\"); }\n}",
+                "csharp",
+            ),
+            (
+                "SELECT id, name\nFROM users\nWHERE active = 1\nORDER BY name;",
+                "sql",
+            ),
+            (
+                "#!/bin/bash\nset -e\nfor f in *.txt; do\n  echo \"$f\"\ndone",
+                "bash",
+            ),
+            ("npm install express\nnpm run dev", "bash"),
+            ("{\"name\": \"x\", \"version\": 1}", "json"),
+            (
+                "name: build\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest",
+                "yaml",
+            ),
+            (
+                "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"",
+                "toml",
+            ),
+            (
+                "<!DOCTYPE html>\n<html>\n<body><p>hi</p></body>\n</html>",
+                "html",
+            ),
+            (
+                "body {\n  margin: 0;\n  color: #333;\n}\n.btn:hover {\n  color: red;\n}",
+                "css",
+            ),
+            (
+                "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]",
+                "dockerfile",
+            ),
+            (
+                ".PHONY: build\nbuild: main.o\n\tcc -o app main.o",
+                "makefile",
+            ),
+            (
+                "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new",
+                "diff",
+            ),
+        ];
+        for (code, want) in cases {
+            assert_eq!(d(code), Some(want), "{code}");
+        }
+    }
+
+    #[test]
+    fn prose_and_tiny_snippets_stay_unknown() {
+        assert_eq!(d("Hello world.\nThis is plain text."), None);
+        assert_eq!(d("x"), None);
+        assert_eq!(d("42"), None);
+    }
+
+    #[test]
+    fn commands() {
+        assert!(looks_like_command("npm install express"));
+        assert!(looks_like_command("sudo apt-get install -y curl"));
+        assert!(looks_like_command("ls"));
+        assert!(!looks_like_command("git is a version control system"));
+        assert!(!looks_like_command("make sure it works."));
+        assert!(!looks_like_command("echo"));
+        assert!(!looks_like_command("make sure you have Python installed"));
+        assert!(!looks_like_command("go to the settings page"));
+        assert!(!looks_like_command("find the option you need"));
+        assert!(looks_like_command("make install"));
+        assert!(looks_like_command("cd my-app"));
+        assert!(looks_like_command("go run ."));
+        assert!(looks_like_command("cat ~/.bashrc"));
+    }
+
+    #[test]
+    fn multiline_string_guard() {
+        let v = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
+        assert!(may_hold_multiline_string(
+            "python",
+            &v("x = \"\"\"\n\tdoc\n\"\"\"")
+        ));
+        assert!(may_hold_multiline_string(
+            "javascript",
+            &v("const s = `\n\tline\n`;")
+        ));
+        assert!(may_hold_multiline_string(
+            "bash",
+            &v("cat <<-EOF\n\tx\nEOF")
+        ));
+        assert!(may_hold_multiline_string(
+            "yaml",
+            &v("script: |\n  echo hi")
+        ));
+        assert!(!may_hold_multiline_string(
+            "cpp",
+            &v("std::cout << x << std::endl;")
+        ));
+        assert!(!may_hold_multiline_string(
+            "rust",
+            &v("let s = \"a\\\"b\";\nlet c = 'x';")
+        ));
+    }
+}

@@ -1,0 +1,554 @@
+//! Commands: resolve settings (flags over `logline.toml` over defaults),
+//! call the library, print results. The binary's `main` only calls
+//! [`run`].
+
+use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args};
+use crate::embed::{self, EmbedOptions, Embedder};
+use crate::enzyme::{EnzymeHost, HostOptions, Lookups, NoLookups, default_cache_root};
+use crate::index::{HnswParams, SpanIndex};
+use crate::manifest::{self, Manifest, OnError};
+use crate::pipeline::orchestrate::{self, OrchestrateOptions};
+use crate::pipeline::prepare::{self, CombinedMode, EmbeddingsMode, PrepareOptions};
+use crate::pipeline::{self, Phase0Summary, Phase1Summary, Summary, SummaryConfig, SummaryResults};
+use crate::progress;
+use crate::report::count_file_lines;
+use crate::tags::Tagger;
+use anyhow::{Context as _, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Defaults from `logline.toml` (next to the input, or `--config`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub min_quality: Option<f64>,
+    pub embeddings: Option<EmbeddingsMode>,
+    pub sidecar_dtype: Option<embed::sidecar::Dtype>,
+    pub combined: Option<CombinedMode>,
+    pub max_line_bytes: Option<usize>,
+    pub ef_construction: Option<usize>,
+    pub ef_search: Option<usize>,
+    pub model_dir: Option<PathBuf>,
+    pub model: Option<String>,
+    pub threads: Option<usize>,
+    pub cache_dir: Option<PathBuf>,
+    pub manifest: Option<PathBuf>,
+    pub quality_gate: Option<f64>,
+    pub on_enzyme_error: Option<OnError>,
+    pub workers: Option<usize>,
+    pub batch_size: Option<usize>,
+    pub checkpoint_every: Option<usize>,
+}
+
+fn load_config(explicit: Option<&Path>, input: Option<&Path>) -> anyhow::Result<FileConfig> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => input
+            .and_then(|i| i.parent())
+            .map(|d| d.join("logline.toml"))
+            .filter(|p| p.is_file()),
+    };
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| crate::manifest::line_col(&text, s.start))
+            .unwrap_or((1, 1));
+        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message().trim())
+    })
+}
+
+/// Console output settings.
+#[derive(Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    json: bool,
+    progress: progress::Mode,
+}
+
+impl Ui {
+    fn table(&self, text: &str) {
+        if !self.quiet {
+            eprint!("{text}");
+        }
+    }
+    fn json(&self, v: &impl serde::Serialize) -> anyhow::Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string(v)?);
+        }
+        Ok(())
+    }
+    fn files(&self, files: &[PathBuf]) {
+        if self.quiet {
+            return;
+        }
+        eprintln!("Files written:");
+        for f in files {
+            if f.is_file() {
+                let lines = if f.extension().is_some_and(|e| e == "ndjson") {
+                    format!("{} lines", count_file_lines(f))
+                } else {
+                    "-".into()
+                };
+                let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+                eprintln!("  {:<60} {:>12}  {:>10} bytes", f.display(), lines, size);
+            }
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ui = Ui {
+        quiet: cli.quiet,
+        json: cli.json,
+        progress: progress::Mode::detect(cli.quiet),
+    };
+    match cli.command {
+        Command::Prepare(a) => {
+            let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
+            let stats = cmd_prepare(&a.input, &a.output, &a.p0, &cfg, ui)?;
+            ui.table(&stats.table());
+            ui.json(&stats)?;
+            ui.files(&phase0_files(&a.output));
+        }
+        Command::Orchestrate(a) => {
+            let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
+            let report = cmd_orchestrate(&a.input, &a.output, &a.p1, &a.model, &a.cache, &cfg, ui)?;
+            ui.table(&report.table());
+            ui.json(&report)?;
+            ui.files(&phase1_files(&a.output));
+        }
+        Command::Run(a) => {
+            let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
+            cmd_run(&a, &cfg, ui)?;
+        }
+        Command::Search(a) => {
+            let cfg = load_config(cli.config.as_deref(), None)?;
+            cmd_search(&a, &cfg, ui)?;
+        }
+        Command::Enzymes(EnzymesCommand::Check {
+            manifest,
+            enzymes,
+            cache,
+        }) => {
+            let cfg = load_config(cli.config.as_deref(), None)?;
+            cmd_check(&manifest, &enzymes, &cache, &cfg, ui)?;
+        }
+        Command::Enzymes(EnzymesCommand::Run {
+            manifest,
+            input,
+            output,
+            enzymes,
+            index,
+            workers,
+            cache,
+        }) => {
+            let cfg = load_config(cli.config.as_deref(), Some(&input))?;
+            let m = load_manifest(Some(&manifest), &enzymes)?;
+            let host = enzyme_host(&cache, &cfg)?;
+            let lookups: Arc<dyn Lookups> = match index {
+                Some(dir) => Arc::new(SpanIndex::load(&dir, prepare::STEM)?),
+                None => Arc::new(NoLookups),
+            };
+            let stats =
+                pipeline::chain_only::run_chain(&host, &m, &input, &output, lookups, workers)?;
+            ui.table(&format!(
+                "enzymes run: {} spans ({} invalid lines), {} written, {} changed, {} variants added, {} dropped, {} enzyme errors ({} rejected)\n",
+                stats.spans, stats.invalid, stats.written, stats.changed, stats.variants_added, stats.dropped, stats.enzyme_errors, stats.rejected_by_errors
+            ));
+            ui.json(&stats)?;
+            ui.files(&[
+                PathBuf::from(&stats.output_path),
+                PathBuf::from(&stats.rejects_path),
+            ]);
+        }
+        Command::New(a) => {
+            let dir = crate::templates::write(
+                &a.name,
+                a.lang,
+                a.dir.as_deref().unwrap_or(Path::new(".")),
+            )?;
+            ui.table(&format!(
+                "created {}\n{}",
+                dir.display(),
+                crate::templates::next_steps(&a.name, a.lang, &dir)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn cache_root(c: &CacheArgs, cfg: &FileConfig) -> Option<PathBuf> {
+    if c.no_cache {
+        return None;
+    }
+    c.cache_dir
+        .clone()
+        .or_else(|| cfg.cache_dir.clone())
+        .or_else(default_cache_root)
+}
+
+fn enzyme_host(c: &CacheArgs, cfg: &FileConfig) -> anyhow::Result<EnzymeHost> {
+    EnzymeHost::new(HostOptions {
+        cache_dir: cache_root(c, cfg).map(|r| r.join("components")),
+    })
+}
+
+fn embedder(m: &ModelArgs, c: &CacheArgs, cfg: &FileConfig) -> anyhow::Result<Embedder> {
+    let model_dir = m.model_dir.clone().or_else(|| cfg.model_dir.clone());
+    let name = m
+        .model
+        .clone()
+        .or_else(|| cfg.model.clone())
+        .unwrap_or_else(|| embed::DEFAULT_MODEL.to_string());
+    let files = embed::locate(model_dir.as_deref(), &name)?;
+    let opts = EmbedOptions {
+        threads: m.threads.or(cfg.threads).unwrap_or(0),
+        cuda: m.cuda,
+        ..EmbedOptions::default()
+    };
+    let model = embed::Model::load(files, opts)?;
+    let cache = match cache_root(c, cfg) {
+        Some(root) => embed::cache::EmbedCache::open(&root.join("embeddings.redb"))?,
+        None => None,
+    };
+    Ok(Embedder::new(model, cache))
+}
+
+fn load_manifest(path: Option<&Path>, select: &[String]) -> anyhow::Result<Manifest> {
+    let mut m = match path {
+        Some(p) => manifest::load_file(p)?,
+        None => manifest::bundled(),
+    };
+    if !select.is_empty() {
+        m.select(select).map_err(anyhow::Error::msg)?;
+    }
+    Ok(m)
+}
+
+fn prepare_options(
+    input: &Path,
+    out: &Path,
+    a: &Phase0Args,
+    cfg: &FileConfig,
+    ui: Ui,
+    reproducible: bool,
+) -> anyhow::Result<PrepareOptions> {
+    let tags = match &a.tags_from {
+        Some(p) => manifest::load_file(p)?.tags,
+        None => Default::default(),
+    };
+    let defaults = HnswParams::default();
+    Ok(PrepareOptions {
+        input: input.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        min_quality: a.min_quality.or(cfg.min_quality).unwrap_or(80.0),
+        embeddings: a
+            .embeddings
+            .or(cfg.embeddings)
+            .unwrap_or(EmbeddingsMode::Inline),
+        sidecar_dtype: a
+            .sidecar_dtype
+            .or(cfg.sidecar_dtype)
+            .unwrap_or(embed::sidecar::Dtype::F32),
+        combined: a.combined.or(cfg.combined).unwrap_or(CombinedMode::Mean),
+        max_line: a
+            .max_line_bytes
+            .or(cfg.max_line_bytes)
+            .unwrap_or(crate::ingest::DEFAULT_MAX_LINE),
+        hnsw: HnswParams {
+            ef_construction: a
+                .ef_construction
+                .or(cfg.ef_construction)
+                .unwrap_or(defaults.ef_construction),
+            ef_search: a.ef_search.or(cfg.ef_search).unwrap_or(defaults.ef_search),
+            threads: if reproducible { 1 } else { 0 },
+            ..defaults
+        },
+        tagger: Tagger::new(&tags),
+        chunk: 1024,
+        progress: ui.progress,
+    })
+}
+
+fn cmd_prepare(
+    input: &Path,
+    out: &Path,
+    a: &Phase0Args,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<crate::report::Phase0Stats> {
+    if !input.is_file() {
+        bail!("input {} does not exist or is not a file", input.display());
+    }
+    let opts = prepare_options(input, out, a, cfg, ui, false)?;
+    let emb = embedder(&a.model, &a.cache, cfg)?;
+    prepare::prepare(&opts, &emb)
+}
+
+fn orchestrate_options(
+    input: &Path,
+    out: &Path,
+    a: &Phase1Args,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<OrchestrateOptions> {
+    let manifest_path = a.manifest.clone().or_else(|| cfg.manifest.clone());
+    let mut m = load_manifest(manifest_path.as_deref(), &a.enzymes)?;
+    if let Some(g) = a.quality_gate.or(cfg.quality_gate) {
+        if !(0.0..=100.0).contains(&g) {
+            bail!("--quality-gate must be within 0..=100, got {g}");
+        }
+        m.pipeline.quality_gate = g;
+    }
+    if let Some(p) = a.on_enzyme_error.map(OnError::from).or(cfg.on_enzyme_error) {
+        m.pipeline.on_enzyme_error = p;
+        m.enzymes.iter_mut().for_each(|e| e.on_error = None);
+    }
+    if let Some(b) = a.batch_size.or(cfg.batch_size) {
+        m.pipeline.batch_size = b.max(1);
+    }
+    if let Some(c) = a.checkpoint_every.or(cfg.checkpoint_every) {
+        m.pipeline.checkpoint_every = c.max(1);
+    }
+    Ok(OrchestrateOptions {
+        input: input.to_path_buf(),
+        out_dir: out.to_path_buf(),
+        workers: a.workers.or(cfg.workers).unwrap_or(m.pipeline.workers),
+        manifest: m,
+        resume: a.resume,
+        reproducible: a.reproducible,
+        progress: ui.progress,
+    })
+}
+
+fn cmd_orchestrate(
+    input: &Path,
+    out: &Path,
+    a: &Phase1Args,
+    model: &ModelArgs,
+    cache: &CacheArgs,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<crate::report::Phase1Report> {
+    if !input.is_file() {
+        bail!(
+            "input {} does not exist (run `logline prepare` first)",
+            input.display()
+        );
+    }
+    let opts = orchestrate_options(input, out, a, cfg, ui)?;
+    let host = enzyme_host(cache, cfg)?;
+    let emb = embedder(model, cache, cfg)?;
+    orchestrate::orchestrate(&opts, &host, &emb)
+}
+
+fn phase0_files(dir: &Path) -> Vec<PathBuf> {
+    let (o, r, s, side) = prepare::outputs(dir);
+    let (m, f) = crate::index::file_names(prepare::STEM);
+    vec![
+        o,
+        r,
+        s,
+        side,
+        dir.join(m),
+        dir.join(f.graph),
+        dir.join(f.meta),
+        dir.join(f.store),
+    ]
+}
+
+fn phase1_files(dir: &Path) -> Vec<PathBuf> {
+    let (o, r, rep, _) = orchestrate::outputs(dir);
+    vec![o, r, rep]
+}
+
+fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
+    let start = Instant::now();
+    if !a.input.is_file() {
+        bail!(
+            "input {} does not exist or is not a file",
+            a.input.display()
+        );
+    }
+    crate::output::ensure_dir(&a.output)?;
+    let _ = std::fs::remove_file(a.output.join("pipeline-summary.json"));
+    let cache = if a.p0.cache.no_cache || a.p0.cache.cache_dir.is_some() {
+        a.p0.cache.clone()
+    } else {
+        CacheArgs::default()
+    };
+    let emb = embedder(&a.p0.model, &cache, cfg)?;
+    let mut phases = Vec::new();
+    let phase0 = if a.skip_phase0 {
+        None
+    } else if a.p1.resume
+        && let Some(done) = pipeline::phase0_done(&a.output, &a.input)
+    {
+        tracing::info!("resume: Phase 0 already complete for this input");
+        phases.push("phase0");
+        Some(done)
+    } else {
+        phases.push("phase0");
+        let opts = prepare_options(&a.input, &a.output, &a.p0, cfg, ui, a.p1.reproducible)?;
+        let stats = prepare::prepare(&opts, &emb)?;
+        ui.table(&stats.table());
+        Some(stats)
+    };
+    let enriched = prepare::outputs(&a.output).0;
+    let phase1 = if a.skip_phase1 {
+        None
+    } else {
+        phases.push("phase1");
+        let opts = orchestrate_options(&enriched, &a.output, &a.p1, cfg, ui)?;
+        let host = enzyme_host(&cache, cfg)?;
+        let report = orchestrate::orchestrate(&opts, &host, &emb)?;
+        ui.table(&report.table());
+        Some(report)
+    };
+    let manifest =
+        a.p1.manifest
+            .clone()
+            .or_else(|| cfg.manifest.clone())
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<bundled>".into());
+    let summary = Summary {
+        timestamp: if a.p1.reproducible {
+            "1970-01-01T00:00:00Z".into()
+        } else {
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        },
+        duration_ms: if a.p1.reproducible {
+            0.0
+        } else {
+            start.elapsed().as_secs_f64() * 1000.0
+        },
+        config: SummaryConfig {
+            input: a.input.display().to_string(),
+            output: a.output.display().to_string(),
+            manifest,
+            phases,
+        },
+        results: SummaryResults {
+            phase0: phase0.map(|stats| Phase0Summary {
+                spans: stats.valid,
+                stats,
+            }),
+            phase1: phase1.map(|report| Phase1Summary { report }),
+        },
+    };
+    let path = pipeline::write_summary(&a.output, &summary)?;
+    ui.json(&summary)?;
+    let mut files = phase0_files(&a.output);
+    files.extend(phase1_files(&a.output));
+    files.push(path);
+    ui.files(&files);
+    Ok(())
+}
+
+fn cmd_search(a: &crate::cli::SearchArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
+    let index = SpanIndex::load(&a.dir, prepare::STEM)?;
+    let emb = embedder(&a.model, &a.cache, cfg)?;
+    let v = emb
+        .embed(&[a.query.as_str()])?
+        .pop()
+        .context("no embedding")?;
+    let keep = |n: u32| -> bool {
+        let inv = &index.inverted;
+        let has = |map: &std::collections::BTreeMap<String, Vec<u32>>, key: &Option<String>| {
+            key.as_ref()
+                .is_none_or(|k| map.get(k).is_some_and(|l| l.binary_search(&n).is_ok()))
+        };
+        has(&inv.by_did, &a.did) && has(&inv.by_tag, &a.tag) && has(&inv.by_domain, &a.domain)
+    };
+    let hits = index.search_filtered(&v, a.k, None, &keep);
+    let rows: Vec<serde_json::Value> = hits
+        .iter()
+        .map(|h| serde_json::json!({"id": h.id, "similarity": h.similarity, "this": index.query_text(&h.id).unwrap_or_default()}))
+        .collect();
+    if ui.json {
+        println!("{}", serde_json::to_string(&rows)?);
+    } else {
+        for r in &rows {
+            let text: String = r["this"].as_str().unwrap_or("").chars().take(100).collect();
+            println!(
+                "{:.4}  {}  {}",
+                r["similarity"].as_f64().unwrap_or(0.0),
+                r["id"].as_str().unwrap_or(""),
+                text.replace('\n', " ")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn cmd_check(
+    path: &Path,
+    select: &[String],
+    cache: &CacheArgs,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let m = load_manifest(Some(path), select)?;
+    let host = enzyme_host(cache, cfg)?;
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for e in &m.enzymes {
+        match host.load(e) {
+            Ok(l) => rows.push(l),
+            Err(err) => failures.push(format!("{err:#}")),
+        }
+    }
+    if !ui.quiet {
+        eprintln!(
+            "{} ({} enzymes, gate {}, on_enzyme_error = {})",
+            path.display(),
+            m.enzymes.len(),
+            m.pipeline.quality_gate,
+            m.pipeline.on_enzyme_error.as_str()
+        );
+        eprintln!(
+            "  {:<20} {:<9} {:<5} {:>9} {:>7} {:>9} {:>11}  {}",
+            "name", "version", "wit", "memory", "timeout", "fuel", "compile", "description"
+        );
+        for l in &rows {
+            let lim = l.limits;
+            eprintln!(
+                "  {:<20} {:<9} {:<5} {:>6} MiB {:>5}ms {:>9} {:>8.1}ms{}  {}",
+                l.name,
+                l.info.version,
+                l.wit_version,
+                lim.memory_mb.unwrap_or(0),
+                lim.timeout_ms.unwrap_or(0),
+                lim.fuel
+                    .map(|f| f.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                l.compile.millis,
+                if l.compile.from_cache { "*" } else { " " },
+                l.info.description
+            );
+        }
+        eprintln!("  (* compiled component taken from the cache)");
+    }
+    if ui.json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|l| {
+                serde_json::json!({"name": l.name, "info": l.info, "wit_version": l.wit_version, "sha256": l.sha256,
+                    "size": l.size, "limits": l.limits, "compile": l.compile})
+            })
+            .collect();
+        println!("{}", serde_json::json!({"enzymes": v, "errors": failures}));
+    }
+    if !failures.is_empty() {
+        bail!("{}", failures.join("\n"));
+    }
+    Ok(())
+}

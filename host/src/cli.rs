@@ -1,0 +1,298 @@
+//! Command-line arguments (clap). Nothing else lives here.
+
+use crate::embed::sidecar::Dtype;
+use crate::manifest::OnError;
+use crate::pipeline::prepare::{CombinedMode, EmbeddingsMode};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// LogLine: curate LLM training spans with sandboxed WebAssembly enzymes.
+#[derive(Debug, Parser)]
+#[command(name = "logline", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// More log detail (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// No progress and no tables on stderr; errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print the final stats or report as one JSON object on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Defaults file (default: `logline.toml` next to the input, if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Phase 0: validate, embed, tag, score complexity and index spans.
+    ///
+    /// Example: logline prepare -i examples/data/diamonds.ndjson -o out/
+    Prepare(PrepareArgs),
+    /// Phase 1: run the enzyme chain, re-score and gate.
+    ///
+    /// Example: logline orchestrate -i out/diamonds-enriched.ndjson -o out/ --manifest examples/enzymes.toml
+    Orchestrate(OrchestrateArgs),
+    /// Both phases: prepare, then orchestrate; writes pipeline-summary.json.
+    ///
+    /// Example: logline run -i examples/data/diamonds.ndjson -o out/
+    Run(RunArgs),
+    /// Nearest-neighbour search in a prepared folder.
+    ///
+    /// Example: logline search out/ "how do I read a file in rust" -k 5
+    Search(SearchArgs),
+    /// Check or run enzymes from a manifest.
+    #[command(subcommand)]
+    Enzymes(EnzymesCommand),
+    /// Write a new enzyme project from a template (rust, python or js).
+    ///
+    /// Example: logline new pii-masker --lang python --dir my-enzymes/
+    New(NewArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnzymesCommand {
+    /// Load every enzyme of a manifest and print name, version, WIT version and limits.
+    ///
+    /// Example: logline enzymes check examples/enzymes.toml
+    Check {
+        /// The manifest (TOML).
+        manifest: PathBuf,
+        /// Only these enzymes (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        enzymes: Vec<String>,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Run only the enzyme chain over a spans file.
+    ///
+    /// Example: logline enzymes run examples/enzymes.toml -i examples/data/diamonds.ndjson -o out/chain.ndjson
+    Run {
+        /// The manifest (TOML).
+        manifest: PathBuf,
+        /// Input spans (NDJSON).
+        #[arg(short, long)]
+        input: PathBuf,
+        /// Output spans (NDJSON); rejects go beside it.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Only these enzymes (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        enzymes: Vec<String>,
+        /// A prepared folder whose index answers the enzymes' look-ups.
+        #[arg(long, value_name = "DIR")]
+        index: Option<PathBuf>,
+        /// Worker threads (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+}
+
+/// Where caches live.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CacheArgs {
+    /// Cache folder for compiled enzymes and embeddings (default:
+    /// $LOGLINE_CACHE_DIR, else ~/.cache/logline).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use no cache at all.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// Model and embedding settings.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ModelArgs {
+    /// Folder with the model and ONNX Runtime (default: $LOGLINE_MODEL_DIR, else ./models).
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Model folder name inside the model dir (e.g. all-MiniLM-L6-v2-int8 for the int8 fallback).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Threads for the model (0: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run the model on CUDA (needs a build with `--features cuda`).
+    #[arg(long)]
+    pub cuda: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PrepareArgs {
+    /// Input spans (NDJSON, optionally gzip-compressed).
+    #[arg(short, long)]
+    pub input: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub p0: Phase0Args,
+}
+
+/// Flags of Phase 0 (shared by `prepare` and `run`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Phase0Args {
+    /// Minimum `metadata.quality_score`; lower (or missing) is filtered. Default 80.
+    #[arg(long)]
+    pub min_quality: Option<f64>,
+    /// Where embeddings go: inline JSON arrays, or a numpy `.npy` sidecar.
+    #[arg(long, value_enum)]
+    pub embeddings: Option<EmbeddingsMode>,
+    /// Element type of the sidecar.
+    #[arg(long, value_enum)]
+    pub sidecar_dtype: Option<Dtype>,
+    /// How `combined_embedding` is made: `mean` of query and response vectors, or `encode` the joined text.
+    #[arg(long, value_enum)]
+    pub combined: Option<CombinedMode>,
+    /// Longest input line accepted, bytes (default 16 MiB).
+    #[arg(long)]
+    pub max_line_bytes: Option<usize>,
+    /// HNSW efConstruction.
+    #[arg(long)]
+    pub ef_construction: Option<usize>,
+    /// HNSW efSearch.
+    #[arg(long)]
+    pub ef_search: Option<usize>,
+    /// A manifest whose `[tags]` table extends the keyword families.
+    #[arg(long, value_name = "FILE")]
+    pub tags_from: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OrchestrateArgs {
+    /// The enriched spans from Phase 0 (`<dir>/diamonds-enriched.ndjson`).
+    #[arg(short, long)]
+    pub input: PathBuf,
+    /// Output folder.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub p1: Phase1Args,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Flags of Phase 1 (shared by `orchestrate` and `run`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Phase1Args {
+    /// Enzyme manifest (default: the bundled four built-ins).
+    #[arg(short, long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Only these enzymes (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    pub enzymes: Vec<String>,
+    /// Keep spans scoring at least this (overrides the manifest).
+    #[arg(long)]
+    pub quality_gate: Option<f64>,
+    /// What an enzyme failure does (overrides the manifest).
+    #[arg(long, value_enum)]
+    pub on_enzyme_error: Option<OnErrorArg>,
+    /// Worker threads (0: one per core).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Spans per batch (overrides the manifest).
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Batches between checkpoints (overrides the manifest).
+    #[arg(long)]
+    pub checkpoint_every: Option<usize>,
+    /// Continue from the last checkpoint of an interrupted run.
+    #[arg(long)]
+    pub resume: bool,
+    /// Byte-identical reruns: fixed timestamps, zero durations, a single-threaded index build.
+    #[arg(long)]
+    pub reproducible: bool,
+}
+
+/// `on_enzyme_error` on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnErrorArg {
+    Skip,
+    Reject,
+    Abort,
+}
+
+impl From<OnErrorArg> for OnError {
+    fn from(a: OnErrorArg) -> OnError {
+        match a {
+            OnErrorArg::Skip => OnError::Skip,
+            OnErrorArg::Reject => OnError::Reject,
+            OnErrorArg::Abort => OnError::Abort,
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Input spans (NDJSON, optionally gzip-compressed).
+    #[arg(short, long)]
+    pub input: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Use the Phase 0 outputs already in the output folder.
+    #[arg(long)]
+    pub skip_phase0: bool,
+    /// Stop after Phase 0.
+    #[arg(long)]
+    pub skip_phase1: bool,
+    #[command(flatten)]
+    pub p0: Phase0Args,
+    #[command(flatten)]
+    pub p1: Phase1Args,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SearchArgs {
+    /// A folder `logline prepare` wrote.
+    pub dir: PathBuf,
+    /// The text to search for.
+    pub query: String,
+    /// How many results.
+    #[arg(short, default_value_t = 5)]
+    pub k: usize,
+    /// Only spans with this `did`.
+    #[arg(long)]
+    pub did: Option<String>,
+    /// Only spans with this semantic tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only spans of this domain (`context.environment`).
+    #[arg(long)]
+    pub domain: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// Enzyme name (letters, digits, '-').
+    pub name: String,
+    /// Language of the template.
+    #[arg(long, value_enum)]
+    pub lang: Lang,
+    /// Parent folder of the new project (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Template languages.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum Lang {
+    Rust,
+    Python,
+    Js,
+}

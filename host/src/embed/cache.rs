@@ -1,0 +1,102 @@
+//! The persistent embedding cache: sha256(model key, text) → vector, in a
+//! redb file. A re-run, or a text that appears again, skips the model.
+//!
+//! One process holds the file at a time; a second one runs without the
+//! cache (with a warning) rather than waiting.
+
+use anyhow::Context as _;
+use redb::{Database, ReadableDatabase, TableDefinition};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+const TABLE: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("embeddings");
+
+/// A cache key: model and text together.
+pub type Key = [u8; 32];
+
+pub fn key(model_key: &str, text: &str) -> Key {
+    let mut h = Sha256::new();
+    h.update(model_key.as_bytes());
+    h.update([0u8]);
+    h.update(text.as_bytes());
+    h.finalize().into()
+}
+
+pub struct EmbedCache {
+    db: Database,
+    pub path: PathBuf,
+}
+
+impl EmbedCache {
+    /// Open (or create) the cache file. `Ok(None)` when another process has it.
+    pub fn open(path: &Path) -> anyhow::Result<Option<Self>> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        match Database::create(path) {
+            Ok(db) => Ok(Some(EmbedCache {
+                db,
+                path: path.to_path_buf(),
+            })),
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                tracing::warn!(
+                    "embedding cache {} is in use by another process; running without it",
+                    path.display()
+                );
+                Ok(None)
+            }
+            Err(e) => Err(e).with_context(|| format!("opening embedding cache {}", path.display())),
+        }
+    }
+
+    /// Look keys up: the vector and whether its text was truncated; `None`
+    /// where missing.
+    pub fn get_many(
+        &self,
+        keys: &[Key],
+        dims: usize,
+    ) -> anyhow::Result<Vec<Option<(Vec<f32>, bool)>>> {
+        let tx = self.db.begin_read()?;
+        let table = match tx.open_table(TABLE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(vec![None; keys.len()]),
+            Err(e) => return Err(e.into()),
+        };
+        keys.iter()
+            .map(|k| {
+                Ok(table.get(k)?.and_then(|v| {
+                    let bytes = v.value();
+                    (bytes.len() == dims * 4 + 1).then(|| {
+                        let v = bytes[..dims * 4]
+                            .chunks_exact(4)
+                            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                            .collect();
+                        (v, bytes[dims * 4] != 0)
+                    })
+                }))
+            })
+            .collect()
+    }
+
+    /// Store vectors with their truncation flag (one transaction).
+    pub fn put_many(&self, entries: &[(Key, &[f32], bool)]) -> anyhow::Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let tx = self.db.begin_write()?;
+        {
+            let mut table = tx.open_table(TABLE)?;
+            let mut buf = Vec::new();
+            for (k, v, truncated) in entries {
+                buf.clear();
+                for x in *v {
+                    buf.extend_from_slice(&x.to_le_bytes());
+                }
+                buf.push(u8::from(*truncated));
+                table.insert(k, buf.as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

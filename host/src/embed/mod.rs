@@ -1,0 +1,140 @@
+//! Texts to normalised sentence vectors, wasting none of the model's time:
+//! identical texts are embedded once per call, texts already in the
+//! persistent cache skip the model, and the rest run length-sorted in
+//! token-budgeted batches.
+
+pub mod cache;
+pub mod model;
+pub mod sidecar;
+
+pub use model::{DEFAULT_MODEL, EmbedOptions, Model, ModelFiles, ModelStats, locate};
+
+use crate::span::Embedding;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Counters across calls.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmbedStats {
+    /// Texts asked for.
+    pub requested: u64,
+    /// Distinct texts among them (per call).
+    pub unique: u64,
+    /// Distinct texts found in the persistent cache.
+    pub cache_hits: u64,
+    /// Distinct texts longer than the model's window (cut to fit).
+    pub truncated_texts: u64,
+    #[serde(flatten)]
+    pub model: ModelStats,
+}
+
+/// The model plus its cache.
+pub struct Embedder {
+    pub model: Model,
+    cache: Option<cache::EmbedCache>,
+    key: String,
+    stats: Mutex<EmbedStats>,
+}
+
+impl Embedder {
+    pub fn new(model: Model, cache: Option<cache::EmbedCache>) -> Self {
+        let key = model.files.key();
+        Embedder {
+            model,
+            cache,
+            key,
+            stats: Mutex::new(EmbedStats::default()),
+        }
+    }
+
+    pub fn model_key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn dims(&self) -> usize {
+        self.model.dims()
+    }
+
+    pub fn stats(&self) -> EmbedStats {
+        *self.stats.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn cache_path(&self) -> Option<&std::path::Path> {
+        self.cache.as_ref().map(|c| c.path.as_path())
+    }
+
+    /// One vector per text, in order.
+    pub fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Embedding>> {
+        let mut slot_of: HashMap<&str, usize> = HashMap::with_capacity(texts.len());
+        let mut unique: Vec<&str> = Vec::new();
+        let slots: Vec<usize> = texts
+            .iter()
+            .map(|t| {
+                *slot_of.entry(t).or_insert_with(|| {
+                    unique.push(t);
+                    unique.len() - 1
+                })
+            })
+            .collect();
+        let mut vectors: Vec<Option<Embedding>> = vec![None; unique.len()];
+        let keys: Vec<cache::Key> = unique.iter().map(|t| cache::key(&self.key, t)).collect();
+        let (mut hits, mut truncated) = (0u64, 0u64);
+        if let Some(c) = &self.cache {
+            for (slot, v) in c.get_many(&keys, self.dims())?.into_iter().enumerate() {
+                if let Some((v, cut)) = v {
+                    vectors[slot] = Some(v.into());
+                    hits += 1;
+                    truncated += u64::from(cut);
+                }
+            }
+        }
+        let missing: Vec<usize> = (0..unique.len())
+            .filter(|&i| vectors[i].is_none())
+            .collect();
+        let mut model_stats = ModelStats::default();
+        if !missing.is_empty() {
+            let todo: Vec<&str> = missing.iter().map(|&i| unique[i]).collect();
+            let (computed, st) = self.model.embed(&todo)?;
+            model_stats = st;
+            if let Some(c) = &self.cache {
+                let entries: Vec<(cache::Key, &[f32], bool)> = missing
+                    .iter()
+                    .zip(&computed)
+                    .map(|(&i, (v, cut))| (keys[i], v.as_slice(), *cut))
+                    .collect();
+                if let Err(e) = c.put_many(&entries) {
+                    tracing::warn!("could not write the embedding cache: {e:#}");
+                }
+            }
+            for (&i, (v, cut)) in missing.iter().zip(computed) {
+                vectors[i] = Some(v.into());
+                truncated += u64::from(cut);
+            }
+        }
+        {
+            let mut s = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+            s.requested += texts.len() as u64;
+            s.unique += unique.len() as u64;
+            s.cache_hits += hits;
+            s.truncated_texts += truncated;
+            s.model += model_stats;
+        }
+        Ok(slots
+            .into_iter()
+            .map(|s| vectors[s].clone().expect("every slot filled"))
+            .collect())
+    }
+}
+
+/// Cosine of two normalised vectors.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    crate::index::dot(a, b)
+}
+
+/// The normalised mean of two normalised vectors (`--combined mean`).
+pub fn normalized_mean(a: &[f32], b: &[f32]) -> Vec<f32> {
+    let mut v: Vec<f32> = a.iter().zip(b).map(|(x, y)| x + y).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+    v.iter_mut().for_each(|x| *x /= norm);
+    v
+}

@@ -1,0 +1,254 @@
+//! One span through a worker's enzymes, in manifest order.
+//!
+//! Each stage applies when its `when` filter matches the span as it is at
+//! that point (tags and complexity are recomputed after a text change).
+//! Variants fan out: later stages see each of them. A failure is handled by
+//! the stage's policy: `skip` passes the span on as it was, `reject` sends it
+//! to the rejects, `abort` stops the run.
+//!
+//! Every span keeps snapshots of itself before and after each change, so
+//! the pipeline can score each enzyme's impact afterwards.
+
+use super::{ChangeRecord, Current, EnzymeFailure, FailureKind, Instance, Outcome, ThreadKey};
+use crate::complexity::{complexity_score, has_code};
+use crate::manifest::{OnError, When, WhenFacts};
+use crate::span::Span;
+use crate::tags::Tagger;
+use crate::validate::when_millis;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// One enzyme of a worker's chain.
+pub struct Stage {
+    pub instance: Instance,
+    pub when: When,
+    pub policy: OnError,
+}
+
+/// One enzyme call on one span, for the transformation log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Application {
+    pub enzyme: String,
+    pub version: String,
+    pub input_hash: String,
+    pub output_hash: String,
+    pub duration_ms: f64,
+    pub changes: Vec<ChangeRecord>,
+    pub success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub error_kind: Option<FailureKind>,
+    /// Index of the snapshot before / after this call.
+    #[serde(skip)]
+    pub before: usize,
+    #[serde(skip)]
+    pub after: usize,
+}
+
+impl Application {
+    /// Whether the call changed the span.
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+}
+
+/// A span on its way through the chain.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub span: Span,
+    /// For a variant: the id of the span it came from.
+    pub variant_of: Option<String>,
+    /// The span as it entered the chain, then after each change.
+    pub snapshots: Vec<Arc<Span>>,
+    pub applications: Vec<Application>,
+}
+
+impl Item {
+    pub fn new(span: Span) -> Self {
+        let snap = Arc::new(span.clone());
+        Item {
+            span,
+            variant_of: None,
+            snapshots: vec![snap],
+            applications: Vec::new(),
+        }
+    }
+}
+
+/// A span an enzyme removed.
+#[derive(Debug, Clone)]
+pub struct Dropped {
+    pub item: Item,
+    pub enzyme: String,
+    pub reason: String,
+}
+
+/// A span rejected because an enzyme failed under the `reject` policy.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub item: Item,
+    pub failure: EnzymeFailure,
+}
+
+/// What became of one input span.
+#[derive(Debug, Default)]
+pub struct ChainOutput {
+    /// Spans that go on (the input's continuation first, then variants).
+    pub items: Vec<Item>,
+    pub dropped: Vec<Dropped>,
+    pub rejected: Vec<Rejected>,
+    /// Every failure, including those the `skip` policy passed over.
+    pub failures: Vec<EnzymeFailure>,
+}
+
+/// Short content hash of a span (its JSON without embeddings).
+pub fn span_hash(span: &Span) -> String {
+    let digest = Sha256::digest(span.to_json_line(false, &[]).as_bytes());
+    hex::encode(&digest[..8])
+}
+
+fn refresh_derived(span: &mut Span, tagger: &Tagger) {
+    span.enriched.semantic_tags = tagger.tags(
+        &span.this,
+        span.if_ok.as_deref(),
+        span.facts.domain.as_deref(),
+    );
+    span.enriched.complexity_score = complexity_score(span.response());
+}
+
+fn current_of(span: &Span) -> Current {
+    Current {
+        id: span.id.clone(),
+        tags: span.enriched.semantic_tags.clone(),
+        embedding: span.enriched.combined_embedding.clone(),
+        thread: ThreadKey {
+            thread_id: span.facts.thread_id.clone(),
+            previous_spans: span.facts.previous_spans.clone(),
+            when_ms: when_millis(&span.when),
+            order: span.line,
+        },
+    }
+}
+
+fn matches(when: &When, span: &Span) -> bool {
+    when.matches(&WhenFacts {
+        did: &span.did,
+        status: span.status.as_str(),
+        domain: span.facts.domain.as_deref(),
+        tags: &span.enriched.semantic_tags,
+        complexity: span.enriched.complexity_score,
+        has_code: has_code(span.response()),
+    })
+}
+
+/// Run one span through `stages`. `Err` only under the `abort` policy.
+pub fn run(
+    stages: &mut [Stage],
+    span: Span,
+    tagger: &Tagger,
+) -> Result<ChainOutput, EnzymeFailure> {
+    let mut out = ChainOutput::default();
+    let mut items = vec![Item::new(span)];
+    for stage in stages.iter_mut() {
+        let mut next = Vec::with_capacity(items.len());
+        for mut item in items {
+            if !matches(&stage.when, &item.span) {
+                next.push(item);
+                continue;
+            }
+            let input_hash = span_hash(&item.span);
+            let before = item.snapshots.len() - 1;
+            let enzyme = stage.instance.enzyme().clone();
+            let call = stage.instance.call(&item.span, current_of(&item.span));
+            let mut app = Application {
+                enzyme: enzyme.name.clone(),
+                version: enzyme.info.version.clone(),
+                output_hash: input_hash.clone(),
+                input_hash,
+                duration_ms: 0.0,
+                changes: Vec::new(),
+                success: true,
+                error: None,
+                error_kind: None,
+                before,
+                after: before,
+            };
+            match call {
+                Err(failure) => {
+                    app.success = false;
+                    app.error = Some(format!("{}: {}", failure.kind, failure.message));
+                    app.error_kind = Some(failure.kind);
+                    item.applications.push(app);
+                    out.failures.push(failure.clone());
+                    match stage.policy {
+                        OnError::Skip => next.push(item),
+                        OnError::Reject => out.rejected.push(Rejected { item, failure }),
+                        OnError::Abort => return Err(failure),
+                    }
+                }
+                Ok((outcome, changes, stats)) => {
+                    app.duration_ms = stats.micros / 1000.0;
+                    app.changes = changes;
+                    match outcome {
+                        Outcome::Unchanged => {
+                            item.applications.push(app);
+                            next.push(item);
+                        }
+                        Outcome::Changed(span) => {
+                            let mut span = *span;
+                            refresh_derived(&mut span, tagger);
+                            app.output_hash = span_hash(&span);
+                            item.snapshots.push(Arc::new(span.clone()));
+                            app.after = item.snapshots.len() - 1;
+                            item.span = span;
+                            item.applications.push(app);
+                            next.push(item);
+                        }
+                        Outcome::Drop(reason) => {
+                            item.applications.push(app);
+                            out.dropped.push(Dropped {
+                                item,
+                                enzyme: enzyme.name.clone(),
+                                reason,
+                            });
+                        }
+                        Outcome::Variants(spans) => {
+                            let mut continued = false;
+                            for mut span in spans {
+                                refresh_derived(&mut span, tagger);
+                                let mut child = item.clone();
+                                let mut a = app.clone();
+                                a.output_hash = span_hash(&span);
+                                if span.id == item.span.id {
+                                    continued = true;
+                                } else {
+                                    child.variant_of = Some(item.span.id.clone());
+                                    span.enriched.combined_embedding = None;
+                                }
+                                if a.output_hash != a.input_hash {
+                                    child.snapshots.push(Arc::new(span.clone()));
+                                    a.after = child.snapshots.len() - 1;
+                                }
+                                child.span = span;
+                                child.applications.push(a);
+                                next.push(child);
+                            }
+                            if !continued {
+                                item.applications.push(app);
+                                out.dropped.push(Dropped {
+                                    item,
+                                    enzyme: enzyme.name.clone(),
+                                    reason: "replaced by variants".into(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        items = next;
+    }
+    out.items = items;
+    Ok(out)
+}

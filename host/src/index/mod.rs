@@ -1,0 +1,616 @@
+//! Phase 0's indexes (SPEC §2.5): an HNSW graph over the combined
+//! embeddings (instant-distance, cosine), inverted indexes by `did`, domain,
+//! tag and `thread_id`, and a span store for look-ups.
+//!
+//! Saved beside the enriched output as `<stem>.hnsw.json` (a manifest with
+//! stats and the files it points to), `<stem>.hnsw.bin` (the graph),
+//! `<stem>.index.bin` (ids, per-node facts, inverted indexes) and
+//! `<stem>.spans.redb` (short span records for thread look-ups). Loading
+//! reads them back; nothing is rebuilt.
+
+mod distance;
+
+pub use distance::{dot, dot_portable};
+
+use crate::enzyme::{Lookups, NeighbourQuery, ThreadEntry, ThreadKey};
+use crate::span::Span;
+use crate::validate::when_millis;
+use anyhow::{Context as _, bail};
+use instant_distance::{Builder, HnswMap, Search};
+use redb::{Database, ReadableDatabase, TableDefinition};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const SUMMARIES: TableDefinition<u32, &[u8]> = TableDefinition::new("summaries");
+
+fn bincode_config() -> impl bincode::config::Config {
+    bincode::config::standard()
+        .with_fixed_int_encoding()
+        .with_little_endian()
+}
+
+/// A normalised vector; distance is 1 − cosine.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Point(pub Vec<f32>);
+
+impl instant_distance::Point for Point {
+    fn distance(&self, other: &Self) -> f32 {
+        (1.0 - dot(&self.0, &other.0)).max(0.0)
+    }
+}
+
+/// What the index keeps per node in memory.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NodeMeta {
+    pub tags: Vec<String>,
+    pub thread_id: Option<String>,
+    pub when_ms: i64,
+    pub order: u64,
+}
+
+/// A span record in the store (for thread look-ups and id queries).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Summary {
+    id: String,
+    who: String,
+    did: String,
+    this: String,
+    if_ok: Option<String>,
+    when: String,
+    previous_spans: Vec<String>,
+    combined: Vec<f32>,
+}
+
+/// HNSW build parameters.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HnswParams {
+    pub ef_construction: usize,
+    pub ef_search: usize,
+    pub seed: u64,
+    /// Build threads (0: all cores). One thread makes the graph reproducible.
+    pub threads: usize,
+}
+
+impl Default for HnswParams {
+    fn default() -> Self {
+        HnswParams {
+            ef_construction: 100,
+            ef_search: 100,
+            seed: 0x4c6f_674c_696e_65,
+            threads: 0,
+        }
+    }
+}
+
+/// Graph statistics, as printed and saved.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct GraphStats {
+    pub nodes: usize,
+    pub layers: usize,
+    /// Mean number of neighbours per node on the bottom layer.
+    pub avg_connections: f64,
+    pub build_ms: f64,
+}
+
+/// `<stem>.hnsw.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexManifest {
+    pub format: u32,
+    pub model: String,
+    pub dims: usize,
+    pub metric: String,
+    pub stats: GraphStats,
+    pub ef_construction: usize,
+    pub ef_search: usize,
+    pub seed: u64,
+    pub files: IndexFiles,
+    pub inverted: InvertedStats,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexFiles {
+    pub graph: String,
+    pub meta: String,
+    pub store: String,
+}
+
+/// Sizes of the inverted indexes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InvertedStats {
+    pub dids: usize,
+    pub domains: usize,
+    pub tags: usize,
+    pub threads: usize,
+}
+
+/// Id lists by `did`, domain, tag and `thread_id` (node numbers).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Inverted {
+    pub by_did: BTreeMap<String, Vec<u32>>,
+    pub by_domain: BTreeMap<String, Vec<u32>>,
+    pub by_tag: BTreeMap<String, Vec<u32>>,
+    pub by_thread: BTreeMap<String, Vec<u32>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MetaFile {
+    ids: Vec<String>,
+    meta: Vec<NodeMeta>,
+    inverted: Inverted,
+}
+
+/// The file names for an index with this stem.
+pub fn file_names(stem: &str) -> (String, IndexFiles) {
+    (
+        format!("{stem}.hnsw.json"),
+        IndexFiles {
+            graph: format!("{stem}.hnsw.bin"),
+            meta: format!("{stem}.index.bin"),
+            store: format!("{stem}.spans.redb"),
+        },
+    )
+}
+
+/// Collects spans during Phase 0 and builds the indexes at the end.
+pub struct IndexWriter {
+    dir: PathBuf,
+    stem: String,
+    model: String,
+    dims: usize,
+    ids: Vec<String>,
+    points: Vec<Point>,
+    meta: Vec<NodeMeta>,
+    inverted: Inverted,
+    store: Database,
+    store_tmp: PathBuf,
+    pending: Vec<(u32, Vec<u8>)>,
+}
+
+fn tmp_name(p: &Path) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(".tmp");
+    PathBuf::from(s)
+}
+
+impl IndexWriter {
+    pub fn create(dir: &Path, stem: &str, model: &str, dims: usize) -> anyhow::Result<Self> {
+        let (_, files) = file_names(stem);
+        let store_tmp = tmp_name(&dir.join(&files.store));
+        let _ = std::fs::remove_file(&store_tmp);
+        let store = Database::create(&store_tmp)
+            .with_context(|| format!("creating {}", store_tmp.display()))?;
+        Ok(IndexWriter {
+            dir: dir.to_path_buf(),
+            stem: stem.to_string(),
+            model: model.to_string(),
+            dims,
+            ids: Vec::new(),
+            points: Vec::new(),
+            meta: Vec::new(),
+            inverted: Inverted::default(),
+            store,
+            store_tmp,
+            pending: Vec::new(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Add a span (it must have its combined embedding).
+    pub fn add(&mut self, span: &Span) -> anyhow::Result<()> {
+        let Some(combined) = &span.enriched.combined_embedding else {
+            bail!("span `{}` has no combined embedding", span.id)
+        };
+        let node = self.ids.len() as u32;
+        let inv = &mut self.inverted;
+        inv.by_did.entry(span.did.clone()).or_default().push(node);
+        if let Some(d) = &span.facts.domain {
+            inv.by_domain.entry(d.clone()).or_default().push(node);
+        }
+        for t in &span.enriched.semantic_tags {
+            inv.by_tag.entry(t.clone()).or_default().push(node);
+        }
+        if let Some(t) = &span.facts.thread_id {
+            inv.by_thread.entry(t.clone()).or_default().push(node);
+        }
+        self.ids.push(span.id.clone());
+        self.points.push(Point(combined.to_vec()));
+        self.meta.push(NodeMeta {
+            tags: span.enriched.semantic_tags.clone(),
+            thread_id: span.facts.thread_id.clone(),
+            when_ms: when_millis(&span.when),
+            order: span.line,
+        });
+        let summary = Summary {
+            id: span.id.clone(),
+            who: span.who.clone(),
+            did: span.did.clone(),
+            this: span.this.clone(),
+            if_ok: span.if_ok.clone(),
+            when: span.when.clone(),
+            previous_spans: span.facts.previous_spans.clone(),
+            combined: combined.to_vec(),
+        };
+        self.pending.push((
+            node,
+            bincode::serde::encode_to_vec(&summary, bincode_config())?,
+        ));
+        if self.pending.len() >= 4096 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let tx = self.store.begin_write()?;
+        {
+            let mut t = tx.open_table(SUMMARIES)?;
+            for (k, v) in self.pending.drain(..) {
+                t.insert(k, v.as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Build the graph and write every file (aside, then renamed into place).
+    pub fn finish(mut self, params: HnswParams) -> anyhow::Result<IndexManifest> {
+        self.flush()?;
+        drop(self.store);
+        let (manifest_name, files) = file_names(&self.stem);
+        let start = Instant::now();
+        let values: Vec<u32> = (0..self.points.len() as u32).collect();
+        let points = std::mem::take(&mut self.points);
+        let builder = Builder::default()
+            .ef_construction(params.ef_construction)
+            .ef_search(params.ef_search)
+            .seed(params.seed);
+        let map = if params.threads == 0 {
+            builder.build(points, values)
+        } else {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(params.threads)
+                .build()?;
+            pool.install(|| builder.build(points, values))
+        };
+        let build_ms = start.elapsed().as_secs_f64() * 1000.0;
+
+        let graph_path = self.dir.join(&files.graph);
+        let bytes = bincode::serde::encode_to_vec(&map, bincode_config())?;
+        let mut stats = graph_stats(&bytes)?;
+        stats.build_ms = build_ms;
+        write_aside(&graph_path, &bytes)?;
+        drop(bytes);
+        let meta = MetaFile {
+            ids: self.ids,
+            meta: self.meta,
+            inverted: self.inverted,
+        };
+        write_aside(
+            &self.dir.join(&files.meta),
+            &bincode::serde::encode_to_vec(&meta, bincode_config())?,
+        )?;
+        std::fs::rename(&self.store_tmp, self.dir.join(&files.store))?;
+        let inverted = InvertedStats {
+            dids: meta.inverted.by_did.len(),
+            domains: meta.inverted.by_domain.len(),
+            tags: meta.inverted.by_tag.len(),
+            threads: meta.inverted.by_thread.len(),
+        };
+        let manifest = IndexManifest {
+            format: 1,
+            model: self.model,
+            dims: self.dims,
+            metric: "cosine".into(),
+            stats,
+            ef_construction: params.ef_construction,
+            ef_search: params.ef_search,
+            seed: params.seed,
+            files,
+            inverted,
+        };
+        write_aside(
+            &self.dir.join(manifest_name),
+            serde_json::to_string_pretty(&manifest)?.as_bytes(),
+        )?;
+        Ok(manifest)
+    }
+}
+
+fn write_aside(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = tmp_name(path);
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} into place", path.display()))?;
+    Ok(())
+}
+
+/// Read the graph's shape from its serialised form (the layout of
+/// instant-distance 0.6.1, pinned in Cargo.toml; a test checks it).
+fn graph_stats(bytes: &[u8]) -> anyhow::Result<GraphStats> {
+    #[derive(Deserialize)]
+    struct Map {
+        hnsw: Graph,
+        #[allow(dead_code)]
+        values: Vec<u32>,
+    }
+    #[derive(Deserialize)]
+    struct Graph {
+        #[allow(dead_code)]
+        ef_search: usize,
+        #[allow(dead_code)]
+        points: Vec<Point>,
+        zero: Vec<Zero>,
+        layers: Vec<Vec<Upper>>,
+    }
+    #[derive(Deserialize)]
+    struct Zero(#[serde(with = "serde_big_array::BigArray")] [u32; 64]);
+    #[derive(Deserialize)]
+    struct Upper(#[allow(dead_code)] [u32; 32]);
+    let (m, _): (Map, usize) = bincode::serde::decode_from_slice(bytes, bincode_config())
+        .context("reading graph stats")?;
+    let nodes = m.hnsw.zero.len();
+    let links: usize = m
+        .hnsw
+        .zero
+        .iter()
+        .map(|z| z.0.iter().filter(|&&p| p != u32::MAX).count())
+        .sum();
+    Ok(GraphStats {
+        nodes,
+        layers: if nodes == 0 {
+            0
+        } else {
+            m.hnsw.layers.len() + 1
+        },
+        avg_connections: if nodes == 0 {
+            0.0
+        } else {
+            links as f64 / nodes as f64
+        },
+        build_ms: 0.0,
+    })
+}
+
+/// A loaded index: search, filters and look-ups.
+pub struct SpanIndex {
+    pub manifest: IndexManifest,
+    map: HnswMap<Point, u32>,
+    ids: Vec<String>,
+    node_of: HashMap<String, u32>,
+    meta: Vec<NodeMeta>,
+    pub inverted: Inverted,
+    /// Thread members sorted by (time, input order).
+    threads: HashMap<String, Vec<u32>>,
+    store: Database,
+}
+
+/// A search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub similarity: f32,
+}
+
+impl SpanIndex {
+    /// Load the index saved in `dir` under `stem`.
+    pub fn load(dir: &Path, stem: &str) -> anyhow::Result<Self> {
+        let (manifest_name, _) = file_names(stem);
+        let mpath = dir.join(&manifest_name);
+        let manifest: IndexManifest =
+            serde_json::from_slice(&std::fs::read(&mpath).with_context(|| {
+                format!("reading {} (run `logline prepare` first)", mpath.display())
+            })?)
+            .with_context(|| format!("{}: not an index manifest", mpath.display()))?;
+        let read = |name: &str| -> anyhow::Result<BufReader<File>> {
+            let p = dir.join(name);
+            Ok(BufReader::with_capacity(
+                1 << 20,
+                File::open(&p).with_context(|| format!("opening {}", p.display()))?,
+            ))
+        };
+        let map: HnswMap<Point, u32> = bincode::serde::decode_from_std_read(
+            &mut read(&manifest.files.graph)?,
+            bincode_config(),
+        )
+        .with_context(|| format!("reading {}", manifest.files.graph))?;
+        let meta: MetaFile = bincode::serde::decode_from_std_read(
+            &mut read(&manifest.files.meta)?,
+            bincode_config(),
+        )
+        .with_context(|| format!("reading {}", manifest.files.meta))?;
+        let store_path = dir.join(&manifest.files.store);
+        let store = Database::open(&store_path)
+            .with_context(|| format!("opening {}", store_path.display()))?;
+        let node_of = meta
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i as u32))
+            .collect();
+        let mut threads: HashMap<String, Vec<u32>> = HashMap::new();
+        for (t, nodes) in &meta.inverted.by_thread {
+            let mut nodes = nodes.clone();
+            nodes.sort_by_key(|&n| (meta.meta[n as usize].when_ms, meta.meta[n as usize].order));
+            threads.insert(t.clone(), nodes);
+        }
+        Ok(SpanIndex {
+            manifest,
+            map,
+            ids: meta.ids,
+            node_of,
+            meta: meta.meta,
+            inverted: meta.inverted,
+            threads,
+            store,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn id(&self, node: u32) -> &str {
+        &self.ids[node as usize]
+    }
+
+    pub fn node(&self, id: &str) -> Option<u32> {
+        self.node_of.get(id).copied()
+    }
+
+    /// The `k` nearest spans to `vector`, most similar first, skipping
+    /// `exclude` and spans `keep` refuses.
+    pub fn search_filtered(
+        &self,
+        vector: &[f32],
+        k: usize,
+        exclude: Option<&str>,
+        keep: &dyn Fn(u32) -> bool,
+    ) -> Vec<Hit> {
+        let point = Point(vector.to_vec());
+        let mut search = Search::default();
+        let mut out = Vec::with_capacity(k);
+        for item in self.map.search(&point, &mut search) {
+            let node = *item.value;
+            let id = &self.ids[node as usize];
+            if Some(id.as_str()) == exclude || !keep(node) {
+                continue;
+            }
+            out.push(Hit {
+                id: id.clone(),
+                similarity: 1.0 - item.distance,
+            });
+            if out.len() == k {
+                break;
+            }
+        }
+        out
+    }
+
+    pub fn search(&self, vector: &[f32], k: usize, exclude: Option<&str>) -> Vec<Hit> {
+        self.search_filtered(vector, k, exclude, &|_| true)
+    }
+
+    fn summary(&self, node: u32) -> Option<Summary> {
+        let tx = self.store.begin_read().ok()?;
+        let t = tx.open_table(SUMMARIES).ok()?;
+        let v = t.get(node).ok()??;
+        bincode::serde::decode_from_slice(v.value(), bincode_config())
+            .ok()
+            .map(|(s, _)| s)
+    }
+
+    /// The stored query text of a span (for `logline search`).
+    pub fn query_text(&self, id: &str) -> Option<String> {
+        self.summary(self.node(id)?).map(|s| s.this)
+    }
+
+    /// Node meta (tags, thread, time).
+    pub fn meta(&self, node: u32) -> &NodeMeta {
+        &self.meta[node as usize]
+    }
+}
+
+impl Lookups for SpanIndex {
+    fn neighbours(&self, query: NeighbourQuery<'_>, k: usize) -> Vec<(String, f32)> {
+        let hits = match query {
+            NeighbourQuery::Vector { vector, exclude } => self.search(vector, k, Some(exclude)),
+            NeighbourQuery::Id(id) => match self.node(id).and_then(|n| self.summary(n)) {
+                Some(s) => self.search(&s.combined, k, Some(id)),
+                None => Vec::new(),
+            },
+        };
+        hits.into_iter().map(|h| (h.id, h.similarity)).collect()
+    }
+
+    fn thread_key(&self, span_id: &str) -> Option<ThreadKey> {
+        let node = self.node(span_id)?;
+        let m = &self.meta[node as usize];
+        let previous_spans = self
+            .summary(node)
+            .map(|s| s.previous_spans)
+            .unwrap_or_default();
+        Some(ThreadKey {
+            thread_id: m.thread_id.clone(),
+            previous_spans,
+            when_ms: m.when_ms,
+            order: m.order,
+        })
+    }
+
+    fn thread(&self, key: &ThreadKey, self_id: &str, limit: usize) -> Vec<ThreadEntry> {
+        let nodes: Vec<u32> = match &key.thread_id {
+            Some(t) => {
+                let members = self.threads.get(t).map(Vec::as_slice).unwrap_or(&[]);
+                members
+                    .iter()
+                    .copied()
+                    .filter(|&n| {
+                        let m = &self.meta[n as usize];
+                        self.ids[n as usize] != self_id
+                            && (m.when_ms, m.order) < (key.when_ms, key.order)
+                    })
+                    .collect()
+            }
+            None => key
+                .previous_spans
+                .iter()
+                .filter(|id| id.as_str() != self_id)
+                .filter_map(|id| self.node(id))
+                .collect(),
+        };
+        let skip = nodes.len().saturating_sub(limit);
+        nodes[skip..]
+            .iter()
+            .filter_map(|&n| self.summary(n))
+            .map(|s| ThreadEntry {
+                id: s.id,
+                who: s.who,
+                did: s.did,
+                this: s.this,
+                if_ok: s.if_ok,
+                when: s.when,
+            })
+            .collect()
+    }
+
+    fn tags(&self, span_id: &str) -> Vec<String> {
+        self.node(span_id)
+            .map(|n| self.meta[n as usize].tags.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Exact top-k by brute force (for recall measurements and tests).
+pub fn exact_top_k(
+    points: &[Vec<f32>],
+    query: &[f32],
+    k: usize,
+    exclude: Option<usize>,
+) -> Vec<usize> {
+    let mut scored: Vec<(f32, usize)> = points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != exclude)
+        .map(|(i, p)| (dot(p, query), i))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(k).map(|(_, i)| i).collect()
+}

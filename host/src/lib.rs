@@ -1,0 +1,64 @@
+//! # LogLine
+//!
+//! A data-curation pipeline for LLM training spans. The stages, in the order
+//! data flows through them:
+//! read → validate → embed → index → enzyme chain → score → gate → write.
+//!
+//! - [`ingest`] reads lines; [`validate`] turns them into [`span::Span`]s or
+//!   rejects with reasons.
+//! - [`embed`] runs the sentence model; [`tags`] and [`complexity`] add the
+//!   cheap enrichments; [`index`] builds and answers the HNSW and inverted
+//!   indexes.
+//! - [`enzyme`] is the plugin host; [`manifest`] describes an enzyme set.
+//! - [`score`] rates spans; the [`pipeline`] wires the phases; [`output`]
+//!   writes files that appear only when complete; [`report`] counts.
+
+// Spans and their fields.
+pub mod span;
+
+// Input files to numbered lines.
+pub mod ingest;
+
+// Lines to spans, or rejects with reasons.
+pub mod validate;
+
+// Sentence embeddings (ONNX Runtime) and their cache.
+pub mod embed;
+
+// Semantic tags.
+pub mod tags;
+
+// Complexity score.
+pub mod complexity;
+
+// HNSW and inverted indexes.
+pub mod index;
+
+// The enzyme manifest.
+pub mod manifest;
+
+// The plugin host.
+pub mod enzyme;
+
+// Quality scorer.
+pub mod score;
+
+// Outputs written aside and renamed into place.
+pub mod output;
+
+// Stats and reports.
+pub mod report;
+
+// Progress display.
+pub mod progress;
+
+// The phases, wired.
+pub mod pipeline;
+
+// Enzyme project templates.
+pub mod templates;
+
+// Command line, commands, logging.
+pub mod app;
+pub mod cli;
+pub mod logging;

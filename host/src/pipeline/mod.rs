@@ -1,0 +1,67 @@
+//! The phases wired together: no logic of their own beyond ordering.
+
+pub mod chain_only;
+pub mod orchestrate;
+pub mod prepare;
+
+use crate::output;
+use crate::report::{Phase0Stats, Phase1Report};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// `pipeline-summary.json`.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub timestamp: String,
+    pub duration_ms: f64,
+    pub config: SummaryConfig,
+    pub results: SummaryResults,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryConfig {
+    pub input: String,
+    pub output: String,
+    pub manifest: String,
+    pub phases: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryResults {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase0: Option<Phase0Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase1: Option<Phase1Summary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Phase0Summary {
+    #[serde(flatten)]
+    pub stats: Phase0Stats,
+    pub spans: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Phase1Summary {
+    #[serde(flatten)]
+    pub report: Phase1Report,
+}
+
+/// Whether Phase 0 finished for this exact input (for `run --resume`).
+pub fn phase0_done(out_dir: &Path, input: &Path) -> Option<Phase0Stats> {
+    let (out, rejects, stats, _) = prepare::outputs(out_dir);
+    if !out.exists() || !rejects.exists() {
+        return None;
+    }
+    let s: Phase0Stats = serde_json::from_slice(&std::fs::read(stats).ok()?).ok()?;
+    let fp = output::fingerprint(input).ok()?;
+    (s.input == input.display().to_string() && s.input_fingerprint.as_ref() == Some(&fp))
+        .then_some(s)
+}
+
+/// Write `pipeline-summary.json`.
+pub fn write_summary(out_dir: &Path, summary: &Summary) -> anyhow::Result<PathBuf> {
+    let path = out_dir.join("pipeline-summary.json");
+    output::write_file(&path, serde_json::to_string_pretty(summary)?.as_bytes())?;
+    Ok(path)
+}

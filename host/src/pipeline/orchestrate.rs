@@ -1,0 +1,845 @@
+//! Phase 1: enzyme chain → re-embed changed text → score before and after
+//! each change → gate → write.
+//!
+//! Work proceeds in rounds of `workers × batch_size` spans. Within a round,
+//! batches run in parallel (rayon), each worker with its own enzyme
+//! instances; results are written in input order, so the same input and
+//! manifest give the same output. A checkpoint after every
+//! `checkpoint_every` batches records how far the input was read and how
+//! long each output was; `--resume` cuts the outputs back to it and goes on.
+
+use super::prepare::{self, CombinedMode, EmbeddingsMode, STEM};
+use crate::embed::{Embedder, cosine, sidecar};
+use crate::enzyme::chain::{self, ChainOutput, Item, Stage};
+use crate::enzyme::{EnzymeFailure, EnzymeHost, LoadedEnzyme, Lookups};
+use crate::index::SpanIndex;
+use crate::ingest;
+use crate::manifest::Manifest;
+use crate::output::{self, AsideWriter, Fingerprint};
+use crate::progress::{self, Progress};
+use crate::report::{EnzymeCounters, Phase1Report, TopEnzyme};
+use crate::score::{Dimensions, Scorer, Signals, bucket};
+use crate::span::Span;
+use crate::tags::Tagger;
+use crate::validate::{Mode, RejectKind, Validator};
+use anyhow::{Context as _, bail};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// File stem of Phase 1's outputs.
+pub const PLUS: &str = "diamonds-plus";
+
+/// Phase 1 settings.
+pub struct OrchestrateOptions {
+    pub input: PathBuf,
+    pub out_dir: PathBuf,
+    pub manifest: Manifest,
+    pub workers: usize,
+    pub resume: bool,
+    /// Fixed timestamps and zero durations, for byte-identical reruns.
+    pub reproducible: bool,
+    pub progress: progress::Mode,
+}
+
+/// Paths Phase 1 writes in `dir`.
+pub fn outputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    (
+        dir.join(format!("{PLUS}.ndjson")),
+        dir.join(format!("{PLUS}.rejects.ndjson")),
+        dir.join(format!("{PLUS}.report.json")),
+        dir.join(".logline").join("orchestrate.checkpoint.json"),
+    )
+}
+
+/// What survives a restart.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Acc {
+    total_processed: u64,
+    diamonds_plus: u64,
+    diamonds_original: u64,
+    rejected: u64,
+    dropped: u64,
+    variants_added: u64,
+    enzyme_errors: u64,
+    rejected_by_errors: u64,
+    invalid_input: u64,
+    improvement_sum: f64,
+    improvement_n: u64,
+    hist_before: [u64; 10],
+    hist_after: [u64; 10],
+    final_scores: Vec<f32>,
+    enzymes: BTreeMap<String, EnzymeCounters>,
+    reembedded: u64,
+    variant_ids: BTreeSet<String>,
+    duplicate_variants: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Checkpoint {
+    input: String,
+    input_fingerprint: Fingerprint,
+    settings_hash: String,
+    consumed_line: u64,
+    plus: (u64, u64),
+    rejects: (u64, u64),
+    acc: Acc,
+    elapsed_ms: f64,
+}
+
+fn settings_hash(m: &Manifest, enzymes: &[Arc<LoadedEnzyme>]) -> String {
+    let mut h = Sha256::new();
+    h.update(
+        format!(
+            "{:?}|{:?}|{:?}|{:?}",
+            m.pipeline.quality_gate, m.pipeline.on_enzyme_error, m.quality, m.tags
+        )
+        .as_bytes(),
+    );
+    for e in enzymes {
+        h.update(
+            format!(
+                "{}|{}|{:?}|{:?}|",
+                e.name,
+                e.sha256,
+                m.enzymes.iter().find(|x| x.name == e.name).map(|x| (
+                    &x.when,
+                    &x.config_json,
+                    x.on_error
+                )),
+                e.limits
+            )
+            .as_bytes(),
+        );
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+/// The intent of an action (the semantic-enricher's table).
+pub fn intent(did: &str) -> &'static str {
+    match did {
+        "ask_question" => "explain",
+        "write_code" => "implement",
+        "analyze_data" => "verify",
+        "debug_code" => "debug",
+        "optimize_code" => "optimize",
+        "refactor_code" => "refactor",
+        _ => "explain",
+    }
+}
+
+/// Everything a round needs, shared by the workers.
+struct Ctx<'a> {
+    enzymes: Vec<Arc<LoadedEnzyme>>,
+    manifest: &'a Manifest,
+    lookups: Arc<SpanIndex>,
+    tagger: Tagger,
+    pool: Mutex<Vec<Vec<Stage>>>,
+}
+
+impl Ctx<'_> {
+    fn stages(&self) -> Vec<Stage> {
+        if let Some(s) = self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            return s;
+        }
+        let lookups: Arc<dyn Lookups> = self.lookups.clone();
+        self.enzymes
+            .iter()
+            .map(|e| {
+                let entry = self
+                    .manifest
+                    .enzymes
+                    .iter()
+                    .find(|x| x.name == e.name)
+                    .expect("loaded from this manifest");
+                Stage {
+                    instance: e.instance(lookups.clone()),
+                    when: entry.when.clone(),
+                    policy: entry
+                        .on_error
+                        .unwrap_or(self.manifest.pipeline.on_enzyme_error),
+                }
+            })
+            .collect()
+    }
+
+    fn give_back(&self, s: Vec<Stage>) {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(s);
+    }
+}
+
+/// Run Phase 1.
+pub fn orchestrate(
+    opts: &OrchestrateOptions,
+    host: &EnzymeHost,
+    embedder: &Embedder,
+) -> anyhow::Result<Phase1Report> {
+    let start = Instant::now();
+    let m = &opts.manifest;
+    output::ensure_dir(&opts.out_dir)?;
+    std::fs::create_dir_all(opts.out_dir.join(".logline"))?;
+    let (plus_path, rejects_path, report_path, ckpt_path) = outputs(&opts.out_dir);
+    let index_dir = opts
+        .input
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let index = Arc::new(
+        SpanIndex::load(&index_dir, STEM)
+            .with_context(|| format!("loading the index beside {}", opts.input.display()))?,
+    );
+    let enzymes = host.load_all(&m.enzymes)?;
+    let settings = settings_hash(m, &enzymes);
+    let fp = output::fingerprint(&opts.input)?;
+    let (_, _, _, sidecar_path) = prepare::outputs(&index_dir);
+    let side = if sidecar_path.exists() {
+        Some(sidecar::SidecarReader::open(&sidecar_path)?)
+    } else {
+        None
+    };
+    let phase0_stats: Option<crate::report::Phase0Stats> =
+        std::fs::read(prepare::outputs(&index_dir).2)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+    let combined_mode = match phase0_stats.as_ref().map(|s| s.combined_mode.as_str()) {
+        Some("encode") => CombinedMode::Encode,
+        _ => CombinedMode::Mean,
+    };
+    let embeddings_mode = if side.is_some() {
+        EmbeddingsMode::Sidecar
+    } else {
+        EmbeddingsMode::Inline
+    };
+
+    // Resume from a matching checkpoint, or start clean.
+    let checkpoint: Option<Checkpoint> = if opts.resume {
+        std::fs::read(&ckpt_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(|c: &Checkpoint| {
+                let ok = c.input == opts.input.display().to_string()
+                    && c.input_fingerprint == fp
+                    && c.settings_hash == settings;
+                if !ok {
+                    tracing::warn!(
+                        "checkpoint {} is for other input or settings; starting over",
+                        ckpt_path.display()
+                    );
+                }
+                ok
+            })
+    } else {
+        None
+    };
+    let (mut plus, mut rejects, mut acc, skip_to, elapsed_before) = match &checkpoint {
+        Some(c) => (
+            AsideWriter::resume(&plus_path, c.plus.0, c.plus.1)?,
+            AsideWriter::resume(&rejects_path, c.rejects.0, c.rejects.1)?,
+            c.acc.clone(),
+            c.consumed_line,
+            c.elapsed_ms,
+        ),
+        None => {
+            output::clear(&[
+                plus_path.clone(),
+                rejects_path.clone(),
+                report_path.clone(),
+                ckpt_path.clone(),
+            ])?;
+            (
+                AsideWriter::create(&plus_path)?,
+                AsideWriter::create(&rejects_path)?,
+                Acc::default(),
+                0,
+                0.0,
+            )
+        }
+    };
+    if skip_to > 0 {
+        tracing::info!("resuming after input line {skip_to}");
+    }
+
+    let ctx = Ctx {
+        enzymes,
+        manifest: m,
+        lookups: index.clone(),
+        tagger: Tagger::new(&m.tags),
+        pool: Mutex::new(Vec::new()),
+    };
+    let scorer = Scorer::new(m.quality);
+    let workers = if opts.workers == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        opts.workers
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("logline-worker-{i}"))
+        .build()?;
+    let batch_size = m.pipeline.batch_size;
+    let round_size = batch_size * workers;
+    let timestamp = if opts.reproducible {
+        "1970-01-01T00:00:00Z".to_string()
+    } else {
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+
+    let total_lines = ingest::count_lines(&opts.input)?;
+    let progress = Progress::new(opts.progress, "orchestrate", total_lines);
+    let mut reader = ingest::open(&opts.input, ingest::DEFAULT_MAX_LINE.max(64 << 20))?;
+    let mut validator = Validator::new(Mode::Enriched, 0.0);
+    let mut batches_since_ckpt = 0usize;
+    let mut last_line = skip_to;
+    loop {
+        // Read one round.
+        let mut spans: Vec<Span> = Vec::with_capacity(round_size);
+        let mut lines_read = 0u64;
+        while spans.len() < round_size {
+            let Some(line) = reader.next() else { break };
+            let line = line.with_context(|| format!("reading {}", opts.input.display()))?;
+            lines_read += 1;
+            let checked = validator.check(&line);
+            if line.no <= skip_to {
+                continue; // already done before the checkpoint
+            }
+            last_line = line.no;
+            match checked {
+                Ok(s) => spans.push(s),
+                Err(r) => {
+                    acc.invalid_input += 1;
+                    let mut v: serde_json::Value =
+                        serde_json::from_str(&prepare::reject_line(&r, &line))?;
+                    v["stage"] = "input".into();
+                    debug_assert!(r.kind == RejectKind::Invalid);
+                    rejects.write_line(&v.to_string())?;
+                }
+            }
+        }
+        if spans.is_empty() && lines_read == 0 {
+            break;
+        }
+        let n_in = spans.len() as u64;
+        fill_embeddings(&mut spans, side.as_ref(), embedder, combined_mode)?;
+
+        // The chain, in parallel over batches; results keep input order.
+        let outputs: Vec<Result<ChainOutput, EnzymeFailure>> = pool.install(|| {
+            spans
+                .par_chunks_mut(batch_size)
+                .flat_map_iter(|batch| {
+                    let mut stages = ctx.stages();
+                    let out: Vec<_> = batch
+                        .iter_mut()
+                        .map(|s| {
+                            chain::run(
+                                &mut stages,
+                                std::mem::replace(s, placeholder()),
+                                &ctx.tagger,
+                            )
+                        })
+                        .collect();
+                    ctx.give_back(stages);
+                    out
+                })
+                .collect()
+        });
+        let mut results = Vec::with_capacity(outputs.len());
+        for o in outputs {
+            match o {
+                Ok(o) => results.push(o),
+                Err(f) => bail!("aborting (on_enzyme_error = \"abort\"): {f}"),
+            }
+        }
+
+        // Re-embed changed text (through the cache), then score every snapshot.
+        acc.reembedded += reembed(&mut results, embedder, combined_mode)?;
+        let lines = pool.install(|| {
+            results
+                .par_iter()
+                .map(|r| {
+                    render(
+                        r,
+                        &index,
+                        &scorer,
+                        m.pipeline.quality_gate,
+                        &timestamp,
+                        opts.reproducible,
+                        embeddings_mode,
+                    )
+                })
+                .collect::<Vec<_>>()
+        });
+        for (r, mut rendered) in results.iter().zip(lines) {
+            // A variant's id must be new: not an input id, not an earlier variant's.
+            for it in rendered.items.iter_mut().filter(|it| it.variant) {
+                if index.node(&it.id).is_some() || !acc.variant_ids.insert(it.id.clone()) {
+                    it.duplicate = true;
+                    let span: serde_json::Value = serde_json::from_str(&it.line)?;
+                    let span = if it.passed {
+                        span
+                    } else {
+                        span["span"].clone()
+                    };
+                    it.line = json!({"id": it.id, "reason": "duplicate_id", "detail": "an enzyme made a variant whose id is already used", "span": span}).to_string();
+                    it.passed = false;
+                }
+            }
+            account(&mut acc, r, &rendered);
+            for it in &rendered.items {
+                if it.passed {
+                    plus.write_line(&it.line)?;
+                } else {
+                    rejects.write_line(&it.line)?;
+                }
+            }
+            for line in &rendered.other_rejects {
+                rejects.write_line(line)?;
+            }
+        }
+        acc.total_processed += n_in;
+        progress.inc(lines_read);
+        batches_since_ckpt += n_in.div_ceil(batch_size as u64) as usize;
+        if batches_since_ckpt >= m.pipeline.checkpoint_every {
+            batches_since_ckpt = 0;
+            let c = Checkpoint {
+                input: opts.input.display().to_string(),
+                input_fingerprint: fp.clone(),
+                settings_hash: settings.clone(),
+                consumed_line: last_line,
+                plus: plus.sync()?,
+                rejects: rejects.sync()?,
+                acc: acc.clone(),
+                elapsed_ms: elapsed_before + start.elapsed().as_secs_f64() * 1000.0,
+            };
+            output::write_file(&ckpt_path, serde_json::to_string(&c)?.as_bytes())?;
+        }
+    }
+    progress.finish();
+
+    let mut report = build_report(&acc, m.pipeline.quality_gate);
+    report.duration_ms = elapsed_before + start.elapsed().as_secs_f64() * 1000.0;
+    if opts.reproducible {
+        report.duration_ms = 0.0;
+        report.enzymes.values_mut().for_each(|c| c.micros_sum = 0.0);
+    }
+    let (p, _) = plus.commit()?;
+    let (r, _) = rejects.commit()?;
+    report.output_path = p.display().to_string();
+    report.rejects_path = r.display().to_string();
+    output::write_file(
+        &report_path,
+        serde_json::to_string_pretty(&report)?.as_bytes(),
+    )?;
+    let _ = std::fs::remove_file(&ckpt_path);
+    Ok(report)
+}
+
+fn placeholder() -> Span {
+    crate::validate::parse_span(
+        r#"{"id":"-","who":"-","did":"-","this":"-","when":"1970-01-01T00:00:00Z","status":"pending"}"#,
+        Mode::Input,
+    )
+    .expect("a valid placeholder")
+}
+
+/// Give every span its three vectors: from the line, the sidecar, or the
+/// model (for input that skipped Phase 0's embedding).
+fn fill_embeddings(
+    spans: &mut [Span],
+    side: Option<&sidecar::SidecarReader>,
+    embedder: &Embedder,
+    mode: CombinedMode,
+) -> anyhow::Result<()> {
+    if let Some(side) = side {
+        for s in spans.iter_mut() {
+            if let Some(row) = s.enriched.embedding_row {
+                let e = &mut s.enriched;
+                e.query_embedding = side.get(row, 0).map(Into::into);
+                e.response_embedding = side.get(row, 1).map(Into::into);
+                e.combined_embedding = side.get(row, 2).map(Into::into);
+            }
+        }
+    }
+    let mut missing: Vec<Span> = Vec::new();
+    let mut at = Vec::new();
+    for (i, s) in spans.iter().enumerate() {
+        let e = &s.enriched;
+        if e.query_embedding.is_none()
+            || e.combined_embedding.is_none()
+            || (s.if_ok.is_some() && e.response_embedding.is_none())
+        {
+            at.push(i);
+            missing.push(s.clone());
+        }
+    }
+    if !missing.is_empty() {
+        prepare::embed_spans(embedder, &mut missing, mode)?;
+        for (i, s) in at.into_iter().zip(missing) {
+            spans[i].enriched.query_embedding = s.enriched.query_embedding;
+            spans[i].enriched.response_embedding = s.enriched.response_embedding;
+            spans[i].enriched.combined_embedding = s.enriched.combined_embedding;
+        }
+    }
+    Ok(())
+}
+
+/// Embed the snapshots whose text changed; returns how many texts that took.
+fn reembed(
+    results: &mut [ChainOutput],
+    embedder: &Embedder,
+    mode: CombinedMode,
+) -> anyhow::Result<u64> {
+    // Every snapshot after the first whose text differs from the first.
+    let mut todo: Vec<(usize, usize, usize, Span)> = Vec::new(); // (result, item-slot, snapshot, span)
+    for (ri, r) in results.iter().enumerate() {
+        let groups = r
+            .items
+            .iter()
+            .chain(r.dropped.iter().map(|d| &d.item))
+            .chain(r.rejected.iter().map(|x| &x.item));
+        for (ii, item) in groups.enumerate() {
+            let first = &item.snapshots[0];
+            for (si, snap) in item.snapshots.iter().enumerate().skip(1) {
+                if snap.this != first.this
+                    || snap.if_ok != first.if_ok
+                    || snap.enriched.combined_embedding.is_none()
+                {
+                    todo.push((ri, ii, si, (**snap).clone()));
+                }
+            }
+        }
+    }
+    if todo.is_empty() {
+        return Ok(0);
+    }
+    let mut spans: Vec<Span> = todo.iter().map(|t| t.3.clone()).collect();
+    let before = embedder.stats().model.texts;
+    prepare::embed_spans(embedder, &mut spans, mode)?;
+    let embedded = embedder.stats().model.texts - before;
+    for ((ri, ii, si, _), s) in todo.into_iter().zip(spans) {
+        let r = &mut results[ri];
+        let n_items = r.items.len();
+        let n_dropped = r.dropped.len();
+        let item: &mut Item = if ii < n_items {
+            &mut r.items[ii]
+        } else if ii < n_items + n_dropped {
+            &mut r.dropped[ii - n_items].item
+        } else {
+            &mut r.rejected[ii - n_items - n_dropped].item
+        };
+        let mut snap = (*item.snapshots[si]).clone();
+        snap.enriched.query_embedding = s.enriched.query_embedding;
+        snap.enriched.response_embedding = s.enriched.response_embedding;
+        snap.enriched.combined_embedding = s.enriched.combined_embedding;
+        let is_last = si == item.snapshots.len() - 1;
+        item.snapshots[si] = Arc::new(snap.clone());
+        if is_last {
+            item.span.enriched = snap.enriched;
+        }
+    }
+    Ok(embedded)
+}
+
+/// One output span, rendered.
+struct RenderedItem {
+    id: String,
+    before: f64,
+    after: f64,
+    passed: bool,
+    changed: bool,
+    variant: bool,
+    /// A variant whose id was already taken (it goes to the rejects).
+    duplicate: bool,
+    /// The span line when it passed, else its rejects line.
+    line: String,
+}
+
+/// The rendered lines of one input span and the numbers behind them.
+struct Rendered {
+    items: Vec<RenderedItem>,
+    /// Rejects lines for dropped spans and enzyme errors.
+    other_rejects: Vec<String>,
+    /// Per application: (enzyme, version, changed, quality delta, error kind, µs)
+    apps: Vec<(String, String, bool, f64, Option<String>, f64)>,
+}
+
+fn score_snapshot(
+    s: &Span,
+    exclude: &[&str],
+    index: &SpanIndex,
+    scorer: &Scorer,
+) -> (f64, Dimensions) {
+    let e = &s.enriched;
+    let coherence = match (&e.query_embedding, &e.response_embedding) {
+        (Some(q), Some(r)) => Some(cosine(q, r)),
+        _ => None,
+    };
+    let nearest = e.combined_embedding.as_ref().and_then(|c| {
+        index
+            .search_filtered(c, 1, Some(exclude[0]), &|n| !exclude.contains(&index.id(n)))
+            .first()
+            .map(|h| h.similarity)
+    });
+    scorer.score(
+        s,
+        Signals {
+            coherence_cosine: coherence,
+            nearest_similarity: nearest,
+        },
+    )
+}
+
+fn render(
+    r: &ChainOutput,
+    index: &SpanIndex,
+    scorer: &Scorer,
+    gate: f64,
+    timestamp: &str,
+    reproducible: bool,
+    embeddings: EmbeddingsMode,
+) -> Rendered {
+    let mut out = Rendered {
+        items: Vec::new(),
+        other_rejects: Vec::new(),
+        apps: Vec::new(),
+    };
+    let mut log_entry = |item: &Item| -> (serde_json::Value, f64, f64, bool, Dimensions) {
+        let original_id = item
+            .variant_of
+            .clone()
+            .unwrap_or_else(|| item.span.id.clone());
+        let exclude = [item.span.id.as_str(), original_id.as_str()];
+        let scores: Vec<(f64, Dimensions)> = item
+            .snapshots
+            .iter()
+            .map(|s| score_snapshot(s, &exclude, index, scorer))
+            .collect();
+        let apps: Vec<serde_json::Value> = item
+            .applications
+            .iter()
+            .map(|a| {
+                let mut v = serde_json::to_value(a).expect("applications serialise");
+                if reproducible {
+                    v["duration_ms"] = 0.into();
+                }
+                v["quality_before"] = json!(scores[a.before].0);
+                v["quality_after"] = json!(scores[a.after].0);
+                out.apps.push((
+                    a.enzyme.clone(),
+                    a.version.clone(),
+                    a.changed(),
+                    scores[a.after].0 - scores[a.before].0,
+                    a.error_kind.map(|k| k.as_str().to_string()),
+                    if reproducible {
+                        0.0
+                    } else {
+                        a.duration_ms * 1000.0
+                    },
+                ));
+                v
+            })
+            .collect();
+        let (final_score, dims) = *scores.last().expect("at least one snapshot");
+        let mut entry = json!({
+            "timestamp": timestamp,
+            "enzyme_applications": apps,
+            "quality_score": final_score,
+            "intent": intent(&item.span.did),
+            "quality_dimensions": dims,
+        });
+        if let Some(parent) = &item.variant_of {
+            entry["variant_of"] = parent.clone().into();
+        }
+        let changed = item.applications.iter().any(|a| a.changed()) || item.variant_of.is_some();
+        (entry, scores[0].0, final_score, changed, dims)
+    };
+    let with_log = |span: &Span, entry: serde_json::Value| -> serde_json::Value {
+        let mut log = vec![entry];
+        if let Some(old) = &span.transformation_log
+            && let Ok(serde_json::Value::Array(prev)) = serde_json::from_str(old.get())
+        {
+            log.extend(prev);
+        }
+        serde_json::Value::Array(log)
+    };
+    for item in &r.items {
+        let (entry, before, after, changed, _) = log_entry(item);
+        let passed = after >= gate;
+        let log = with_log(&item.span, entry);
+        let mut span = item.span.clone();
+        if embeddings == EmbeddingsMode::Sidecar {
+            // Phase 1 output keeps vectors only for changed spans (inline);
+            // unchanged ones keep their row in Phase 0's sidecar.
+            if changed {
+                span.enriched.embedding_row = None;
+            }
+        }
+        let inline = embeddings == EmbeddingsMode::Inline || span.enriched.embedding_row.is_none();
+        let line = if passed {
+            span.to_json_line(inline, &[("transformation_log", &log)])
+        } else {
+            json!({
+                "id": span.id, "reason": "below_gate", "score": after, "gate": gate,
+                "span": serde_json::from_str::<serde_json::Value>(&span.to_json_line(false, &[("transformation_log", &log)])).expect("valid JSON"),
+            })
+            .to_string()
+        };
+        out.items.push(RenderedItem {
+            id: span.id.clone(),
+            before,
+            after,
+            passed,
+            changed,
+            variant: item.variant_of.is_some(),
+            duplicate: false,
+            line,
+        });
+    }
+    for d in &r.dropped {
+        let (entry, _, after, _, _) = log_entry(&d.item);
+        let log = with_log(&d.item.span, entry);
+        let v = json!({
+            "id": d.item.span.id, "reason": "dropped", "enzyme": d.enzyme, "detail": d.reason, "score": after,
+            "span": serde_json::from_str::<serde_json::Value>(&d.item.span.to_json_line(false, &[("transformation_log", &log)])).expect("valid JSON"),
+        });
+        out.other_rejects.push(v.to_string());
+    }
+    for x in &r.rejected {
+        let (entry, _, after, _, _) = log_entry(&x.item);
+        let log = with_log(&x.item.span, entry);
+        let v = json!({
+            "id": x.item.span.id, "reason": "enzyme_error", "enzyme": x.failure.enzyme, "error_kind": x.failure.kind,
+            "detail": x.failure.to_string(), "score": after,
+            "span": serde_json::from_str::<serde_json::Value>(&x.item.span.to_json_line(false, &[("transformation_log", &log)])).expect("valid JSON"),
+        });
+        out.other_rejects.push(v.to_string());
+    }
+    out
+}
+
+fn account(acc: &mut Acc, r: &ChainOutput, rendered: &Rendered) {
+    for it in &rendered.items {
+        if it.variant {
+            acc.variants_added += 1;
+        } else {
+            acc.hist_before[bucket(it.before)] += 1;
+            acc.improvement_sum += it.after - it.before;
+            acc.improvement_n += 1;
+        }
+        if it.duplicate {
+            acc.duplicate_variants += 1;
+            continue;
+        }
+        acc.hist_after[bucket(it.after)] += 1;
+        acc.final_scores.push(it.after as f32);
+        match (it.passed, it.changed) {
+            (true, true) => acc.diamonds_plus += 1,
+            (true, false) => acc.diamonds_original += 1,
+            (false, _) => acc.rejected += 1,
+        }
+    }
+    acc.dropped += r.dropped.len() as u64;
+    acc.rejected_by_errors += r.rejected.len() as u64;
+    acc.enzyme_errors += r.failures.len() as u64;
+    for (name, version, changed, delta, err, micros) in &rendered.apps {
+        let c = acc.enzymes.entry(name.clone()).or_default();
+        c.version = version.clone();
+        c.calls += 1;
+        c.micros_sum += micros;
+        if *changed {
+            c.changed += 1;
+            c.impact_sum += delta;
+        }
+        if let Some(k) = err {
+            c.errors += 1;
+            *c.errors_by_kind.entry(k.clone()).or_default() += 1;
+        }
+    }
+    for d in &r.dropped {
+        acc.enzymes.entry(d.enzyme.clone()).or_default().dropped += 1;
+    }
+}
+
+fn build_report(acc: &Acc, gate: f64) -> Phase1Report {
+    let mut top: Vec<TopEnzyme> = acc
+        .enzymes
+        .iter()
+        .filter(|(_, c)| c.changed > 0)
+        .map(|(name, c)| TopEnzyme {
+            enzyme: name.clone(),
+            avg_impact: round2(c.impact_sum / c.changed as f64),
+            count: c.changed,
+        })
+        .collect();
+    top.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(b.avg_impact.total_cmp(&a.avg_impact))
+            .then(a.enzyme.cmp(&b.enzyme))
+    });
+    let mut scores = acc.final_scores.clone();
+    scores.sort_by(f32::total_cmp);
+    let pct = |p: f64| -> f64 {
+        if scores.is_empty() {
+            return 0.0;
+        }
+        let i = ((scores.len() - 1) as f64 * p).round() as usize;
+        round2(scores[i] as f64)
+    };
+    let mut percentiles = BTreeMap::new();
+    if !scores.is_empty() {
+        for (k, p) in [
+            ("p10", 0.1),
+            ("p25", 0.25),
+            ("p50", 0.5),
+            ("p75", 0.75),
+            ("p90", 0.9),
+            ("max", 1.0),
+        ] {
+            percentiles.insert(k.to_string(), pct(p));
+        }
+    }
+    let outputs = acc.diamonds_plus + acc.diamonds_original + acc.rejected;
+    Phase1Report {
+        total_processed: acc.total_processed,
+        diamonds_plus: acc.diamonds_plus,
+        diamonds_original: acc.diamonds_original,
+        rejected: acc.rejected,
+        dropped_by_enzymes: acc.dropped,
+        variants_added: acc.variants_added,
+        enzyme_errors: acc.enzyme_errors,
+        rejected_by_errors: acc.rejected_by_errors,
+        duplicate_variant_ids: acc.duplicate_variants,
+        invalid_input: acc.invalid_input,
+        avg_quality_improvement: if acc.improvement_n > 0 {
+            round2(acc.improvement_sum / acc.improvement_n as f64)
+        } else {
+            0.0
+        },
+        top_enzymes: top,
+        quality_histogram_before: acc.hist_before,
+        quality_histogram_after: acc.hist_after,
+        quality_gate: gate,
+        pass_rate: if outputs > 0 {
+            (acc.diamonds_plus + acc.diamonds_original) as f64 / outputs as f64
+        } else {
+            0.0
+        },
+        score_percentiles: percentiles,
+        enzymes: acc.enzymes.clone(),
+        reembedded_texts: acc.reembedded,
+        duration_ms: 0.0,
+        output_path: String::new(),
+        rejects_path: String::new(),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}

@@ -1,0 +1,354 @@
+//! Phase 0: validate → tag and score complexity → embed → index → write.
+//!
+//! Streaming: a reader thread hands over chunks of lines, the model embeds
+//! each chunk's distinct, uncached texts, and a writer thread serialises and
+//! writes while the model works on the next chunk. Memory holds a few chunks
+//! plus the index.
+
+use crate::complexity::complexity_score;
+use crate::embed::{Embedder, normalized_mean, sidecar};
+use crate::index::{HnswParams, IndexWriter};
+use crate::ingest::{self, Line};
+use crate::output::{self, AsideWriter};
+use crate::progress::{self, Progress};
+use crate::report::Phase0Stats;
+use crate::span::Span;
+use crate::tags::Tagger;
+use crate::validate::{Mode, Reject, RejectKind, Validator};
+use anyhow::Context as _;
+use base64::Engine as _;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// File stem of Phase 0's outputs.
+pub const STEM: &str = "diamonds-enriched";
+
+/// How embeddings are written.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum EmbeddingsMode {
+    /// JSON arrays in each span.
+    Inline,
+    /// A numpy `.npy` file; spans carry `embedding_row`.
+    Sidecar,
+}
+
+/// How `combined_embedding` is made.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CombinedMode {
+    /// The normalised mean of the query and response vectors (no third
+    /// model pass).
+    Mean,
+    /// Embed `this + "\n\n" + if_ok` as its own text.
+    Encode,
+}
+
+/// Phase 0 settings.
+pub struct PrepareOptions {
+    pub input: PathBuf,
+    pub out_dir: PathBuf,
+    pub min_quality: f64,
+    pub embeddings: EmbeddingsMode,
+    pub sidecar_dtype: sidecar::Dtype,
+    pub combined: CombinedMode,
+    pub max_line: usize,
+    pub hnsw: HnswParams,
+    pub tagger: Tagger,
+    /// Spans per embedding chunk.
+    pub chunk: usize,
+    pub progress: progress::Mode,
+}
+
+/// Paths Phase 0 writes in `dir`.
+pub fn outputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    (
+        dir.join(format!("{STEM}.ndjson")),
+        dir.join(format!("{STEM}.rejects.ndjson")),
+        dir.join(format!("{STEM}.stats.json")),
+        dir.join(format!("{STEM}.embeddings.npy")),
+    )
+}
+
+/// A rejects-file line: line number, kind, reasons, and the raw line.
+pub fn reject_line(r: &Reject, line: &Line) -> String {
+    let mut v = serde_json::json!({
+        "line": r.line,
+        "kind": r.kind,
+        "reasons": r.reasons,
+    });
+    if let Some(id) = &r.id {
+        v["id"] = id.clone().into();
+    }
+    match std::str::from_utf8(&line.bytes) {
+        Ok(text) => v["raw"] = text.into(),
+        Err(_) => {
+            v["raw_base64"] = base64::engine::general_purpose::STANDARD
+                .encode(&line.bytes)
+                .into()
+        }
+    }
+    if let Some(total) = line.truncated_from {
+        v["raw_truncated"] = true.into();
+        v["raw_bytes"] = total.into();
+    }
+    v.to_string()
+}
+
+enum ToWriter {
+    Spans(Vec<Span>),
+    Rejects(Vec<String>),
+}
+
+/// Run Phase 0.
+pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Phase0Stats> {
+    let start = Instant::now();
+    output::ensure_dir(&opts.out_dir)?;
+    let (out_path, rejects_path, stats_path, sidecar_path) = outputs(&opts.out_dir);
+    let (index_manifest, index_files) = crate::index::file_names(STEM);
+    let mut old: Vec<PathBuf> = vec![
+        out_path.clone(),
+        rejects_path.clone(),
+        stats_path.clone(),
+        sidecar_path.clone(),
+        opts.out_dir.join(index_manifest),
+    ];
+    old.extend(
+        [&index_files.graph, &index_files.meta, &index_files.store]
+            .iter()
+            .map(|f| opts.out_dir.join(f)),
+    );
+    output::clear(&old)?;
+
+    let total_lines = ingest::count_lines(&opts.input)?;
+    let mut reader = ingest::open(&opts.input, opts.max_line)?;
+    let progress = Progress::new(opts.progress, "prepare", total_lines);
+
+    let mut stats = Phase0Stats {
+        input: opts.input.display().to_string(),
+        input_fingerprint: Some(output::fingerprint(&opts.input)?),
+        embedding_mode: format!("{:?}", opts.embeddings).to_lowercase(),
+        combined_mode: format!("{:?}", opts.combined).to_lowercase(),
+        output_path: out_path.display().to_string(),
+        rejects_path: rejects_path.display().to_string(),
+        ..Default::default()
+    };
+    let mut validator = Validator::new(Mode::Input, opts.min_quality);
+    let mut index =
+        IndexWriter::create(&opts.out_dir, STEM, embedder.model_key(), embedder.dims())?;
+    let mut quality_sum = 0.0;
+    let mut quality_n = 0u64;
+    let mut domains: BTreeMap<String, u64> = BTreeMap::new();
+    let mut actions: BTreeMap<String, u64> = BTreeMap::new();
+
+    let (line_tx, line_rx) = crossbeam_channel::bounded::<anyhow::Result<Vec<Line>>>(2);
+    let (out_tx, out_rx) = crossbeam_channel::bounded::<ToWriter>(2);
+    let chunk = opts.chunk.max(1);
+
+    let result = std::thread::scope(|scope| -> anyhow::Result<()> {
+        let input = opts.input.clone();
+        scope.spawn(move || {
+            let mut buf = Vec::with_capacity(chunk);
+            for line in &mut reader {
+                match line {
+                    Ok(l) => {
+                        buf.push(l);
+                        if buf.len() == chunk && line_tx.send(Ok(std::mem::take(&mut buf))).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = line_tx
+                            .send(Err(anyhow::Error::new(e)
+                                .context(format!("reading {}", input.display()))));
+                        return;
+                    }
+                }
+            }
+            if !buf.is_empty() {
+                let _ = line_tx.send(Ok(buf));
+            }
+        });
+
+        let embeddings = opts.embeddings;
+        let dtype = opts.sidecar_dtype;
+        let dims = embedder.dims();
+        let (out_path, rejects_path, sidecar_path) =
+            (out_path.clone(), rejects_path.clone(), sidecar_path.clone());
+        let writer = scope.spawn(move || -> anyhow::Result<(u64, u64, Option<PathBuf>)> {
+            let mut out = AsideWriter::create(&out_path)?;
+            let mut rejects = AsideWriter::create(&rejects_path)?;
+            let side_tmp = output::partial_path(&sidecar_path);
+            let mut side = match embeddings {
+                EmbeddingsMode::Sidecar => {
+                    Some(sidecar::SidecarWriter::create(&side_tmp, dtype, dims)?)
+                }
+                EmbeddingsMode::Inline => None,
+            };
+            for msg in out_rx {
+                match msg {
+                    ToWriter::Rejects(lines) => {
+                        lines.iter().try_for_each(|l| rejects.write_line(l))?
+                    }
+                    ToWriter::Spans(spans) => {
+                        for mut s in spans {
+                            if let Some(side) = &mut side {
+                                let e = &s.enriched;
+                                let q = e
+                                    .query_embedding
+                                    .as_deref()
+                                    .context("span without query embedding")?;
+                                let c = e
+                                    .combined_embedding
+                                    .as_deref()
+                                    .context("span without combined embedding")?;
+                                let row = side.push(q, e.response_embedding.as_deref(), c)?;
+                                s.enriched.embedding_row = Some(row);
+                            }
+                            out.write_line(&s.to_json_line(side.is_none(), &[]))?;
+                        }
+                    }
+                }
+            }
+            let side_path = match side {
+                Some(side) => {
+                    let tmp = side.finish()?;
+                    std::fs::rename(&tmp, &sidecar_path)?;
+                    Some(sidecar_path.clone())
+                }
+                None => None,
+            };
+            let (_, n_out) = out.commit()?;
+            let (_, n_rej) = rejects.commit()?;
+            Ok((n_out, n_rej, side_path))
+        });
+
+        let send = |m: ToWriter| {
+            out_tx
+                .send(m)
+                .map_err(|_| anyhow::anyhow!("the output writer stopped"))
+        };
+        for chunk in line_rx {
+            let lines = chunk?;
+            let mut spans = Vec::with_capacity(lines.len());
+            let mut rejects = Vec::new();
+            for line in &lines {
+                stats.total += 1;
+                match validator.check(line) {
+                    Ok(span) => spans.push(span),
+                    Err(r) => {
+                        match r.kind {
+                            RejectKind::Invalid => stats.invalid += 1,
+                            RejectKind::Filtered => stats.filtered += 1,
+                        }
+                        for code in r.reasons.iter().map(|x| x.code).collect::<BTreeSet<_>>() {
+                            *stats.reasons.entry(code.to_string()).or_default() += 1;
+                        }
+                        rejects.push(reject_line(&r, line));
+                    }
+                }
+            }
+            if !rejects.is_empty() {
+                send(ToWriter::Rejects(rejects))?;
+            }
+            for s in &mut spans {
+                s.enriched.semantic_tags =
+                    opts.tagger
+                        .tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
+                s.enriched.complexity_score = complexity_score(s.response());
+                stats.valid += 1;
+                if let Some(q) = s.facts.input_quality {
+                    quality_sum += q;
+                    quality_n += 1;
+                }
+                if let Some(d) = &s.facts.domain {
+                    *domains.entry(d.clone()).or_default() += 1;
+                }
+                *actions.entry(s.did.clone()).or_default() += 1;
+            }
+            embed_spans(embedder, &mut spans, opts.combined)?;
+            for s in &spans {
+                index.add(s)?;
+            }
+            progress.inc(lines.len() as u64);
+            send(ToWriter::Spans(spans))?;
+        }
+        drop(out_tx);
+        let (n_out, _n_rej, side) = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the output writer panicked"))??;
+        debug_assert_eq!(n_out, stats.valid);
+        stats.sidecar_path = side.map(|p| p.display().to_string());
+        Ok(())
+    });
+    progress.finish();
+    result?;
+
+    stats.unique_domains = domains.len();
+    stats.unique_actions = actions.len();
+    stats.domains = domains;
+    stats.actions = actions;
+    stats.mean_input_quality = (quality_n > 0).then(|| quality_sum / quality_n as f64);
+    if !index.is_empty() || stats.total > 0 {
+        stats.index = Some(index.finish(opts.hnsw)?);
+    }
+    let e = embedder.stats();
+    stats.model_secs = e.model.model_secs;
+    stats.embeddings = Some(e);
+    stats.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
+    output::write_file(
+        &stats_path,
+        serde_json::to_string_pretty(&stats)?.as_bytes(),
+    )?;
+    Ok(stats)
+}
+
+/// Embed query, response and combined texts for a chunk of spans.
+pub fn embed_spans(
+    embedder: &Embedder,
+    spans: &mut [Span],
+    combined: CombinedMode,
+) -> anyhow::Result<()> {
+    let joined: Vec<Option<String>> = spans
+        .iter()
+        .map(|s| match (combined, &s.if_ok) {
+            (CombinedMode::Encode, Some(r)) => Some(format!("{}\n\n{}", s.this, r)),
+            _ => None,
+        })
+        .collect();
+    let mut texts: Vec<&str> = Vec::with_capacity(spans.len() * 3);
+    for (s, j) in spans.iter().zip(&joined) {
+        texts.push(&s.this);
+        if let Some(r) = &s.if_ok {
+            texts.push(r);
+        }
+        if let Some(j) = j {
+            texts.push(j);
+        }
+    }
+    let vectors = embedder.embed(&texts)?;
+    let mut it = vectors.into_iter();
+    for (s, j) in spans.iter_mut().zip(&joined) {
+        let q = it.next().context("embedding count")?;
+        let r = if s.if_ok.is_some() {
+            Some(it.next().context("embedding count")?)
+        } else {
+            None
+        };
+        let c = match (j, &r) {
+            (Some(_), _) => it.next().context("embedding count")?,
+            (None, Some(r)) => normalized_mean(&q, r).into(),
+            (None, None) => q.clone(),
+        };
+        s.enriched.query_embedding = Some(q);
+        s.enriched.response_embedding = r;
+        s.enriched.combined_embedding = Some(c);
+    }
+    Ok(())
+}

