@@ -346,6 +346,41 @@ mod tests {
         }
     }
 
+    fn cpu_seconds() -> f64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(0.0, |ns| ns / 1e9)
+    }
+
+    /// `cargo test --release -p enzyme-context-preserver -- --ignored --nocapture speed`
+    #[test]
+    #[ignore]
+    fn speed() {
+        let long = "How do I read a config file and keep it around? ".repeat(12);
+        let entries = (1..=3)
+            .map(|i| entry(&format!("s{i}"), &long, Some(&long)))
+            .collect();
+        let host = MockHost::default().with_thread("cur", entries);
+        let enzyme: ContextPreserver = build(&host).unwrap();
+        let s = span("cur")
+            .this("and then?")
+            .if_ok(&long)
+            .context(json!({"thread_id": "t-42"}))
+            .build();
+        let n = 20_000;
+        let best = (0..5)
+            .map(|_| {
+                let t = cpu_seconds();
+                for _ in 0..n / 5 {
+                    std::hint::black_box(run(&enzyme, s.clone(), &host).unwrap());
+                }
+                (cpu_seconds() - t) * 1e6 / (n / 5) as f64
+            })
+            .fold(f64::MAX, f64::min);
+        println!("context-preserver: {best:.1} µs/span (cpu, testing::run, 3 thread entries)");
+    }
+
     #[test]
     fn info_is_stable() {
         use logline_sdk::Enzyme;

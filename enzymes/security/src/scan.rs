@@ -54,6 +54,8 @@ struct Compiled {
     v: Option<usize>,
     h: Option<usize>,
     sep: Option<usize>,
+    /// No capture groups: `find_at` is enough.
+    plain: bool,
 }
 
 /// A compiled set of rules. Build once, scan many strings.
@@ -97,6 +99,7 @@ impl Scanner {
                 Regex::new(def.pattern).map_err(|e| format!("rule {}: {e}", def.kind.name()))?;
             let idx = |name: &str| re.capture_names().position(|n| n == Some(name));
             let c = Compiled {
+                plain: re.captures_len() == 1,
                 s: idx("s"),
                 k: idx("k"),
                 v: idx("v"),
@@ -204,6 +207,10 @@ impl Scanner {
         let active = self.active_rules(text, &mut windows);
         if active != 0 || !windows.is_empty() || !cands.is_empty() {
             let markers = self.markers(text);
+            // One set of capture slots, grown to the largest rule seen. A
+            // regex may search with more slots than it has groups (they are
+            // left alone) and group `i` always sits in slots `2i, 2i + 1`
+            // for a single-pattern regex, so rules can share it.
             let mut locs: Option<CaptureLocations> = None;
             for (i, rule) in self.rules.iter().enumerate() {
                 if active & (1u128 << i) == 0 {
@@ -338,10 +345,17 @@ impl Scanner {
         let text = full;
         let mut pos = from;
         while pos <= hay.len() {
-            let Some(m) = rule.re.captures_read_at(locs, hay, pos) else {
+            // Rules without groups need only the match: skip the capture engine.
+            let found = if rule.plain {
+                rule.re.find_at(hay, pos).map(|m| (m.start(), m.end()))
+            } else {
+                rule.re
+                    .captures_read_at(locs, hay, pos)
+                    .map(|m| (m.start(), m.end()))
+            };
+            let Some((ms, me)) = found else {
                 break;
             };
-            let (ms, me) = (m.start(), m.end());
             let got = self.check(rule, text, locs, ms, me);
             // Keyword rules resume after the key so that a value holding
             // another assignment is still seen; others one character on.

@@ -475,3 +475,30 @@ fn non_ascii_text_is_safe() {
         "Olá! A configuração é: DB_PASSWORD=[REDACTED:password] — não partilhe 🙏 token: ünïcødé"
     );
 }
+
+#[test]
+fn readme_documents_every_kind_and_config_key() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for k in enzyme_security::Kind::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", k.name())),
+            "README lacks kind {}",
+            k.name()
+        );
+    }
+    for key in [
+        "redact_with",
+        "allow",
+        "default_allow",
+        "kinds",
+        "entropy_threshold",
+        "min_secret_len",
+    ] {
+        assert!(
+            readme.contains(&format!("| `{key}` |")),
+            "README lacks config key {key}"
+        );
+    }
+    assert!(enzyme_security::Kind::ALL.len() >= 30);
+}

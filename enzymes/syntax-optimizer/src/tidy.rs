@@ -178,8 +178,7 @@ pub fn tidy(text: &str, cfg: &Config) -> (String, Report) {
             .split_inclusive('\n')
             .find(|l| l.contains('\r'))
             .unwrap_or("");
-        report.line_endings = text.matches("\r\n").count() + text.matches('\r').count()
-            - text.matches("\r\n").count();
+        report.line_endings = text.matches('\r').count(); // a CRLF holds one CR
         normalized = text.replace("\r\n", "\n").replace('\r', "\n");
         report.line_ending_sample = Some((
             format!("{first:?}"),

@@ -1,4 +1,4 @@
-//! The persistent embedding cache: sha256(model key, text) → vector, in a
+//! The persistent embedding cache: sha256(model key, token ids) → vector, in a
 //! redb file. A re-run, or a text that appears again, skips the model.
 //!
 //! One process holds the file at a time; a second one runs without the
@@ -11,14 +11,18 @@ use std::path::{Path, PathBuf};
 
 const TABLE: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("embeddings");
 
-/// A cache key: model and text together.
+/// A cache key: the model and the token ids the text became. Texts that
+/// differ only in what the tokenizer ignores (whitespace, line endings) share
+/// one entry, so a whitespace-only edit never runs the model again.
 pub type Key = [u8; 32];
 
-pub fn key(model_key: &str, text: &str) -> Key {
+pub fn key(model_key: &str, ids: &[i64]) -> Key {
     let mut h = Sha256::new();
     h.update(model_key.as_bytes());
     h.update([0u8]);
-    h.update(text.as_bytes());
+    for id in ids {
+        h.update((*id as u32).to_le_bytes());
+    }
     h.finalize().into()
 }
 

@@ -1,7 +1,7 @@
 //! Texts to normalised sentence vectors, wasting none of the model's time:
-//! identical texts are embedded once per call, texts already in the
-//! persistent cache skip the model, and the rest run length-sorted in
-//! token-budgeted batches.
+//! texts that tokenise the same are embedded once per call, token sequences
+//! already in the persistent cache skip the model, and the rest run
+//! length-sorted in token-budgeted batches.
 
 pub mod cache;
 pub mod model;
@@ -18,11 +18,11 @@ use std::sync::Mutex;
 pub struct EmbedStats {
     /// Texts asked for.
     pub requested: u64,
-    /// Distinct texts among them (per call).
+    /// Distinct token sequences among them (per call).
     pub unique: u64,
-    /// Distinct texts found in the persistent cache.
+    /// Distinct token sequences found in the persistent cache.
     pub cache_hits: u64,
-    /// Distinct texts longer than the model's window (cut to fit).
+    /// Distinct token sequences longer than the model's window (cut to fit).
     pub truncated_texts: u64,
     #[serde(flatten)]
     pub model: ModelStats,
@@ -65,6 +65,7 @@ impl Embedder {
 
     /// One vector per text, in order.
     pub fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Embedding>> {
+        // Identical texts once; then identical token sequences once.
         let mut slot_of: HashMap<&str, usize> = HashMap::with_capacity(texts.len());
         let mut unique: Vec<&str> = Vec::new();
         let slots: Vec<usize> = texts
@@ -76,52 +77,70 @@ impl Embedder {
                 })
             })
             .collect();
-        let mut vectors: Vec<Option<Embedding>> = vec![None; unique.len()];
-        let keys: Vec<cache::Key> = unique.iter().map(|t| cache::key(&self.key, t)).collect();
-        let (mut hits, mut truncated) = (0u64, 0u64);
+        let t0 = std::time::Instant::now();
+        let encoded = self.model.tokenize(&unique)?;
+        let tokenize_secs = t0.elapsed().as_secs_f64();
+        let keys: Vec<cache::Key> = encoded
+            .iter()
+            .map(|e| cache::key(&self.key, &e.ids))
+            .collect();
+        let mut group_of: HashMap<cache::Key, usize> = HashMap::with_capacity(keys.len());
+        let mut groups: Vec<usize> = Vec::new(); // first text of each distinct key
+        let group: Vec<usize> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                *group_of.entry(*k).or_insert_with(|| {
+                    groups.push(i);
+                    groups.len() - 1
+                })
+            })
+            .collect();
+        let mut vectors: Vec<Option<Embedding>> = vec![None; groups.len()];
+        let mut hits = 0u64;
         if let Some(c) = &self.cache {
-            for (slot, v) in c.get_many(&keys, self.dims())?.into_iter().enumerate() {
-                if let Some((v, cut)) = v {
-                    vectors[slot] = Some(v.into());
+            let gkeys: Vec<cache::Key> = groups.iter().map(|&i| keys[i]).collect();
+            for (g, v) in c.get_many(&gkeys, self.dims())?.into_iter().enumerate() {
+                if let Some((v, _)) = v {
+                    vectors[g] = Some(v.into());
                     hits += 1;
-                    truncated += u64::from(cut);
                 }
             }
         }
-        let missing: Vec<usize> = (0..unique.len())
-            .filter(|&i| vectors[i].is_none())
+        let missing: Vec<usize> = (0..groups.len())
+            .filter(|&g| vectors[g].is_none())
             .collect();
         let mut model_stats = ModelStats::default();
         if !missing.is_empty() {
-            let todo: Vec<&str> = missing.iter().map(|&i| unique[i]).collect();
-            let (computed, st) = self.model.embed(&todo)?;
+            let todo: Vec<&model::Encoded> = missing.iter().map(|&g| &encoded[groups[g]]).collect();
+            let (computed, st) = self.model.embed_encoded(&todo)?;
             model_stats = st;
             if let Some(c) = &self.cache {
                 let entries: Vec<(cache::Key, &[f32], bool)> = missing
                     .iter()
                     .zip(&computed)
-                    .map(|(&i, (v, cut))| (keys[i], v.as_slice(), *cut))
+                    .map(|(&g, v)| (keys[groups[g]], v.as_slice(), encoded[groups[g]].truncated))
                     .collect();
                 if let Err(e) = c.put_many(&entries) {
                     tracing::warn!("could not write the embedding cache: {e:#}");
                 }
             }
-            for (&i, (v, cut)) in missing.iter().zip(computed) {
-                vectors[i] = Some(v.into());
-                truncated += u64::from(cut);
+            for (&g, v) in missing.iter().zip(computed) {
+                vectors[g] = Some(v.into());
             }
         }
+        model_stats.tokenize_secs += tokenize_secs;
         {
             let mut s = self.stats.lock().unwrap_or_else(|p| p.into_inner());
             s.requested += texts.len() as u64;
-            s.unique += unique.len() as u64;
+            s.unique += groups.len() as u64;
             s.cache_hits += hits;
-            s.truncated_texts += truncated;
+            s.truncated_texts += groups.iter().filter(|&&i| encoded[i].truncated).count() as u64;
             s.model += model_stats;
         }
         Ok(slots
             .into_iter()
-            .map(|s| vectors[s].clone().expect("every slot filled"))
+            .map(|s| vectors[group[s]].clone().expect("every group filled"))
             .collect())
     }
 }

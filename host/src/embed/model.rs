@@ -290,16 +290,30 @@ impl Model {
     /// Embed texts: one L2-normalised vector per text (and whether it was
     /// truncated), in input order.
     pub fn embed(&self, texts: &[&str]) -> anyhow::Result<(Vec<(Vec<f32>, bool)>, ModelStats)> {
-        let mut stats = ModelStats::default();
-        if texts.is_empty() {
-            return Ok((Vec::new(), stats));
-        }
         let t0 = Instant::now();
         let encoded = self.tokenize(texts)?;
-        stats.tokenize_secs = t0.elapsed().as_secs_f64();
+        let tokenize_secs = t0.elapsed().as_secs_f64();
+        let refs: Vec<&Encoded> = encoded.iter().collect();
+        let (vectors, mut stats) = self.embed_encoded(&refs)?;
+        stats.tokenize_secs = tokenize_secs;
+        Ok((
+            vectors
+                .into_iter()
+                .zip(encoded.iter().map(|e| e.truncated))
+                .collect(),
+            stats,
+        ))
+    }
+
+    /// Embed tokenised texts, length-sorted into token-budgeted batches.
+    pub fn embed_encoded(
+        &self,
+        encoded: &[&Encoded],
+    ) -> anyhow::Result<(Vec<Vec<f32>>, ModelStats)> {
+        let mut stats = ModelStats::default();
         let mut order: Vec<usize> = (0..encoded.len()).collect();
         order.sort_by_key(|&i| (encoded[i].ids.len(), i));
-        let mut out: Vec<(Vec<f32>, bool)> = vec![(Vec::new(), false); texts.len()];
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); encoded.len()];
         let mut start = 0;
         while start < order.len() {
             // Sorted ascending, so the last row of a batch is its longest.
@@ -310,7 +324,7 @@ impl Model {
             {
                 end += 1;
             }
-            let batch: Vec<&Encoded> = order[start..end].iter().map(|&i| &encoded[i]).collect();
+            let batch: Vec<&Encoded> = order[start..end].iter().map(|&i| encoded[i]).collect();
             let t = Instant::now();
             let vectors = self.run_batch(&batch)?;
             stats.model_secs += t.elapsed().as_secs_f64();
@@ -318,12 +332,11 @@ impl Model {
             let width = batch.last().map_or(0, |e| e.ids.len());
             stats.padded_tokens += (width * batch.len()) as u64;
             for (k, v) in vectors.into_iter().enumerate() {
-                let i = order[start + k];
-                out[i] = (v, encoded[i].truncated);
+                out[order[start + k]] = v;
             }
             start = end;
         }
-        stats.texts = texts.len() as u64;
+        stats.texts = encoded.len() as u64;
         stats.tokens = encoded.iter().map(|e| e.ids.len() as u64).sum();
         stats.truncated = encoded.iter().filter(|e| e.truncated).count() as u64;
         Ok((out, stats))

@@ -395,7 +395,7 @@ pub struct SpanIndex {
     pub inverted: Inverted,
     /// Thread members sorted by (time, input order).
     threads: HashMap<String, Vec<u32>>,
-    store: Database,
+    store: redb::ReadOnlyDatabase,
 }
 
 /// A search hit.
@@ -433,7 +433,7 @@ impl SpanIndex {
         )
         .with_context(|| format!("reading {}", manifest.files.meta))?;
         let store_path = dir.join(&manifest.files.store);
-        let store = Database::open(&store_path)
+        let store = redb::ReadOnlyDatabase::open(&store_path)
             .with_context(|| format!("opening {}", store_path.display()))?;
         let node_of = meta
             .ids

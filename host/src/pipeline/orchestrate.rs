@@ -489,7 +489,8 @@ fn fill_embeddings(
     Ok(())
 }
 
-/// Embed the snapshots whose text changed; returns how many texts that took.
+/// Embed the snapshots whose text changed (through the cache); returns how
+/// many snapshots that was.
 fn reembed(
     results: &mut [ChainOutput],
     embedder: &Embedder,
@@ -519,9 +520,8 @@ fn reembed(
         return Ok(0);
     }
     let mut spans: Vec<Span> = todo.iter().map(|t| t.3.clone()).collect();
-    let before = embedder.stats().model.texts;
+    let embedded = spans.len() as u64;
     prepare::embed_spans(embedder, &mut spans, mode)?;
-    let embedded = embedder.stats().model.texts - before;
     for ((ri, ii, si, _), s) in todo.into_iter().zip(spans) {
         let r = &mut results[ri];
         let n_items = r.items.len();

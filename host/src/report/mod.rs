@@ -191,6 +191,7 @@ pub struct Phase1Report {
     pub pass_rate: f64,
     pub score_percentiles: BTreeMap<String, f64>,
     pub enzymes: BTreeMap<String, EnzymeCounters>,
+    /// Span versions whose changed text was re-embedded (through the cache).
     pub reembedded_texts: u64,
     pub duration_ms: f64,
     pub output_path: String,

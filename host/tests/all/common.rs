@@ -93,3 +93,24 @@ pub fn embedder(cache_dir: Option<&Path>) -> logline::embed::Embedder {
     });
     logline::embed::Embedder::new(model, cache)
 }
+
+/// One embedder for the whole test binary (its cache file can only be
+/// open once per process).
+pub fn shared_embedder() -> &'static logline::embed::Embedder {
+    static E: OnceLock<(logline::embed::Embedder, tempfile::TempDir)> = OnceLock::new();
+    &E.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        (embedder(Some(dir.path())), dir)
+    })
+    .0
+}
+
+/// The host, for pipeline tests.
+pub fn shared_host() -> &'static EnzymeHost {
+    host()
+}
+
+/// The bundled example spans.
+pub fn example_spans() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data/diamonds.ndjson")
+}

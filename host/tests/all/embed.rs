@@ -95,3 +95,14 @@ fn duplicates_are_embedded_once_and_the_cache_is_used() {
     );
     assert_eq!(a, b);
 }
+
+#[test]
+fn whitespace_only_edits_reuse_the_vector() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = embedder(Some(dir.path()));
+    let a = e.embed(&["Open the file\r\nand   read it."]).unwrap();
+    let before = e.stats().model.texts;
+    let b = e.embed(&["Open the file\nand read it.  "]).unwrap();
+    assert_eq!(e.stats().model.texts, before, "same tokens, no model run");
+    assert_eq!(a, b);
+}

@@ -1,0 +1,122 @@
+//! Crash safety: `logline run` killed with SIGKILL at many points, then
+//! `--resume`d, ends with the same outputs as an uninterrupted run.
+
+use crate::common::example_spans;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+fn logline(out: &Path, cache: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_logline"));
+    c.args([
+        "run",
+        "--quiet",
+        "--reproducible",
+        "--resume",
+        "--batch-size",
+        "8",
+        "--checkpoint-every",
+        "1",
+        "--workers",
+        "2",
+    ])
+    .arg("-i")
+    .arg(example_spans())
+    .arg("-o")
+    .arg(out)
+    .arg("--cache-dir")
+    .arg(cache)
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
+    c
+}
+
+fn line_set(p: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+const OUTPUTS: &[&str] = &[
+    "diamonds-enriched.ndjson",
+    "diamonds-enriched.rejects.ndjson",
+    "diamonds-plus.ndjson",
+    "diamonds-plus.rejects.ndjson",
+];
+
+#[test]
+fn killed_runs_resume_to_the_same_outputs() {
+    let cache = tempfile::tempdir().unwrap();
+    let reference = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = logline(reference.path(), cache.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let full = start.elapsed();
+    // A warm second run is the one the kills interrupt.
+    let warm = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    assert!(
+        logline(warm.path(), cache.path())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let warm_time = start.elapsed();
+    eprintln!("uninterrupted run: {full:?} cold, {warm_time:?} warm");
+
+    // Deterministic "random" kill points spread over the warm run's length.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let trials = 10;
+    let mut interrupted = 0;
+    for k in 0..trials {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let jitter = (x % 1000) as f64 / 1000.0;
+        let at = warm_time.mul_f64((k as f64 + jitter) / (trials as f64 + 1.0));
+        let dir = tempfile::tempdir().unwrap();
+        // Kill once; every other trial, kill the first resume too.
+        for _ in 0..(1 + k % 2) {
+            let mut child = logline(dir.path(), cache.path()).spawn().unwrap();
+            std::thread::sleep(at);
+            if child.try_wait().unwrap().is_none() {
+                interrupted += 1;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let out = logline(dir.path(), cache.path()).output().unwrap();
+        assert!(
+            out.status.success(),
+            "trial {k} (killed at {at:?}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for f in OUTPUTS {
+            let (a, b) = (
+                line_set(&reference.path().join(f)),
+                line_set(&dir.path().join(f)),
+            );
+            assert!(
+                a == b,
+                "trial {k} (killed at {at:?}): {f} differs: {} vs {} lines",
+                a.len(),
+                b.len()
+            );
+        }
+        for f in std::fs::read_dir(dir.path()).unwrap() {
+            let name = f.unwrap().file_name().to_string_lossy().to_string();
+            assert!(!name.ends_with(".partial"), "trial {k}: {name} left behind");
+        }
+    }
+    assert!(
+        interrupted >= 10,
+        "only {interrupted} kills landed while the run was going"
+    );
+}
