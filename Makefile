@@ -2,15 +2,19 @@
 .PHONY: demo test setup lint bench fmt
 
 setup:
-	./scripts/setup.sh
+	./scripts/setup.sh --polyglot
 
 # Set up, then run the whole pipeline on the bundled example spans.
-demo: setup
+demo:
+	./scripts/setup.sh
 	cargo run -- run -i examples/data/diamonds.ndjson -o out
 
-# Set up, then run every test (the real model, real components).
+# Set up, then run every test: the workspace (the real model, real
+# components), then enzymes in Python and JavaScript end to end.
 test: setup
 	cargo test --workspace
+	cargo build -p logline
+	./scripts/check-polyglot.sh
 
 lint:
 	cargo fmt --all --check

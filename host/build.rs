@@ -13,10 +13,7 @@ const BUILTINS: &[(&str, &str)] = &[
 fn main() {
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     let root = logline_wasm_build::workspace_root(&manifest_dir, 1);
-    let mut watch: Vec<PathBuf> = BUILTINS
-        .iter()
-        .map(|(n, _)| root.join("enzymes").join(n))
-        .collect();
+    let mut watch: Vec<PathBuf> = BUILTINS.iter().map(|(n, _)| root.join("enzymes").join(n)).collect();
     watch.push(root.join("sdk"));
     watch.push(root.join("wit"));
     let packages: Vec<&str> = BUILTINS.iter().map(|(_, p)| *p).collect();
@@ -28,11 +25,7 @@ fn main() {
     for ((name, _), b) in BUILTINS.iter().zip(&built) {
         let dest = out.join(format!("{name}.wasm"));
         std::fs::copy(&b.path, &dest).unwrap();
-        writeln!(
-            code,
-            "    ({name:?}, include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}.wasm\"))),"
-        )
-        .unwrap();
+        writeln!(code, "    ({name:?}, include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}.wasm\"))),").unwrap();
     }
     code.push_str("];\n");
     std::fs::write(out.join("builtins.rs"), code).unwrap();

@@ -5,6 +5,7 @@
 #   componentize-py                  PyPI -> .logline/polyglot-venv  (python3 -m venv)
 #   @bytecodealliance/jco            npm  -> .logline/node           (npm install --prefix)
 #   @bytecodealliance/componentize-js npm -> .logline/node
+# and links the three commands into .logline/polyglot-bin/.
 #
 # Needs python3 (>= 3.10) and node (>= 18) with npm. Use the tools with
 #   source scripts/polyglot-env.sh     # puts them first on PATH in this shell
@@ -18,8 +19,8 @@ root=$(pwd)
 # The pins. Change them here only; polyglot-env.sh and the build scripts read
 # nothing else.
 COMPONENTIZE_PY_VERSION=0.25.1
-JCO_VERSION=1.35.0
-# componentize-js is the one jco 1.35.0 depends on (^0.22.0), so that npm
+JCO_VERSION=1.34.0
+# componentize-js is the one jco 1.34.0 depends on (^0.22.0), so that npm
 # keeps a single copy and `jco componentize` runs exactly this version.
 COMPONENTIZE_JS_VERSION=0.22.0
 
@@ -76,4 +77,12 @@ if [ "$want_js" = 1 ]; then
   echo "jco $("$bin/jco" --version 2>/dev/null): $bin/jco (componentize-js $COMPONENTIZE_JS_VERSION)"
 fi
 
-echo "use them with: source scripts/polyglot-env.sh"
+# One folder with just these tools, for PATH (polyglot-env.sh): the venv's
+# and node_modules' own bin folders hold much more (python, pip, tsc, …).
+bindir="$root/.logline/polyglot-bin"
+mkdir -p "$bindir"
+[ -x "$venv/bin/componentize-py" ] && ln -sfn "$venv/bin/componentize-py" "$bindir/componentize-py"
+for t in jco componentize-js; do
+  [ -x "$node_prefix/node_modules/.bin/$t" ] && ln -sfn "$node_prefix/node_modules/.bin/$t" "$bindir/$t"
+done
+echo "use them with: source scripts/polyglot-env.sh   (puts .logline/polyglot-bin first on PATH)"

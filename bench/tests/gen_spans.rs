@@ -7,13 +7,7 @@ use logline_bench::spangen::{GenConfig, GenStats, MIN_QUALITY, generate_string, 
 use serde_json::Value;
 
 fn cfg(count: usize, seed: u64) -> GenConfig {
-    GenConfig {
-        count,
-        seed,
-        invalid_share: 0.08,
-        dup_share: 0.1,
-        secret_share: 0.1,
-    }
+    GenConfig { count, seed, invalid_share: 0.08, dup_share: 0.1, secret_share: 0.1 }
 }
 
 // ---------------------------------------------------------------- validator
@@ -26,44 +20,16 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
-        } else {
-            None
-        }
+        if t.bytes().all(|c| c.is_ascii_digit()) { t.parse().ok() } else { None }
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
         return None;
     }
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&mo)
-        || d < 1
-        || d > dim[(mo - 1) as usize]
-        || h > 23
-        || mi > 59
-        || se > 60
-    {
+    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d < 1 || d > dim[(mo - 1) as usize] || h > 23 || mi > 59 || se > 60 {
         return None;
     }
     let mut i = 19;
@@ -94,11 +60,7 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
         _ => return None,
     };
     // days from civil (H. Hinnant)
-    let (yy, mm) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
+    let (yy, mm) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
     let era = yy.div_euclid(400);
     let yoe = yy - era * 400;
     let doy = (153 * mm + 2) / 5 + d - 1;
@@ -207,19 +169,9 @@ fn counts_match_stats() {
         assert_eq!(s.lines, 4000);
         assert_eq!(c.blank, s.blank_lines, "blank lines, seed {seed}");
         assert_eq!(c.valid, s.valid, "valid, seed {seed}");
-        assert_eq!(
-            c.filtered_low, s.filtered_low_quality,
-            "filtered (low), seed {seed}"
-        );
-        assert_eq!(
-            c.filtered_missing, s.filtered_missing_quality,
-            "filtered (missing), seed {seed}"
-        );
-        let expected: BTreeMap<&str, usize> = s
-            .invalid_by_kind
-            .iter()
-            .map(|(k, v)| (k.as_str(), *v))
-            .collect();
+        assert_eq!(c.filtered_low, s.filtered_low_quality, "filtered (low), seed {seed}");
+        assert_eq!(c.filtered_missing, s.filtered_missing_quality, "filtered (missing), seed {seed}");
+        let expected: BTreeMap<&str, usize> = s.invalid_by_kind.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         assert_eq!(c.invalid, expected, "invalid kinds, seed {seed}");
         assert_eq!(s.invalid, (4000.0f64 * 0.08).round() as usize);
         assert_eq!(s.valid + s.filtered + s.invalid, s.lines);
@@ -250,10 +202,7 @@ fn valid_spans_have_the_required_fields_and_sane_values() {
                 assert!(matches!(st.as_str(), Some("low" | "medium" | "high")));
             }
             if let Some(p) = ctx.get("previous_spans") {
-                assert!(
-                    p.as_array()
-                        .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string))
-                );
+                assert!(p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string)));
             }
         }
         let q = v["metadata"]["quality_score"].as_f64().unwrap();
@@ -277,10 +226,7 @@ fn ids_are_unique_except_planted_duplicates() {
     let (text, s) = generate_string(&cfg(5000, 3));
     let c = check(&text);
     let extra: usize = c.id_counts.values().map(|n| n - 1).sum();
-    assert_eq!(
-        extra,
-        s.invalid_by_kind.get("duplicate_id").copied().unwrap_or(0)
-    );
+    assert_eq!(extra, s.invalid_by_kind.get("duplicate_id").copied().unwrap_or(0));
     assert!(extra > 0, "expected some planted duplicate ids");
 }
 
@@ -294,22 +240,15 @@ fn threads_are_ordered_and_reference_earlier_spans() {
         let Ok(v) = serde_json::from_str::<Value>(line) else {
             continue;
         };
-        let (Some(id), Some(when), Some(who)) =
-            (v["id"].as_str(), v["when"].as_str(), v["who"].as_str())
-        else {
+        let (Some(id), Some(when), Some(who)) = (v["id"].as_str(), v["when"].as_str(), v["who"].as_str()) else {
             continue;
         };
         let Some(t) = parse_rfc3339(when) else {
             continue;
         };
-        if let Some(prev) = v
-            .pointer("/context/previous_spans")
-            .and_then(Value::as_array)
-        {
+        if let Some(prev) = v.pointer("/context/previous_spans").and_then(Value::as_array) {
             for p in prev {
-                let (pt, pwho) = by_id
-                    .get(p.as_str().unwrap())
-                    .expect("previous span appears earlier");
+                let (pt, pwho) = by_id.get(p.as_str().unwrap()).expect("previous span appears earlier");
                 assert!(*pt < t, "previous span must be earlier");
                 assert_eq!(pwho, who, "a thread has one actor");
                 refs += 1;
@@ -323,15 +262,8 @@ fn threads_are_ordered_and_reference_earlier_spans() {
     assert!(refs > 0);
     assert_eq!(threads.len(), s.threads_with_thread_id);
     for (k, ts) in &threads {
-        assert!(
-            (2..=8).contains(&ts.len()),
-            "thread {k} has {} spans",
-            ts.len()
-        );
-        assert!(
-            ts.windows(2).all(|w| w[0] < w[1]),
-            "thread {k} not increasing"
-        );
+        assert!((2..=8).contains(&ts.len()), "thread {k} has {} spans", ts.len());
+        assert!(ts.windows(2).all(|w| w[0] < w[1]), "thread {k} not increasing");
     }
     let share = s.thread_spans as f64 / s.lines as f64;
     assert!((0.22..0.40).contains(&share), "thread share {share}");
@@ -341,16 +273,10 @@ fn threads_are_ordered_and_reference_earlier_spans() {
 fn secrets_and_decoys_are_planted() {
     let (text, s) = generate_string(&cfg(8000, 9));
     for kind in secrets::SECRET_KINDS {
-        assert!(
-            s.secrets_by_kind_valid.get(kind).copied().unwrap_or(0) > 0,
-            "no {kind} planted"
-        );
+        assert!(s.secrets_by_kind_valid.get(kind).copied().unwrap_or(0) > 0, "no {kind} planted");
     }
     for kind in secrets::DECOY_KINDS {
-        assert!(
-            s.decoys_by_kind_valid.get(kind).copied().unwrap_or(0) > 0,
-            "no {kind} decoy"
-        );
+        assert!(s.decoys_by_kind_valid.get(kind).copied().unwrap_or(0) > 0, "no {kind} decoy");
     }
     assert!(text.contains(secrets::AWS_EXAMPLE_ID));
     assert!(text.contains("-----BEGIN "));
@@ -358,8 +284,7 @@ fn secrets_and_decoys_are_planted() {
     // fake AWS ids never collide with the documented example
     assert_eq!(
         text.matches("AKIAIOSFODNN7EXAMPLE").count(),
-        text.matches("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-            .count()
+        text.matches("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").count()
     );
     let by_kind: usize = s.secrets_by_kind_valid.values().sum();
     assert_eq!(by_kind, s.secrets_valid);
@@ -368,13 +293,7 @@ fn secrets_and_decoys_are_planted() {
 
 #[test]
 fn zero_shares_give_a_clean_file() {
-    let c = GenConfig {
-        count: 2000,
-        seed: 4,
-        invalid_share: 0.0,
-        dup_share: 0.0,
-        secret_share: 0.0,
-    };
+    let c = GenConfig { count: 2000, seed: 4, invalid_share: 0.0, dup_share: 0.0, secret_share: 0.0 };
     let (text, s) = generate_string(&c);
     let checked = check(&text);
     assert_eq!(s.invalid, 0);
@@ -405,21 +324,8 @@ fn content_is_varied_and_formatted_in_many_ways() {
         assert!(n > 0, "no {name}");
     }
     assert!(s.unknown_keys_valid > 0 && s.non_ascii_valid > 0);
-    assert!(
-        s.response_words_valid.contains_key("1000-1999"),
-        "no long tail: {:?}",
-        s.response_words_valid
-    );
-    for fence in [
-        "```python",
-        "```rust",
-        "```sql",
-        "```yaml",
-        "```json",
-        "```bash",
-        "```js",
-        "```ts",
-    ] {
+    assert!(s.response_words_valid.contains_key("1000-1999"), "no long tail: {:?}", s.response_words_valid);
+    for fence in ["```python", "```rust", "```sql", "```yaml", "```json", "```bash", "```js", "```ts"] {
         assert!(text.contains(fence), "no {fence} fence");
     }
     // Python-style exporters (", " separators, \u escapes) and compact ones
@@ -460,20 +366,12 @@ fn cli_matches_library_and_prints_stats() {
     assert_eq!(printed["secrets"]["valid"], stats.secrets_valid);
     // stdout mode gives the same bytes
     let o2 = Command::new(env!("CARGO_BIN_EXE_gen-spans"))
-        .args([
-            "--count=700",
-            "--seed=13",
-            "--invalid-share=0.08",
-            "--secret-share=0.1",
-        ])
+        .args(["--count=700", "--seed=13", "--invalid-share=0.08", "--secret-share=0.1"])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(o2.stdout).unwrap(), lib);
     // bad usage exits 2
-    let bad = Command::new(env!("CARGO_BIN_EXE_gen-spans"))
-        .args(["--count", "x"])
-        .output()
-        .unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_gen-spans")).args(["--count", "x"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -482,18 +380,10 @@ fn cli_matches_library_and_prints_stats() {
 fn rfc3339_checker_agrees_with_known_cases() {
     assert!(parse_rfc3339("2024-02-29T10:00:00Z").is_some());
     assert!(parse_rfc3339("2024-05-01T07:00:00.5-03:00").is_some());
-    assert_eq!(
-        parse_rfc3339("2024-05-01T10:00:00+02:00"),
-        parse_rfc3339("2024-05-01T08:00:00Z")
-    );
-    for bad in [
-        "2024-13-45T99:00:00Z",
-        "yesterday",
-        "2024-02-30T10:00:00Z",
-        "2023-02-29T12:00:00Z",
-        "2024-05-01 25:61:00",
-        "",
-    ] {
+    assert_eq!(parse_rfc3339("2024-05-01T10:00:00+02:00"), parse_rfc3339("2024-05-01T08:00:00Z"));
+    for bad in
+        ["2024-13-45T99:00:00Z", "yesterday", "2024-02-30T10:00:00Z", "2023-02-29T12:00:00Z", "2024-05-01 25:61:00", ""]
+    {
         assert!(parse_rfc3339(bad).is_none(), "{bad}");
     }
 }
@@ -501,28 +391,16 @@ fn rfc3339_checker_agrees_with_known_cases() {
 #[test]
 fn bundled_example_matches_its_documented_command() {
     // examples/data/README.md documents this exact command.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/diamonds.ndjson"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/data/diamonds.ndjson");
     let Ok(file) = std::fs::read_to_string(path) else {
         panic!("{path} is missing");
     };
-    let c = GenConfig {
-        count: 200,
-        seed: 562,
-        invalid_share: 0.05,
-        dup_share: 0.1,
-        secret_share: 0.08,
-    };
+    let c = GenConfig { count: 200, seed: 562, invalid_share: 0.05, dup_share: 0.1, secret_share: 0.08 };
     let (text, s) = generate_string(&c);
     assert!(
         file == text,
         "examples/data/diamonds.ndjson is stale: regenerate it with the command in examples/data/README.md"
     );
-    assert_eq!(
-        (s.valid, s.filtered, s.invalid, s.blank_lines),
-        (153, 37, 10, 2)
-    );
+    assert_eq!((s.valid, s.filtered, s.invalid, s.blank_lines), (153, 37, 10, 2));
     assert_eq!(s.invalid_by_kind.len(), 9);
 }

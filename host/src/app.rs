@@ -45,21 +45,14 @@ pub struct FileConfig {
 fn load_config(explicit: Option<&Path>, input: Option<&Path>) -> anyhow::Result<FileConfig> {
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => input
-            .and_then(|i| i.parent())
-            .map(|d| d.join("logline.toml"))
-            .filter(|p| p.is_file()),
+        None => input.and_then(|i| i.parent()).map(|d| d.join("logline.toml")).filter(|p| p.is_file()),
     };
     let Some(path) = path else {
         return Ok(FileConfig::default());
     };
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| crate::manifest::line_col(&text, s.start))
-            .unwrap_or((1, 1));
+        let (line, col) = e.span().map(|s| crate::manifest::line_col(&text, s.start)).unwrap_or((1, 1));
         anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message().trim())
     })
 }
@@ -105,11 +98,7 @@ impl Ui {
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let ui = Ui {
-        quiet: cli.quiet,
-        json: cli.json,
-        progress: progress::Mode::detect(cli.quiet),
-    };
+    let ui = Ui { quiet: cli.quiet, json: cli.json, progress: progress::Mode::detect(cli.quiet) };
     match cli.command {
         Command::Prepare(a) => {
             let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
@@ -133,23 +122,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_search(&a, &cfg, ui)?;
         }
-        Command::Enzymes(EnzymesCommand::Check {
-            manifest,
-            enzymes,
-            cache,
-        }) => {
+        Command::Enzymes(EnzymesCommand::Check { manifest, enzymes, cache }) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_check(&manifest, &enzymes, &cache, &cfg, ui)?;
         }
-        Command::Enzymes(EnzymesCommand::Run {
-            manifest,
-            input,
-            output,
-            enzymes,
-            index,
-            workers,
-            cache,
-        }) => {
+        Command::Enzymes(EnzymesCommand::Run { manifest, input, output, enzymes, index, workers, cache }) => {
             let cfg = load_config(cli.config.as_deref(), Some(&input))?;
             let m = load_manifest(Some(&manifest), &enzymes)?;
             let host = enzyme_host(&cache, &cfg)?;
@@ -157,29 +134,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(dir) => Arc::new(SpanIndex::load(&dir, prepare::STEM)?),
                 None => Arc::new(NoLookups),
             };
-            let stats =
-                pipeline::chain_only::run_chain(&host, &m, &input, &output, lookups, workers)?;
+            let stats = pipeline::chain_only::run_chain(&host, &m, &input, &output, lookups, workers)?;
             ui.table(&format!(
                 "enzymes run: {} spans ({} invalid lines), {} written, {} changed, {} variants added, {} dropped, {} enzyme errors ({} rejected)\n",
                 stats.spans, stats.invalid, stats.written, stats.changed, stats.variants_added, stats.dropped, stats.enzyme_errors, stats.rejected_by_errors
             ));
             ui.json(&stats)?;
-            ui.files(&[
-                PathBuf::from(&stats.output_path),
-                PathBuf::from(&stats.rejects_path),
-            ]);
+            ui.files(&[PathBuf::from(&stats.output_path), PathBuf::from(&stats.rejects_path)]);
         }
         Command::New(a) => {
-            let dir = crate::templates::write(
-                &a.name,
-                a.lang,
-                a.dir.as_deref().unwrap_or(Path::new(".")),
-            )?;
-            ui.table(&format!(
-                "created {}\n{}",
-                dir.display(),
-                crate::templates::next_steps(&a.name, a.lang, &dir)
-            ));
+            let dir = crate::templates::write(&a.name, a.lang, a.dir.as_deref().unwrap_or(Path::new(".")))?;
+            ui.table(&format!("created {}\n{}", dir.display(), crate::templates::next_steps(&a.name, a.lang, &dir)));
         }
     }
     Ok(())
@@ -189,31 +154,19 @@ fn cache_root(c: &CacheArgs, cfg: &FileConfig) -> Option<PathBuf> {
     if c.no_cache {
         return None;
     }
-    c.cache_dir
-        .clone()
-        .or_else(|| cfg.cache_dir.clone())
-        .or_else(default_cache_root)
+    c.cache_dir.clone().or_else(|| cfg.cache_dir.clone()).or_else(default_cache_root)
 }
 
 fn enzyme_host(c: &CacheArgs, cfg: &FileConfig) -> anyhow::Result<EnzymeHost> {
-    EnzymeHost::new(HostOptions {
-        cache_dir: cache_root(c, cfg).map(|r| r.join("components")),
-    })
+    EnzymeHost::new(HostOptions { cache_dir: cache_root(c, cfg).map(|r| r.join("components")) })
 }
 
 fn embedder(m: &ModelArgs, c: &CacheArgs, cfg: &FileConfig) -> anyhow::Result<Embedder> {
     let model_dir = m.model_dir.clone().or_else(|| cfg.model_dir.clone());
-    let name = m
-        .model
-        .clone()
-        .or_else(|| cfg.model.clone())
-        .unwrap_or_else(|| embed::DEFAULT_MODEL.to_string());
+    let name = m.model.clone().or_else(|| cfg.model.clone()).unwrap_or_else(|| embed::DEFAULT_MODEL.to_string());
     let files = embed::locate(model_dir.as_deref(), &name)?;
-    let opts = EmbedOptions {
-        threads: m.threads.or(cfg.threads).unwrap_or(0),
-        cuda: m.cuda,
-        ..EmbedOptions::default()
-    };
+    let opts =
+        EmbedOptions { threads: m.threads.or(cfg.threads).unwrap_or(0), cuda: m.cuda, ..EmbedOptions::default() };
     let model = embed::Model::load(files, opts)?;
     let cache = match cache_root(c, cfg) {
         Some(root) => embed::cache::EmbedCache::open(&root.join("embeddings.redb"))?,
@@ -250,24 +203,12 @@ fn prepare_options(
         input: input.to_path_buf(),
         out_dir: out.to_path_buf(),
         min_quality: a.min_quality.or(cfg.min_quality).unwrap_or(80.0),
-        embeddings: a
-            .embeddings
-            .or(cfg.embeddings)
-            .unwrap_or(EmbeddingsMode::Inline),
-        sidecar_dtype: a
-            .sidecar_dtype
-            .or(cfg.sidecar_dtype)
-            .unwrap_or(embed::sidecar::Dtype::F32),
+        embeddings: a.embeddings.or(cfg.embeddings).unwrap_or(EmbeddingsMode::Inline),
+        sidecar_dtype: a.sidecar_dtype.or(cfg.sidecar_dtype).unwrap_or(embed::sidecar::Dtype::F32),
         combined: a.combined.or(cfg.combined).unwrap_or(CombinedMode::Mean),
-        max_line: a
-            .max_line_bytes
-            .or(cfg.max_line_bytes)
-            .unwrap_or(crate::ingest::DEFAULT_MAX_LINE),
+        max_line: a.max_line_bytes.or(cfg.max_line_bytes).unwrap_or(crate::ingest::DEFAULT_MAX_LINE),
         hnsw: HnswParams {
-            ef_construction: a
-                .ef_construction
-                .or(cfg.ef_construction)
-                .unwrap_or(defaults.ef_construction),
+            ef_construction: a.ef_construction.or(cfg.ef_construction).unwrap_or(defaults.ef_construction),
             ef_search: a.ef_search.or(cfg.ef_search).unwrap_or(defaults.ef_search),
             threads: if reproducible { 1 } else { 0 },
             ..defaults
@@ -339,10 +280,7 @@ fn cmd_orchestrate(
     ui: Ui,
 ) -> anyhow::Result<crate::report::Phase1Report> {
     if !input.is_file() {
-        bail!(
-            "input {} does not exist (run `logline prepare` first)",
-            input.display()
-        );
+        bail!("input {} does not exist (run `logline prepare` first)", input.display());
     }
     let opts = orchestrate_options(input, out, a, cfg, ui)?;
     let host = enzyme_host(cache, cfg)?;
@@ -353,16 +291,7 @@ fn cmd_orchestrate(
 fn phase0_files(dir: &Path) -> Vec<PathBuf> {
     let (o, r, s, side) = prepare::outputs(dir);
     let (m, f) = crate::index::file_names(prepare::STEM);
-    vec![
-        o,
-        r,
-        s,
-        side,
-        dir.join(m),
-        dir.join(f.graph),
-        dir.join(f.meta),
-        dir.join(f.store),
-    ]
+    vec![o, r, s, side, dir.join(m), dir.join(f.graph), dir.join(f.meta), dir.join(f.store)]
 }
 
 fn phase1_files(dir: &Path) -> Vec<PathBuf> {
@@ -373,18 +302,12 @@ fn phase1_files(dir: &Path) -> Vec<PathBuf> {
 fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
     let start = Instant::now();
     if !a.input.is_file() {
-        bail!(
-            "input {} does not exist or is not a file",
-            a.input.display()
-        );
+        bail!("input {} does not exist or is not a file", a.input.display());
     }
     crate::output::ensure_dir(&a.output)?;
     let _ = std::fs::remove_file(a.output.join("pipeline-summary.json"));
-    let cache = if a.p0.cache.no_cache || a.p0.cache.cache_dir.is_some() {
-        a.p0.cache.clone()
-    } else {
-        CacheArgs::default()
-    };
+    let cache =
+        if a.p0.cache.no_cache || a.p0.cache.cache_dir.is_some() { a.p0.cache.clone() } else { CacheArgs::default() };
     let emb = embedder(&a.p0.model, &cache, cfg)?;
     let mut phases = Vec::new();
     let phase0 = if a.skip_phase0 {
@@ -425,11 +348,7 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
         } else {
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
         },
-        duration_ms: if a.p1.reproducible {
-            0.0
-        } else {
-            start.elapsed().as_secs_f64() * 1000.0
-        },
+        duration_ms: if a.p1.reproducible { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 },
         config: SummaryConfig {
             input: a.input.display().to_string(),
             output: a.output.display().to_string(),
@@ -437,10 +356,7 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
             phases,
         },
         results: SummaryResults {
-            phase0: phase0.map(|stats| Phase0Summary {
-                spans: stats.valid,
-                stats,
-            }),
+            phase0: phase0.map(|stats| Phase0Summary { spans: stats.valid, stats }),
             phase1: phase1.map(|report| Phase1Summary { report }),
         },
     };
@@ -456,15 +372,11 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
 fn cmd_search(a: &crate::cli::SearchArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
     let index = SpanIndex::load(&a.dir, prepare::STEM)?;
     let emb = embedder(&a.model, &a.cache, cfg)?;
-    let v = emb
-        .embed(&[a.query.as_str()])?
-        .pop()
-        .context("no embedding")?;
+    let v = emb.embed(&[a.query.as_str()])?.pop().context("no embedding")?;
     let keep = |n: u32| -> bool {
         let inv = &index.inverted;
         let has = |map: &std::collections::BTreeMap<String, Vec<u32>>, key: &Option<String>| {
-            key.as_ref()
-                .is_none_or(|k| map.get(k).is_some_and(|l| l.binary_search(&n).is_ok()))
+            key.as_ref().is_none_or(|k| map.get(k).is_some_and(|l| l.binary_search(&n).is_ok()))
         };
         has(&inv.by_did, &a.did) && has(&inv.by_tag, &a.tag) && has(&inv.by_domain, &a.domain)
     };
@@ -489,13 +401,7 @@ fn cmd_search(a: &crate::cli::SearchArgs, cfg: &FileConfig, ui: Ui) -> anyhow::R
     Ok(())
 }
 
-fn cmd_check(
-    path: &Path,
-    select: &[String],
-    cache: &CacheArgs,
-    cfg: &FileConfig,
-    ui: Ui,
-) -> anyhow::Result<()> {
+fn cmd_check(path: &Path, select: &[String], cache: &CacheArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
     let m = load_manifest(Some(path), select)?;
     let host = enzyme_host(cache, cfg)?;
     let mut rows = Vec::new();
@@ -527,9 +433,7 @@ fn cmd_check(
                 l.wit_version,
                 lim.memory_mb.unwrap_or(0),
                 lim.timeout_ms.unwrap_or(0),
-                lim.fuel
-                    .map(|f| f.to_string())
-                    .unwrap_or_else(|| "-".into()),
+                lim.fuel.map(|f| f.to_string()).unwrap_or_else(|| "-".into()),
                 l.compile.millis,
                 if l.compile.from_cache { "*" } else { " " },
                 l.info.description

@@ -10,13 +10,7 @@
 
 use crate::tags::split_words;
 
-const DEPTH_WORDS: &[&str] = &[
-    "implement",
-    "algorithm",
-    "optimize",
-    "analyze",
-    "architecture",
-];
+const DEPTH_WORDS: &[&str] = &["implement", "algorithm", "optimize", "analyze", "architecture"];
 
 /// Whether `text` holds code.
 pub fn has_code(text: &str) -> bool {
@@ -25,15 +19,12 @@ pub fn has_code(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     let bytes = lower.as_bytes();
-    let word_start =
-        |i: usize| i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+    let word_start = |i: usize| i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
     let starts = |pat: &str| lower.match_indices(pat).any(|(i, _)| word_start(i));
     if starts("def ") || starts("import ") {
         return true;
     }
-    split_words(&lower)
-        .iter()
-        .any(|w| w == "function" || w == "class")
+    split_words(&lower).iter().any(|w| w == "function" || w == "class")
 }
 
 /// The complexity score of a response.
@@ -44,11 +35,7 @@ pub fn complexity_score(response: &str) -> f64 {
         score += 20.0;
     }
     score += 2.0 * response.matches('\n').count() as f64;
-    score += 5.0
-        * split_words(response)
-            .iter()
-            .filter(|w| DEPTH_WORDS.contains(&w.as_str()))
-            .count() as f64;
+    score += 5.0 * split_words(response).iter().filter(|w| DEPTH_WORDS.contains(&w.as_str())).count() as f64;
     score.min(100.0)
 }
 
@@ -71,10 +58,7 @@ mod tests {
         assert_eq!(complexity_score(r), 27.0);
         // "implement the algorithm" = 23 chars -> 2.3, +5 +5
         assert!((complexity_score("implement the algorithm") - 12.3).abs() < 1e-9);
-        assert!(
-            (complexity_score("Implement, implement!") - (2.1 + 10.0)).abs() < 1e-9,
-            "each occurrence counts"
-        );
+        assert!((complexity_score("Implement, implement!") - (2.1 + 10.0)).abs() < 1e-9, "each occurrence counts");
     }
 
     #[test]

@@ -39,12 +39,7 @@ pub struct LineReader<R> {
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(inner: R, max_line: usize) -> Self {
-        LineReader {
-            inner,
-            no: 0,
-            max_line,
-            first: true,
-        }
+        LineReader { inner, no: 0, max_line, first: true }
     }
 
     /// Line number of the last line read.
@@ -114,11 +109,7 @@ impl<R: BufRead> Iterator for LineReader<R> {
                     if truncated_from.is_none() && buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    return Some(Ok(Line {
-                        no: self.no,
-                        bytes: std::mem::take(&mut buf),
-                        truncated_from,
-                    }));
+                    return Some(Ok(Line { no: self.no, bytes: std::mem::take(&mut buf), truncated_from }));
                 }
             }
         }
@@ -129,21 +120,13 @@ impl<R: BufRead> Iterator for LineReader<R> {
 pub fn open(path: &Path, max_line: usize) -> anyhow::Result<LineReader<Box<dyn BufRead + Send>>> {
     let file = File::open(path).with_context(|| format!("cannot open input {}", path.display()))?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        anyhow::bail!(
-            "input {} is a directory, expected an NDJSON file",
-            path.display()
-        );
+        anyhow::bail!("input {} is a directory, expected an NDJSON file", path.display());
     }
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let gz = reader
-        .fill_buf()
-        .with_context(|| format!("cannot read input {}", path.display()))?
-        .starts_with(&[0x1f, 0x8b]);
+    let gz =
+        reader.fill_buf().with_context(|| format!("cannot read input {}", path.display()))?.starts_with(&[0x1f, 0x8b]);
     let inner: Box<dyn BufRead + Send> = if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            flate2::bufread::MultiGzDecoder::new(reader),
-        ))
+        Box::new(BufReader::with_capacity(1 << 20, flate2::bufread::MultiGzDecoder::new(reader)))
     } else {
         Box::new(reader)
     };
@@ -152,8 +135,7 @@ pub fn open(path: &Path, max_line: usize) -> anyhow::Result<LineReader<Box<dyn B
 
 /// Count the non-blank lines of a file cheaply (for progress totals).
 pub fn count_lines(path: &Path) -> anyhow::Result<u64> {
-    let mut file =
-        File::open(path).with_context(|| format!("cannot open input {}", path.display()))?;
+    let mut file = File::open(path).with_context(|| format!("cannot open input {}", path.display()))?;
     let mut head = [0u8; 2];
     let n = file.read(&mut head)?;
     if n == 2 && head == [0x1f, 0x8b] {
@@ -191,23 +173,13 @@ mod tests {
     use super::*;
 
     fn lines(input: &[u8], max: usize) -> Vec<(u64, Vec<u8>, Option<u64>)> {
-        LineReader::new(input, max)
-            .map(|l| l.unwrap())
-            .map(|l| (l.no, l.bytes, l.truncated_from))
-            .collect()
+        LineReader::new(input, max).map(|l| l.unwrap()).map(|l| (l.no, l.bytes, l.truncated_from)).collect()
     }
 
     #[test]
     fn bom_crlf_and_blank_lines() {
         let got = lines(b"\xEF\xBB\xBFa\r\n\r\n  \nb\nc", 100);
-        assert_eq!(
-            got,
-            vec![
-                (1, b"a".to_vec(), None),
-                (4, b"b".to_vec(), None),
-                (5, b"c".to_vec(), None)
-            ]
-        );
+        assert_eq!(got, vec![(1, b"a".to_vec(), None), (4, b"b".to_vec(), None), (5, b"c".to_vec(), None)]);
     }
 
     #[test]
@@ -232,10 +204,7 @@ mod tests {
         use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.ndjson.gz");
-        let mut enc = flate2::write::GzEncoder::new(
-            File::create(&path).unwrap(),
-            flate2::Compression::fast(),
-        );
+        let mut enc = flate2::write::GzEncoder::new(File::create(&path).unwrap(), flate2::Compression::fast());
         enc.write_all(b"{\"a\":1}\n\n{\"b\":2}\n").unwrap();
         enc.finish().unwrap();
         let got: Vec<_> = open(&path, 100).unwrap().map(|l| l.unwrap().no).collect();

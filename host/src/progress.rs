@@ -45,10 +45,7 @@ impl Progress {
     pub fn new(mode: Mode, label: &str, total: u64) -> Self {
         match mode {
             Mode::Bar => {
-                let bar = ProgressBar::with_draw_target(
-                    Some(total.max(1)),
-                    ProgressDrawTarget::stderr_with_hz(8),
-                );
+                let bar = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::stderr_with_hz(8));
                 let style = ProgressStyle::with_template(
                     "{prefix:>12} [{bar:32}] {pos}/{len} ({percent}%) {per_sec} ETA {eta} {msg}",
                 )
@@ -58,35 +55,19 @@ impl Progress {
                 bar.set_prefix(label.to_string());
                 if total == 0 {
                     bar.set_style(
-                        ProgressStyle::with_template(
-                            "{prefix:>12} {spinner} {pos} {per_sec} {msg}",
-                        )
-                        .expect("valid template"),
+                        ProgressStyle::with_template("{prefix:>12} {spinner} {pos} {per_sec} {msg}")
+                            .expect("valid template"),
                     );
                 }
-                Progress {
-                    bar: Some(bar),
-                    lines: None,
-                    total,
-                    label: label.into(),
-                }
+                Progress { bar: Some(bar), lines: None, total, label: label.into() }
             }
             Mode::Lines => Progress {
                 bar: None,
-                lines: Some(Mutex::new(LineState {
-                    done: 0,
-                    last_print: Instant::now(),
-                    last_pct: 0,
-                })),
+                lines: Some(Mutex::new(LineState { done: 0, last_print: Instant::now(), last_pct: 0 })),
                 total,
                 label: label.into(),
             },
-            Mode::Quiet => Progress {
-                bar: None,
-                lines: None,
-                total,
-                label: label.into(),
-            },
+            Mode::Quiet => Progress { bar: None, lines: None, total, label: label.into() },
         }
     }
 
@@ -97,11 +78,7 @@ impl Progress {
         if let Some(l) = &self.lines {
             let mut s = l.lock().unwrap_or_else(|p| p.into_inner());
             s.done += n;
-            let pct = if self.total > 0 {
-                s.done * 100 / self.total
-            } else {
-                0
-            };
+            let pct = if self.total > 0 { s.done * 100 / self.total } else { 0 };
             if pct >= s.last_pct + 10 || s.last_print.elapsed() > Duration::from_secs(10) {
                 s.last_pct = pct - pct % 10;
                 s.last_print = Instant::now();
@@ -133,12 +110,7 @@ impl Progress {
         if let Some(l) = &self.lines {
             let s = l.lock().unwrap_or_else(|p| p.into_inner());
             if self.total > 0 {
-                eprintln!(
-                    "{}: Progress: {}/{} (100.0%)",
-                    self.label,
-                    s.done,
-                    self.total.max(s.done)
-                );
+                eprintln!("{}: Progress: {}/{} (100.0%)", self.label, s.done, self.total.max(s.done));
             }
         }
     }

@@ -150,27 +150,14 @@ pub fn clarity(query: &str, response: Option<&str>) -> f64 {
     let fences = r.matches("```").count();
     let balanced = if fences % 2 == 0 { 1.0 } else { 0.3 };
     // Prose ends its sentences (code blocks and lists may end otherwise).
-    let last = r
-        .trim_end_matches('`')
-        .trim_end()
-        .chars()
-        .last()
-        .unwrap_or('.');
-    let ends = if ".!?)]}\"'*:;>".contains(last)
-        || fences > 0
-        || last.is_alphanumeric() && r.ends_with("```")
-    {
+    let last = r.trim_end_matches('`').trim_end().chars().last().unwrap_or('.');
+    let ends = if ".!?)]}\"'*:;>".contains(last) || fences > 0 || last.is_alphanumeric() && r.ends_with("```") {
         1.0
     } else {
         0.6
     };
     let structured = if rw > 120 {
-        if r.contains("\n\n")
-            || r.contains("\n- ")
-            || r.contains("\n* ")
-            || r.contains("\n1.")
-            || fences > 0
-        {
+        if r.contains("\n\n") || r.contains("\n- ") || r.contains("\n* ") || r.contains("\n1.") || fences > 0 {
             1.0
         } else {
             0.6
@@ -179,9 +166,7 @@ pub fn clarity(query: &str, response: Option<&str>) -> f64 {
         1.0
     };
     let repetition = repetition_penalty(r);
-    let r_score =
-        (0.3 * r_len + 0.2 * balanced + 0.2 * ends + 0.15 * structured + 0.15 * repetition)
-            .clamp(0.0, 1.0);
+    let r_score = (0.3 * r_len + 0.2 * balanced + 0.2 * ends + 0.15 * structured + 0.15 * repetition).clamp(0.0, 1.0);
     0.4 * q_score + 0.6 * r_score
 }
 
@@ -207,8 +192,7 @@ pub fn actionability(response: &str) -> f64 {
     let mut s: f64 = 0.25;
     if has_code(r)
         || r.contains("    ")
-            && r.lines()
-                .any(|l| l.starts_with("    ") && l.trim().ends_with([';', '{', '}', ')', ':']))
+            && r.lines().any(|l| l.starts_with("    ") && l.trim().ends_with([';', '{', '}', ')', ':']))
     {
         s += 0.35;
     }
@@ -216,8 +200,7 @@ pub fn actionability(response: &str) -> f64 {
         let t = l.trim_start();
         t.starts_with("- ")
             || t.starts_with("* ")
-            || t.chars().next().is_some_and(|c| c.is_ascii_digit())
-                && (t.contains(". ") || t.contains(") "))
+            || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && (t.contains(". ") || t.contains(") "))
     });
     if steps.count() >= 2 {
         s += 0.2;
@@ -257,11 +240,7 @@ pub fn accuracy(span: &Span) -> f64 {
         Status::Pending => 0.35,
         Status::Failed => 0.15,
     };
-    if span
-        .confirmed_by
-        .as_deref()
-        .is_some_and(|c| !c.trim().is_empty())
-    {
+    if span.confirmed_by.as_deref().is_some_and(|c| !c.trim().is_empty()) {
         s += 0.15;
     }
     let lower = span.response().to_lowercase();
@@ -281,9 +260,7 @@ pub fn accuracy(span: &Span) -> f64 {
     ];
     let hits = markers.iter().filter(|m| lower.contains(*m)).count();
     s -= 0.2 * hits as f64;
-    if span.status == Status::Completed
-        && span.if_not.as_deref().is_some_and(|t| !t.trim().is_empty())
-    {
+    if span.status == Status::Completed && span.if_not.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         s -= 0.05;
     }
     s.clamp(0.0, 1.0)
@@ -311,13 +288,7 @@ mod tests {
     fn a_good_span_passes_the_default_gate() {
         let s = span(GOOD);
         let scorer = Scorer::new(QualityWeights::default());
-        let (score, d) = scorer.score(
-            &s,
-            Signals {
-                coherence_cosine: Some(0.62),
-                nearest_similarity: Some(0.55),
-            },
-        );
+        let (score, d) = scorer.score(&s, Signals { coherence_cosine: Some(0.62), nearest_similarity: Some(0.55) });
         assert!(score >= 85.0, "{score} {d:?}");
     }
 
@@ -326,13 +297,8 @@ mod tests {
         let s = span(
             r#"{"id":"b","who":"u","did":"ask_question","this":"hm","when":"2024-05-01T10:00:00Z","status":"completed","if_ok":"It depends."}"#,
         );
-        let (score, _) = Scorer::new(QualityWeights::default()).score(
-            &s,
-            Signals {
-                coherence_cosine: Some(0.1),
-                nearest_similarity: Some(0.97),
-            },
-        );
+        let (score, _) = Scorer::new(QualityWeights::default())
+            .score(&s, Signals { coherence_cosine: Some(0.1), nearest_similarity: Some(0.97) });
         assert!(score < 40.0, "{score}");
     }
 
@@ -340,48 +306,13 @@ mod tests {
     fn each_dimension_moves_the_score() {
         let s = span(GOOD);
         let scorer = Scorer::new(QualityWeights::default());
-        let base = scorer
-            .score(
-                &s,
-                Signals {
-                    coherence_cosine: Some(0.6),
-                    nearest_similarity: Some(0.5),
-                },
-            )
-            .0;
-        let dup = scorer
-            .score(
-                &s,
-                Signals {
-                    coherence_cosine: Some(0.6),
-                    nearest_similarity: Some(0.99),
-                },
-            )
-            .0;
-        let off_topic = scorer
-            .score(
-                &s,
-                Signals {
-                    coherence_cosine: Some(0.05),
-                    nearest_similarity: Some(0.5),
-                },
-            )
-            .0;
+        let base = scorer.score(&s, Signals { coherence_cosine: Some(0.6), nearest_similarity: Some(0.5) }).0;
+        let dup = scorer.score(&s, Signals { coherence_cosine: Some(0.6), nearest_similarity: Some(0.99) }).0;
+        let off_topic = scorer.score(&s, Signals { coherence_cosine: Some(0.05), nearest_similarity: Some(0.5) }).0;
         assert!(dup < base && off_topic < base, "{base} {dup} {off_topic}");
         let mut failed = s.clone();
         failed.status = Status::Failed;
-        assert!(
-            scorer
-                .score(
-                    &failed,
-                    Signals {
-                        coherence_cosine: Some(0.6),
-                        nearest_similarity: Some(0.5)
-                    }
-                )
-                .0
-                < base
-        );
+        assert!(scorer.score(&failed, Signals { coherence_cosine: Some(0.6), nearest_similarity: Some(0.5) }).0 < base);
     }
 
     #[test]
@@ -396,35 +327,12 @@ mod tests {
             accuracy: 0.0,
         };
         let sc = Scorer::new(only_novelty);
-        assert_eq!(
-            sc.score(
-                &s,
-                Signals {
-                    coherence_cosine: None,
-                    nearest_similarity: Some(0.99)
-                }
-            )
-            .0,
-            0.0
-        );
-        assert_eq!(
-            sc.score(
-                &s,
-                Signals {
-                    coherence_cosine: None,
-                    nearest_similarity: Some(0.2)
-                }
-            )
-            .0,
-            100.0
-        );
+        assert_eq!(sc.score(&s, Signals { coherence_cosine: None, nearest_similarity: Some(0.99) }).0, 0.0);
+        assert_eq!(sc.score(&s, Signals { coherence_cosine: None, nearest_similarity: Some(0.2) }).0, 100.0);
     }
 
     #[test]
     fn buckets() {
-        assert_eq!(
-            (bucket(0.0), bucket(9.99), bucket(10.0), bucket(100.0)),
-            (0, 0, 1, 9)
-        );
+        assert_eq!((bucket(0.0), bucket(9.99), bucket(10.0), bucket(100.0)), (0, 0, 1, 9));
     }
 }

@@ -76,19 +76,8 @@ pub const RESERVED_KEYS: &[&str] = &[
 ];
 
 /// The fields SPEC §1 names.
-pub const KNOWN_FIELDS: &[&str] = &[
-    "id",
-    "who",
-    "did",
-    "this",
-    "when",
-    "status",
-    "if_ok",
-    "if_not",
-    "confirmed_by",
-    "context",
-    "metadata",
-];
+pub const KNOWN_FIELDS: &[&str] =
+    &["id", "who", "did", "this", "when", "status", "if_ok", "if_not", "confirmed_by", "context", "metadata"];
 
 /// A validated span.
 #[derive(Debug, Clone)]
@@ -136,11 +125,7 @@ impl Span {
             + opt(&self.confirmed_by)
             + raw(&self.context)
             + raw(&self.metadata)
-            + self
-                .extra
-                .iter()
-                .map(|(k, v)| k.len() + v.get().len())
-                .sum::<usize>()
+            + self.extra.iter().map(|(k, v)| k.len() + v.get().len()).sum::<usize>()
     }
 
     /// Serialise as one JSON object: the spec's fields, unknown keys in their
@@ -148,8 +133,7 @@ impl Span {
     pub fn to_json_line(&self, embeddings: bool, more: &[(&str, &serde_json::Value)]) -> String {
         let mut out = Vec::with_capacity(512 + if embeddings { 13_000 } else { 0 });
         let mut ser = serde_json::Serializer::new(&mut out);
-        self.serialize_with(&mut ser, embeddings, more)
-            .expect("serialising into a Vec cannot fail");
+        self.serialize_with(&mut ser, embeddings, more).expect("serialising into a Vec cannot fail");
         String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 

@@ -39,19 +39,10 @@ impl Tagger {
     pub fn new(extra: &IndexMap<String, Vec<String>>) -> Self {
         let mut families: Vec<(String, Vec<Vec<String>>)> = DEFAULT_FAMILIES
             .iter()
-            .map(|(name, kws)| {
-                (
-                    name.to_string(),
-                    kws.iter().map(|k| split_words(k)).collect(),
-                )
-            })
+            .map(|(name, kws)| (name.to_string(), kws.iter().map(|k| split_words(k)).collect()))
             .collect();
         for (name, kws) in extra {
-            let kws: Vec<Vec<String>> = kws
-                .iter()
-                .map(|k| split_words(k))
-                .filter(|w| !w.is_empty())
-                .collect();
+            let kws: Vec<Vec<String>> = kws.iter().map(|k| split_words(k)).filter(|w| !w.is_empty()).collect();
             match families.iter_mut().find(|(n, _)| n == name) {
                 Some((_, list)) => list.extend(kws),
                 None => families.push((name.clone(), kws)),
@@ -89,10 +80,7 @@ impl Tagger {
 /// Lowercased words: maximal runs of alphanumeric characters or `_`
 /// (regex `\w`), so boundaries are exactly regex `\b`.
 pub fn split_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]
@@ -106,16 +94,10 @@ mod tests {
     #[test]
     fn families_in_table_order_each_once() {
         assert_eq!(
-            tags(
-                "How do I fix this Python error?",
-                "Use a try block; the error is a KeyError."
-            ),
+            tags("How do I fix this Python error?", "Use a try block; the error is a KeyError."),
             ["explanation", "debugging", "python"]
         );
-        assert_eq!(
-            tags("Write a function", "def f(): pass  # python code"),
-            ["programming", "python"]
-        );
+        assert_eq!(tags("Write a function", "def f(): pass  # python code"), ["programming", "python"]);
     }
 
     #[test]
@@ -124,10 +106,7 @@ mod tests {
         assert!(tags("Who is the author of this book?", "An author.").is_empty());
         assert!(tags("Rusty nails", "codes nodes").is_empty());
         assert_eq!(tags("auth flow", "node.js"), ["security", "javascript"]);
-        assert!(
-            tags("auth_token", "").is_empty(),
-            "`_` joins words, as regex \\b does"
-        );
+        assert!(tags("auth_token", "").is_empty(), "`_` joins words, as regex \\b does");
     }
 
     #[test]
@@ -141,16 +120,10 @@ mod tests {
     #[test]
     fn manifest_extends_the_table() {
         let mut extra = IndexMap::new();
-        extra.insert(
-            "ml".to_string(),
-            vec!["machine learning".to_string(), "pytorch".to_string()],
-        );
+        extra.insert("ml".to_string(), vec!["machine learning".to_string(), "pytorch".to_string()]);
         extra.insert("python".to_string(), vec!["pandas".to_string()]);
         let t = Tagger::new(&extra);
-        assert_eq!(
-            t.tags("Machine learning with pandas", None, None),
-            ["python", "ml"]
-        );
+        assert_eq!(t.tags("Machine learning with pandas", None, None), ["python", "ml"]);
         assert!(t.tags("machine for learning", None, None).is_empty());
     }
 }

@@ -25,11 +25,7 @@ pub struct Reason {
 
 impl Reason {
     pub fn new(code: &'static str, field: Option<&str>, detail: impl Into<String>) -> Self {
-        Reason {
-            code,
-            field: field.map(str::to_string),
-            detail: detail.into(),
-        }
+        Reason { code, field: field.map(str::to_string), detail: detail.into() }
     }
 }
 
@@ -80,21 +76,12 @@ pub struct Validator {
 
 impl Validator {
     pub fn new(mode: Mode, min_quality: f64) -> Self {
-        Validator {
-            mode,
-            min_quality,
-            seen: HashMap::new(),
-        }
+        Validator { mode, min_quality, seen: HashMap::new() }
     }
 
     /// Validate one line. Duplicate ids are caught here (the first wins).
     pub fn check(&mut self, line: &Line) -> Result<Span, Reject> {
-        let invalid = |reasons, id| Reject {
-            line: line.no,
-            kind: RejectKind::Invalid,
-            reasons,
-            id,
-        };
+        let invalid = |reasons, id| Reject { line: line.no, kind: RejectKind::Invalid, reasons, id };
         if let Some(total) = line.truncated_from {
             return Err(invalid(
                 vec![Reason::new(
@@ -109,11 +96,7 @@ impl Validator {
             Ok(t) => t,
             Err(e) => {
                 return Err(invalid(
-                    vec![Reason::new(
-                        "invalid_utf8",
-                        None,
-                        format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-                    )],
+                    vec![Reason::new("invalid_utf8", None, format!("invalid UTF-8 at byte {}", e.valid_up_to()))],
                     None,
                 ));
             }
@@ -121,26 +104,16 @@ impl Validator {
         let mut span = parse_span(text, self.mode).map_err(|(reasons, id)| invalid(reasons, id))?;
         span.line = line.no;
         if let Some(first) = self.seen.get(&span.id) {
-            let r = Reason::new(
-                "duplicate_id",
-                Some("id"),
-                format!("`{}` already used on line {first}", span.id),
-            );
+            let r = Reason::new("duplicate_id", Some("id"), format!("`{}` already used on line {first}", span.id));
             return Err(invalid(vec![r], Some(span.id)));
         }
         self.seen.insert(span.id.clone(), line.no);
-        let filtered = |r| Reject {
-            line: line.no,
-            kind: RejectKind::Filtered,
-            reasons: vec![r],
-            id: Some(span.id.clone()),
-        };
+        let filtered =
+            |r| Reject { line: line.no, kind: RejectKind::Filtered, reasons: vec![r], id: Some(span.id.clone()) };
         match span.facts.input_quality {
-            None if self.min_quality > 0.0 => Err(filtered(Reason::new(
-                "missing_quality",
-                Some("metadata.quality_score"),
-                "no input quality score",
-            ))),
+            None if self.min_quality > 0.0 => {
+                Err(filtered(Reason::new("missing_quality", Some("metadata.quality_score"), "no input quality score")))
+            }
             Some(q) if q < self.min_quality => Err(filtered(Reason::new(
                 "low_quality",
                 Some("metadata.quality_score"),
@@ -161,10 +134,7 @@ impl<'de> Deserialize<'de> for RawObject {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RawObject, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawObject, A::Error> {
                 let mut out = Vec::new();
                 while let Some(k) = map.next_key::<String>()? {
                     let v: Box<RawValue> = map.next_value()?;
@@ -210,41 +180,26 @@ pub fn parse_span(text: &str, mode: Mode) -> Result<Span, (Vec<Reason>, Option<S
     match trimmed.as_bytes().first() {
         Some(b'{') => {}
         Some(b'[') => {
-            return Err(fail(Reason::new(
-                "not_an_object",
-                None,
-                "a JSON array, expected one object per line",
-            )));
+            return Err(fail(Reason::new("not_an_object", None, "a JSON array, expected one object per line")));
         }
         _ => {
-            return Err(fail(
-                match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                    Ok(_) => {
-                        Reason::new("not_an_object", None, "a JSON scalar, expected an object")
-                    }
-                    Err(e) => Reason::new("invalid_json", None, e.to_string()),
-                },
-            ));
+            return Err(fail(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => Reason::new("not_an_object", None, "a JSON scalar, expected an object"),
+                Err(e) => Reason::new("invalid_json", None, e.to_string()),
+            }));
         }
     }
     let depth = json_depth(text);
     if depth > MAX_DEPTH {
-        return Err(fail(Reason::new(
-            "too_deep",
-            None,
-            format!("nesting depth {depth} exceeds {MAX_DEPTH}"),
-        )));
+        return Err(fail(Reason::new("too_deep", None, format!("nesting depth {depth} exceeds {MAX_DEPTH}"))));
     }
-    let RawObject(fields) = serde_json::from_str(text)
-        .map_err(|e| fail(Reason::new("invalid_json", None, e.to_string())))?;
+    let RawObject(fields) =
+        serde_json::from_str(text).map_err(|e| fail(Reason::new("invalid_json", None, e.to_string())))?;
     from_fields(fields, mode)
 }
 
 /// Build a span from an object's fields.
-pub fn from_fields(
-    fields: Vec<(String, Box<RawValue>)>,
-    mode: Mode,
-) -> Result<Span, (Vec<Reason>, Option<String>)> {
+pub fn from_fields(fields: Vec<(String, Box<RawValue>)>, mode: Mode) -> Result<Span, (Vec<Reason>, Option<String>)> {
     let mut reasons = Vec::new();
     let mut known: HashMap<&'static str, Box<RawValue>> = HashMap::new();
     let mut reserved: Vec<(String, Box<RawValue>)> = Vec::new();
@@ -252,11 +207,7 @@ pub fn from_fields(
     let mut keys_seen = std::collections::HashSet::new();
     for (k, v) in fields {
         if !keys_seen.insert(k.clone()) {
-            reasons.push(Reason::new(
-                "duplicate_key",
-                Some(&k),
-                format!("key `{k}` appears more than once"),
-            ));
+            reasons.push(Reason::new("duplicate_key", Some(&k), format!("key `{k}` appears more than once")));
             continue;
         }
         if let Some(name) = KNOWN_FIELDS.iter().find(|n| **n == k) {
@@ -268,32 +219,27 @@ pub fn from_fields(
         }
     }
 
-    let mut take_str =
-        |name: &'static str, required: bool, reasons: &mut Vec<Reason>| -> Option<String> {
-            match known.remove(name) {
-                None => {
-                    if required {
-                        reasons.push(Reason::new(
-                            "missing_field",
-                            Some(name),
-                            format!("`{name}` is required"),
-                        ));
-                    }
+    let mut take_str = |name: &'static str, required: bool, reasons: &mut Vec<Reason>| -> Option<String> {
+        match known.remove(name) {
+            None => {
+                if required {
+                    reasons.push(Reason::new("missing_field", Some(name), format!("`{name}` is required")));
+                }
+                None
+            }
+            Some(raw) => match serde_json::from_str::<String>(raw.get()) {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    reasons.push(Reason::new(
+                        "wrong_type",
+                        Some(name),
+                        format!("expected a string, got {}", kind_of(raw.get())),
+                    ));
                     None
                 }
-                Some(raw) => match serde_json::from_str::<String>(raw.get()) {
-                    Ok(s) => Some(s),
-                    Err(_) => {
-                        reasons.push(Reason::new(
-                            "wrong_type",
-                            Some(name),
-                            format!("expected a string, got {}", kind_of(raw.get())),
-                        ));
-                        None
-                    }
-                },
-            }
-        };
+            },
+        }
+    };
     let id = take_str("id", true, &mut reasons);
     let who = take_str("who", true, &mut reasons);
     let did = take_str("did", true, &mut reasons);
@@ -306,21 +252,13 @@ pub fn from_fields(
 
     for (name, v) in [("id", &id), ("who", &who), ("did", &did), ("this", &this)] {
         if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            reasons.push(Reason::new(
-                "empty_field",
-                Some(name),
-                format!("`{name}` is empty"),
-            ));
+            reasons.push(Reason::new("empty_field", Some(name), format!("`{name}` is empty")));
         }
     }
     if let Some(w) = &when
         && let Err(why) = check_timestamp(w)
     {
-        reasons.push(Reason::new(
-            "bad_timestamp",
-            Some("when"),
-            format!("`{w}`: {why}"),
-        ));
+        reasons.push(Reason::new("bad_timestamp", Some("when"), format!("`{w}`: {why}")));
     }
     let status = status.and_then(|s| match Status::parse(&s) {
         Some(st) => Some(st),
@@ -334,11 +272,7 @@ pub fn from_fields(
         }
     });
     if status == Some(Status::Completed) && if_ok.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        reasons.push(Reason::new(
-            "missing_if_ok",
-            Some("if_ok"),
-            "a completed span needs a non-empty `if_ok`",
-        ));
+        reasons.push(Reason::new("missing_if_ok", Some("if_ok"), "a completed span needs a non-empty `if_ok`"));
     }
 
     let mut facts = Facts::default();
@@ -382,6 +316,15 @@ pub fn from_fields(
     })
 }
 
+/// Why a value that should be an object is not one: another type, or an
+/// object whose content does not parse (say, a number out of range).
+fn object_error(field: &str, raw: &str, e: &serde_json::Error) -> Reason {
+    match kind_of(raw) {
+        "an object" => Reason::new("invalid_json", Some(field), e.to_string()),
+        other => Reason::new("wrong_type", Some(field), format!("expected an object, got {other}")),
+    }
+}
+
 fn kind_of(raw: &str) -> &'static str {
     match raw.trim_start().as_bytes().first() {
         Some(b'{') => "an object",
@@ -400,11 +343,7 @@ pub fn check_timestamp(s: &str) -> Result<(), String> {
     if chrono::DateTime::parse_from_rfc3339(s).is_ok() {
         return Ok(());
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if chrono::NaiveDateTime::parse_from_str(s, fmt).is_ok() {
             return Ok(());
         }
@@ -429,11 +368,7 @@ pub fn when_millis(s: &str) -> i64 {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return t.timestamp_millis();
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
             return t.and_utc().timestamp_millis();
         }
@@ -444,12 +379,8 @@ pub fn when_millis(s: &str) -> i64 {
 pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<Reason>) {
     let map = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get()) {
         Ok(m) => m,
-        Err(_) => {
-            reasons.push(Reason::new(
-                "wrong_type",
-                Some("context"),
-                format!("expected an object, got {}", kind_of(raw.get())),
-            ));
+        Err(e) => {
+            reasons.push(object_error("context", raw.get(), &e));
             return;
         }
     };
@@ -486,10 +417,7 @@ pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<
                         reasons.push(Reason::new(
                             "wrong_type",
                             Some("context.previous_spans"),
-                            format!(
-                                "expected an array of ids (strings), found {}",
-                                value_kind(v)
-                            ),
+                            format!("expected an array of ids (strings), found {}", value_kind(v)),
                         ));
                         break;
                     }
@@ -507,12 +435,8 @@ pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<
 pub(crate) fn read_metadata(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<Reason>) {
     let map = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get()) {
         Ok(m) => m,
-        Err(_) => {
-            reasons.push(Reason::new(
-                "wrong_type",
-                Some("metadata"),
-                format!("expected an object, got {}", kind_of(raw.get())),
-            ));
+        Err(e) => {
+            reasons.push(object_error("metadata", raw.get(), &e));
             return;
         }
     };
@@ -553,11 +477,7 @@ fn read_enriched(
     reasons: &mut Vec<Reason>,
 ) {
     let bad = |reasons: &mut Vec<Reason>, what: &str| {
-        reasons.push(Reason::new(
-            "wrong_type",
-            Some(key),
-            format!("expected {what} (as `logline prepare` writes it)"),
-        ));
+        reasons.push(Reason::new("wrong_type", Some(key), format!("expected {what} (as `logline prepare` writes it)")));
     };
     match key {
         "semantic_tags" => match serde_json::from_str(raw.get()) {
@@ -595,11 +515,7 @@ mod tests {
     use super::*;
 
     fn line(no: u64, text: &str) -> Line {
-        Line {
-            no,
-            bytes: text.as_bytes().to_vec(),
-            truncated_from: None,
-        }
+        Line { no, bytes: text.as_bytes().to_vec(), truncated_from: None }
     }
 
     const GOOD: &str = r#"{"id":"a","who":"u","did":"ask_question","this":"How?","when":"2024-05-01T10:00:00Z","status":"completed","if_ok":"Like this.","metadata":{"quality_score":90}}"#;
@@ -620,53 +536,29 @@ mod tests {
     fn every_problem_is_reported() {
         let mut v = Validator::new(Mode::Input, 80.0);
         let r = v
-            .check(&line(
-                3,
-                r#"{"id":"a","who":5,"did":"x","when":"2024-02-30T10:00:00Z","status":"done"}"#,
-            ))
+            .check(&line(3, r#"{"id":"a","who":5,"did":"x","when":"2024-02-30T10:00:00Z","status":"done"}"#))
             .unwrap_err();
         assert_eq!(r.line, 3);
         assert_eq!(r.kind, RejectKind::Invalid);
-        assert_eq!(
-            codes(&r),
-            ["wrong_type", "missing_field", "bad_timestamp", "bad_status"]
-        );
+        assert_eq!(codes(&r), ["wrong_type", "missing_field", "bad_timestamp", "bad_status"]);
         assert_eq!(r.reasons[0].field.as_deref(), Some("who"));
         assert_eq!(r.reasons[1].field.as_deref(), Some("this"));
-        assert!(
-            r.reasons[2].detail.contains("calendar"),
-            "{}",
-            r.reasons[2].detail
-        );
+        assert!(r.reasons[2].detail.contains("calendar"), "{}", r.reasons[2].detail);
     }
 
     #[test]
     fn array_scalar_and_broken_json() {
         let mut v = Validator::new(Mode::Input, 0.0);
-        assert_eq!(
-            codes(&v.check(&line(1, "[1,2]")).unwrap_err()),
-            ["not_an_object"]
-        );
-        assert_eq!(
-            codes(&v.check(&line(2, "42")).unwrap_err()),
-            ["not_an_object"]
-        );
-        assert_eq!(
-            codes(&v.check(&line(3, r#"{"id":"a","#)).unwrap_err()),
-            ["invalid_json"]
-        );
-        assert_eq!(
-            codes(&v.check(&line(4, "id,who,did")).unwrap_err()),
-            ["invalid_json"]
-        );
+        assert_eq!(codes(&v.check(&line(1, "[1,2]")).unwrap_err()), ["not_an_object"]);
+        assert_eq!(codes(&v.check(&line(2, "42")).unwrap_err()), ["not_an_object"]);
+        assert_eq!(codes(&v.check(&line(3, r#"{"id":"a","#)).unwrap_err()), ["invalid_json"]);
+        assert_eq!(codes(&v.check(&line(4, "id,who,did")).unwrap_err()), ["invalid_json"]);
     }
 
     #[test]
     fn context_null_is_rejected() {
         let text = GOOD.replace(r#""metadata""#, r#""context":null,"metadata""#);
-        let r = Validator::new(Mode::Input, 80.0)
-            .check(&line(1, &text))
-            .unwrap_err();
+        let r = Validator::new(Mode::Input, 80.0).check(&line(1, &text)).unwrap_err();
         assert_eq!(codes(&r), ["wrong_type"]);
         assert_eq!(r.reasons[0].field.as_deref(), Some("context"));
     }
@@ -674,21 +566,9 @@ mod tests {
     #[test]
     fn invalid_utf8_and_long_lines() {
         let mut v = Validator::new(Mode::Input, 80.0);
-        let r = v
-            .check(&Line {
-                no: 1,
-                bytes: vec![b'{', 0xff, b'}'],
-                truncated_from: None,
-            })
-            .unwrap_err();
+        let r = v.check(&Line { no: 1, bytes: vec![b'{', 0xff, b'}'], truncated_from: None }).unwrap_err();
         assert_eq!(codes(&r), ["invalid_utf8"]);
-        let r = v
-            .check(&Line {
-                no: 2,
-                bytes: b"{".to_vec(),
-                truncated_from: Some(1 << 30),
-            })
-            .unwrap_err();
+        let r = v.check(&Line { no: 2, bytes: b"{".to_vec(), truncated_from: Some(1 << 30) }).unwrap_err();
         assert_eq!(codes(&r), ["line_too_long"]);
     }
 
@@ -699,13 +579,8 @@ mod tests {
         let r = v.check(&line(2, GOOD)).unwrap_err();
         assert_eq!(codes(&r), ["duplicate_id"]);
         assert!(r.reasons[0].detail.contains("line 1"));
-        let dup = GOOD
-            .replace(r#""who":"u""#, r#""who":"u","who":"v""#)
-            .replace(r#""id":"a""#, r#""id":"b""#);
-        assert_eq!(
-            codes(&v.check(&line(3, &dup)).unwrap_err()),
-            ["duplicate_key"]
-        );
+        let dup = GOOD.replace(r#""who":"u""#, r#""who":"u","who":"v""#).replace(r#""id":"a""#, r#""id":"b""#);
+        assert_eq!(codes(&v.check(&line(3, &dup)).unwrap_err()), ["duplicate_key"]);
     }
 
     #[test]
@@ -713,41 +588,20 @@ mod tests {
         let mut v = Validator::new(Mode::Input, 80.0);
         let low = GOOD.replace("90", "79.5");
         let r = v.check(&line(1, &low)).unwrap_err();
-        assert_eq!(
-            (r.kind, codes(&r)),
-            (RejectKind::Filtered, vec!["low_quality"])
-        );
-        let none = GOOD
-            .replace(r#","metadata":{"quality_score":90}"#, "")
-            .replace(r#""id":"a""#, r#""id":"b""#);
+        assert_eq!((r.kind, codes(&r)), (RejectKind::Filtered, vec!["low_quality"]));
+        let none = GOOD.replace(r#","metadata":{"quality_score":90}"#, "").replace(r#""id":"a""#, r#""id":"b""#);
         let r = v.check(&line(2, &none)).unwrap_err();
         assert_eq!(codes(&r), ["missing_quality"]);
-        let out = GOOD
-            .replace("90", "900")
-            .replace(r#""id":"a""#, r#""id":"c""#);
-        assert_eq!(
-            v.check(&line(3, &out)).unwrap_err().kind,
-            RejectKind::Invalid
-        );
+        let out = GOOD.replace("90", "900").replace(r#""id":"a""#, r#""id":"c""#);
+        assert_eq!(v.check(&line(3, &out)).unwrap_err().kind, RejectKind::Invalid);
     }
 
     #[test]
     fn completed_needs_if_ok() {
         let text = GOOD.replace(r#","if_ok":"Like this.""#, "");
-        assert_eq!(
-            codes(
-                &Validator::new(Mode::Input, 80.0)
-                    .check(&line(1, &text))
-                    .unwrap_err()
-            ),
-            ["missing_if_ok"]
-        );
+        assert_eq!(codes(&Validator::new(Mode::Input, 80.0).check(&line(1, &text)).unwrap_err()), ["missing_if_ok"]);
         let pending = text.replace("completed", "pending");
-        assert!(
-            Validator::new(Mode::Input, 80.0)
-                .check(&line(1, &pending))
-                .is_ok()
-        );
+        assert!(Validator::new(Mode::Input, 80.0).check(&line(1, &pending)).is_ok());
     }
 
     #[test]
@@ -761,53 +615,27 @@ mod tests {
         ] {
             assert!(check_timestamp(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "2024-13-45T99:00:00Z",
-            "yesterday",
-            "2023-02-29T00:00:00Z",
-            "2024-05-01",
-            "2024-05-01T25:00:00Z",
-            "",
-        ] {
+        for bad in
+            ["2024-13-45T99:00:00Z", "yesterday", "2023-02-29T00:00:00Z", "2024-05-01", "2024-05-01T25:00:00Z", ""]
+        {
             assert!(check_timestamp(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn deep_nesting_is_rejected_without_recursion() {
-        let deep = format!(
-            r#"{{"id":"a","x":{}{}}}"#,
-            "[".repeat(100_000),
-            "]".repeat(100_000)
-        );
-        assert_eq!(
-            codes(
-                &Validator::new(Mode::Input, 0.0)
-                    .check(&line(1, &deep))
-                    .unwrap_err()
-            ),
-            ["too_deep"]
-        );
+        let deep = format!(r#"{{"id":"a","x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(codes(&Validator::new(Mode::Input, 0.0).check(&line(1, &deep)).unwrap_err()), ["too_deep"]);
     }
 
     #[test]
     fn unknown_keys_and_raw_values_survive() {
-        let text = GOOD.replace(
-            r#""metadata""#,
-            r#""source":{"n":1.50,"big":123456789012345678901234567890},"metadata""#,
-        );
-        let s = Validator::new(Mode::Input, 80.0)
-            .check(&line(1, &text))
-            .unwrap();
+        let text =
+            GOOD.replace(r#""metadata""#, r#""source":{"n":1.50,"big":123456789012345678901234567890},"metadata""#);
+        let s = Validator::new(Mode::Input, 80.0).check(&line(1, &text)).unwrap();
         assert_eq!(s.extra[0].0, "source");
-        assert_eq!(
-            s.extra[0].1.get(),
-            r#"{"n":1.50,"big":123456789012345678901234567890}"#
-        );
+        assert_eq!(s.extra[0].1.get(), r#"{"n":1.50,"big":123456789012345678901234567890}"#);
         let out = s.to_json_line(false, &[]);
-        assert!(
-            out.contains(r#""source":{"n":1.50,"big":123456789012345678901234567890}"#),
-            "{out}"
-        );
+        assert!(out.contains(r#""source":{"n":1.50,"big":123456789012345678901234567890}"#), "{out}");
     }
 }

@@ -20,6 +20,8 @@ pub trait Host {
     fn neighbours(&self, span_id: &str, k: u32) -> Vec<Neighbour>;
     fn thread(&self, span_id: &str, limit: u32) -> Vec<ThreadEntry>;
     fn tags(&self, span_id: &str) -> Vec<String>;
+    /// Since WIT 0.1.1.
+    fn embedding(&self, span_id: &str) -> Option<Vec<f32>>;
 }
 
 /// Snippets in change records are cut to this many characters.
@@ -35,11 +37,7 @@ pub struct Cx<'a> {
 impl<'a> Cx<'a> {
     /// A context for the span `span_id` (the SDK builds it; tests may too).
     pub fn new(host: &'a dyn Host, span_id: impl Into<String>) -> Self {
-        Cx {
-            host,
-            span_id: span_id.into(),
-            changes: Vec::new(),
-        }
+        Cx { host, span_id: span_id.into(), changes: Vec::new() }
     }
 
     /// The `k` nearest spans of the current span, most similar first.
@@ -62,18 +60,23 @@ impl<'a> Cx<'a> {
         self.host.tags(&self.span_id)
     }
 
+    /// The combined embedding of the current span (384 floats, normalised).
+    pub fn embedding(&self) -> Option<Vec<f32>> {
+        self.host.embedding(&self.span_id)
+    }
+
+    /// The combined embedding of any span the host knows.
+    pub fn embedding_of(&self, span_id: &str) -> Option<Vec<f32>> {
+        self.host.embedding(span_id)
+    }
+
     /// Write to the run log.
     pub fn log(&self, level: Level, message: &str) {
         self.host.log(level, message)
     }
 
     /// Record an edit; chain `.before(..)` / `.after(..)` to add snippets.
-    pub fn record(
-        &mut self,
-        kind: ChangeKind,
-        location: &str,
-        description: &str,
-    ) -> ChangeBuilder<'_> {
+    pub fn record(&mut self, kind: ChangeKind, location: &str, description: &str) -> ChangeBuilder<'_> {
         self.changes.push(Change {
             kind,
             location: location.to_string(),
@@ -81,9 +84,7 @@ impl<'a> Cx<'a> {
             before: None,
             after: None,
         });
-        ChangeBuilder {
-            change: self.changes.last_mut().expect("just pushed"),
-        }
+        ChangeBuilder { change: self.changes.last_mut().expect("just pushed") }
     }
 
     /// The edits recorded so far.

@@ -7,7 +7,8 @@
 //! The types that matter:
 //! - [`Span`]: the span, with `context`, `metadata` and unknown keys as JSON maps.
 //! - [`Cx`]: what the host lends during a call: look-ups ([`Cx::neighbours`],
-//!   [`Cx::thread`], [`Cx::tags`]), logging, and the change log ([`Cx::record`]).
+//!   [`Cx::thread`], [`Cx::tags`], [`Cx::embedding`]), logging, and the
+//!   change log ([`Cx::record`]).
 //! - [`Outcome`]: keep the span (changed or not; the SDK tells which by
 //!   comparing), drop it with a reason, or replace it with variants.
 //! - [`Error`]: an expected failure (bad config, unsupported input), reported
@@ -51,16 +52,14 @@ pub mod testing;
 pub mod rt;
 
 pub use cx::{ChangeBuilder, Cx, Host, Level};
-pub use span::{
-    Change, ChangeKind, Error, ErrorKind, Info, Neighbour, Outcome, Span, Status, ThreadEntry,
-};
+pub use span::{Change, ChangeKind, Error, ErrorKind, Info, Neighbour, Outcome, Span, Status, ThreadEntry};
 
 /// Re-exported so enzymes need no direct dependency for JSON work.
 pub use serde_json;
 pub use serde_json::{Map, Value, json};
 
 /// The WIT version this SDK was built against (`logline:enzyme@…`).
-pub const WIT_VERSION: &str = "0.1.0";
+pub const WIT_VERSION: &str = "0.1.1";
 
 /// The generated bindings. Enzyme authors should not need them.
 #[doc(hidden)]
@@ -105,6 +104,9 @@ pub trait Enzyme: Sized + 'static {
 #[macro_export]
 macro_rules! export_enzyme {
     ($ty:ty) => {
+        // Only a wasm build exports anything: a native build (unit tests,
+        // a cdylib for the host) links no component symbols.
+        #[cfg(target_arch = "wasm32")]
         const _: () = {
             ::std::thread_local! {
                 static __LOGLINE_STATE: ::std::cell::RefCell<::std::option::Option<$ty>> =
@@ -115,9 +117,7 @@ macro_rules! export_enzyme {
                 fn info() -> $crate::bindings::logline::enzyme::types::EnzymeInfo {
                     $crate::rt::info::<$ty>()
                 }
-                fn init()
-                -> ::std::result::Result<(), $crate::bindings::logline::enzyme::types::EnzymeError>
-                {
+                fn init() -> ::std::result::Result<(), $crate::bindings::logline::enzyme::types::EnzymeError> {
                     $crate::rt::init::<$ty>(&__LOGLINE_STATE)
                 }
                 fn process(
@@ -129,7 +129,7 @@ macro_rules! export_enzyme {
                     $crate::rt::process::<$ty>(&__LOGLINE_STATE, span)
                 }
             }
-    $crate::bindings::__export_world_enzyme!(__LoglineGlue with_types_in $crate::bindings);
+            $crate::bindings::__export_world_enzyme!(__LoglineGlue with_types_in $crate::bindings);
         };
     };
 }
@@ -137,8 +137,8 @@ macro_rules! export_enzyme {
 /// Everything an enzyme usually needs, in one `use`.
 pub mod prelude {
     pub use crate::{
-        ChangeKind, Cx, Enzyme, Error, ErrorKind, Info, Level, Neighbour, Outcome, Span, Status,
-        ThreadEntry, export_enzyme,
+        ChangeKind, Cx, Enzyme, Error, ErrorKind, Info, Level, Neighbour, Outcome, Span, Status, ThreadEntry,
+        export_enzyme,
     };
     pub use serde_json::{Map, Value, json};
 }

@@ -4,9 +4,7 @@
 use crate::Enzyme;
 use crate::bindings::logline::enzyme::{host as wit_host, types as wit};
 use crate::cx::{Cx, Host, Level};
-use crate::span::{
-    Change, ChangeKind, Error, ErrorKind, Info, Neighbour, Outcome, Span, Status, ThreadEntry,
-};
+use crate::span::{Change, ChangeKind, Error, ErrorKind, Info, Neighbour, Outcome, Span, Status, ThreadEntry};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::thread::LocalKey;
@@ -29,49 +27,29 @@ impl Host for WitHost {
         wit_host::log(level, message)
     }
     fn neighbours(&self, span_id: &str, k: u32) -> Vec<Neighbour> {
-        wit_host::neighbours(span_id, k)
-            .into_iter()
-            .map(|n| Neighbour {
-                id: n.id,
-                similarity: n.similarity,
-            })
-            .collect()
+        wit_host::neighbours(span_id, k).into_iter().map(|n| Neighbour { id: n.id, similarity: n.similarity }).collect()
     }
     fn thread(&self, span_id: &str, limit: u32) -> Vec<ThreadEntry> {
         wit_host::thread(span_id, limit)
             .into_iter()
-            .map(|t| ThreadEntry {
-                id: t.id,
-                who: t.who,
-                did: t.did,
-                this: t.this,
-                if_ok: t.if_ok,
-                when: t.when,
-            })
+            .map(|t| ThreadEntry { id: t.id, who: t.who, did: t.did, this: t.this, if_ok: t.if_ok, when: t.when })
             .collect()
     }
     fn tags(&self, span_id: &str) -> Vec<String> {
         wit_host::tags(span_id)
     }
-}
-
-pub fn info<E: Enzyme>() -> wit::EnzymeInfo {
-    let Info {
-        name,
-        version,
-        description,
-    } = E::info();
-    wit::EnzymeInfo {
-        name,
-        version,
-        description,
+    fn embedding(&self, span_id: &str) -> Option<Vec<f32>> {
+        wit_host::embedding(span_id)
     }
 }
 
+pub fn info<E: Enzyme>() -> wit::EnzymeInfo {
+    let Info { name, version, description } = E::info();
+    wit::EnzymeInfo { name, version, description }
+}
+
 /// Build the enzyme from the host's config, once per instance.
-pub fn init<E: Enzyme>(
-    state: &'static LocalKey<RefCell<Option<E>>>,
-) -> Result<(), wit::EnzymeError> {
+pub fn init<E: Enzyme>(state: &'static LocalKey<RefCell<Option<E>>>) -> Result<(), wit::EnzymeError> {
     let enzyme = build::<E>(&WitHost).map_err(to_wit_error)?;
     state.with(|s| *s.borrow_mut() = Some(enzyme));
     Ok(())
@@ -90,23 +68,16 @@ pub fn process<E: Enzyme>(
         let enzyme = guard.as_ref().expect("initialised above");
         let span = from_wit_span(span).map_err(to_wit_error)?;
         let (outcome, changes) = run_one(enzyme, span, &WitHost).map_err(to_wit_error)?;
-        Ok(wit::Processed {
-            outcome,
-            changes: changes.into_iter().map(to_wit_change).collect(),
-        })
+        Ok(wit::Processed { outcome, changes: changes.into_iter().map(to_wit_change).collect() })
     })
 }
 
 /// Parse the config the host hands over and build the enzyme.
 pub(crate) fn build<E: Enzyme>(host: &dyn Host) -> Result<E, Error> {
     let text = host.config();
-    let text = if text.trim().is_empty() {
-        "{}"
-    } else {
-        text.as_str()
-    };
-    let config: E::Config = serde_json::from_str(text)
-        .map_err(|e| Error::invalid_config(format!("{}: {e}", E::info().name)))?;
+    let text = if text.trim().is_empty() { "{}" } else { text.as_str() };
+    let config: E::Config =
+        serde_json::from_str(text).map_err(|e| Error::invalid_config(format!("{}: {e}", E::info().name)))?;
     E::new(config)
 }
 
@@ -124,9 +95,7 @@ pub(crate) fn run_one<E: Enzyme>(
             None => wit::Outcome::Unchanged,
         },
         Outcome::Drop(reason) => wit::Outcome::Drop(reason),
-        Outcome::Variants(spans) => {
-            wit::Outcome::Variants(spans.into_iter().map(to_wit_span).collect())
-        }
+        Outcome::Variants(spans) => wit::Outcome::Variants(spans.into_iter().map(to_wit_span).collect()),
     };
     Ok((outcome, changes))
 }
@@ -148,12 +117,8 @@ pub(crate) fn run_native<E: Enzyme>(
 fn parse_object(field: &str, text: &str) -> Result<Map<String, Value>, Error> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::unsupported(format!(
-            "`{field}` is not a JSON object"
-        ))),
-        Err(e) => Err(Error::unsupported(format!(
-            "`{field}` is not valid JSON: {e}"
-        ))),
+        Ok(_) => Err(Error::unsupported(format!("`{field}` is not a JSON object"))),
+        Err(e) => Err(Error::unsupported(format!("`{field}` is not valid JSON: {e}"))),
     }
 }
 
@@ -172,23 +137,14 @@ pub fn from_wit_span(s: wit::Span) -> Result<Span, Error> {
         if_ok: s.if_ok,
         if_not: s.if_not,
         confirmed_by: s.confirmed_by,
-        context: s
-            .context
-            .as_deref()
-            .map(|t| parse_object("context", t))
-            .transpose()?,
-        metadata: s
-            .metadata
-            .as_deref()
-            .map(|t| parse_object("metadata", t))
-            .transpose()?,
+        context: s.context.as_deref().map(|t| parse_object("context", t)).transpose()?,
+        metadata: s.metadata.as_deref().map(|t| parse_object("metadata", t)).transpose()?,
         extra: parse_object("extra", &s.extra)?,
     })
 }
 
 pub fn to_wit_span(s: Span) -> wit::Span {
-    let text =
-        |m: &Map<String, Value>| serde_json::to_string(m).expect("a JSON map always serialises");
+    let text = |m: &Map<String, Value>| serde_json::to_string(m).expect("a JSON map always serialises");
     wit::Span {
         id: s.id,
         who: s.who,

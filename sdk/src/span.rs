@@ -109,11 +109,7 @@ pub struct Info {
 
 impl Info {
     pub fn new(name: &str, version: &str, description: &str) -> Self {
-        Info {
-            name: name.into(),
-            version: version.into(),
-            description: description.into(),
-        }
+        Info { name: name.into(), version: version.into(), description: description.into() }
     }
 }
 
@@ -152,22 +148,13 @@ pub struct Error {
 
 impl Error {
     pub fn invalid_config(message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::InvalidConfig,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::InvalidConfig, message: message.into() }
     }
     pub fn unsupported(message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::UnsupportedInput,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::UnsupportedInput, message: message.into() }
     }
     pub fn internal(message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::Internal,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::Internal, message: message.into() }
     }
 }
 

@@ -23,6 +23,7 @@ pub struct MockHost {
     pub neighbours: HashMap<String, Vec<Neighbour>>,
     pub threads: HashMap<String, Vec<ThreadEntry>>,
     pub tags: HashMap<String, Vec<String>>,
+    pub embeddings: HashMap<String, Vec<f32>>,
     /// Every message logged, in order.
     pub logs: RefCell<Vec<(Level, String)>>,
 }
@@ -33,13 +34,7 @@ impl MockHost {
         self
     }
     pub fn with_neighbours(mut self, span_id: &str, list: &[(&str, f32)]) -> Self {
-        let list = list
-            .iter()
-            .map(|(id, s)| Neighbour {
-                id: id.to_string(),
-                similarity: *s,
-            })
-            .collect();
+        let list = list.iter().map(|(id, s)| Neighbour { id: id.to_string(), similarity: *s }).collect();
         self.neighbours.insert(span_id.to_string(), list);
         self
     }
@@ -47,11 +42,12 @@ impl MockHost {
         self.threads.insert(span_id.to_string(), entries);
         self
     }
+    pub fn with_embedding(mut self, span_id: &str, v: Vec<f32>) -> Self {
+        self.embeddings.insert(span_id.to_string(), v);
+        self
+    }
     pub fn with_tags(mut self, span_id: &str, tags: &[&str]) -> Self {
-        self.tags.insert(
-            span_id.to_string(),
-            tags.iter().map(|t| t.to_string()).collect(),
-        );
+        self.tags.insert(span_id.to_string(), tags.iter().map(|t| t.to_string()).collect());
         self
     }
 }
@@ -76,6 +72,9 @@ impl Host for MockHost {
     fn tags(&self, span_id: &str) -> Vec<String> {
         self.tags.get(span_id).cloned().unwrap_or_default()
     }
+    fn embedding(&self, span_id: &str) -> Option<Vec<f32>> {
+        self.embeddings.get(span_id).cloned()
+    }
 }
 
 /// What a native run returned.
@@ -96,11 +95,7 @@ pub fn build<E: Enzyme>(host: &MockHost) -> Result<E, Error> {
 /// does (minus the WIT conversion).
 pub fn run<E: Enzyme>(enzyme: &E, span: Span, host: &MockHost) -> Result<Run, Error> {
     let (outcome, changed, changes) = rt::run_native(enzyme, span, host)?;
-    Ok(Run {
-        outcome,
-        changed,
-        changes,
-    })
+    Ok(Run { outcome, changed, changes })
 }
 
 /// Start building a test span: completed, with placeholder required fields.

@@ -63,14 +63,10 @@ pub fn build_components(workspace_root: &Path, packages: &[&str], watch: &[PathB
     ] {
         cmd.env_remove(var);
     }
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("could not run cargo to build enzymes: {e}"));
+    let output = cmd.output().unwrap_or_else(|e| panic!("could not run cargo to build enzymes: {e}"));
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let hint = if stderr.contains("may not be installed")
-            || stderr.contains("can't find crate for `core`")
-        {
+        let hint = if stderr.contains("may not be installed") || stderr.contains("can't find crate for `core`") {
             format!("\nhint: install the target with `rustup target add {TARGET}`")
         } else {
             String::new()
@@ -80,19 +76,9 @@ pub fn build_components(workspace_root: &Path, packages: &[&str], watch: &[PathB
     packages
         .iter()
         .map(|p| {
-            let path = target_dir
-                .join(TARGET)
-                .join("release")
-                .join(format!("{}.wasm", p.replace('-', "_")));
-            assert!(
-                path.exists(),
-                "cargo built {p} but {} is missing",
-                path.display()
-            );
-            Built {
-                package: p.to_string(),
-                path,
-            }
+            let path = target_dir.join(TARGET).join("release").join(format!("{}.wasm", p.replace('-', "_")));
+            assert!(path.exists(), "cargo built {p} but {} is missing", path.display());
+            Built { package: p.to_string(), path }
         })
         .collect()
 }

@@ -40,39 +40,18 @@ fn parse() -> Result<(GenConfig, Option<String>, bool), String> {
             _ => (a.clone(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
+            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
         };
         let share = |name: &str, v: String| -> Result<f64, String> {
-            let x: f64 = v
-                .parse()
-                .map_err(|_| format!("{name}: not a number: {v}"))?;
-            if (0.0..=1.0).contains(&x) {
-                Ok(x)
-            } else {
-                Err(format!("{name} must be between 0 and 1, got {v}"))
-            }
+            let x: f64 = v.parse().map_err(|_| format!("{name}: not a number: {v}"))?;
+            if (0.0..=1.0).contains(&x) { Ok(x) } else { Err(format!("{name} must be between 0 and 1, got {v}")) }
         };
         match flag.as_str() {
-            "--count" | "-n" => {
-                cfg.count = value("--count")?
-                    .parse()
-                    .map_err(|e| format!("--count: {e}"))?
-            }
-            "--seed" | "-s" => {
-                cfg.seed = value("--seed")?
-                    .parse()
-                    .map_err(|e| format!("--seed: {e}"))?
-            }
-            "--invalid-share" => {
-                cfg.invalid_share = share("--invalid-share", value("--invalid-share")?)?
-            }
+            "--count" | "-n" => cfg.count = value("--count")?.parse().map_err(|e| format!("--count: {e}"))?,
+            "--seed" | "-s" => cfg.seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--invalid-share" => cfg.invalid_share = share("--invalid-share", value("--invalid-share")?)?,
             "--dup-share" => cfg.dup_share = share("--dup-share", value("--dup-share")?)?,
-            "--secret-share" => {
-                cfg.secret_share = share("--secret-share", value("--secret-share")?)?
-            }
+            "--secret-share" => cfg.secret_share = share("--secret-share", value("--secret-share")?)?,
             "--out" | "-o" => out = Some(value("--out")?),
             "--stats" => stats = true,
             "-h" | "--help" => {

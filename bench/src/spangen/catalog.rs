@@ -40,23 +40,13 @@ pub struct Tech {
 
 macro_rules! err {
     ($msg:literal, $when:literal, $cause:literal, $fix:literal, $code:literal) => {
-        ErrorCase {
-            msg: $msg,
-            when: $when,
-            cause: $cause,
-            fix: $fix,
-            code: $code,
-        }
+        ErrorCase { msg: $msg, when: $when, cause: $cause, fix: $fix, code: $code }
     };
 }
 
 macro_rules! slow {
     ($what:literal, $advice:literal, $code:literal) => {
-        Slow {
-            what: $what,
-            advice: $advice,
-            code: $code,
-        }
+        Slow { what: $what, advice: $advice, code: $code }
     };
 }
 
@@ -145,32 +135,14 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "fetch JSON from an API and retry with exponential backoff on failure",
-                "py_retry",
-            ),
-            (
-                "remove duplicates from a list while keeping the original order",
-                "py_dedupe",
-            ),
-            (
-                "read a large file in fixed-size chunks without loading it all into memory",
-                "py_chunks",
-            ),
-            (
-                "load a CSV of «nouns» into a list of dictionaries",
-                "py_csv",
-            ),
+            ("fetch JSON from an API and retry with exponential backoff on failure", "py_retry"),
+            ("remove duplicates from a list while keeping the original order", "py_dedupe"),
+            ("read a large file in fixed-size chunks without loading it all into memory", "py_chunks"),
+            ("load a CSV of «nouns» into a list of dictionaries", "py_csv"),
             ("download many URLs concurrently with asyncio", "py_asyncio"),
-            (
-                "validate incoming «noun» records and collect the errors",
-                "py_validate",
-            ),
+            ("validate incoming «noun» records and collect the errors", "py_validate"),
             ("count the most common words in a text file", "py_wordcount"),
-            (
-                "cache the result of an expensive database lookup",
-                "py_cache",
-            ),
+            ("cache the result of an expensive database lookup", "py_cache"),
             ("set up logging for a small service", "py_logging"),
         ],
         tips: &[
@@ -218,10 +190,7 @@ pub static TECHS: &[Tech] = &[
                 "middleware",
                 "is a chain of hooks that wrap every request and response, used for things like sessions, CSRF protection and authentication",
             ),
-            (
-                "select_related",
-                "follows foreign keys with a SQL JOIN so related objects come back in the same query",
-            ),
+            ("select_related", "follows foreign keys with a SQL JOIN so related objects come back in the same query"),
             (
                 "signals",
                 "let decoupled parts of an app react to events such as `post_save`, at the cost of making the control flow harder to follow",
@@ -251,14 +220,8 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "avoid the N+1 query problem when listing «nouns» with their «fk»",
-                "py_django_n1",
-            ),
-            (
-                "write pytest tests for the «noun» validation helpers",
-                "py_pytest",
-            ),
+            ("avoid the N+1 query problem when listing «nouns» with their «fk»", "py_django_n1"),
+            ("write pytest tests for the «noun» validation helpers", "py_pytest"),
         ],
         tips: &[
             "Turn on `django-debug-toolbar` locally: it shows every SQL query a page runs.",
@@ -271,12 +234,7 @@ pub static TECHS: &[Tech] = &[
             "That is the N+1 pattern: each row triggers a query for its related object. `select_related` (foreign keys) or `prefetch_related` (many-to-many) fetch them up front.",
             "py_django_n1"
         )],
-        libs: &[
-            "django-rest-framework",
-            "celery",
-            "django-debug-toolbar",
-            "gunicorn",
-        ],
+        libs: &["django-rest-framework", "celery", "django-debug-toolbar", "gunicorn"],
     },
     Tech {
         name: "FastAPI",
@@ -313,10 +271,7 @@ pub static TECHS: &[Tech] = &[
                 ""
             ),
         ],
-        tasks: &[(
-            "expose a REST endpoint that returns «a_noun» by id",
-            "py_fastapi",
-        )],
+        tasks: &[("expose a REST endpoint that returns «a_noun» by id", "py_fastapi")],
         tips: &[
             "Run it with several Uvicorn workers behind Gunicorn in production, not with `--reload`.",
             "Return Pydantic models, not ORM objects, so you never leak columns by accident.",
@@ -378,10 +333,7 @@ pub static TECHS: &[Tech] = &[
                 ""
             ),
         ],
-        tasks: &[(
-            "load «nouns».csv and compute the total «num» per «cat»",
-            "py_pandas_group",
-        )],
+        tasks: &[("load «nouns».csv and compute the total «num» per «cat»", "py_pandas_group")],
         tips: &[
             "Use `df.info(memory_usage=\"deep\")` to see which columns eat memory.",
             "Parquet is much faster to load than CSV and keeps dtypes.",
@@ -434,10 +386,7 @@ pub static TECHS: &[Tech] = &[
                 "py_sklearn"
             ),
         ],
-        tasks: &[(
-            "train a classifier that predicts churn from the «nouns» table",
-            "py_sklearn",
-        )],
+        tasks: &[("train a classifier that predicts churn from the «nouns» table", "py_sklearn")],
         tips: &[
             "Always keep a final hold-out set that you never tune against.",
             "Set `random_state` when you want reproducible splits.",
@@ -507,13 +456,7 @@ pub static TECHS: &[Tech] = &[
             "The input pipeline is the bottleneck. Increase `num_workers`, set `pin_memory=True`, and move heavy preprocessing out of `__getitem__`.",
             "py_torch"
         )],
-        libs: &[
-            "torchvision",
-            "transformers",
-            "accelerate",
-            "lightning",
-            "wandb",
-        ],
+        libs: &["torchvision", "transformers", "accelerate", "lightning", "wandb"],
     },
     Tech {
         name: "Rust",
@@ -589,27 +532,12 @@ pub static TECHS: &[Tech] = &[
         ],
         tasks: &[
             ("count word frequencies in a text file", "rs_wordcount"),
-            (
-                "load a TOML config file into a typed struct",
-                "rs_serde_config",
-            ),
-            (
-                "fetch several URLs concurrently with tokio and reqwest",
-                "rs_tokio_join",
-            ),
-            (
-                "define a custom error type for a repository layer",
-                "rs_error",
-            ),
+            ("load a TOML config file into a typed struct", "rs_serde_config"),
+            ("fetch several URLs concurrently with tokio and reqwest", "rs_tokio_join"),
+            ("define a custom error type for a repository layer", "rs_error"),
             ("share a counter between threads safely", "rs_arc_mutex"),
-            (
-                "sum «num» per «cat» over a slice of structs",
-                "rs_iter_group",
-            ),
-            (
-                "write an axum handler that returns «a_noun» by id",
-                "rs_axum",
-            ),
+            ("sum «num» per «cat» over a slice of structs", "rs_iter_group"),
+            ("write an axum handler that returns «a_noun» by id", "rs_axum"),
         ],
         tips: &[
             "Run `cargo clippy` in CI; it catches a lot of non-idiomatic code early.",
@@ -630,15 +558,7 @@ pub static TECHS: &[Tech] = &[
                 "rs_arc_mutex"
             ),
         ],
-        libs: &[
-            "serde",
-            "tokio",
-            "anyhow",
-            "thiserror",
-            "clap",
-            "rayon",
-            "sqlx",
-        ],
+        libs: &["serde", "tokio", "anyhow", "thiserror", "clap", "rayon", "sqlx"],
     },
     Tech {
         name: "JavaScript",
@@ -698,19 +618,10 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "add an Express route that returns «a_noun» by id",
-                "js_express",
-            ),
-            (
-                "retry a fetch call with exponential backoff",
-                "js_fetch_retry",
-            ),
+            ("add an Express route that returns «a_noun» by id", "js_express"),
+            ("retry a fetch call with exponential backoff", "js_fetch_retry"),
             ("debounce a search input", "js_debounce"),
-            (
-                "count the error lines in a large log file with streams",
-                "js_stream_lines",
-            ),
+            ("count the error lines in a large log file with streams", "js_stream_lines"),
             ("test a debounce helper with Jest fake timers", "js_jest"),
         ],
         tips: &[
@@ -773,14 +684,8 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "write a generic groupBy helper with proper types",
-                "ts_generic",
-            ),
-            (
-                "write a React component that loads «nouns» and cancels the request on unmount",
-                "js_react",
-            ),
+            ("write a generic groupBy helper with proper types", "ts_generic"),
+            ("write a React component that loads «nouns» and cancels the request on unmount", "js_react"),
         ],
         tips: &[
             "Turn on `strict` in tsconfig from day one; retrofitting it is painful.",
@@ -840,10 +745,7 @@ pub static TECHS: &[Tech] = &[
                 "js_react"
             ),
         ],
-        tasks: &[(
-            "build a component that fetches «nouns» and shows loading and error states",
-            "js_react",
-        )],
+        tasks: &[("build a component that fetches «nouns» and shows loading and error states", "js_react")],
         tips: &[
             "Install the React DevTools profiler before you guess which component is slow.",
             "Lift state only as far up as it needs to go.",
@@ -854,13 +756,7 @@ pub static TECHS: &[Tech] = &[
             "Debounce the filter input, memoise the filtered rows, and virtualise the list (react-window) so only visible rows are rendered.",
             "js_debounce"
         )],
-        libs: &[
-            "react-query",
-            "react-router",
-            "zustand",
-            "vite",
-            "testing-library",
-        ],
+        libs: &["react-query", "react-router", "zustand", "vite", "testing-library"],
     },
     Tech {
         name: "PostgreSQL",
@@ -924,16 +820,10 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "report the total «num» per «cat» for the last «days» days",
-                "sql_group_join",
-            ),
+            ("report the total «num» per «cat» for the last «days» days", "sql_group_join"),
             ("compute a running total of «num» per «fk»", "sql_window"),
             ("insert or update «nouns» in one statement", "sql_upsert"),
-            (
-                "delete duplicate «nouns» but keep the newest row",
-                "sql_dedupe",
-            ),
+            ("delete duplicate «nouns» but keep the newest row", "sql_dedupe"),
             ("count «nouns» per day", "sql_daily"),
         ],
         tips: &[
@@ -954,13 +844,7 @@ pub static TECHS: &[Tech] = &[
                 "sql_index"
             ),
         ],
-        libs: &[
-            "pgbouncer",
-            "pg_stat_statements",
-            "psycopg",
-            "sqlx",
-            "Prisma",
-        ],
+        libs: &["pgbouncer", "pg_stat_statements", "psycopg", "sqlx", "Prisma"],
     },
     Tech {
         name: "Docker",
@@ -976,10 +860,7 @@ pub static TECHS: &[Tech] = &[
                 "multi-stage builds",
                 "use one stage with the full toolchain to build and copy only the artifacts into a small runtime image",
             ),
-            (
-                "volumes",
-                "store data outside the container's writable layer so it survives the container being removed",
-            ),
+            ("volumes", "store data outside the container's writable layer so it survives the container being removed"),
             (
                 "the build context",
                 "is the set of files sent to the daemon when you build; everything `COPY` can see must be in it, and `.dockerignore` keeps it small",
@@ -1009,18 +890,9 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "write a small multi-stage Dockerfile for a Node service",
-                "docker_multistage",
-            ),
-            (
-                "run the service and a Postgres database locally with Docker Compose",
-                "yml_compose",
-            ),
-            (
-                "debug why a container exits right after starting",
-                "sh_docker",
-            ),
+            ("write a small multi-stage Dockerfile for a Node service", "docker_multistage"),
+            ("run the service and a Postgres database locally with Docker Compose", "yml_compose"),
+            ("debug why a container exits right after starting", "sh_docker"),
         ],
         tips: &[
             "Pin base images to a version tag (or digest), never just `latest`.",
@@ -1085,10 +957,7 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "write a Deployment with probes and resource limits for «svc»",
-                "yml_k8s",
-            ),
+            ("write a Deployment with probes and resource limits for «svc»", "yml_k8s"),
             ("find out why a pod keeps restarting", "sh_kubectl"),
         ],
         tips: &[
@@ -1157,10 +1026,7 @@ pub static TECHS: &[Tech] = &[
         lang: Lang::Yaml,
         version_cmd: "gh --version",
         concepts: &[
-            (
-                "matrix builds",
-                "run the same job across combinations of versions or operating systems in parallel",
-            ),
+            ("matrix builds", "run the same job across combinations of versions or operating systems in parallel"),
             (
                 "caching",
                 "stores dependency directories between runs keyed by a lock-file hash, which can cut minutes off every build",
@@ -1186,10 +1052,7 @@ pub static TECHS: &[Tech] = &[
                 ""
             ),
         ],
-        tasks: &[(
-            "set up CI that runs pytest on every pull request",
-            "yml_gha",
-        )],
+        tasks: &[("set up CI that runs pytest on every pull request", "yml_gha")],
         tips: &[
             "Pin third-party actions to a commit SHA, not a moving tag.",
             "Use `concurrency` groups to cancel superseded runs on the same branch.",
@@ -1244,10 +1107,7 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "back up a Postgres database nightly and keep the last «days» days",
-                "sh_backup",
-            ),
+            ("back up a Postgres database nightly and keep the last «days» days", "sh_backup"),
             ("clean up log files older than «days» days", "sh_find_logs"),
         ],
         tips: &[
@@ -1301,10 +1161,7 @@ pub static TECHS: &[Tech] = &[
                 ""
             ),
         ],
-        tasks: &[(
-            "write an IAM policy that lets a service read and write one S3 prefix",
-            "json_iam",
-        )],
+        tasks: &[("write an IAM policy that lets a service read and write one S3 prefix", "json_iam")],
         tips: &[
             "Turn on AWS Budgets alerts before anything else in a new account.",
             "Prefer IAM roles and SSO over long-lived access keys.",
@@ -1323,10 +1180,7 @@ pub static TECHS: &[Tech] = &[
         lang: Lang::Go,
         version_cmd: "go version",
         concepts: &[
-            (
-                "goroutines",
-                "are lightweight threads managed by the Go runtime; starting thousands of them is cheap",
-            ),
+            ("goroutines", "are lightweight threads managed by the Go runtime; starting thousands of them is cheap"),
             (
                 "channels",
                 "pass values between goroutines and synchronise them, following the idea of sharing memory by communicating",
@@ -1357,14 +1211,8 @@ pub static TECHS: &[Tech] = &[
             ),
         ],
         tasks: &[
-            (
-                "process «nouns» with a fixed pool of worker goroutines",
-                "go_workers",
-            ),
-            (
-                "write an HTTP handler that returns «a_noun» as JSON",
-                "go_handler",
-            ),
+            ("process «nouns» with a fixed pool of worker goroutines", "go_workers"),
+            ("write an HTTP handler that returns «a_noun» as JSON", "go_handler"),
         ],
         tips: &[
             "Run tests with `-race` in CI.",
@@ -1427,10 +1275,7 @@ pub static TECHS: &[Tech] = &[
         ],
         tasks: &[
             ("hash and verify user passwords safely", "py_argon2"),
-            (
-                "configure secure session cookies and CSRF protection",
-                "py_flask_session",
-            ),
+            ("configure secure session cookies and CSRF protection", "py_flask_session"),
             ("verify JWTs from our identity provider", "py_jwt_verify"),
         ],
         tips: &[
@@ -1481,10 +1326,7 @@ pub static TECHS: &[Tech] = &[
                 ""
             ),
         ],
-        tasks: &[(
-            "load «a_noun» in a ViewModel and expose the UI state",
-            "kt_viewmodel",
-        )],
+        tasks: &[("load «a_noun» in a ViewModel and expose the UI state", "kt_viewmodel")],
         tips: &[
             "Keep Android types out of your ViewModels so they can be unit tested.",
             "Use R8 in release builds; it shrinks and optimizes the APK.",
@@ -1522,10 +1364,7 @@ pub static TECHS: &[Tech] = &[
             "Replace the `!` with `guard let` and handle the missing value; check that IBOutlets are connected.",
             "swift_optional"
         )],
-        tasks: &[(
-            "load «a_noun» from a JSON API with async/await",
-            "swift_optional",
-        )],
+        tasks: &[("load «a_noun» from a JSON API with async/await", "swift_optional")],
         tips: &[
             "Turn on strict concurrency checking to catch data races at compile time.",
             "Prefer `guard let` for early exits; it keeps the happy path unindented.",
@@ -1551,10 +1390,7 @@ pub static TECHS: &[Tech] = &[
                 "eviction policies",
                 "decide what Redis drops when it reaches `maxmemory`; `allkeys-lru` suits caches, while `noeviction` makes writes fail instead",
             ),
-            (
-                "pipelining",
-                "sends many commands without waiting for each reply, cutting round trips",
-            ),
+            ("pipelining", "sends many commands without waiting for each reply, cutting round trips"),
         ],
         errors: &[
             err!(
@@ -1572,10 +1408,7 @@ pub static TECHS: &[Tech] = &[
                 ""
             ),
         ],
-        tasks: &[(
-            "cache expensive «noun» lookups with a TTL",
-            "py_redis_cache",
-        )],
+        tasks: &[("cache expensive «noun» lookups with a TTL", "py_redis_cache")],
         tips: &[
             "Never run `KEYS *` in production; use `SCAN`.",
             "Give every cache key a TTL so stale entries disappear on their own.",
@@ -1662,10 +1495,7 @@ mod tests {
                 }
             }
             assert!(
-                !t.concepts.is_empty()
-                    && !t.tasks.is_empty()
-                    && !t.tips.is_empty()
-                    && !t.slow.is_empty(),
+                !t.concepts.is_empty() && !t.tasks.is_empty() && !t.tips.is_empty() && !t.slow.is_empty(),
                 "{}",
                 t.name
             );

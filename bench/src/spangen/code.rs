@@ -68,19 +68,12 @@ pub struct Snippet {
 
 macro_rules! snip {
     ($id:literal, $lang:ident, $code:literal) => {
-        Snippet {
-            id: $id,
-            lang: Lang::$lang,
-            code: $code,
-        }
+        Snippet { id: $id, lang: Lang::$lang, code: $code }
     };
 }
 
 pub fn by_id(id: &str) -> &'static Snippet {
-    SNIPPETS
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("unknown snippet {id}"))
+    SNIPPETS.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("unknown snippet {id}"))
 }
 
 pub static SNIPPETS: &[Snippet] = &[
@@ -1197,14 +1190,7 @@ pub struct Pair {
 
 macro_rules! pair {
     ($id:literal, $lang:ident => $alang:ident, $before:literal, $after:literal, $explain:literal) => {
-        Pair {
-            id: $id,
-            lang: Lang::$lang,
-            after_lang: Lang::$alang,
-            before: $before,
-            after: $after,
-            explain: $explain,
-        }
+        Pair { id: $id, lang: Lang::$lang, after_lang: Lang::$alang, before: $before, after: $after, explain: $explain }
     };
 }
 
@@ -1380,11 +1366,7 @@ mod tests {
             for _ in 0..20 {
                 let v = crate::spangen::vocab::Vars::new(&mut rng);
                 let text = v.fill(s.code);
-                assert!(
-                    serde_json::from_str::<serde_json::Value>(&text).is_ok(),
-                    "{}: {text}",
-                    s.id
-                );
+                assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{}: {text}", s.id);
             }
         }
     }
@@ -1393,12 +1375,8 @@ mod tests {
     fn every_slot_resolves() {
         let mut rng = crate::spangen::rng::Rng::new(2);
         let v = crate::spangen::vocab::Vars::new(&mut rng);
-        let all = SNIPPETS.iter().map(|s| s.code).chain(
-            REFACTORS
-                .iter()
-                .chain(VULNS)
-                .flat_map(|p| [p.before, p.after]),
-        );
+        let all =
+            SNIPPETS.iter().map(|s| s.code).chain(REFACTORS.iter().chain(VULNS).flat_map(|p| [p.before, p.after]));
         for code in all {
             let out = v.fill(code);
             assert!(!out.contains('«'), "unresolved slot in: {out}");

@@ -47,49 +47,18 @@ pub enum CodeStyle {
 
 #[derive(Clone, Debug)]
 pub enum Plan {
-    Explain {
-        concept: usize,
-        other: Option<usize>,
-        style: usize,
-    },
-    Write {
-        task: usize,
-        constraint: usize,
-    },
-    Debug {
-        err: usize,
-        paste: bool,
-    },
-    Optimize {
-        slow: usize,
-    },
-    Refactor {
-        pair: usize,
-    },
-    Review {
-        task: usize,
-    },
-    Tests {
-        task: usize,
-    },
-    Security {
-        vuln: usize,
-    },
-    Translate {
-        idx: usize,
-    },
-    Analyze {
-        ds: usize,
-        table: bool,
-        values: Vec<(u64, u64)>,
-    },
-    Design {
-        system: usize,
-        rps: u32,
-    },
-    Summarize {
-        incident: Incident,
-    },
+    Explain { concept: usize, other: Option<usize>, style: usize },
+    Write { task: usize, constraint: usize },
+    Debug { err: usize, paste: bool },
+    Optimize { slow: usize },
+    Refactor { pair: usize },
+    Review { task: usize },
+    Tests { task: usize },
+    Security { vuln: usize },
+    Translate { idx: usize },
+    Analyze { ds: usize, table: bool, values: Vec<(u64, u64)> },
+    Design { system: usize, rps: u32 },
+    Summarize { incident: Incident },
 }
 
 #[derive(Clone, Debug)]
@@ -158,12 +127,7 @@ pub fn topic(rng: &mut Rng) -> Topic {
 /// Draws a topic for `did`, optionally on a given tech (follow-ups).
 pub fn topic_for(rng: &mut Rng, did: &'static str, tech: Option<&'static Tech>) -> Topic {
     let vars = Vars::new(rng);
-    let code_lang = |t: &Tech| {
-        matches!(
-            t.lang,
-            Lang::Python | Lang::JavaScript | Lang::TypeScript | Lang::Rust
-        )
-    };
+    let code_lang = |t: &Tech| matches!(t.lang, Lang::Python | Lang::JavaScript | Lang::TypeScript | Lang::Rust);
     let (tech, plan): (&'static Tech, Plan) = match did {
         "ask_question" | "explain_concept" => {
             let t = tech.unwrap_or_else(|| rng.pick(TECHS));
@@ -173,54 +137,24 @@ pub fn topic_for(rng: &mut Rng, did: &'static str, tech: Option<&'static Tech>) 
             } else {
                 None
             };
-            (
-                t,
-                Plan::Explain {
-                    concept,
-                    other,
-                    style: rng.below(8),
-                },
-            )
+            (t, Plan::Explain { concept, other, style: rng.below(8) })
         }
         "write_code" | "configure_deployment" => {
             let devops = did == "configure_deployment";
-            let t = tech
-                .filter(|t| !devops || t.domains.contains(&"devops"))
-                .unwrap_or_else(|| {
-                    pick_tech(rng, |t| {
-                        if devops {
-                            t.domains.contains(&"devops") || t.domains.contains(&"cloud")
-                        } else {
-                            true
-                        }
-                    })
-                });
-            (
-                t,
-                Plan::Write {
-                    task: rng.below(t.tasks.len()),
-                    constraint: rng.below(16),
-                },
-            )
+            let t = tech.filter(|t| !devops || t.domains.contains(&"devops")).unwrap_or_else(|| {
+                pick_tech(rng, |t| {
+                    if devops { t.domains.contains(&"devops") || t.domains.contains(&"cloud") } else { true }
+                })
+            });
+            (t, Plan::Write { task: rng.below(t.tasks.len()), constraint: rng.below(16) })
         }
         "debug_code" => {
             let t = tech.unwrap_or_else(|| rng.pick(TECHS));
-            (
-                t,
-                Plan::Debug {
-                    err: rng.below(t.errors.len()),
-                    paste: rng.chance(0.35),
-                },
-            )
+            (t, Plan::Debug { err: rng.below(t.errors.len()), paste: rng.chance(0.35) })
         }
         "optimize_code" => {
             let t = tech.unwrap_or_else(|| rng.pick(TECHS));
-            (
-                t,
-                Plan::Optimize {
-                    slow: rng.below(t.slow.len()),
-                },
-            )
+            (t, Plan::Optimize { slow: rng.below(t.slow.len()) })
         }
         "refactor_code" => {
             let pair = rng.below(REFACTORS.len());
@@ -228,45 +162,26 @@ pub fn topic_for(rng: &mut Rng, did: &'static str, tech: Option<&'static Tech>) 
             (t, Plan::Refactor { pair })
         }
         "review_code" => {
-            let t = tech
-                .filter(|t| code_lang(t))
-                .unwrap_or_else(|| pick_tech(rng, code_lang));
-            (
-                t,
-                Plan::Review {
-                    task: rng.below(t.tasks.len()),
-                },
-            )
+            let t = tech.filter(|t| code_lang(t)).unwrap_or_else(|| pick_tech(rng, code_lang));
+            (t, Plan::Review { task: rng.below(t.tasks.len()) })
         }
         "write_tests" => {
             // only tasks whose code the test snippets actually exercise
             let ok: Vec<usize> = (0..TEST_PAIRS.len())
                 .filter(|&k| tech.is_none_or(|t| t.lang == code::by_id(TEST_PAIRS[k].0).lang))
                 .collect();
-            let k = if ok.is_empty() {
-                rng.below(TEST_PAIRS.len())
-            } else {
-                ok[rng.below(ok.len())]
-            };
+            let k = if ok.is_empty() { rng.below(TEST_PAIRS.len()) } else { ok[rng.below(ok.len())] };
             let (task_id, _) = TEST_PAIRS[k];
             let (ti, ki) = TECHS
                 .iter()
                 .enumerate()
-                .find_map(|(ti, t)| {
-                    t.tasks
-                        .iter()
-                        .position(|(_, id)| *id == task_id)
-                        .map(|ki| (ti, ki))
-                })
+                .find_map(|(ti, t)| t.tasks.iter().position(|(_, id)| *id == task_id).map(|ki| (ti, ki)))
                 .expect("test pair task exists");
             (&TECHS[ti], Plan::Tests { task: ki })
         }
         "security_review" => {
             let vuln = rng.below(VULNS.len());
-            (
-                &TECHS[TECHS.iter().position(|t| t.name == "Flask").unwrap()],
-                Plan::Security { vuln },
-            )
+            (&TECHS[TECHS.iter().position(|t| t.name == "Flask").unwrap()], Plan::Security { vuln })
         }
         "translate_code" => {
             let idx = rng.below(TRANSLATIONS.len());
@@ -290,19 +205,10 @@ pub fn topic_for(rng: &mut Rng, did: &'static str, tech: Option<&'static Tech>) 
             } else {
                 &TECHS[TECHS.iter().position(|t| t.name == "PostgreSQL").unwrap()]
             };
-            (
-                t,
-                Plan::Analyze {
-                    ds,
-                    table: rng.chance(0.55),
-                    values,
-                },
-            )
+            (t, Plan::Analyze { ds, table: rng.chance(0.55), values })
         }
         "design_system" => {
-            let t = pick_tech(rng, |t| {
-                t.domains.contains(&"backend") || t.domains.contains(&"cloud")
-            });
+            let t = pick_tech(rng, |t| t.domains.contains(&"backend") || t.domains.contains(&"cloud"));
             (
                 t,
                 Plan::Design {
@@ -313,9 +219,7 @@ pub fn topic_for(rng: &mut Rng, did: &'static str, tech: Option<&'static Tech>) 
         }
         _ => {
             // summarize_text
-            let t = pick_tech(rng, |t| {
-                t.domains.contains(&"devops") || t.domains.contains(&"cloud")
-            });
+            let t = pick_tech(rng, |t| t.domains.contains(&"devops") || t.domains.contains(&"cloud"));
             let incident = Incident {
                 cause: rng.below(INCIDENT_CAUSES.len()),
                 minutes: rng.range(7, 190) as u32,
@@ -333,13 +237,7 @@ pub fn topic_for(rng: &mut Rng, did: &'static str, tech: Option<&'static Tech>) 
         (Plan::Security { .. }, _) => "security",
         _ => *rng.pick(tech.domains),
     };
-    Topic {
-        tech,
-        vars,
-        did,
-        domain,
-        plan,
-    }
+    Topic { tech, vars, did, domain, plan }
 }
 
 /// "generators", "CTEs" are plural; "XSS", "MVCC", "the GIL" are not.
@@ -411,25 +309,12 @@ fn concept_snippet(concept: &str) -> Option<&'static str> {
 
 /// A general-purpose programming language (as opposed to config/query formats).
 pub fn is_programming(l: Lang) -> bool {
-    matches!(
-        l,
-        Lang::Python
-            | Lang::Rust
-            | Lang::JavaScript
-            | Lang::TypeScript
-            | Lang::Go
-            | Lang::Kotlin
-            | Lang::Swift
-    )
+    matches!(l, Lang::Python | Lang::Rust | Lang::JavaScript | Lang::TypeScript | Lang::Go | Lang::Kotlin | Lang::Swift)
 }
 
 fn tech_for_lang(rng: &mut Rng, lang: Lang) -> &'static Tech {
     let matching: Vec<&'static Tech> = TECHS.iter().filter(|t| t.lang == lang).collect();
-    if matching.is_empty() {
-        rng.pick(TECHS)
-    } else {
-        matching[rng.below(matching.len())]
-    }
+    if matching.is_empty() { rng.pick(TECHS) } else { matching[rng.below(matching.len())] }
 }
 
 // ----------------------------------------------------------------- pools
@@ -822,30 +707,16 @@ impl Topic {
                 .to_string(),
             ),
             "lib" => Some(t.libs[(self.vars.nums[5] as usize) % t.libs.len()].to_string()),
-            "version_cmd" => Some(if t.version_cmd.is_empty() {
-                "--version".to_string()
-            } else {
-                t.version_cmd.to_string()
-            }),
-            "concept" => Some(
-                t.concepts[(self.vars.nums[0] as usize) % t.concepts.len()]
-                    .0
-                    .to_string(),
-            ),
+            "version_cmd" => {
+                Some(if t.version_cmd.is_empty() { "--version".to_string() } else { t.version_cmd.to_string() })
+            }
+            "concept" => Some(t.concepts[(self.vars.nums[0] as usize) % t.concepts.len()].0.to_string()),
             "big" => Some(thousands(
-                [
-                    40_000u64, 250_000, 1_200_000, 8_000_000, 30_000_000, 600_000,
-                ][self.vars.nums[1] as usize % 6],
+                [40_000u64, 250_000, 1_200_000, 8_000_000, 30_000_000, 600_000][self.vars.nums[1] as usize % 6],
             )),
             "os" => Some(
-                [
-                    "Ubuntu 22.04",
-                    "macOS",
-                    "Windows 11 with WSL2",
-                    "Debian 12",
-                    "an M2 MacBook",
-                    "Fedora 40",
-                ][self.vars.nums[4] as usize % 6]
+                ["Ubuntu 22.04", "macOS", "Windows 11 with WSL2", "Debian 12", "an M2 MacBook", "Fedora 40"]
+                    [self.vars.nums[4] as usize % 6]
                     .to_string(),
             ),
             _ => self.vars.get(k),
@@ -918,13 +789,7 @@ impl Doc {
             CodeStyle::Indented => {
                 self.fmt.indented += 1;
                 body.lines()
-                    .map(|l| {
-                        if l.is_empty() {
-                            String::new()
-                        } else {
-                            format!("    {l}")
-                        }
-                    })
+                    .map(|l| if l.is_empty() { String::new() } else { format!("    {l}") })
                     .collect::<Vec<_>>()
                     .join("\n")
             }
@@ -940,13 +805,7 @@ impl Doc {
         let s = items
             .iter()
             .enumerate()
-            .map(|(i, it)| {
-                if numbered {
-                    format!("{}. {it}", i + 1)
-                } else {
-                    format!("{bullet} {it}")
-                }
-            })
+            .map(|(i, it)| if numbered { format!("{}. {it}", i + 1) } else { format!("{bullet} {it}") })
             .collect::<Vec<_>>()
             .join("\n");
         self.push(s);
@@ -975,13 +834,7 @@ impl Doc {
                 fmt.crlf = true;
             }
         }
-        Text {
-            s,
-            words: self.words,
-            secrets: self.secrets,
-            decoys: self.decoys,
-            fmt,
-        }
+        Text { s, words: self.words, secrets: self.secrets, decoys: self.decoys, fmt }
     }
 }
 
@@ -1004,11 +857,7 @@ fn add_blank_runs(rng: &mut Rng, s: &str) -> String {
     let mut first = true;
     for part in s.split("\n\n") {
         if !first {
-            out.push_str(if rng.chance(0.4) {
-                *rng.pick(&["\n\n\n", "\n\n\n\n", "\n\n\n\n\n"])
-            } else {
-                "\n\n"
-            });
+            out.push_str(if rng.chance(0.4) { *rng.pick(&["\n\n\n", "\n\n\n\n", "\n\n\n\n\n"]) } else { "\n\n" });
         }
         first = false;
         out.push_str(part);
@@ -1080,31 +929,16 @@ fn sentence_case(s: &str) -> String {
 /// Builds the query text. `followup` switches to follow-up phrasing.
 pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
     let style = code_style(rng);
-    let mut doc = Doc::new(
-        if style == CodeStyle::Raw {
-            CodeStyle::FencedBare
-        } else {
-            style
-        },
-        false,
-    );
+    let mut doc = Doc::new(if style == CodeStyle::Raw { CodeStyle::FencedBare } else { style }, false);
     let t = topic.tech;
     let v = &topic.vars;
     let lang = t.lang.name();
     match &topic.plan {
-        Plan::Explain {
-            concept,
-            other,
-            style,
-        } => {
+        Plan::Explain { concept, other, style } => {
             let (c, _) = t.concepts[*concept];
             // agreement: "What are generators", "How do iterators work"
             let pl = is_plural(c);
-            let (is, does, it) = if pl {
-                ("are", "do", "they")
-            } else {
-                ("is", "does", "it")
-            };
+            let (is, does, it) = if pl { ("are", "do", "they") } else { ("is", "does", "it") };
             let itm = if pl { "them" } else { "it" };
             let s = if followup {
                 match rng.below(5) {
@@ -1114,22 +948,13 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
                     1 => format!("And how {does} {c} fit into this?"),
                     2 => format!("One more question: what exactly {is} {c} in {}?", t.name),
                     3 => format!("You mentioned {c}. Why {does} {it} matter here?"),
-                    _ => format!(
-                        "{} {c} something I need to worry about in this code?",
-                        cap(is)
-                    ),
+                    _ => format!("{} {c} something I need to worry about in this code?", cap(is)),
                 }
             } else if let Some(o) = other {
                 let (c2, _) = t.concepts[*o];
                 match style % 2 {
-                    0 => format!(
-                        "Can you explain {c} and {c2} in {}? I keep mixing them up in code reviews.",
-                        t.name
-                    ),
-                    _ => format!(
-                        "What's the relationship between {c} and {c2} in {}?",
-                        t.name
-                    ),
+                    0 => format!("Can you explain {c} and {c2} in {}? I keep mixing them up in code reviews.", t.name),
+                    _ => format!("What's the relationship between {c} and {c2} in {}?", t.name),
                 }
             } else if rng.chance(0.03) {
                 // a few questions in other languages
@@ -1138,31 +963,17 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
                         "Pode explicar o que são {c} em {}? Estou estudando para uma entrevista técnica.",
                         t.name
                     ),
-                    1 => format!(
-                        "Alguém me explica como funciona {c} no {}? Não entendi a documentação.",
-                        t.name
-                    ),
-                    _ => format!(
-                        "¿Me puedes explicar qué es {c} en {}, con un ejemplo sencillo?",
-                        t.name
-                    ),
+                    1 => format!("Alguém me explica como funciona {c} no {}? Não entendi a documentação.", t.name),
+                    _ => format!("¿Me puedes explicar qué es {c} en {}, con un ejemplo sencillo?", t.name),
                 }
             } else {
                 match style {
                     0 => format!("What {is} {c} in {}?", t.name),
                     1 => format!("How {does} {c} work in {}?", t.name),
-                    2 => format!(
-                        "When should I use {c} in {}, and when {is} {it} overkill?",
-                        t.name
-                    ),
+                    2 => format!("When should I use {c} in {}, and when {is} {it} overkill?", t.name),
                     3 => format!("Explain {c} in {} like I'm a junior developer.", t.name),
-                    4 => format!(
-                        "I keep reading about {c} in {}. What problem {does} {it} actually solve?",
-                        t.name
-                    ),
-                    5 => format!(
-                        "Can you give me a short explanation of {c}, with a {lang} example?"
-                    ),
+                    4 => format!("I keep reading about {c} in {}. What problem {does} {it} actually solve?", t.name),
+                    5 => format!("Can you give me a short explanation of {c}, with a {lang} example?"),
                     6 => format!("quick question: what {does} {c} mean in {}", t.name),
                     _ => format!(
                         "I'm preparing a talk for my team about {}. How would you explain {c} to people who have never used {itm}?",
@@ -1186,18 +997,11 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
             } else if topic.did == "configure_deployment" {
                 match rng.below(3) {
                     0 => format!("How do I {task_s}? We're using {} for {}.", t.name, v.svc),
-                    1 => format!(
-                        "I need to {task_s}. What would a good setup look like for {}?",
-                        v.svc
-                    ),
+                    1 => format!("I need to {task_s}. What would a good setup look like for {}?", v.svc),
                     _ => format!("Can you show me how to {task_s}?"),
                 }
             } else {
-                let pick = if is_programming(t.lang) {
-                    rng.below(6)
-                } else {
-                    2 + rng.below(4)
-                };
+                let pick = if is_programming(t.lang) { rng.below(6) } else { 2 + rng.below(4) };
                 // tasks that already say what to write ("write a handler ...") read badly after "write a function that"
                 let makes = matches!(
                     task_s.split(' ').next(),
@@ -1215,11 +1019,7 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
                 }
             };
             let c = CONSTRAINTS[*constraint];
-            doc.push(if c.is_empty() || followup {
-                s
-            } else {
-                format!("{s} {c}")
-            });
+            doc.push(if c.is_empty() || followup { s } else { format!("{s} {c}") });
         }
         Plan::Debug { err, paste } => {
             let e = &t.errors[*err];
@@ -1275,10 +1075,7 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
                 match rng.below(4) {
                     0 => format!("My {what}. How can I speed it up?"),
                     1 => format!("Our {what}. What should I look at first?"),
-                    2 => format!(
-                        "Performance question ({}): my {what}. Is there a better approach?",
-                        t.name
-                    ),
+                    2 => format!("Performance question ({}): my {what}. Is there a better approach?", t.name),
                     _ => format!("my {what} - how do I make this faster?"),
                 }
             };
@@ -1288,12 +1085,8 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
             let p = &REFACTORS[*pair];
             doc.push(match rng.below(3) {
                 0 => format!("Refactor this {} code to be more readable:", p.lang.name()),
-                1 => format!(
-                    "How would you clean this up? It works but it's ugly ({}).",
-                    p.lang.name()
-                ),
-                _ => "Can you refactor this function? My reviewer says it's hard to follow."
-                    .to_string(),
+                1 => format!("How would you clean this up? It works but it's ugly ({}).", p.lang.name()),
+                _ => "Can you refactor this function? My reviewer says it's hard to follow.".to_string(),
             });
             doc.code(rng, &v.fill(p.before), Some(p.lang));
         }
@@ -1316,9 +1109,7 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
                     _ => v.fill("Can you write tests that cover empty and invalid «nouns»?"),
                 });
             } else {
-                doc.push(format!(
-                    "Write unit tests for code that will {task_s}. Cover the edge cases too."
-                ));
+                doc.push(format!("Write unit tests for code that will {task_s}. Cover the edge cases too."));
                 if rng.chance(0.5) {
                     doc.code(rng, &code, Some(l));
                 }
@@ -1364,7 +1155,13 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
             } else {
                 doc.push(match rng.below(3) {
                     0 => format!("Analyze last quarter's {} and tell me {}.", d.name, d.question),
-                    1 => format!("I have a {} in a table with columns {}, period and {}. How should I figure out {}?", d.name, d.dim, d.metric.split(' ').next().unwrap(), d.question),
+                    1 => format!(
+                        "I have a {} in a table with columns {}, period and {}. How should I figure out {}?",
+                        d.name,
+                        d.dim,
+                        d.metric.split(' ').next().unwrap(),
+                        d.question
+                    ),
                     _ => format!("My manager wants to know {} from our {}. Where do I start?", d.question, d.name),
                 });
             }
@@ -1372,9 +1169,18 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
         Plan::Design { system, rps } => {
             let name = v.fill(SYSTEMS[*system].name);
             doc.push(match rng.below(3) {
-                0 => format!("How would you design {name} that handles about {} requests per second?", thousands(*rps as u64)),
-                1 => format!("System design question: {name}. Expected load is around {} req/s. What components would you use?", thousands(*rps as u64)),
-                _ => format!("We need to build {name} at work. Peak traffic is maybe {} rps. Can you sketch an architecture?", thousands(*rps as u64)),
+                0 => format!(
+                    "How would you design {name} that handles about {} requests per second?",
+                    thousands(*rps as u64)
+                ),
+                1 => format!(
+                    "System design question: {name}. Expected load is around {} req/s. What components would you use?",
+                    thousands(*rps as u64)
+                ),
+                _ => format!(
+                    "We need to build {name} at work. Peak traffic is maybe {} rps. Can you sketch an architecture?",
+                    thousands(*rps as u64)
+                ),
             });
         }
         Plan::Summarize { incident } => {
@@ -1412,11 +1218,7 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
             "Cool.",
         ];
         if rng.chance(0.7) {
-            text.s = format!(
-                "{} {}",
-                FOLLOW_PREFIX[rng.below(FOLLOW_PREFIX.len())],
-                text.s
-            );
+            text.s = format!("{} {}", FOLLOW_PREFIX[rng.below(FOLLOW_PREFIX.len())], text.s);
         }
         if rng.chance(0.3) {
             text.s = format!(
@@ -1432,10 +1234,7 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
         }
     }
     let framable = !followup
-        && !matches!(
-            topic.plan,
-            Plan::Summarize { .. } | Plan::Analyze { table: true, .. } | Plan::Security { .. }
-        );
+        && !matches!(topic.plan, Plan::Summarize { .. } | Plan::Analyze { table: true, .. } | Plan::Security { .. });
     let mut pre_os = false;
     if framable && rng.chance(0.45) {
         let pt = PREAMBLES[rng.below(PREAMBLES.len())];
@@ -1449,11 +1248,7 @@ pub fn query(rng: &mut Rng, topic: &Topic, followup: bool) -> Text {
             topic.plan,
             Plan::Write { .. } | Plan::Debug { .. } | Plan::Optimize { .. } | Plan::Analyze { .. }
         );
-        let pool_len = if dataish {
-            SUFFIXES.len()
-        } else {
-            SUFFIXES.len() - 2
-        };
+        let pool_len = if dataish { SUFFIXES.len() } else { SUFFIXES.len() - 2 };
         let mut st = SUFFIXES[rng.below(pool_len)];
         if pre_os && st.contains("«os»") {
             st = SUFFIXES[0];
@@ -1478,11 +1273,7 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
     let style = code_style(rng);
     let minify = rng.chance(0.35);
     let mut doc = Doc::new(style, minify);
-    let target = if short {
-        rng.range(20, 60)
-    } else {
-        target_words(rng)
-    };
+    let target = if short { rng.range(20, 60) } else { target_words(rng) };
     let t = topic.tech;
     let v = &topic.vars;
     let c = topic;
@@ -1494,21 +1285,13 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
     let mut once = [false; 3];
     let prog = is_programming(t.lang);
     match &topic.plan {
-        Plan::Explain {
-            concept,
-            other,
-            style,
-        } => {
+        Plan::Explain { concept, other, style } => {
             let (name, def) = t.concepts[*concept];
             used_concepts.push(*concept);
             if let Some(o) = other {
                 used_concepts.push(*o);
                 let (n2, d2) = t.concepts[*o];
-                doc.push(format!(
-                    "{} {def}. {}, on the other hand, {d2}.",
-                    sentence_case(name),
-                    sentence_case(n2)
-                ));
+                doc.push(format!("{} {def}. {}, on the other hand, {d2}.", sentence_case(name), sentence_case(n2)));
                 doc.push(format!("They come up together because most real {} code uses both: {} shapes how you structure the code, and {} shapes how it behaves at runtime.", t.name, name, n2));
             } else {
                 doc.push(match style % 4 {
@@ -1538,11 +1321,7 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                         used_concepts.push((*concept + 1) % t.concepts.len());
                         doc.push(format!(
                             "{} {n2} {d2}.",
-                            rng.pick(&[
-                                "A closely related idea:",
-                                "Related:",
-                                "It helps to also know that"
-                            ])
+                            rng.pick(&["A closely related idea:", "Related:", "It helps to also know that"])
                         ));
                     }
                 }
@@ -1578,10 +1357,8 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
             if target > 80 {
                 let n = rng.range(2, 3);
                 let pool = if prog { CODE_NOTES } else { CONFIG_NOTES };
-                let notes: Vec<String> = pick_distinct(rng, pool.len(), n)
-                    .into_iter()
-                    .map(|i| c.fill(pool[i]))
-                    .collect();
+                let notes: Vec<String> =
+                    pick_distinct(rng, pool.len(), n).into_iter().map(|i| c.fill(pool[i])).collect();
                 doc.push("A few notes:".to_string());
                 doc.list(&notes, false, *rng.pick(&["-", "*", "•"]));
             }
@@ -1601,21 +1378,12 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                 2 => format!("You're seeing this because {}.", v.fill(e.cause)),
                 _ => format!("This is a common one with {}: {}.", t.name, v.fill(e.cause)),
             });
-            doc.push(format!(
-                "{}{}",
-                rng.pick(&["**Fix:** ", "To fix it: ", "", "The fix: "]),
-                v.fill(e.fix)
-            ));
+            doc.push(format!("{}{}", rng.pick(&["**Fix:** ", "To fix it: ", "", "The fix: "]), v.fill(e.fix)));
             if !e.code.is_empty() && target > 70 {
                 used_snips.push(e.code);
                 let (code_s, l) = snippet_text(c, e.code);
                 doc.push(
-                    rng.pick(&[
-                        "For example:",
-                        "Something like this:",
-                        "Here's a corrected version:",
-                    ])
-                    .to_string(),
+                    rng.pick(&["For example:", "Something like this:", "Here's a corrected version:"]).to_string(),
                 );
                 doc.code(rng, &code_s, Some(l));
             }
@@ -1629,10 +1397,8 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                     ])
                     .to_string(),
                 );
-                let steps: Vec<String> = pick_distinct_n(rng, STEPS.len(), 3, 5)
-                    .into_iter()
-                    .map(|i| c.fill(STEPS[i]))
-                    .collect();
+                let steps: Vec<String> =
+                    pick_distinct_n(rng, STEPS.len(), 3, 5).into_iter().map(|i| c.fill(STEPS[i])).collect();
                 doc.list(&steps, true, "");
             }
         }
@@ -1642,31 +1408,21 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
             if !sl.code.is_empty() && target > 60 {
                 used_snips.push(sl.code);
                 let (code_s, l) = snippet_text(c, sl.code);
-                doc.push(
-                    rng.pick(&["For example:", "Concretely:", "Here's the idea in code:"])
-                        .to_string(),
-                );
+                doc.push(rng.pick(&["For example:", "Concretely:", "Here's the idea in code:"]).to_string());
                 doc.code(rng, &code_s, Some(l));
             }
             if target > 120 {
                 once[0] = true;
                 doc.push("More generally:".to_string());
-                let tips: Vec<String> = pick_distinct_n(rng, PERF.len(), 3, 5)
-                    .into_iter()
-                    .map(|i| c.fill(PERF[i]))
-                    .collect();
+                let tips: Vec<String> =
+                    pick_distinct_n(rng, PERF.len(), 3, 5).into_iter().map(|i| c.fill(PERF[i])).collect();
                 doc.list(&tips, false, "-");
             }
         }
         Plan::Refactor { pair } => {
             let p: &Pair = &REFACTORS[*pair];
             doc.push(
-                rng.pick(&[
-                    "Here's a cleaner version:",
-                    "I'd restructure it like this:",
-                    "Refactored:",
-                ])
-                .to_string(),
+                rng.pick(&["Here's a cleaner version:", "I'd restructure it like this:", "Refactored:"]).to_string(),
             );
             doc.code(rng, &v.fill(p.after), Some(p.after_lang));
             doc.push(p.explain.to_string());
@@ -1681,18 +1437,13 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                 ])
                 .to_string(),
             );
-            let items: Vec<String> = pick_distinct_n(rng, REVIEW.len(), 3, 5)
-                .into_iter()
-                .map(|i| c.fill(REVIEW[i]))
-                .collect();
+            let items: Vec<String> =
+                pick_distinct_n(rng, REVIEW.len(), 3, 5).into_iter().map(|i| c.fill(REVIEW[i])).collect();
             doc.list(&items, true, "");
         }
         Plan::Tests { task } => {
             let task_id = t.tasks[*task].1;
-            let id = TEST_PAIRS
-                .iter()
-                .find(|(a, _)| *a == task_id)
-                .map_or("py_pytest", |(_, b)| *b);
+            let id = TEST_PAIRS.iter().find(|(a, _)| *a == task_id).map_or("py_pytest", |(_, b)| *b);
             once[1] = true;
             let (code_s, l) = snippet_text(c, id);
             doc.push(
@@ -1704,23 +1455,14 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                 .to_string(),
             );
             doc.code(rng, &code_s, Some(l));
-            let notes: Vec<String> = pick_distinct(rng, TEST_NOTES.len(), 2)
-                .into_iter()
-                .map(|i| TEST_NOTES[i].to_string())
-                .collect();
+            let notes: Vec<String> =
+                pick_distinct(rng, TEST_NOTES.len(), 2).into_iter().map(|i| TEST_NOTES[i].to_string()).collect();
             doc.list(&notes, false, "-");
         }
         Plan::Security { vuln } => {
             let p: &Pair = &VULNS[*vuln];
             doc.push(format!("Yes, there's a problem. {}", p.explain));
-            doc.push(
-                rng.pick(&[
-                    "Fixed version:",
-                    "Here's a safe version:",
-                    "Do this instead:",
-                ])
-                .to_string(),
-            );
+            doc.push(rng.pick(&["Fixed version:", "Here's a safe version:", "Do this instead:"]).to_string());
             doc.code(rng, &v.fill(p.after), Some(p.after_lang));
             let ti = rng.below(t.tips.len());
             used_tips.push(ti);
@@ -1793,13 +1535,7 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
         Block::Example,
     ];
     if long {
-        blocks.extend([
-            Block::Perf,
-            Block::Testing,
-            Block::Checklist,
-            Block::Example,
-            Block::Generic,
-        ]);
+        blocks.extend([Block::Perf, Block::Testing, Block::Checklist, Block::Example, Block::Generic]);
     }
     // shuffle
     for i in (1..blocks.len()).rev() {
@@ -1826,9 +1562,7 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
         let before = doc.parts.len();
         match b {
             Block::Tips => {
-                let free: Vec<usize> = (0..t.tips.len())
-                    .filter(|i| !used_tips.contains(i))
-                    .collect();
+                let free: Vec<usize> = (0..t.tips.len()).filter(|i| !used_tips.contains(i)).collect();
                 if !free.is_empty() {
                     let i = free[rng.below(free.len())];
                     used_tips.push(i);
@@ -1843,11 +1577,7 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                     .collect();
                 if !picked.is_empty() {
                     if b == Block::Pitfalls {
-                        header(
-                            &mut doc,
-                            rng,
-                            &["Things to watch out for", "Common pitfalls", "Caveats"],
-                        );
+                        header(&mut doc, rng, &["Things to watch out for", "Common pitfalls", "Caveats"]);
                         doc.list(&picked, false, "-");
                     } else {
                         header(&mut doc, rng, &["Notes", "In practice", "Rolling it out"]);
@@ -1856,19 +1586,13 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                 }
             }
             Block::Example => {
-                if let Some(&(ti, ki)) = examples
-                    .iter()
-                    .find(|(ti, ki)| !used_snips.contains(&TECHS[*ti].tasks[*ki].1))
+                if let Some(&(ti, ki)) = examples.iter().find(|(ti, ki)| !used_snips.contains(&TECHS[*ti].tasks[*ki].1))
                 {
                     let et = &TECHS[ti];
                     let (task_s, id) = et.tasks[ki];
                     used_snips.push(id);
                     let (code_s, l) = snippet_text(c, id);
-                    header(
-                        &mut doc,
-                        rng,
-                        &["Another example", "A related pattern", "Going further"],
-                    );
+                    header(&mut doc, rng, &["Another example", "A related pattern", "Going further"]);
                     doc.push(format!(
                         "{} {}:",
                         rng.pick(&[
@@ -1883,26 +1607,15 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                 }
             }
             Block::Background => {
-                let free: Vec<usize> = (0..t.concepts.len())
-                    .filter(|i| !used_concepts.contains(i))
-                    .collect();
+                let free: Vec<usize> = (0..t.concepts.len()).filter(|i| !used_concepts.contains(i)).collect();
                 if !free.is_empty() {
                     let i = free[rng.below(free.len())];
                     used_concepts.push(i);
                     let (name, def) = t.concepts[i];
-                    header(
-                        &mut doc,
-                        rng,
-                        &["Background", "How it works", "Some context"],
-                    );
+                    header(&mut doc, rng, &["Background", "How it works", "Some context"]);
                     doc.push(format!(
                         "{} {name} {def}.",
-                        rng.pick(&[
-                            "As background:",
-                            "Related:",
-                            "Worth knowing:",
-                            "For context,"
-                        ])
+                        rng.pick(&["As background:", "Related:", "Worth knowing:", "For context,"])
                     ));
                 }
             }
@@ -1917,17 +1630,11 @@ pub fn response(rng: &mut Rng, topic: &Topic, short: bool) -> Text {
                     let (names, pool, numbered): (&[&str], &[&str], bool) = match b {
                         Block::Perf => (&["Performance notes", "Making it fast"], PERF, false),
                         Block::Testing => (&["Testing it", "Tests"], TEST_NOTES, false),
-                        _ => (
-                            &["Debugging checklist", "If something goes wrong"],
-                            STEPS,
-                            true,
-                        ),
+                        _ => (&["Debugging checklist", "If something goes wrong"], STEPS, true),
                     };
                     header(&mut doc, rng, names);
-                    let items: Vec<String> = pick_distinct_n(rng, pool.len(), 3, 5)
-                        .into_iter()
-                        .map(|i| c.fill(pool[i]))
-                        .collect();
+                    let items: Vec<String> =
+                        pick_distinct_n(rng, pool.len(), 3, 5).into_iter().map(|i| c.fill(pool[i])).collect();
                     doc.list(&items, numbered, "-");
                 }
             }
@@ -1956,20 +1663,9 @@ fn example_candidates(t: &Tech) -> Vec<(usize, usize)> {
     v
 }
 
-fn analyze_response(
-    rng: &mut Rng,
-    doc: &mut Doc,
-    c: &Topic,
-    d: &Dataset,
-    table: bool,
-    values: &[(u64, u64)],
-) {
+fn analyze_response(rng: &mut Rng, doc: &mut Doc, c: &Topic, d: &Dataset, table: bool, values: &[(u64, u64)]) {
     let fmt = |x: u64| {
-        if d.money {
-            format!("${}", thousands(x))
-        } else {
-            thousands(x)
-        }
+        if d.money { format!("${}", thousands(x)) } else { thousands(x) }
     };
     if !table {
         doc.push(format!(
@@ -2007,20 +1703,11 @@ fn analyze_response(
     let top = idx[0];
     let mut by_change = idx.clone();
     by_change.sort_by(|&a, &b| {
-        change(values[b].0, values[b].1)
-            .total_cmp(&change(values[a].0, values[a].1))
-            .then(a.cmp(&b))
+        change(values[b].0, values[b].1).total_cmp(&change(values[a].0, values[a].1)).then(a.cmp(&b))
     });
     let best = by_change[0];
     let worst = *by_change.last().unwrap();
-    doc.push(
-        rng.pick(&[
-            "Here's what stands out:",
-            "Looking at the numbers:",
-            "Key findings:",
-        ])
-        .to_string(),
-    );
+    doc.push(rng.pick(&["Here's what stands out:", "Looking at the numbers:", "Key findings:"]).to_string());
     let mut items = vec![
         format!(
             "Total {} went from {} to {} ({:+.1}%).",
@@ -2106,36 +1793,18 @@ fn fresh_opt(rng: &mut Rng, len: usize, used: &mut Vec<usize>) -> Option<usize> 
 /// A secret block framed for a query ("here's my .env").
 pub fn frame_secret_in_query(rng: &mut Rng, q: &mut Text, p: Planted) {
     let style = code_style(rng);
-    let mut doc = Doc::new(
-        if style == CodeStyle::Raw {
-            CodeStyle::FencedBare
-        } else {
-            style
-        },
-        false,
-    );
+    let mut doc = Doc::new(if style == CodeStyle::Raw { CodeStyle::FencedBare } else { style }, false);
     let intro = match rng.below(4) {
         0 => format!("Here's my {}:", p.what),
         1 => format!("This is the {} I'm using:", p.what),
-        2 => format!(
-            "My {} looks like this (redacted nothing, it's just staging):",
-            p.what
-        ),
+        2 => format!("My {} looks like this (redacted nothing, it's just staging):", p.what),
         _ => format!("Relevant {}:", p.what),
     };
     doc.push(intro);
     doc.planted(rng, p);
     let t = doc.finish(rng, false);
-    let sep = if q.s.contains("\r\n") {
-        "\r\n\r\n"
-    } else {
-        "\n\n"
-    };
-    let body = if sep == "\r\n\r\n" {
-        t.s.replace('\n', "\r\n")
-    } else {
-        t.s
-    };
+    let sep = if q.s.contains("\r\n") { "\r\n\r\n" } else { "\n\n" };
+    let body = if sep == "\r\n\r\n" { t.s.replace('\n', "\r\n") } else { t.s };
     q.s = format!("{}{sep}{body}", q.s);
     q.words += t.words;
     q.secrets.extend(t.secrets);

@@ -153,8 +153,7 @@ pub fn write_str(out: &mut String, s: &str, ascii_only: bool) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let plain =
-            b >= 0x20 && b != b'"' && b != b'\\' && (b < 0x7f || (!ascii_only && b >= 0x80));
+        let plain = b >= 0x20 && b != b'"' && b != b'\\' && (b < 0x7f || (!ascii_only && b >= 0x80));
         if plain {
             i += 1;
             continue;
@@ -215,9 +214,6 @@ mod tests {
             assert_eq!(v["q"], 92.5);
         }
         assert!(o.to_string(Style::Python).is_ascii());
-        assert_eq!(
-            J::Arr(vec![J::Int(1), J::Int(2)]).to_string(Style::Compact),
-            "[1,2]"
-        );
+        assert_eq!(J::Arr(vec![J::Int(1), J::Int(2)]).to_string(Style::Compact), "[1,2]");
     }
 }

@@ -50,13 +50,7 @@ pub struct GenConfig {
 
 impl Default for GenConfig {
     fn default() -> Self {
-        GenConfig {
-            count: 1000,
-            seed: 42,
-            invalid_share: 0.05,
-            dup_share: 0.1,
-            secret_share: 0.05,
-        }
+        GenConfig { count: 1000, seed: 42, invalid_share: 0.05, dup_share: 0.1, secret_share: 0.05 }
     }
 }
 
@@ -152,28 +146,15 @@ impl GenStats {
     }
 
     pub fn mean_quality_valid(&self) -> f64 {
-        if self.valid == 0 {
-            0.0
-        } else {
-            self.quality_sum_valid / self.valid as f64
-        }
+        if self.valid == 0 { 0.0 } else { self.quality_sum_valid / self.valid as f64 }
     }
 
     pub fn to_json(&self) -> J {
         fn map<K: AsRef<str>>(m: &BTreeMap<K, usize>) -> J {
-            J::Obj(
-                m.iter()
-                    .map(|(k, v)| (k.as_ref().to_string(), J::Int(*v as i64)))
-                    .collect(),
-            )
+            J::Obj(m.iter().map(|(k, v)| (k.as_ref().to_string(), J::Int(*v as i64))).collect())
         }
         fn o(fields: Vec<(&str, J)>) -> J {
-            J::Obj(
-                fields
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            )
+            J::Obj(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
         }
         let n = |x: usize| J::Int(x as i64);
         let f = &self.fmt_valid;
@@ -193,10 +174,7 @@ impl GenStats {
                 "valid_spans",
                 o(vec![
                     ("min_quality", J::Num(format!("{MIN_QUALITY:.0}"))),
-                    (
-                        "mean_quality",
-                        J::Num(format!("{:.2}", self.mean_quality_valid())),
-                    ),
+                    ("mean_quality", J::Num(format!("{:.2}", self.mean_quality_valid()))),
                     ("status", map(&self.status_valid)),
                     ("unique_actions", n(self.actions_valid.len())),
                     ("actions", map(&self.actions_valid)),
@@ -262,14 +240,8 @@ impl GenStats {
                     ("spans", n(self.thread_spans)),
                     ("with_thread_id", n(self.threads_with_thread_id)),
                     ("previous_spans_only", n(self.threads_previous_spans_only)),
-                    (
-                        "valid_spans_with_thread_id",
-                        n(self.spans_with_thread_id_valid),
-                    ),
-                    (
-                        "valid_spans_with_previous_spans",
-                        n(self.spans_with_previous_spans_valid),
-                    ),
+                    ("valid_spans_with_thread_id", n(self.spans_with_thread_id_valid)),
+                    ("valid_spans_with_previous_spans", n(self.spans_with_previous_spans_valid)),
                 ]),
             ),
         ])
@@ -422,11 +394,7 @@ fn format_when(rng: &mut Rng, ms: i64) -> String {
         _ => format!(".{milli:03}{:03}", rng.below(1000)),
     };
     let zone = if offset_min == 0 {
-        if z_style == 12 {
-            "+00:00".to_string()
-        } else {
-            "Z".to_string()
-        }
+        if z_style == 12 { "+00:00".to_string() } else { "Z".to_string() }
     } else {
         let sign = if offset_min < 0 { '-' } else { '+' };
         let a = offset_min.abs();
@@ -489,15 +457,8 @@ fn quality(rng: &mut Rng, penalty: u32, force_pass: bool) -> Option<(f64, String
     if !force_pass && rng.chance(0.015) {
         return None;
     }
-    let buckets: &[((u32, u32), u32)] = &[
-        ((95, 100), 20),
-        ((90, 94), 25),
-        ((85, 89), 22),
-        ((80, 84), 16),
-        ((75, 79), 9),
-        ((70, 74), 5),
-        ((50, 69), 3),
-    ];
+    let buckets: &[((u32, u32), u32)] =
+        &[((95, 100), 20), ((90, 94), 25), ((85, 89), 22), ((80, 84), 16), ((75, 79), 9), ((70, 74), 5), ((50, 69), 3)];
     let (lo, hi) = *rng.pick_weighted(buckets);
     let mut q = rng.range(lo as usize, hi as usize) as u32;
     q = q.saturating_sub(penalty);
@@ -534,11 +495,7 @@ fn who(rng: &mut Rng) -> String {
     } else if rng.chance(0.03) {
         format!("user:{}", rng.pick(FIRST_NAMES_UTF8))
     } else if rng.chance(0.2) {
-        format!(
-            "user:{}.{}",
-            rng.pick(FIRST_NAMES),
-            rng.pick(&["dev", "ops", "data", "qa", "ml"])
-        )
+        format!("user:{}.{}", rng.pick(FIRST_NAMES), rng.pick(&["dev", "ops", "data", "qa", "ml"]))
     } else {
         format!("user:{}", rng.pick(FIRST_NAMES))
     }
@@ -650,11 +607,8 @@ impl Generator {
                     for (turn, &p) in pos.iter().enumerate() {
                         slots[p] = Some(Slot::Thread { thread: t, turn });
                     }
-                    let marker = *srng.pick_weighted(&[
-                        (Marker::ThreadId, 50),
-                        (Marker::Both, 30),
-                        (Marker::PreviousOnly, 20),
-                    ]);
+                    let marker =
+                        *srng.pick_weighted(&[(Marker::ThreadId, 50), (Marker::Both, 30), (Marker::PreviousOnly, 20)]);
                     let key = if srng.chance(0.6) {
                         format!("thread-{:05}", t + 1)
                     } else {
@@ -688,18 +642,10 @@ impl Generator {
             first_kinds.swap(0, 1);
         }
         for (k, &i) in invalid_at.iter().enumerate() {
-            defects[i] = Some(if k < first_kinds.len() {
-                first_kinds[k]
-            } else {
-                *srng.pick_weighted(DEFECTS)
-            });
+            defects[i] = Some(if k < first_kinds.len() { first_kinds[k] } else { *srng.pick_weighted(DEFECTS) });
         }
         // duplicates: standalone, non-invalid lines
-        let dup_ok: Vec<usize> = standalone
-            .iter()
-            .copied()
-            .filter(|&i| defects[i].is_none() && i > 0)
-            .collect();
+        let dup_ok: Vec<usize> = standalone.iter().copied().filter(|&i| defects[i].is_none() && i > 0).collect();
         let mut dups = vec![false; n];
         for i in choose(&mut srng, &dup_ok, share(n, cfg.dup_share)) {
             dups[i] = true;
@@ -716,18 +662,9 @@ impl Generator {
         let stats = GenStats {
             seed: cfg.seed,
             threads: threads.len(),
-            thread_spans: slots
-                .iter()
-                .filter(|s| matches!(s, Slot::Thread { .. }))
-                .count(),
-            threads_with_thread_id: threads
-                .iter()
-                .filter(|t| t.marker != Marker::PreviousOnly)
-                .count(),
-            threads_previous_spans_only: threads
-                .iter()
-                .filter(|t| t.marker == Marker::PreviousOnly)
-                .count(),
+            thread_spans: slots.iter().filter(|s| matches!(s, Slot::Thread { .. })).count(),
+            threads_with_thread_id: threads.iter().filter(|t| t.marker != Marker::PreviousOnly).count(),
+            threads_previous_spans_only: threads.iter().filter(|t| t.marker == Marker::PreviousOnly).count(),
             ..Default::default()
         };
         Generator {
@@ -756,11 +693,7 @@ impl Generator {
     fn line(&mut self, i: usize, buf: &mut String) {
         // blank lines, skipped by the pipeline and not counted
         if self.cfg.invalid_share > 0.0 && self.blank_rng.chance(self.cfg.invalid_share * 0.1) {
-            buf.push_str(if self.blank_rng.chance(0.8) {
-                "\n"
-            } else {
-                "   \n"
-            });
+            buf.push_str(if self.blank_rng.chance(0.8) { "\n" } else { "   \n" });
             self.stats.blank_lines += 1;
         }
         let mut rng = Rng::derive(self.cfg.seed, (1 << 32) + i as u64);
@@ -828,8 +761,7 @@ impl Generator {
             match kind {
                 Dup::ThisOnly => {
                     this = src.this.clone();
-                    if_ok =
-                        (status == "completed").then(|| compose::response(rng, &src_topic, false));
+                    if_ok = (status == "completed").then(|| compose::response(rng, &src_topic, false));
                 }
                 Dup::IfOkOnly => {
                     this = compose::query(rng, &src_topic, false);
@@ -851,11 +783,7 @@ impl Generator {
         if status != "completed" && dup == Some(Dup::IfOkOnly) {
             // keep the duplicated response: the span is completed after all
         }
-        let status = if if_ok.is_some() && dup.is_some() && status != "completed" {
-            "completed"
-        } else {
-            status
-        };
+        let status = if if_ok.is_some() && dup.is_some() && status != "completed" { "completed" } else { status };
         if defect == Some("missing_if_ok") && if_ok.is_none() {
             if_ok = Some(Text::default());
         }
@@ -952,18 +880,8 @@ impl Generator {
             Slot::Standalone => true,
             Slot::Thread { turn, .. } => turn == 0,
         };
-        if defect.is_none()
-            && dup.is_none()
-            && dup_source_ok
-            && (self.pool.len() < POOL_MAX || rng.chance(0.5))
-        {
-            let e = PoolEntry {
-                line: i,
-                this: this.clone(),
-                if_ok: if_ok.clone(),
-                did,
-                domain,
-            };
+        if defect.is_none() && dup.is_none() && dup_source_ok && (self.pool.len() < POOL_MAX || rng.chance(0.5)) {
+            let e = PoolEntry { line: i, this: this.clone(), if_ok: if_ok.clone(), did, domain };
             if self.pool.len() < POOL_MAX {
                 self.pool.push(e);
             } else {
@@ -971,17 +889,10 @@ impl Generator {
                 self.pool[k] = e;
             }
         }
-        let hashes = (
-            vocab::hash64(&this.s),
-            if_ok.as_ref().map(|r| vocab::hash64(&r.s)),
-        );
+        let hashes = (vocab::hash64(&this.s), if_ok.as_ref().map(|r| vocab::hash64(&r.s)));
         let non_ascii = !this.s.is_ascii() || if_ok.as_ref().is_some_and(|r| !r.s.is_ascii());
         debug_assert_eq!(this.words, vocab::word_count(&this.s));
-        debug_assert!(
-            if_ok
-                .as_ref()
-                .is_none_or(|r| r.words == vocab::word_count(&r.s))
-        );
+        debug_assert!(if_ok.as_ref().is_none_or(|r| r.words == vocab::word_count(&r.s)));
 
         let mut o = J::obj();
         o.set("id", J::s(id));
@@ -1013,8 +924,7 @@ impl Generator {
         let mut has_thread_id = false;
         let mut has_previous = false;
         let mut ctx = J::obj();
-        let no_context =
-            rng.chance(0.03) && !matches!(slot, Slot::Thread { .. }) && ctx_extra.is_empty();
+        let no_context = rng.chance(0.03) && !matches!(slot, Slot::Thread { .. }) && ctx_extra.is_empty();
         ctx.set("environment", J::s(domain));
         if let Slot::Thread { thread, turn } = slot {
             let th = &self.threads[thread];
@@ -1033,24 +943,13 @@ impl Generator {
             }
         }
         if rng.chance(0.85) {
-            ctx.set(
-                "stakes",
-                J::s(*rng.pick_weighted(&[("low", 50), ("medium", 35), ("high", 15)])),
-            );
+            ctx.set("stakes", J::s(*rng.pick_weighted(&[("low", 50), ("medium", 35), ("high", 15)])));
         }
         if rng.chance(0.25) {
             let v = &topic.vars;
             match rng.below(6) {
                 0 => ctx.set("repo", J::s(format!("acme/{}", v.svc))),
-                1 => ctx.set(
-                    "file",
-                    J::s(format!(
-                        "src/{}/{}.{}",
-                        v.noun.many,
-                        v.verb,
-                        ext(topic.tech.lang)
-                    )),
-                ),
+                1 => ctx.set("file", J::s(format!("src/{}/{}.{}", v.noun.many, v.verb, ext(topic.tech.lang)))),
                 2 => ctx.set(
                     "runtime",
                     J::s(match topic.tech.lang {
@@ -1065,26 +964,13 @@ impl Generator {
                 ),
                 3 => ctx.set(
                     "os",
-                    J::s(*rng.pick(&[
-                        "ubuntu-22.04",
-                        "macOS 14.5",
-                        "windows 11",
-                        "debian-bookworm",
-                        "alpine 3.19",
-                    ])),
+                    J::s(*rng.pick(&["ubuntu-22.04", "macOS 14.5", "windows 11", "debian-bookworm", "alpine 3.19"])),
                 ),
                 4 => ctx.set(
                     "ticket",
-                    J::s(format!(
-                        "{}-{}",
-                        rng.pick(&["ENG", "OPS", "DATA", "SEC"]),
-                        rng.range(100, 9999)
-                    )),
+                    J::s(format!("{}-{}", rng.pick(&["ENG", "OPS", "DATA", "SEC"]), rng.range(100, 9999))),
                 ),
-                _ => ctx.set(
-                    "tags",
-                    J::Arr(vec![J::s(topic.tech.name.to_lowercase()), J::s(did)]),
-                ),
+                _ => ctx.set("tags", J::Arr(vec![J::s(topic.tech.name.to_lowercase()), J::s(did)])),
             }
         }
         for (k, v) in ctx_extra {
@@ -1101,21 +987,12 @@ impl Generator {
         meta.set("model", J::s(model));
         meta.set("llm_provider", J::s(provider));
         let words = this.words + if_ok.as_ref().map_or(0, |r| r.words);
-        meta.set(
-            "tokens_used",
-            J::Int((words * 4 / 3 + 40 + rng.below(60)) as i64),
-        );
+        meta.set("tokens_used", J::Int((words * 4 / 3 + 40 + rng.below(60)) as i64));
         if rng.chance(0.5) {
-            meta.set(
-                "latency_ms",
-                J::Int((300 + words * 9 + rng.below(1500)) as i64),
-            );
+            meta.set("latency_ms", J::Int((300 + words * 9 + rng.below(1500)) as i64));
         }
         if rng.chance(0.15) {
-            meta.set(
-                "temperature",
-                J::Num((*rng.pick(&["0", "0.2", "0.7", "1.0"])).to_string()),
-            );
+            meta.set("temperature", J::Num((*rng.pick(&["0", "0.2", "0.7", "1.0"])).to_string()));
         }
         if rng.chance(0.08) {
             meta.set("prompt_version", J::s(format!("v{}", rng.range(1, 5))));
@@ -1132,10 +1009,7 @@ impl Generator {
         let unknown = rng.chance(0.06);
         if unknown {
             match rng.below(4) {
-                0 => o.set(
-                    "source",
-                    J::s(*rng.pick(&["import-2024", "slack-export", "zendesk-sync", "ide-plugin"])),
-                ),
+                0 => o.set("source", J::s(*rng.pick(&["import-2024", "slack-export", "zendesk-sync", "ide-plugin"]))),
                 1 => o.set(
                     "labels",
                     J::Arr(vec![
@@ -1146,10 +1020,7 @@ impl Generator {
                 2 => o.set("schema_version", J::Int(2)),
                 _ => o.set(
                     "annotations",
-                    J::Obj(vec![
-                        ("helpful".into(), J::Bool(rng.chance(0.8))),
-                        ("flagged".into(), J::Bool(false)),
-                    ]),
+                    J::Obj(vec![("helpful".into(), J::Bool(rng.chance(0.8))), ("flagged".into(), J::Bool(false))]),
                 ),
             }
         }
@@ -1162,11 +1033,7 @@ impl Generator {
         };
         let mut line_override: Option<String> = None;
         if let Some(kind) = defect {
-            let kind = if kind == "duplicate_id" && self.valid_ids.is_empty() {
-                "missing_field"
-            } else {
-                kind
-            };
+            let kind = if kind == "duplicate_id" && self.valid_ids.is_empty() { "missing_field" } else { kind };
             let detail: String = match kind {
                 "not_json" => {
                     let full = o.to_string(Style::Compact);
@@ -1208,10 +1075,7 @@ impl Generator {
                     f.into()
                 }
                 "bad_status" => {
-                    o.set(
-                        "status",
-                        J::s(*rng.pick(&["done", "COMPLETED", "success", "in_progress", "ok", ""])),
-                    );
+                    o.set("status", J::s(*rng.pick(&["done", "COMPLETED", "success", "in_progress", "ok", ""])));
                     "status".into()
                 }
                 "bad_timestamp" => {
@@ -1234,19 +1098,11 @@ impl Generator {
                 }
             };
             class = Class::Invalid(kind);
-            *self
-                .stats
-                .invalid_detail
-                .entry(format!("{kind}.{detail}"))
-                .or_default() += 1;
+            *self.stats.invalid_detail.entry(format!("{kind}.{detail}")).or_default() += 1;
         }
 
         // ---- serialise (key order and separators vary like real exporters)
-        let style = if rng.chance(0.25) {
-            Style::Python
-        } else {
-            Style::Compact
-        };
+        let style = if rng.chance(0.25) { Style::Python } else { Style::Compact };
         if rng.chance(0.1)
             && let J::Obj(fields) = &mut o
             && let Some(p) = fields.iter().position(|(k, _)| k == "when")
@@ -1258,10 +1114,7 @@ impl Generator {
 
         // remember for duplicates / threads
         if let Slot::Thread { thread, .. } = slot {
-            assert!(
-                !matches!(class, Class::Invalid(_)),
-                "thread spans are never made invalid"
-            );
+            assert!(!matches!(class, Class::Invalid(_)), "thread spans are never made invalid");
             self.threads[thread].ids.push(id.to_string());
         }
 
@@ -1306,11 +1159,8 @@ impl Generator {
             Class::Valid => s.valid += 1,
         }
         let this = f.this.unwrap_or_default();
-        let n_secrets = this.secrets.len()
-            + f.if_ok.as_ref().map_or(0, |r| r.secrets.len())
-            + f.ctx_secrets.len();
-        let n_decoys =
-            this.decoys.len() + f.if_ok.as_ref().map_or(0, |r| r.decoys.len()) + f.ctx_decoys.len();
+        let n_secrets = this.secrets.len() + f.if_ok.as_ref().map_or(0, |r| r.secrets.len()) + f.ctx_secrets.len();
+        let n_decoys = this.decoys.len() + f.if_ok.as_ref().map_or(0, |r| r.decoys.len()) + f.ctx_decoys.len();
         if structurally_valid {
             s.secrets_total += n_secrets;
             s.decoys_total += n_decoys;
@@ -1336,15 +1186,11 @@ impl Generator {
             None => {}
         }
         self.seen_this.insert(f.hashes.0);
-        *s.query_words_valid
-            .entry(words_bucket(this.words))
-            .or_default() += 1;
+        *s.query_words_valid.entry(words_bucket(this.words)).or_default() += 1;
         if let Some(r) = &f.if_ok {
             s.with_if_ok_valid += 1;
             self.seen_if_ok.insert(f.hashes.1.unwrap_or(0));
-            *s.response_words_valid
-                .entry(words_bucket(r.words))
-                .or_default() += 1;
+            *s.response_words_valid.entry(words_bucket(r.words)).or_default() += 1;
             let fm: &FmtFlags = &r.fmt;
             let fc = &mut s.fmt_valid;
             if fm.code_blocks() > 0 {
@@ -1381,13 +1227,7 @@ impl Generator {
         }
         for (field, kinds) in [
             ("this", &this.secrets),
-            (
-                "if_ok",
-                &f.if_ok
-                    .as_ref()
-                    .map(|r| r.secrets.clone())
-                    .unwrap_or_default(),
-            ),
+            ("if_ok", &f.if_ok.as_ref().map(|r| r.secrets.clone()).unwrap_or_default()),
             ("context", &f.ctx_secrets),
         ] {
             for k in kinds.iter() {
@@ -1448,10 +1288,7 @@ mod tests {
         for k in 0..500 {
             let s = format_when(&mut rng, 1_704_067_200_000 + k * 7_777_777);
             assert!(s.len() >= 20 && &s[4..5] == "-" && &s[10..11] == "T", "{s}");
-            assert!(
-                s.ends_with('Z') || s[s.len() - 6..].starts_with(['+', '-']),
-                "{s}"
-            );
+            assert!(s.ends_with('Z') || s[s.len() - 6..].starts_with(['+', '-']), "{s}");
         }
     }
 }

@@ -23,12 +23,7 @@ pub struct Rng {
 impl Rng {
     pub fn new(seed: u64) -> Self {
         let mut sm = seed;
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
+        let s = [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)];
         Rng { s }
     }
 
@@ -127,14 +122,7 @@ mod tests {
         // (computed independently from the reference algorithms)
         let mut r = Rng::new(42);
         let v: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
-        assert_eq!(
-            v,
-            [
-                1546998764402558742,
-                6990951692964543102,
-                12544586762248559009
-            ]
-        );
+        assert_eq!(v, [1546998764402558742, 6990951692964543102, 12544586762248559009]);
     }
 
     #[test]

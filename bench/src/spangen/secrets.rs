@@ -31,15 +31,8 @@ pub const SECRET_KINDS: &[&str] = &[
 ];
 
 /// Kinds of decoys: strings a careless detector might redact.
-pub const DECOY_KINDS: &[&str] = &[
-    "uuid",
-    "git_sha",
-    "aws_example_key",
-    "env_reference",
-    "placeholder",
-    "sha256_digest",
-    "npm_integrity",
-];
+pub const DECOY_KINDS: &[&str] =
+    &["uuid", "git_sha", "aws_example_key", "env_reference", "placeholder", "sha256_digest", "npm_integrity"];
 
 /// A block of text carrying planted secrets (or decoys).
 pub struct Planted {
@@ -73,11 +66,7 @@ pub fn aws_secret(rng: &mut Rng) -> String {
 
 pub fn github_token(rng: &mut Rng) -> String {
     match rng.below(5) {
-        0 => format!(
-            "github_pat_{}_{}",
-            rng.string(ALNUM, 22),
-            rng.string(ALNUM, 59)
-        ),
+        0 => format!("github_pat_{}_{}", rng.string(ALNUM, 22), rng.string(ALNUM, 59)),
         1 => format!("gho_{}", rng.string(ALNUM, 36)),
         _ => format!("ghp_{}", rng.string(ALNUM, 36)),
     }
@@ -85,12 +74,7 @@ pub fn github_token(rng: &mut Rng) -> String {
 
 pub fn slack_token(rng: &mut Rng) -> String {
     let p = *rng.pick(&["xoxb", "xoxb", "xoxp"]);
-    format!(
-        "{p}-{}-{}-{}",
-        rng.string(b"0123456789", 11),
-        rng.string(b"0123456789", 13),
-        rng.string(ALNUM, 24)
-    )
+    format!("{p}-{}-{}-{}", rng.string(b"0123456789", 11), rng.string(b"0123456789", 13), rng.string(ALNUM, 24))
 }
 
 pub fn stripe_key(rng: &mut Rng) -> String {
@@ -101,17 +85,9 @@ pub fn stripe_key(rng: &mut Rng) -> String {
 
 pub fn openai_key(rng: &mut Rng) -> String {
     if rng.chance(0.5) {
-        format!(
-            "sk-proj-{}T3BlbkFJ{}",
-            rng.string(B64URL, 74),
-            rng.string(B64URL, 74)
-        )
+        format!("sk-proj-{}T3BlbkFJ{}", rng.string(B64URL, 74), rng.string(B64URL, 74))
     } else {
-        format!(
-            "sk-{}T3BlbkFJ{}",
-            rng.string(ALNUM, 20),
-            rng.string(ALNUM, 20)
-        )
+        format!("sk-{}T3BlbkFJ{}", rng.string(ALNUM, 20), rng.string(ALNUM, 20))
     }
 }
 
@@ -163,11 +139,7 @@ pub fn opaque_token(rng: &mut Rng) -> String {
 fn b64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 4);
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = ((b[0] as u32) << 16) | ((b[1] as u32) << 8) | b[2] as u32;
         let chars = chunk.len() + 1;
         for i in 0..chars {
@@ -212,20 +184,13 @@ pub fn pem(rng: &mut Rng) -> String {
         ("RSA PRIVATE KEY", "MIIEowIBAAKCAQEA", 25usize),
         ("PRIVATE KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", 26),
         ("EC PRIVATE KEY", "MHcCAQEEI", 3),
-        (
-            "OPENSSH PRIVATE KEY",
-            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
-            6,
-        ),
+        ("OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", 6),
     ]);
     let mut body = String::from(prefix);
     let total = lines * 64 - rng.below(40);
     body.push_str(&rng.string(B64, total - prefix.len()));
     let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in body
-        .as_bytes()
-        .chunks(if label.starts_with("OPENSSH") { 70 } else { 64 })
-    {
+    for chunk in body.as_bytes().chunks(if label.starts_with("OPENSSH") { 70 } else { 64 }) {
         out.push_str(std::str::from_utf8(chunk).unwrap());
         out.push('\n');
     }
@@ -239,15 +204,7 @@ pub fn pem(rng: &mut Rng) -> String {
 fn uuid(rng: &mut Rng) -> String {
     let h = rng.string(HEX, 32);
     let variant = ["8", "9", "a", "b"][rng.below(4)];
-    format!(
-        "{}-{}-4{}-{}{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        variant,
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], variant, &h[17..20], &h[20..32])
 }
 
 fn conn_url(rng: &mut Rng, v: &Vars) -> String {
@@ -262,12 +219,7 @@ fn conn_url(rng: &mut Rng, v: &Vars) -> String {
         ),
         2 => format!("redis://default:{pw}@{}:6379/0", v.host),
         3 => format!("amqp://{user}:{pw}@rabbitmq.internal:5672/%2F"),
-        _ => format!(
-            "{}://{user}:{pw}@{}:5432/{}",
-            rng.pick(&["postgres", "postgresql", "postgres"]),
-            v.host,
-            v.db
-        ),
+        _ => format!("{}://{user}:{pw}@{}:5432/{}", rng.pick(&["postgres", "postgresql", "postgres"]), v.host, v.db),
     }
 }
 
@@ -276,64 +228,24 @@ fn conn_url(rng: &mut Rng, v: &Vars) -> String {
 /// One env-file line carrying one secret: (line, kind(s)).
 fn env_line(rng: &mut Rng, v: &Vars) -> (String, Vec<&'static str>) {
     match rng.below(12) {
-        0 => (
-            format!("DATABASE_URL={}", conn_url(rng, v)),
-            vec!["connection_url_password"],
-        ),
-        1 => (
-            format!("STRIPE_SECRET_KEY={}", stripe_key(rng)),
-            vec!["stripe_key"],
-        ),
-        2 => (
-            format!("OPENAI_API_KEY={}", openai_key(rng)),
-            vec!["openai_key"],
-        ),
+        0 => (format!("DATABASE_URL={}", conn_url(rng, v)), vec!["connection_url_password"]),
+        1 => (format!("STRIPE_SECRET_KEY={}", stripe_key(rng)), vec!["stripe_key"]),
+        2 => (format!("OPENAI_API_KEY={}", openai_key(rng)), vec!["openai_key"]),
         3 => (
-            format!(
-                "AWS_ACCESS_KEY_ID={}\nAWS_SECRET_ACCESS_KEY={}",
-                aws_key_id(rng),
-                aws_secret(rng)
-            ),
+            format!("AWS_ACCESS_KEY_ID={}\nAWS_SECRET_ACCESS_KEY={}", aws_key_id(rng), aws_secret(rng)),
             vec!["aws_access_key_id", "aws_secret_access_key"],
         ),
-        4 => (
-            format!("GITHUB_TOKEN={}", github_token(rng)),
-            vec!["github_token"],
-        ),
-        5 => (
-            format!("SLACK_BOT_TOKEN={}", slack_token(rng)),
-            vec!["slack_token"],
-        ),
-        6 => (
-            format!(
-                "SENDGRID_API_KEY=SG.{}.{}",
-                rng.string(B64URL, 22),
-                rng.string(B64URL, 43)
-            ),
-            vec!["sendgrid_key"],
-        ),
-        7 => (
-            format!("DB_PASSWORD={}", human_password(rng)),
-            vec!["password_assignment"],
-        ),
-        8 => (
-            format!("JWT_SECRET={}", rng.string(ALNUM, 48)),
-            vec!["secret_assignment"],
-        ),
-        9 => (
-            format!("ANTHROPIC_API_KEY={}", anthropic_key(rng)),
-            vec!["anthropic_key"],
-        ),
-        10 => (
-            format!("TWILIO_API_KEY=SK{}", rng.string(HEX, 32)),
-            vec!["twilio_api_key"],
-        ),
+        4 => (format!("GITHUB_TOKEN={}", github_token(rng)), vec!["github_token"]),
+        5 => (format!("SLACK_BOT_TOKEN={}", slack_token(rng)), vec!["slack_token"]),
+        6 => {
+            (format!("SENDGRID_API_KEY=SG.{}.{}", rng.string(B64URL, 22), rng.string(B64URL, 43)), vec!["sendgrid_key"])
+        }
+        7 => (format!("DB_PASSWORD={}", human_password(rng)), vec!["password_assignment"]),
+        8 => (format!("JWT_SECRET={}", rng.string(ALNUM, 48)), vec!["secret_assignment"]),
+        9 => (format!("ANTHROPIC_API_KEY={}", anthropic_key(rng)), vec!["anthropic_key"]),
+        10 => (format!("TWILIO_API_KEY=SK{}", rng.string(HEX, 32)), vec!["twilio_api_key"]),
         _ => (
-            format!(
-                "REDIS_URL=redis://default:{}@{}:6379",
-                conn_password(rng),
-                v.host
-            ),
+            format!("REDIS_URL=redis://default:{}@{}:6379", conn_password(rng), v.host),
             vec!["connection_url_password"],
         ),
     }
@@ -469,10 +381,7 @@ pub fn secret_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
             secrets.push("jwt");
             let t = jwt(rng);
             (
-                format!(
-                    "{} WARN  [{}] token rejected: exp claim in the past token={t}",
-                    "2024-05-02T10:14:07Z", v.svc
-                ),
+                format!("{} WARN  [{}] token rejected: exp claim in the past token={t}", "2024-05-02T10:14:07Z", v.svc),
                 None,
                 "log line",
             )
@@ -511,10 +420,7 @@ pub fn secret_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
                     "remote URL",
                     format!(
                         "git remote set-url origin https://oauth2:glpat-{}@gitlab.com/acme/{}.git",
-                        rng.string(
-                            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
-                            20
-                        ),
+                        rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 20),
                         v.svc
                     ),
                     "gitlab_token",
@@ -529,10 +435,7 @@ pub fn secret_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
                 ),
                 _ => (
                     ".pypirc",
-                    format!(
-                        "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc{}",
-                        rng.string(B64URL, 64)
-                    ),
+                    format!("[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc{}", rng.string(B64URL, 64)),
                     "pypi_token",
                 ),
             };
@@ -556,10 +459,7 @@ pub fn secret_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
             (
                 format!(
                     "const MAPS_API_KEY = \"AIza{}\";\n\nconst url = `https://maps.googleapis.com/maps/api/geocode/json?address=${{encodeURIComponent(addr)}}&key=${{MAPS_API_KEY}}`;",
-                    rng.string(
-                        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
-                        35
-                    )
+                    rng.string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 35)
                 ),
                 Some(Lang::JavaScript),
                 "geocoding helper",
@@ -590,42 +490,21 @@ pub fn secret_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
             }
         }
     };
-    Planted {
-        text,
-        lang,
-        what,
-        secrets,
-        decoys: Vec::new(),
-    }
+    Planted { text, lang, what, secrets, decoys: Vec::new() }
 }
 
 /// A single-line secret for a context/metadata string value: (key, value, kinds).
-pub fn context_secret(
-    rng: &mut Rng,
-    v: &Vars,
-    variant: usize,
-) -> (&'static str, String, Vec<&'static str>) {
+pub fn context_secret(rng: &mut Rng, v: &Vars, variant: usize) -> (&'static str, String, Vec<&'static str>) {
     match variant % CONTEXT_SECRET_VARIANTS {
         0 => {
             let (line, kinds) = env_line(rng, v);
             ("env_snippet", line.replace('\n', " "), kinds)
         }
-        1 => (
-            "request_headers",
-            format!("Authorization: Bearer {}", opaque_token(rng)),
-            vec!["bearer_token"],
-        ),
-        2 => (
-            "database_url",
-            conn_url(rng, v),
-            vec!["connection_url_password"],
-        ),
+        1 => ("request_headers", format!("Authorization: Bearer {}", opaque_token(rng)), vec!["bearer_token"]),
+        2 => ("database_url", conn_url(rng, v), vec!["connection_url_password"]),
         3 => (
             "notes",
-            format!(
-                "rotated the old key {} after the incident, new one is in the vault",
-                aws_key_id(rng)
-            ),
+            format!("rotated the old key {} after the incident, new one is in the vault", aws_key_id(rng)),
             vec!["aws_access_key_id"],
         ),
         4 => (
@@ -652,10 +531,7 @@ pub fn decoy_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
             decoys.push("uuid");
             let id = uuid(rng);
             (
-                format!(
-                    "2024-05-02T10:14:07.532Z ERROR {} request_id={id} upstream timed out after 30000ms",
-                    v.svc
-                ),
+                format!("2024-05-02T10:14:07.532Z ERROR {} request_id={id} upstream timed out after 30000ms", v.svc),
                 None,
                 "log line",
             )
@@ -663,11 +539,7 @@ pub fn decoy_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
         2 => {
             decoys.push("git_sha");
             let sha = rng.string(HEX, 40);
-            (
-                format!("git log --oneline -1 {}\ngit revert {sha}", &sha[..7]),
-                Some(Lang::Bash),
-                "git commands",
-            )
+            (format!("git log --oneline -1 {}\ngit revert {sha}", &sha[..7]), Some(Lang::Bash), "git commands")
         }
         3 => {
             decoys.push("git_sha");
@@ -692,8 +564,12 @@ pub fn decoy_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
         5 => {
             decoys.push("env_reference");
             let t = match rng.below(3) {
-                0 => "import os\n\nDB_PASSWORD = os.environ[\"DB_PASSWORD\"]\napi_key = os.getenv(\"OPENAI_API_KEY\")".to_string(),
-                1 => format!("environment:\n  DATABASE_URL: ${{DATABASE_URL}}\n  STRIPE_SECRET_KEY: ${{STRIPE_SECRET_KEY}}\n  APP_NAME: {}", v.svc),
+                0 => "import os\n\nDB_PASSWORD = os.environ[\"DB_PASSWORD\"]\napi_key = os.getenv(\"OPENAI_API_KEY\")"
+                    .to_string(),
+                1 => format!(
+                    "environment:\n  DATABASE_URL: ${{DATABASE_URL}}\n  STRIPE_SECRET_KEY: ${{STRIPE_SECRET_KEY}}\n  APP_NAME: {}",
+                    v.svc
+                ),
                 _ => "curl -H \"Authorization: Bearer $API_TOKEN\" https://api.example.com/v1/me".to_string(),
             };
             let lang = if t.starts_with("import") {
@@ -715,11 +591,7 @@ pub fn decoy_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
         }
         7 => {
             decoys.push("sha256_digest");
-            (
-                format!("image: postgres@sha256:{}", rng.string(HEX, 64)),
-                Some(Lang::Yaml),
-                "pinned image",
-            )
+            (format!("image: postgres@sha256:{}", rng.string(HEX, 64)), Some(Lang::Yaml), "pinned image")
         }
         _ => {
             decoys.push("npm_integrity");
@@ -733,34 +605,15 @@ pub fn decoy_block(rng: &mut Rng, v: &Vars, variant: usize) -> Planted {
             )
         }
     };
-    Planted {
-        text,
-        lang,
-        what,
-        secrets: Vec::new(),
-        decoys,
-    }
+    Planted { text, lang, what, secrets: Vec::new(), decoys }
 }
 
 /// A short inline decoy for prose (a UUID or a commit SHA mentioned in a sentence).
 pub fn inline_decoy(rng: &mut Rng, v: &Vars) -> (String, &'static str) {
     if rng.chance(0.5) {
-        (
-            format!(
-                "The failing {} has id `{}` in the logs.",
-                v.noun.one,
-                uuid(rng)
-            ),
-            "uuid",
-        )
+        (format!("The failing {} has id `{}` in the logs.", v.noun.one, uuid(rng)), "uuid")
     } else {
-        (
-            format!(
-                "It broke after commit {}, which bumped the driver version.",
-                rng.string(HEX, 40)
-            ),
-            "git_sha",
-        )
+        (format!("It broke after commit {}, which bumped the driver version.", rng.string(HEX, 40)), "git_sha")
     }
 }
 

@@ -243,55 +243,20 @@ pub const HOSTS: &[&str] = &[
     "warehouse.corp.local",
 ];
 
-pub const DBNAMES: &[&str] = &[
-    "app",
-    "orders",
-    "analytics",
-    "billing",
-    "app_production",
-    "main",
-    "crm",
-    "warehouse",
-];
+pub const DBNAMES: &[&str] = &["app", "orders", "analytics", "billing", "app_production", "main", "crm", "warehouse"];
 
-pub const DBUSERS: &[&str] = &[
-    "app",
-    "admin",
-    "postgres",
-    "svc_orders",
-    "etl_user",
-    "readonly",
-    "django",
-    "deploy",
-];
+pub const DBUSERS: &[&str] = &["app", "admin", "postgres", "svc_orders", "etl_user", "readonly", "django", "deploy"];
 
-pub const REGIONS: &[&str] = &[
-    "us-east-1",
-    "eu-west-1",
-    "sa-east-1",
-    "ap-southeast-2",
-    "eu-central-1",
-    "us-west-2",
-];
+pub const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "sa-east-1", "ap-southeast-2", "eu-central-1", "us-west-2"];
 
 pub const FIRST_NAMES: &[&str] = &[
-    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
-    "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yasmin", "zoe",
-    "joao", "maria", "ana", "lucas", "pedro", "fernanda", "kenji", "aiko", "priya", "arjun",
-    "fatima", "omar", "lena", "mateo", "sofia", "chen", "wei",
+    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia",
+    "peggy", "rupert", "sybil", "trent", "victor", "walter", "yasmin", "zoe", "joao", "maria", "ana", "lucas", "pedro",
+    "fernanda", "kenji", "aiko", "priya", "arjun", "fatima", "omar", "lena", "mateo", "sofia", "chen", "wei",
 ];
 
 /// Accented spellings for a few users (exercise UTF-8 handling).
-pub const FIRST_NAMES_UTF8: &[&str] = &[
-    "joão",
-    "maría",
-    "zoë",
-    "renée",
-    "björn",
-    "łukasz",
-    "françois",
-    "søren",
-];
+pub const FIRST_NAMES_UTF8: &[&str] = &["joão", "maría", "zoë", "renée", "björn", "łukasz", "françois", "søren"];
 
 pub const AGENTS: &[&str] = &[
     "agent:claude",
@@ -336,11 +301,7 @@ pub fn third_person(phrase: &str) -> String {
         .enumerate()
         .map(|(i, part)| {
             let first = part.split(' ').next().unwrap_or("");
-            if i == 0 || AND_VERBS.contains(&first) {
-                third_person_verb(part)
-            } else {
-                part.to_string()
-            }
+            if i == 0 || AND_VERBS.contains(&first) { third_person_verb(part) } else { part.to_string() }
         })
         .collect::<Vec<_>>()
         .join(" and ")
@@ -359,28 +320,18 @@ fn third_person_verb(phrase: &str) -> String {
         || verb.ends_with('z')
     {
         format!("{verb}es")
-    } else if verb.ends_with('y')
-        && !matches!(
-            verb.as_bytes()[verb.len().saturating_sub(2)],
-            b'a' | b'e' | b'o' | b'u'
-        )
+    } else if verb.ends_with('y') && !matches!(verb.as_bytes()[verb.len().saturating_sub(2)], b'a' | b'e' | b'o' | b'u')
     {
         format!("{}ies", &verb[..verb.len() - 1])
     } else {
         format!("{verb}s")
     };
-    if rest.is_empty() {
-        v
-    } else {
-        format!("{v} {rest}")
-    }
+    if rest.is_empty() { v } else { format!("{v} {rest}") }
 }
 
 /// Verbs that can start a second clause of a task ("... and compute ...").
-const AND_VERBS: &[&str] = &[
-    "compute", "retry", "collect", "keep", "push", "show", "expose", "return", "cancel", "verify",
-    "store", "print",
-];
+const AND_VERBS: &[&str] =
+    &["compute", "retry", "collect", "keep", "push", "show", "expose", "return", "cancel", "verify", "store", "print"];
 
 /// Fills `«slot»` placeholders. Unknown slots are left as they are.
 pub fn fill(template: &str, mut get: impl FnMut(&str) -> Option<String>) -> String {
@@ -497,15 +448,7 @@ impl Vars {
         let m = self.noun2;
         Some(match k {
             "noun" => n.one.into(),
-            "a_noun" => format!(
-                "{} {}",
-                if n.one.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                },
-                n.one
-            ),
+            "a_noun" => format!("{} {}", if n.one.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }, n.one),
             "nouns" => n.many.into(),
             "Noun" => camel(n.one),
             "Nouns" => camel(n.many),
@@ -560,21 +503,12 @@ mod tests {
         assert_eq!(third_person("retry the call"), "retries the call");
         assert_eq!(third_person("fetch rows"), "fetches rows");
         assert_eq!(third_person("deploy it"), "deploys it");
-        assert_eq!(
-            third_person("load a.csv and compute the total"),
-            "loads a.csv and computes the total"
-        );
-        assert_eq!(
-            third_person("hash and verify passwords"),
-            "hashes and verifies passwords"
-        );
+        assert_eq!(third_person("load a.csv and compute the total"), "loads a.csv and computes the total");
+        assert_eq!(third_person("hash and verify passwords"), "hashes and verifies passwords");
         assert_eq!(camel("created_at"), "CreatedAt");
         assert_eq!(lower_camel("created_at"), "createdAt");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(999), "999");
-        assert_eq!(
-            fill("a «x» {y} «z»", |k| (k == "x").then(|| "1".to_string())),
-            "a 1 {y} «z»"
-        );
+        assert_eq!(fill("a «x» {y} «z»", |k| (k == "x").then(|| "1".to_string())), "a 1 {y} «z»");
     }
 }

@@ -19,10 +19,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            window: 3,
-            max_chars: 280,
-        }
+        Config { window: 3, max_chars: 280 }
     }
 }
 

@@ -44,7 +44,4 @@ impl Enzyme for ContextPreserver {
     }
 }
 
-// Natively (tests) the crate is a plain library: the component exports only
-// link on wasm32 (native cdylib version scripts reject their `:`/`@` names).
-#[cfg(target_arch = "wasm32")]
 export_enzyme!(ContextPreserver);

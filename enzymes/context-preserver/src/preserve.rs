@@ -23,11 +23,7 @@ pub enum Membership {
 /// Whether (and how) the span is part of a thread.
 pub fn membership(span: &Span) -> Option<Membership> {
     let context = span.context.as_ref()?;
-    if let Some(id) = context
-        .get("thread_id")
-        .and_then(Value::as_str)
-        .filter(|id| !id.trim().is_empty())
-    {
+    if let Some(id) = context.get("thread_id").and_then(Value::as_str).filter(|id| !id.trim().is_empty()) {
         return Some(Membership::Thread(id.to_string()));
     }
     match context.get("previous_spans") {
@@ -55,17 +51,8 @@ pub fn entry_json(entry: &ThreadEntry, max_chars: usize) -> Value {
     obj.insert("id".into(), Value::String(entry.id.clone()));
     obj.insert("who".into(), Value::String(entry.who.clone()));
     obj.insert("did".into(), Value::String(entry.did.clone()));
-    obj.insert(
-        "this".into(),
-        Value::String(shorten(&entry.this, max_chars)),
-    );
-    obj.insert(
-        "if_ok".into(),
-        entry
-            .if_ok
-            .as_deref()
-            .map_or(Value::Null, |t| Value::String(shorten(t, max_chars))),
-    );
+    obj.insert("this".into(), Value::String(shorten(&entry.this, max_chars)));
+    obj.insert("if_ok".into(), entry.if_ok.as_deref().map_or(Value::Null, |t| Value::String(shorten(t, max_chars))));
     obj.insert("when".into(), Value::String(entry.when.clone()));
     Value::Object(obj)
 }
@@ -76,20 +63,13 @@ pub fn preserve(config: &Config, span: &mut Span, cx: &mut Cx<'_>) {
     let Some(membership) = membership(span) else {
         return;
     };
-    let entries: Vec<ThreadEntry> = cx
-        .thread(config.window)
-        .into_iter()
-        .filter(|e| e.id != span.id)
-        .collect();
+    let entries: Vec<ThreadEntry> = cx.thread(config.window).into_iter().filter(|e| e.id != span.id).collect();
     if entries.is_empty() {
         return;
     }
     // The host caps the list; keep our own window too (the most recent ones).
     let skip = entries.len().saturating_sub(config.window as usize);
-    let thread: Vec<Value> = entries[skip..]
-        .iter()
-        .map(|e| entry_json(e, config.max_chars))
-        .collect();
+    let thread: Vec<Value> = entries[skip..].iter().map(|e| entry_json(e, config.max_chars)).collect();
     let count = thread.len();
     let new = Value::Array(thread);
 
@@ -108,18 +88,13 @@ pub fn preserve(config: &Config, span: &mut Span, cx: &mut Cx<'_>) {
     };
     match old {
         None => {
-            cx.record(ChangeKind::Addition, "context.thread", &description)
-                .after(&after);
+            cx.record(ChangeKind::Addition, "context.thread", &description).after(&after);
         }
         Some(old) => {
             let before = serde_json::to_string(&old).unwrap_or_default();
-            cx.record(
-                ChangeKind::Modification,
-                "context.thread",
-                &format!("replaced with {description}"),
-            )
-            .before(&before)
-            .after(&after);
+            cx.record(ChangeKind::Modification, "context.thread", &format!("replaced with {description}"))
+                .before(&before)
+                .after(&after);
         }
     }
 }
@@ -143,20 +118,12 @@ mod tests {
     }
 
     fn host_with_thread(config: &str, n: usize) -> MockHost {
-        let entries = (1..=n)
-            .map(|i| entry(&format!("s{i}"), &format!("question {i}"), Some("answer")))
-            .collect();
-        MockHost::default()
-            .with_config(config)
-            .with_thread("cur", entries)
+        let entries = (1..=n).map(|i| entry(&format!("s{i}"), &format!("question {i}"), Some("answer"))).collect();
+        MockHost::default().with_config(config).with_thread("cur", entries)
     }
 
     fn threaded_span() -> Span {
-        span("cur")
-            .this("and then?")
-            .if_ok("Then this.")
-            .context(json!({"thread_id": "t-42"}))
-            .build()
+        span("cur").this("and then?").if_ok("Then this.").context(json!({"thread_id": "t-42"})).build()
     }
 
     #[test]
@@ -169,12 +136,7 @@ mod tests {
         let thread = span.context.as_ref().unwrap()["thread"].as_array().unwrap();
         let ids: Vec<&str> = thread.iter().map(|e| e["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["s3", "s4", "s5"]);
-        let keys: Vec<&str> = thread[0]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = thread[0].as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(keys, ["id", "who", "did", "this", "if_ok", "when"]);
         assert_eq!(span.context.as_ref().unwrap()["thread_id"], "t-42");
         assert_eq!(out.changes.len(), 1);
@@ -187,14 +149,8 @@ mod tests {
     fn window_comes_from_config() {
         let host = host_with_thread(r#"{"window": 1}"#, 4);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let span = run(&enzyme, threaded_span(), &host)
-            .unwrap()
-            .changed
-            .unwrap();
-        let thread = span.context.as_ref().unwrap()["thread"]
-            .as_array()
-            .unwrap()
-            .clone();
+        let span = run(&enzyme, threaded_span(), &host).unwrap().changed.unwrap();
+        let thread = span.context.as_ref().unwrap()["thread"].as_array().unwrap().clone();
         assert_eq!(thread.len(), 1);
         assert_eq!(thread[0]["id"], "s4");
     }
@@ -203,16 +159,10 @@ mod tests {
     fn previous_spans_count_as_a_thread() {
         let host = host_with_thread("{}", 2);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let s = span("cur")
-            .this("q")
-            .context(json!({"previous_spans": ["s1", "s2"]}))
-            .build();
+        let s = span("cur").this("q").context(json!({"previous_spans": ["s1", "s2"]})).build();
         let out = run(&enzyme, s, &host).unwrap();
         assert!(out.changed.is_some());
-        assert_eq!(
-            out.changes[0].description,
-            "2 earlier spans from previous_spans"
-        );
+        assert_eq!(out.changes[0].description, "2 earlier spans from previous_spans");
     }
 
     #[test]
@@ -247,17 +197,10 @@ mod tests {
 
     #[test]
     fn the_span_itself_is_never_listed() {
-        let host = MockHost::default()
-            .with_thread("cur", vec![entry("s1", "a", None), entry("cur", "b", None)]);
+        let host = MockHost::default().with_thread("cur", vec![entry("s1", "a", None), entry("cur", "b", None)]);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let span = run(&enzyme, threaded_span(), &host)
-            .unwrap()
-            .changed
-            .unwrap();
-        let thread = span.context.as_ref().unwrap()["thread"]
-            .as_array()
-            .unwrap()
-            .clone();
+        let span = run(&enzyme, threaded_span(), &host).unwrap().changed.unwrap();
+        let thread = span.context.as_ref().unwrap()["thread"].as_array().unwrap().clone();
         assert_eq!(thread.len(), 1);
         assert_eq!(thread[0]["if_ok"], Value::Null);
         assert_eq!(span.context.as_ref().unwrap()["thread"][0]["id"], "s1");
@@ -267,10 +210,7 @@ mod tests {
     fn idempotent() {
         let host = host_with_thread("{}", 3);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let once = run(&enzyme, threaded_span(), &host)
-            .unwrap()
-            .changed
-            .unwrap();
+        let once = run(&enzyme, threaded_span(), &host).unwrap().changed.unwrap();
         let twice = run(&enzyme, once.clone(), &host).unwrap();
         assert!(twice.changed.is_none());
         assert!(twice.changes.is_empty());
@@ -280,18 +220,10 @@ mod tests {
     fn a_stale_thread_is_replaced() {
         let host = host_with_thread("{}", 2);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let s = span("cur")
-            .context(json!({"thread_id": "t-42", "thread": [{"id": "old"}]}))
-            .build();
+        let s = span("cur").context(json!({"thread_id": "t-42", "thread": [{"id": "old"}]})).build();
         let out = run(&enzyme, s, &host).unwrap();
         let span = out.changed.unwrap();
-        assert_eq!(
-            span.context.as_ref().unwrap()["thread"]
-                .as_array()
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(span.context.as_ref().unwrap()["thread"].as_array().unwrap().len(), 2);
         assert_eq!(out.changes[0].kind, ChangeKind::Modification);
     }
 
@@ -302,10 +234,7 @@ mod tests {
             .with_config(r#"{"max_chars": 10}"#)
             .with_thread("cur", vec![entry("s1", &long, Some(&long))]);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let span = run(&enzyme, threaded_span(), &host)
-            .unwrap()
-            .changed
-            .unwrap();
+        let span = run(&enzyme, threaded_span(), &host).unwrap().changed.unwrap();
         let e = &span.context.as_ref().unwrap()["thread"][0];
         for key in ["this", "if_ok"] {
             let s = e[key].as_str().unwrap();
@@ -334,12 +263,7 @@ mod tests {
 
     #[test]
     fn bad_values_are_rejected() {
-        for cfg in [
-            r#"{"window": 0}"#,
-            r#"{"window": 51}"#,
-            r#"{"max_chars": 1}"#,
-            r#"{"window": "3"}"#,
-        ] {
+        for cfg in [r#"{"window": 0}"#, r#"{"window": 51}"#, r#"{"max_chars": 1}"#, r#"{"window": "3"}"#] {
             let host = MockHost::default().with_config(cfg);
             let err = build::<ContextPreserver>(&host).err().expect(cfg);
             assert_eq!(err.kind, logline_sdk::ErrorKind::InvalidConfig, "{cfg}");
@@ -358,16 +282,10 @@ mod tests {
     #[ignore]
     fn speed() {
         let long = "How do I read a config file and keep it around? ".repeat(12);
-        let entries = (1..=3)
-            .map(|i| entry(&format!("s{i}"), &long, Some(&long)))
-            .collect();
+        let entries = (1..=3).map(|i| entry(&format!("s{i}"), &long, Some(&long))).collect();
         let host = MockHost::default().with_thread("cur", entries);
         let enzyme: ContextPreserver = build(&host).unwrap();
-        let s = span("cur")
-            .this("and then?")
-            .if_ok(&long)
-            .context(json!({"thread_id": "t-42"}))
-            .build();
+        let s = span("cur").this("and then?").if_ok(&long).context(json!({"thread_id": "t-42"})).build();
         let n = 20_000;
         let best = (0..5)
             .map(|_| {

@@ -53,9 +53,7 @@ pub struct Config {
 impl Config {
     /// Check every value and build scanner options. Errors name the key.
     pub fn into_options(self) -> Result<Options, String> {
-        let redact_with = self
-            .redact_with
-            .unwrap_or_else(|| DEFAULT_REDACT_WITH.to_string());
+        let redact_with = self.redact_with.unwrap_or_else(|| DEFAULT_REDACT_WITH.to_string());
         if redact_with.is_empty() || redact_with.len() > 200 {
             return Err("`redact_with` must be a non-empty string of at most 200 bytes".into());
         }
@@ -63,21 +61,14 @@ impl Config {
             None => Kind::ALL.to_vec(),
             Some(list) => {
                 if list.is_empty() {
-                    return Err(
-                        "`kinds` is empty: list at least one kind, or leave the key out for all"
-                            .into(),
-                    );
+                    return Err("`kinds` is empty: list at least one kind, or leave the key out for all".into());
                 }
                 let mut out = Vec::new();
                 for name in &list {
                     let k = Kind::from_name(name).ok_or_else(|| {
                         format!(
                             "`kinds`: unknown kind `{name}` (known: {})",
-                            Kind::ALL
-                                .iter()
-                                .map(|k| k.name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
                         )
                     })?;
                     out.push(k);
@@ -93,24 +84,13 @@ impl Config {
         }
         let min_secret_len = self.min_secret_len.unwrap_or(DEFAULT_MIN_SECRET_LEN);
         if !(1..=1024).contains(&min_secret_len) {
-            return Err(format!(
-                "`min_secret_len` must be between 1 and 1024, got {min_secret_len}"
-            ));
+            return Err(format!("`min_secret_len` must be between 1 and 1024, got {min_secret_len}"));
         }
         let mut allow_literals = Vec::new();
         let mut allow_patterns = Vec::new();
-        let defaults = if self.default_allow.unwrap_or(true) {
-            DEFAULT_ALLOW
-        } else {
-            &[]
-        };
+        let defaults = if self.default_allow.unwrap_or(true) { DEFAULT_ALLOW } else { &[] };
         let user = self.allow.unwrap_or_default();
-        for (i, entry) in defaults
-            .iter()
-            .map(|s| s.to_string())
-            .chain(user.iter().cloned())
-            .enumerate()
-        {
+        for (i, entry) in defaults.iter().map(|s| s.to_string()).chain(user.iter().cloned()).enumerate() {
             match entry.strip_prefix("re:") {
                 Some(pat) => {
                     let re = Regex::new(pat).map_err(|e| {
@@ -123,13 +103,6 @@ impl Config {
                 None => allow_literals.push(entry),
             }
         }
-        Ok(Options {
-            enabled,
-            min_secret_len,
-            entropy_threshold,
-            allow_literals,
-            allow_patterns,
-            redact_with,
-        })
+        Ok(Options { enabled, min_secret_len, entropy_threshold, allow_literals, allow_patterns, redact_with })
     }
 }

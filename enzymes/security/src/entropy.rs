@@ -114,10 +114,7 @@ pub fn word_coverage(s: &str) -> f64 {
                     i += 1;
                 }
             } else {
-                while i < b.len()
-                    && b[i].is_ascii_uppercase()
-                    && !(i + 1 < b.len() && b[i + 1].is_ascii_lowercase())
-                {
+                while i < b.len() && b[i].is_ascii_uppercase() && !(i + 1 < b.len() && b[i + 1].is_ascii_lowercase()) {
                     i += 1;
                 }
             }
@@ -127,15 +124,8 @@ pub fn word_coverage(s: &str) -> f64 {
             }
         }
         let run = &b[start..i];
-        let vowels = run
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c.to_ascii_lowercase(),
-                    b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
-                )
-            })
-            .count();
+        let vowels =
+            run.iter().filter(|c| matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y')).count();
         let ratio = vowels as f64 / run.len() as f64;
         if run.len() >= 3 && (0.2..=0.7).contains(&ratio) {
             covered += run.len();
@@ -195,10 +185,7 @@ mod tests {
     #[test]
     fn base64() {
         assert_eq!(base64_decode("dXNlcjpwYXNz").unwrap(), b"user:pass");
-        assert_eq!(
-            base64_decode("dXNlcjpwYXNzd29yZA==").unwrap(),
-            b"user:password"
-        );
+        assert_eq!(base64_decode("dXNlcjpwYXNzd29yZA==").unwrap(), b"user:password");
         assert!(base64_decode("not base64!").is_none());
     }
 }

@@ -188,18 +188,14 @@ pub fn is_placeholder(v: &str) -> bool {
     // $VAR, $env:VAR, *alias, &anchor, !tag (but not "$up3rS3cret!")
     if matches!(first, b'$' | b'*' | b'&' | b'!') && v.len() > 1 {
         let rest = &v[1..];
-        if rest.starts_with('{')
-            || rest.starts_with('(')
-            || rest.to_ascii_lowercase().starts_with("env:")
-        {
+        if rest.starts_with('{') || rest.starts_with('(') || rest.to_ascii_lowercase().starts_with("env:") {
             return true;
         }
         if rest.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
             return true;
         }
     }
-    let starts =
-        |p: &str| v.len() >= p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let starts = |p: &str| v.len() >= p.len() && v.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if REFERENCE_PREFIXES.iter().any(|p| starts(p)) || starts("your") {
         return true;
     }
@@ -207,9 +203,7 @@ pub fn is_placeholder(v: &str) -> bool {
         return true;
     }
     // Masks: "xxxx", "****", "....", "----", "0000", "xxxx-xxxx".
-    if v.bytes()
-        .all(|b| matches!(b, b'x' | b'X' | b'*' | b'.' | b'-' | b'_' | b'#' | b'0'))
-    {
+    if v.bytes().all(|b| matches!(b, b'x' | b'X' | b'*' | b'.' | b'-' | b'_' | b'#' | b'0')) {
         return true;
     }
     if is_masked(v) {
@@ -236,11 +230,7 @@ pub fn is_masked(v: &str) -> bool {
                 return true;
             }
         } else {
-            run = if matches!(c, 'x' | 'X' | '*' | '•' | '#') {
-                1
-            } else {
-                0
-            };
+            run = if matches!(c, 'x' | 'X' | '*' | '•' | '#') { 1 } else { 0 };
         }
         prev = c;
     }
@@ -250,25 +240,16 @@ pub fn is_masked(v: &str) -> bool {
 /// A variable, attribute path or identifier rather than a literal: only
 /// letters, `_`, `$` and dots, no digits and no other symbols.
 pub fn is_identifier_like(v: &str) -> bool {
-    !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '_' | '.' | '$'))
+    !v.is_empty() && v.chars().all(|c| c.is_alphabetic() || matches!(c, '_' | '.' | '$'))
 }
 
 /// Numbers, dates, times, versions, IP addresses, durations like `3600s`.
 pub fn is_numberish(v: &str) -> bool {
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     digits > 0
-        && v.bytes().all(|b| {
-            b.is_ascii_digit()
-                || matches!(
-                    b,
-                    b'.' | b':' | b'-' | b'/' | b'+' | b',' | b'T' | b'Z' | b'_'
-                )
-        })
-        || (v.len() <= 8
-            && digits > 0
-            && v.trim_start_matches(|c: char| c.is_ascii_digit()).len() <= 3)
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b':' | b'-' | b'/' | b'+' | b',' | b'T' | b'Z' | b'_'))
+        || (v.len() <= 8 && digits > 0 && v.trim_start_matches(|c: char| c.is_ascii_digit()).len() <= 3)
 }
 
 /// A file system path, not a secret.
@@ -278,10 +259,7 @@ pub fn is_path(v: &str) -> bool {
         || v.starts_with("./")
         || v.starts_with("../")
         || v.starts_with("~/")
-        || (b.len() > 2
-            && b[0].is_ascii_alphabetic()
-            && b[1] == b':'
-            && (b[2] == b'\\' || b[2] == b'/'))
+        || (b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
 }
 
 /// A UUID (8-4-4-4-12 hex).
@@ -317,10 +295,7 @@ pub fn components(key: &str) -> Vec<String> {
         if c.is_ascii_uppercase() && !cur.is_empty() {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
-            {
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
                 out.push(std::mem::take(&mut cur));
             }
         }
@@ -427,9 +402,8 @@ const KEY_SECRET: &[&str] = &[
 ];
 
 /// Components before `password`/`secret` that make it a non-secret.
-const SECRET_DENY: &[&str] = &[
-    "hashed", "hash", "forgot", "reset", "show", "toggle", "min", "max", "salted", "is", "has",
-];
+const SECRET_DENY: &[&str] =
+    &["hashed", "hash", "forgot", "reset", "show", "toggle", "min", "max", "salted", "is", "has"];
 
 /// Which secret kind an assignment to `key` carries, if any.
 ///
@@ -440,13 +414,7 @@ pub fn classify_key(key: &str) -> Option<Kind> {
     // Cheap rejection first: most keys hold none of the keywords.
     let b = key.as_bytes();
     let has = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    if !(has(b"pass")
-        || has(b"pwd")
-        || has(b"pword")
-        || has(b"secret")
-        || has(b"token")
-        || has(b"key"))
-    {
+    if !(has(b"pass") || has(b"pwd") || has(b"pword") || has(b"secret") || has(b"token") || has(b"key")) {
         return None;
     }
     let comps = components(key);
@@ -475,22 +443,15 @@ pub fn classify_key(key: &str) -> Option<Kind> {
             _ => None,
         },
         "apikey" | "accesskey" | "subscriptionkey" | "appkey" => Some(Kind::ApiKey),
-        "secretkey" | "privatekey" | "signingkey" | "encryptionkey" | "masterkey"
-        | "clientsecret" => Some(Kind::Secret),
-        "authtoken" | "accesstoken" | "refreshtoken" | "apitoken" | "bearertoken"
-        | "sessiontoken" | "idtoken" | "csrftoken" | "xsrftoken" | "bottoken" | "oauthtoken" => {
-            Some(Kind::Token)
+        "secretkey" | "privatekey" | "signingkey" | "encryptionkey" | "masterkey" | "clientsecret" => {
+            Some(Kind::Secret)
         }
+        "authtoken" | "accesstoken" | "refreshtoken" | "apitoken" | "bearertoken" | "sessiontoken" | "idtoken"
+        | "csrftoken" | "xsrftoken" | "bottoken" | "oauthtoken" => Some(Kind::Token),
         blob if comps.len() == 1 => {
-            if blob.ends_with("password")
-                || blob.ends_with("passwd")
-                || blob.ends_with("passphrase")
-            {
+            if blob.ends_with("password") || blob.ends_with("passwd") || blob.ends_with("passphrase") {
                 Some(Kind::Password)
-            } else if blob.ends_with("secret")
-                && !blob.starts_with("is")
-                && !blob.starts_with("has")
-            {
+            } else if blob.ends_with("secret") && !blob.starts_with("is") && !blob.starts_with("has") {
                 Some(Kind::Secret)
             } else if blob.ends_with("apikey") {
                 Some(Kind::ApiKey)

@@ -2,14 +2,16 @@
 //! with `[REDACTED:<kind>]`. See README.md for the kinds and the config keys.
 //!
 //! This file is only the SDK glue; the logic lives in plain modules that are
-//! tested natively: [`rules`] (the table), [`scan`] (prefilter, matching,
-//! overlap resolution), [`heuristics`] and [`entropy`] (judging values),
-//! [`walk`] (span fields).
+//! tested natively: [`rules`] (the table), [`prefilter`] (one pass for
+//! every rule trigger), [`scan`] (matching, overlap resolution,
+//! redaction), [`heuristics`] and [`entropy`] (judging values), [`walk`]
+//! (span fields, change records), [`config`] (the validated `config` table).
 
 pub mod config;
 pub mod entropy;
 pub mod heuristics;
 pub mod kinds;
+pub mod prefilter;
 pub mod rules;
 pub mod scan;
 pub mod walk;
@@ -47,9 +49,7 @@ impl Enzyme for Security {
     }
 
     fn new(config: Config) -> Result<Self, Error> {
-        let opts = config
-            .into_options()
-            .map_err(|m| Error::invalid_config(format!("security: {m}")))?;
+        let opts = config.into_options().map_err(|m| Error::invalid_config(format!("security: {m}")))?;
         let scanner = Scanner::new(opts).map_err(|m| Error::internal(format!("security: {m}")))?;
         Ok(Security { scanner })
     }
@@ -65,35 +65,21 @@ impl Enzyme for Security {
                     logged += 1;
                     cx.log(
                         Level::Info,
-                        &format!(
-                            "redacted {} in {} at bytes {}..{}",
-                            f.kind.name(),
-                            r.location,
-                            f.start,
-                            f.end
-                        ),
+                        &format!("redacted {} in {} at bytes {}..{}", f.kind.name(), r.location, f.start, f.end),
                     );
                 }
             }
-            cx.record(ChangeKind::Modification, &r.location, &r.description())
-                .before(&r.before)
-                .after(&r.after);
+            cx.record(ChangeKind::Modification, &r.location, &r.description()).before(&r.before).after(&r.after);
         }
         if total > logged {
-            cx.log(
-                Level::Info,
-                &format!(
-                    "redacted {} more secrets (not logged one by one)",
-                    total - logged
-                ),
-            );
+            cx.log(Level::Info, &format!("redacted {} more secrets (not logged one by one)", total - logged));
         }
         Ok(Outcome::Keep)
     }
 }
 
 // Exported only for the component build: a native cdylib cannot carry the
-// component-model symbol names (`logline:enzyme/processor@0.1.0#info`) in its
+// component-model symbol names (`logline:enzyme/processor@…#info`) in its
 // linker version script, and native tests need only the rlib.
 #[cfg(target_arch = "wasm32")]
 export_enzyme!(Security);

@@ -80,9 +80,12 @@ pub enum Check {
     CurlUser,
     /// A short CLI password flag (`mysql -p…`, `redis-cli -a …`, `sshpass -p …`).
     CliPassword,
-    /// "the password is X" (group `s`, keyword group `k`).
+    /// "the password is X" (group `s`, keyword group `k`). Recognised in code
+    /// from the keyword triggers (`scan::keyword_at`, `scan::prose_value`);
+    /// the regex is the specification the unit tests hold the code to.
     Prose,
-    /// A keyword; the scanner looks for a random-looking word right after it.
+    /// A keyword; the scanner looks for a random-looking word right after
+    /// it. In code from the triggers, like `Prose`.
     EntropyWindow,
 }
 
@@ -121,18 +124,7 @@ const fn rule(
     right: Bound,
     check: Check,
 ) -> RuleDef {
-    RuleDef {
-        kind,
-        emits: &[],
-        pattern,
-        triggers,
-        priority,
-        left,
-        right,
-        check,
-        line_scoped: false,
-        gate: b"",
-    }
+    RuleDef { kind, emits: &[], pattern, triggers, priority, left, right, check, line_scoped: false, gate: b"" }
 }
 
 /// Priorities: a token with its own prefix beats a structural rule, which
@@ -144,13 +136,8 @@ pub const P_KEYWORD: u8 = 1;
 pub const P_ENTROPY: u8 = 0;
 
 const KEYWORD_KINDS: &[Kind] = &[Kind::Password, Kind::Secret, Kind::Token, Kind::ApiKey];
-const PEM_KINDS: &[Kind] = &[
-    Kind::RsaPrivateKey,
-    Kind::EcPrivateKey,
-    Kind::OpensshPrivateKey,
-    Kind::PgpPrivateKey,
-    Kind::PemPrivateKey,
-];
+const PEM_KINDS: &[Kind] =
+    &[Kind::RsaPrivateKey, Kind::EcPrivateKey, Kind::OpensshPrivateKey, Kind::PgpPrivateKey, Kind::PemPrivateKey];
 
 /// Triggers of the keyword rules (a key ending in one of these words).
 const KEYWORD_TRIGGERS: &[&str] = &["pass", "pwd", "secret", "token", "key"];
@@ -191,15 +178,7 @@ pub fn table() -> Vec<RuleDef> {
             B::B64Eq,
             C::AwsSecret,
         ),
-        rule(
-            K::GcpApiKey,
-            r"AIza[0-9A-Za-z_\-]{35}",
-            &["aiza"],
-            P_PREFIX,
-            B::Token,
-            B::Token,
-            C::None,
-        ),
+        rule(K::GcpApiKey, r"AIza[0-9A-Za-z_\-]{35}", &["aiza"], P_PREFIX, B::Token, B::Token, C::None),
         rule(
             K::GcpServiceAccount,
             r#""private_key"[ \t]*:[ \t]*"(?P<s>-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\ \r\n]*?-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)""#,
@@ -264,15 +243,7 @@ pub fn table() -> Vec<RuleDef> {
             C::Mixed,
         ),
         // ---- VCS and registries -----------------------------------------
-        rule(
-            K::GithubPat,
-            r"ghp_[A-Za-z0-9]{36,}",
-            &["ghp_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::None,
-        ),
+        rule(K::GithubPat, r"ghp_[A-Za-z0-9]{36,}", &["ghp_"], P_PREFIX, B::Word, B::Word, C::None),
         rule(
             K::GithubFineGrainedPat,
             r"github_pat_[A-Za-z0-9_]{70,}",
@@ -282,42 +253,10 @@ pub fn table() -> Vec<RuleDef> {
             B::Word,
             C::None,
         ),
-        rule(
-            K::GithubOauthToken,
-            r"gho_[A-Za-z0-9]{36,}",
-            &["gho_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::None,
-        ),
-        rule(
-            K::GithubAppToken,
-            r"gh[us]_[A-Za-z0-9]{36,}",
-            &["ghu_", "ghs_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::None,
-        ),
-        rule(
-            K::GithubRefreshToken,
-            r"ghr_[A-Za-z0-9]{36,}",
-            &["ghr_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::None,
-        ),
-        rule(
-            K::GitlabPat,
-            r"glpat-[A-Za-z0-9_\-]{20,}",
-            &["glpat-"],
-            P_PREFIX,
-            B::Token,
-            B::Token,
-            C::None,
-        ),
+        rule(K::GithubOauthToken, r"gho_[A-Za-z0-9]{36,}", &["gho_"], P_PREFIX, B::Word, B::Word, C::None),
+        rule(K::GithubAppToken, r"gh[us]_[A-Za-z0-9]{36,}", &["ghu_", "ghs_"], P_PREFIX, B::Word, B::Word, C::None),
+        rule(K::GithubRefreshToken, r"ghr_[A-Za-z0-9]{36,}", &["ghr_"], P_PREFIX, B::Word, B::Word, C::None),
+        rule(K::GitlabPat, r"glpat-[A-Za-z0-9_\-]{20,}", &["glpat-"], P_PREFIX, B::Token, B::Token, C::None),
         rule(
             K::GitlabToken,
             r"(?:glptt-[0-9a-f]{40}|glrt-[A-Za-z0-9_\-]{20,}|gldt-[A-Za-z0-9_\-]{20,}|GR1348941[A-Za-z0-9_\-]{20,})",
@@ -327,15 +266,7 @@ pub fn table() -> Vec<RuleDef> {
             B::Token,
             C::None,
         ),
-        rule(
-            K::NpmToken,
-            r"npm_[A-Za-z0-9]{36,}",
-            &["npm_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::Mixed,
-        ),
+        rule(K::NpmToken, r"npm_[A-Za-z0-9]{36,}", &["npm_"], P_PREFIX, B::Word, B::Word, C::Mixed),
         rule(
             K::PypiToken,
             r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,}",
@@ -409,57 +340,19 @@ pub fn table() -> Vec<RuleDef> {
             B::Word,
             C::None,
         ),
-        rule(
-            K::StripeWebhookSecret,
-            r"whsec_[A-Za-z0-9+/]{24,}",
-            &["whsec_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::None,
-        ),
-        rule(
-            K::TwilioAccountSid,
-            r"AC[a-f0-9]{32}",
-            &[],
-            P_PREFIX,
-            B::Alnum,
-            B::Alnum,
-            C::None,
-        ),
-        rule(
-            K::TwilioApiKey,
-            r"SK[a-f0-9]{32}",
-            &[],
-            P_PREFIX,
-            B::Alnum,
-            B::Alnum,
-            C::None,
-        ),
+        rule(K::StripeWebhookSecret, r"whsec_[A-Za-z0-9+/]{24,}", &["whsec_"], P_PREFIX, B::Word, B::Word, C::None),
+        rule(K::TwilioAccountSid, r"AC[a-f0-9]{32}", &[], P_PREFIX, B::Alnum, B::Alnum, C::None),
+        rule(K::TwilioApiKey, r"SK[a-f0-9]{32}", &[], P_PREFIX, B::Alnum, B::Alnum, C::None),
         rule(
             K::TwilioAuthToken,
             r#"(?i-u:auth[ _.\-]?token)["']?[ \t]*(?:=>|:=|[:=])?[ \t]*["']?(?P<s>[a-f0-9]{32})"#,
-            &[
-                "auth_token",
-                "authtoken",
-                "auth token",
-                "auth-token",
-                "auth.token",
-            ],
+            &["auth_token", "authtoken", "auth token", "auth-token", "auth.token"],
             P_PREFIX,
             B::Any,
             B::Alnum,
             C::Twilio,
         ),
-        rule(
-            K::TwilioAuthToken,
-            r"AC[a-f0-9]{32}:(?P<s>[a-f0-9]{32})",
-            &[],
-            P_PREFIX,
-            B::Alnum,
-            B::Alnum,
-            C::None,
-        ),
+        rule(K::TwilioAuthToken, r"AC[a-f0-9]{32}:(?P<s>[a-f0-9]{32})", &[], P_PREFIX, B::Alnum, B::Alnum, C::None),
         rule(
             K::SendgridApiKey,
             r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
@@ -469,15 +362,7 @@ pub fn table() -> Vec<RuleDef> {
             B::Token,
             C::None,
         ),
-        rule(
-            K::MailgunApiKey,
-            r"key-[a-f0-9]{32}",
-            &["key-"],
-            P_PREFIX,
-            B::Token,
-            B::Alnum,
-            C::None,
-        ),
+        rule(K::MailgunApiKey, r"key-[a-f0-9]{32}", &["key-"], P_PREFIX, B::Token, B::Alnum, C::None),
         rule(
             K::OpenaiApiKey,
             r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|[A-Za-z0-9]{32,})",
@@ -487,24 +372,8 @@ pub fn table() -> Vec<RuleDef> {
             B::Token,
             C::Mixed,
         ),
-        rule(
-            K::AnthropicApiKey,
-            r"sk-ant-[A-Za-z0-9_\-]{32,}",
-            &["sk-ant-"],
-            P_SPECIFIC,
-            B::Token,
-            B::Token,
-            C::None,
-        ),
-        rule(
-            K::HuggingfaceToken,
-            r"hf_[A-Za-z0-9]{30,}",
-            &["hf_"],
-            P_PREFIX,
-            B::Word,
-            B::Word,
-            C::Mixed,
-        ),
+        rule(K::AnthropicApiKey, r"sk-ant-[A-Za-z0-9_\-]{32,}", &["sk-ant-"], P_SPECIFIC, B::Token, B::Token, C::None),
+        rule(K::HuggingfaceToken, r"hf_[A-Za-z0-9]{30,}", &["hf_"], P_PREFIX, B::Word, B::Word, C::Mixed),
         rule(
             K::DiscordBotToken,
             r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}",
@@ -523,15 +392,7 @@ pub fn table() -> Vec<RuleDef> {
             B::Token,
             C::None,
         ),
-        rule(
-            K::TelegramBotToken,
-            r"[0-9]{8,10}:AA[A-Za-z0-9_\-]{33}",
-            &[":aa"],
-            P_PREFIX,
-            B::Digit,
-            B::Token,
-            C::None,
-        ),
+        rule(K::TelegramBotToken, r"[0-9]{8,10}:AA[A-Za-z0-9_\-]{33}", &[":aa"], P_PREFIX, B::Digit, B::Token, C::None),
         rule(
             K::ShopifyToken,
             r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",
@@ -728,7 +589,7 @@ pub fn table() -> Vec<RuleDef> {
         rule(
             K::Password,
             r#"(?m:^|[\s'"])(?:-u|--user)[ \t]+["']?[^\s:"'\-][^\s:"']*:(?P<s>[^\s"']+)"#,
-            &["curl", "wget", "http"],
+            &["curl", "wget"],
             P_KEYWORD,
             B::Any,
             B::Any,
@@ -776,10 +637,7 @@ pub fn table() -> Vec<RuleDef> {
 
 /// A `'static` reference to a kind (for `emits`).
 fn kind_ref(k: Kind) -> &'static Kind {
-    let i = Kind::ALL
-        .iter()
-        .position(|x| *x == k)
-        .expect("every kind is in ALL");
+    let i = Kind::ALL.iter().position(|x| *x == k).expect("every kind is in ALL");
     &Kind::ALL[i]
 }
 

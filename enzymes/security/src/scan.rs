@@ -1,16 +1,18 @@
 //! The scanner: finds secrets in one string and redacts them.
 //!
-//! A pass over the text with an Aho-Corasick automaton of the rules'
-//! literal triggers picks the rules that can match; only those regexes run.
-//! Every accepted match becomes a candidate; overlapping candidates are
-//! merged so that every character of every secret is covered, and the most
-//! specific rule names the redaction.
+//! One pass of the literal prefilter (`prefilter.rs`) over the text finds
+//! the rules' triggers; only the rules whose trigger occurs run, and only on
+//! the lines around their triggers (PEM blocks and the few trigger-less
+//! rules on the whole text). The keyword heuristics (prose, entropy) run in
+//! code straight from the trigger positions. Every accepted match becomes a
+//! candidate; overlapping candidates are merged so that every character of
+//! every secret is covered, and the most specific rule names the redaction.
 
 use crate::entropy::{self, Classes};
 use crate::heuristics::{self, ValueCtx};
 use crate::kinds::Kind;
+use crate::prefilter::Triggers;
 use crate::rules::{self, Check, RuleDef};
-use aho_corasick::AhoCorasick;
 use regex::{CaptureLocations, Regex};
 
 /// What the scanner is told by the configuration.
@@ -61,7 +63,7 @@ struct Compiled {
 /// A compiled set of rules. Build once, scan many strings.
 pub struct Scanner {
     rules: Vec<Compiled>,
-    prefilter: AhoCorasick,
+    prefilter: Triggers,
     /// Rules to run for each prefilter pattern.
     pattern_rules: Vec<Vec<usize>>,
     /// Rules without triggers (always run).
@@ -72,10 +74,14 @@ pub struct Scanner {
     line_slot: Vec<u8>,
     opts: Options,
     marker: Option<Regex>,
+    /// `redact_with` with `{kind}` filled in, by kind.
+    markers_by_kind: Vec<String>,
     allow_literals: std::collections::HashSet<String>,
 }
 
 const WINDOW: usize = 48;
+/// The shortest match of any rule without triggers (`AC` + 32 hex).
+const ALWAYS_MIN_LEN: usize = 34;
 /// Line-scoped rules at most (their current windows live on the stack).
 const MAX_LINE_RULES: usize = 96;
 
@@ -95,8 +101,7 @@ impl Scanner {
             if !def.emits.iter().any(|k| enabled[*k as usize]) {
                 continue;
             }
-            let re =
-                Regex::new(def.pattern).map_err(|e| format!("rule {}: {e}", def.kind.name()))?;
+            let re = Regex::new(def.pattern).map_err(|e| format!("rule {}: {e}", def.kind.name()))?;
             let idx = |name: &str| re.capture_names().position(|n| n == Some(name));
             let c = Compiled {
                 plain: re.captures_len() == 1,
@@ -124,31 +129,11 @@ impl Scanner {
             }
         }
         assert!(rules_out.len() <= 128, "the active-rule set is a u128");
-        // A leftmost-longest search hides a shorter trigger that starts where
-        // a longer one does ("sk" under "sk_live_"): give each trigger the
-        // rules of the triggers that are its prefixes.
-        let own = pattern_rules.clone();
-        for (t, rules) in pattern_rules.iter_mut().enumerate() {
-            for (u, other) in own.iter().enumerate() {
-                if u != t && triggers[t].starts_with(triggers[u].as_str()) {
-                    for &r in other {
-                        if !rules.contains(&r) {
-                            rules.push(r);
-                        }
-                    }
-                }
-            }
-        }
-        let prefilter = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&triggers)
-            .map_err(|e| format!("prefilter: {e}"))?;
+        let prefilter = Triggers::new(&triggers)?;
         let marker = marker_regex(&opts.redact_with)?;
+        let markers_by_kind = Kind::ALL.iter().map(|k| opts.redact_with.replace("{kind}", k.name())).collect();
         let allow_literals = opts.allow_literals.iter().cloned().collect();
-        let line_rules: Vec<usize> = (0..rules_out.len())
-            .filter(|&i| rules_out[i].def.line_scoped)
-            .collect();
+        let line_rules: Vec<usize> = (0..rules_out.len()).filter(|&i| rules_out[i].def.line_scoped).collect();
         assert!(line_rules.len() <= MAX_LINE_RULES);
         let mut line_slot = vec![u8::MAX; rules_out.len()];
         for (slot, &i) in line_rules.iter().enumerate() {
@@ -164,6 +149,7 @@ impl Scanner {
             line_slot,
             opts,
             marker,
+            markers_by_kind,
             allow_literals,
         })
     }
@@ -174,8 +160,8 @@ impl Scanner {
     }
 
     /// The marker for `kind`.
-    pub fn marker_for(&self, kind: Kind) -> String {
-        self.opts.redact_with.replace("{kind}", kind.name())
+    pub fn marker_for(&self, kind: Kind) -> &str {
+        &self.markers_by_kind[kind as usize]
     }
 
     /// The secrets in `text`, sorted, non-overlapping. `key` is the JSON key
@@ -190,12 +176,7 @@ impl Scanner {
             let v = text.trim();
             if heuristics::value_is_secret(kind, v, ValueCtx::Quoted, self.opts.min_secret_len) {
                 let start = text.len() - text.trim_start().len();
-                cands.push(Candidate {
-                    start,
-                    end: start + v.len(),
-                    kind,
-                    priority: rules::P_KEYWORD,
-                });
+                cands.push(Candidate { start, end: start + v.len(), kind, priority: rules::P_KEYWORD });
             }
         }
         // Nothing shorter than this is a secret on its own (only a whole
@@ -204,9 +185,37 @@ impl Scanner {
             return self.finish(text, cands);
         }
         let mut windows = Vec::new();
-        let active = self.active_rules(text, &mut windows);
-        if active != 0 || !windows.is_empty() || !cands.is_empty() {
+        let mut keyword_hits = Vec::new();
+        let active = self.active_rules(text, &mut windows, &mut keyword_hits);
+        if active != 0 || !windows.is_empty() || !keyword_hits.is_empty() || !cands.is_empty() {
             let markers = self.markers(text);
+            // Prose and the entropy heuristic, from the keyword triggers.
+            for &hit in &keyword_hits {
+                let Some(kw) = keyword_at(text, hit) else {
+                    continue;
+                };
+                if overlaps_any(kw.start.saturating_sub(1), kw.end, &markers) {
+                    continue;
+                }
+                if kw.prose
+                    && let Some(c) = self.prose_candidate(text, &kw)
+                    && !overlaps_any(c.start, c.end, &markers)
+                {
+                    cands.push(c);
+                }
+                if self.enabled[Kind::HighEntropySecret as usize]
+                    && let Some((a, b)) = self.entropy_window(text, kw.end, &markers)
+                    && !heuristics::is_masked(&text[a..b])
+                    && !overlaps_any(a, b, &markers)
+                {
+                    cands.push(Candidate {
+                        start: a,
+                        end: b,
+                        kind: Kind::HighEntropySecret,
+                        priority: rules::P_ENTROPY,
+                    });
+                }
+            }
             // One set of capture slots, grown to the largest rule seen. A
             // regex may search with more slots than it has groups (they are
             // left alone) and group `i` always sits in slots `2i, 2i + 1`
@@ -226,7 +235,7 @@ impl Scanner {
             for &(i, mut a, b) in &windows {
                 let rule = &self.rules[i];
                 let gate = rule.def.gate;
-                if !gate.is_empty() && !text.as_bytes()[a..b].iter().any(|c| gate.contains(c)) {
+                if !gate.is_empty() && !gate.iter().any(|g| text.as_bytes()[a..b].contains(g)) {
                     continue;
                 }
                 let locs = match &mut locs {
@@ -238,7 +247,11 @@ impl Scanner {
                 }
                 self.run_rule(rule, text, a, b, locs, &markers, &mut cands);
             }
-            cands.retain(|c| !overlaps_any(c.start, c.end, &markers));
+            // Nothing in or touching an earlier marker: next to a marker the
+            // context of a match is not what it was before redaction (a
+            // value cut short, a bound that held), so a second run must not
+            // report what the first did not (idempotence).
+            cands.retain(|c| !overlaps_any(c.start.saturating_sub(1), c.end + 1, &markers));
         }
         self.finish(text, cands)
     }
@@ -249,11 +262,8 @@ impl Scanner {
         if !cands.is_empty() {
             // Allowed values, and anything found inside one (another rule
             // may see only part of an allowed value), are not secrets.
-            let allowed: Vec<(usize, usize)> = cands
-                .iter()
-                .filter(|c| self.allowed(&text[c.start..c.end]))
-                .map(|c| (c.start, c.end))
-                .collect();
+            let allowed: Vec<(usize, usize)> =
+                cands.iter().filter(|c| self.allowed(&text[c.start..c.end])).map(|c| (c.start, c.end)).collect();
             if !allowed.is_empty() {
                 cands.retain(|c| !allowed.iter().any(|&(a, b)| a <= c.start && c.end <= b));
             }
@@ -263,41 +273,109 @@ impl Scanner {
 
     /// Redact `text`: the new text and what was found (ranges of the input),
     /// or None when nothing was found.
+    ///
+    /// The redacted text is looked at again until nothing new turns up: a
+    /// marker changes the context of what is next to it (a value now cut
+    /// short, another parse of a line), and running the enzyme a second time
+    /// must find nothing (idempotence). Later rounds never touch a marker,
+    /// so their findings map straight back to the input.
     pub fn redact(&self, text: &str, key: Option<&str>) -> Option<(String, Vec<Finding>)> {
-        let found = self.find(text, key);
+        let mut found = self.find(text, key);
         if found.is_empty() {
             return None;
         }
-        Some((apply(text, &found, |k| self.marker_for(k)), found))
+        let mut out = apply(text, &found, |k| self.marker_for(k));
+        for _ in 0..4 {
+            // Offsets of `out` to offsets of `text`: the text between two
+            // markers is the input's, shifted. (out start, out end, shift)
+            let mut segs: Vec<(usize, usize, isize)> = Vec::with_capacity(found.len() + 1);
+            let (mut pos_out, mut pos_in) = (0usize, 0usize);
+            for f in &found {
+                let len = f.start - pos_in;
+                segs.push((pos_out, pos_out + len, pos_in as isize - pos_out as isize));
+                pos_out += len + self.marker_for(f.kind).len();
+                pos_in = f.end;
+            }
+            let len = text.len() - pos_in;
+            segs.push((pos_out, pos_out + len, pos_in as isize - pos_out as isize));
+            // Only the lines around markers can change: look at those.
+            let mut more = Vec::new();
+            let mut k = 0;
+            while k + 1 < segs.len() {
+                let (a, _) = whole_lines(&out, segs[k].1, segs[k + 1].0);
+                let mut b = whole_lines(&out, segs[k].1, segs[k + 1].0).1;
+                k += 1;
+                while k + 1 < segs.len() && segs[k].1 <= b {
+                    b = b.max(whole_lines(&out, segs[k].1, segs[k + 1].0).1);
+                    k += 1;
+                }
+                more.extend(self.find(&out[a..b], None).into_iter().map(|f| Finding {
+                    start: f.start + a,
+                    end: f.end + a,
+                    kind: f.kind,
+                }));
+            }
+            let before = found.len();
+            for m in more {
+                let seg = segs.partition_point(|&(o, _, _)| o <= m.start).saturating_sub(1);
+                let (a, b, d) = segs[seg];
+                if a <= m.start && m.end <= b {
+                    found.push(Finding {
+                        start: (m.start as isize + d) as usize,
+                        end: (m.end as isize + d) as usize,
+                        kind: m.kind,
+                    });
+                }
+            }
+            if found.len() == before {
+                break;
+            }
+            found.sort_by_key(|f| f.start);
+            out = apply(text, &found, |k| self.marker_for(k));
+        }
+        Some((out, found))
     }
 
     /// Which rules can match (a bit per rule run over the whole text) and,
     /// for line-scoped rules, the windows to run them on (per rule, in
     /// order, windows closer than 256 bytes merged).
-    fn active_rules(&self, text: &str, windows: &mut Vec<(usize, usize, usize)>) -> u128 {
+    fn active_rules(
+        &self,
+        text: &str,
+        windows: &mut Vec<(usize, usize, usize)>,
+        keyword_hits: &mut Vec<usize>,
+    ) -> u128 {
         const NONE: (usize, usize) = (usize::MAX, 0);
         const GAP: usize = 256;
         let mut active: u128 = 0;
-        for &i in &self.always {
-            active |= 1 << i;
+        // The trigger-less rules (Twilio SIDs, Discord tokens) never match
+        // fewer than ALWAYS_MIN_LEN bytes.
+        if text.len() >= ALWAYS_MIN_LEN {
+            for &i in &self.always {
+                active |= 1 << i;
+            }
         }
         let mut current = [NONE; MAX_LINE_RULES];
-        // Every trigger occurrence: search again one byte past each match
-        // start (not past its end), so overlapping triggers are all seen.
-        let mut pos = 0;
-        while let Some(m) = self
-            .prefilter
-            .find(aho_corasick::Input::new(text).span(pos..text.len()))
-        {
-            pos = m.start() + 1;
+        self.prefilter.for_each(text.as_bytes(), |pattern, ms, me| {
             let mut win: Option<(usize, usize)> = None;
-            for &i in &self.pattern_rules[m.pattern().as_usize()] {
+            for &i in &self.pattern_rules[pattern] {
+                if matches!(self.rules[i].def.check, Check::EntropyWindow | Check::Prose) {
+                    // Run in code from the trigger itself, no regex.
+                    if keyword_hits.last() != Some(&ms) {
+                        keyword_hits.push(ms);
+                    }
+                    continue;
+                }
                 if !self.rules[i].def.line_scoped {
                     active |= 1 << i;
                     continue;
                 }
-                let (a, b) = *win.get_or_insert_with(|| line_window(text, m.start(), m.end()));
                 let cur = &mut current[self.line_slot[i] as usize];
+                // Already inside this rule's window, which ends at a line end.
+                if cur.0 != usize::MAX && me <= cur.1 && text.as_bytes().get(cur.1).is_none_or(|&c| c == b'\n') {
+                    continue;
+                }
+                let (a, b) = *win.get_or_insert_with(|| line_window(text, ms, me));
                 if cur.0 != usize::MAX && a <= cur.1 + GAP {
                     cur.1 = cur.1.max(b);
                 } else {
@@ -307,7 +385,7 @@ impl Scanner {
                     *cur = (a, b);
                 }
             }
-        }
+        });
         for (slot, cur) in current.iter().enumerate().take(self.line_rules.len()) {
             if cur.0 != usize::MAX {
                 windows.push((self.line_rules[slot], cur.0, cur.1));
@@ -349,14 +427,18 @@ impl Scanner {
             let found = if rule.plain {
                 rule.re.find_at(hay, pos).map(|m| (m.start(), m.end()))
             } else {
-                rule.re
-                    .captures_read_at(locs, hay, pos)
-                    .map(|m| (m.start(), m.end()))
+                rule.re.captures_read_at(locs, hay, pos).map(|m| (m.start(), m.end()))
             };
             let Some((ms, me)) = found else {
                 break;
             };
-            let got = self.check(rule, text, locs, ms, me);
+            // A match that runs into the end of a window cut short inside a
+            // line (a line longer than the window) may be a piece of a
+            // longer secret: never report a piece.
+            if me == to && to < full.len() && !full[to..].starts_with(['\n', '\r']) {
+                break;
+            }
+            let got = self.check(rule, text, locs, ms, me, markers);
             // Keyword rules resume after the key so that a value holding
             // another assignment is still seen; others one character on.
             let keyword_resume = rule.k.and_then(|k| locs.get(k)).map(|(_, e)| e);
@@ -392,8 +474,16 @@ impl Scanner {
         locs: &CaptureLocations,
         ms: usize,
         me: usize,
+        markers: &[(usize, usize)],
     ) -> Option<Candidate> {
         let def = &rule.def;
+        // A key or keyword inside an earlier marker (`[REDACTED:api_key]`)
+        // names nothing: a second run must not find new secrets after it.
+        if let Some((ks, ke)) = rule.k.and_then(|k| locs.get(k))
+            && overlaps_any(ks.saturating_sub(1), ke, markers)
+        {
+            return None;
+        }
         let (mut s, mut e) = rule.s.and_then(|i| locs.get(i)).unwrap_or((ms, me));
         if def.left.blocks(char_before(text, ms).unwrap_or(' ')) {
             return None;
@@ -425,19 +515,14 @@ impl Scanner {
             }
             Check::Discord => {
                 let first = text[s..e].split('.').next().unwrap_or("");
-                let ok = entropy::base64_decode(first).is_some_and(|d| {
-                    (17..=20).contains(&d.len()) && d.iter().all(u8::is_ascii_digit) && d[0] != b'0'
-                });
+                let ok = entropy::base64_decode(first)
+                    .is_some_and(|d| (17..=20).contains(&d.len()) && d.iter().all(u8::is_ascii_digit) && d[0] != b'0');
                 if !ok {
                     return None;
                 }
             }
             Check::Pem => {
-                let h = rule
-                    .h
-                    .and_then(|i| locs.get(i))
-                    .map(|(a, b)| &text[a..b])
-                    .unwrap_or("");
+                let h = rule.h.and_then(|i| locs.get(i)).map(|(a, b)| &text[a..b]).unwrap_or("");
                 kind = rules::pem_kind(h);
             }
             Check::UrlPassword => {
@@ -451,29 +536,21 @@ impl Scanner {
                 if heuristics::is_placeholder(tok) || heuristics::is_identifier_like(tok) {
                     return None;
                 }
-                let after_auth = contains_ci(
-                    &text.as_bytes()[ms.saturating_sub(40)..ms],
-                    b"authorization",
-                ) || contains_ci(&text.as_bytes()[ms..s], b"authorization");
+                let after_auth = contains_ci(&text.as_bytes()[ms.saturating_sub(40)..ms], b"authorization")
+                    || contains_ci(&text.as_bytes()[ms..s], b"authorization");
                 if !after_auth {
                     let c = Classes::of(tok);
-                    if tok.len() < 16
-                        || c.alnum_kinds() < 2
-                        || entropy::class_switch_ratio(tok) < 0.2
-                    {
+                    if tok.len() < 16 || c.alnum_kinds() < 2 || entropy::class_switch_ratio(tok) < 0.2 {
                         return None;
                     }
                 }
             }
             Check::Basic => {
                 let b64 = &text[s..e];
-                let ok = entropy::base64_decode(b64)
-                    .and_then(|d| String::from_utf8(d).ok())
-                    .is_some_and(|d| {
-                        let colon = d.find(':');
-                        colon.is_some_and(|c| c > 0 && c + 1 < d.len())
-                            && d.chars().all(|c| !c.is_control())
-                    });
+                let ok = entropy::base64_decode(b64).and_then(|d| String::from_utf8(d).ok()).is_some_and(|d| {
+                    let colon = d.find(':');
+                    colon.is_some_and(|c| c > 0 && c + 1 < d.len()) && d.chars().all(|c| !c.is_control())
+                });
                 if !ok || heuristics::is_placeholder(b64) {
                     return None;
                 }
@@ -494,15 +571,9 @@ impl Scanner {
                     if text[b..].starts_with('(') || text[b..].starts_with('.') {
                         return None;
                     }
-                    let sep = rule
-                        .sep
-                        .and_then(|i| locs.get(i))
-                        .map(|(x, y)| &text[x..y])
-                        .unwrap_or("=");
+                    let sep = rule.sep.and_then(|i| locs.get(i)).map(|(x, y)| &text[x..y]).unwrap_or("=");
                     let spaced = text[ke..vs].contains([' ', '\t']);
-                    if at_line_start(text, ks)
-                        && (sep == ":" || !spaced || !heuristics::is_identifier_like(value))
-                    {
+                    if at_line_start(text, ks) && (sep == ":" || !spaced || !heuristics::is_identifier_like(value)) {
                         ValueCtx::LineStart
                     } else {
                         ValueCtx::Inline
@@ -521,11 +592,7 @@ impl Scanner {
                 let trimmed = text[a..b].trim();
                 let a = a + (text[a..b].len() - text[a..b].trim_start().len());
                 let b = a + trimmed.len();
-                let ctx = if quoted || def.check == Check::Xml {
-                    ValueCtx::Quoted
-                } else {
-                    ValueCtx::Flag
-                };
+                let ctx = if quoted || def.check == Check::Xml { ValueCtx::Quoted } else { ValueCtx::Flag };
                 if !heuristics::value_is_secret(kind, trimmed, ctx, min) {
                     return None;
                 }
@@ -534,46 +601,22 @@ impl Scanner {
             Check::CurlUser => {
                 let line = line_of(text, ms);
                 let b = line.as_bytes();
-                if !(contains_ci(b, b"curl") || contains_ci(b, b"wget") || contains_ci(b, b"http"))
-                {
+                if !(contains_ci(b, b"curl") || contains_ci(b, b"wget") || contains_ci(b, b"http")) {
                     return None;
                 }
-                if !heuristics::value_is_secret(
-                    Kind::Password,
-                    &text[s..e],
-                    ValueCtx::Quoted,
-                    min.min(4),
-                ) {
+                if !heuristics::value_is_secret(Kind::Password, &text[s..e], ValueCtx::Quoted, min.min(4)) {
                     return None;
                 }
             }
             Check::CliPassword => {
-                if !heuristics::value_is_secret(
-                    Kind::Password,
-                    &text[s..e],
-                    ValueCtx::Flag,
-                    min.min(4),
-                ) {
+                if !heuristics::value_is_secret(Kind::Password, &text[s..e], ValueCtx::Flag, min.min(4)) {
                     return None;
                 }
             }
-            Check::Prose => {
-                let (ks, ke) = locs.get(rule.k?)?;
-                kind = keyword_kind(&text[ks..ke]);
-                let v = text[s..e].trim_end_matches(['.', ',', ';', ':', ')', ']']);
-                e = s + v.len();
-                let c = Classes::of(v);
-                if c.letters() == 0 || c.digit + c.other == 0 {
-                    return None;
-                }
-                if !heuristics::value_is_secret(kind, v, ValueCtx::Prose, min) {
-                    return None;
-                }
-            }
-            Check::EntropyWindow => {
-                let (a, b) = self.entropy_window(text, me)?;
-                (s, e) = (a, b);
-            }
+            // Run in code from the trigger positions (`find`); their regexes
+            // in rules.rs are the specification the unit tests hold the
+            // code to.
+            Check::Prose | Check::EntropyWindow => return None,
         }
         if s >= e || def.right.blocks(char_at(text, e).unwrap_or(' ')) {
             return None;
@@ -581,16 +624,29 @@ impl Scanner {
         if heuristics::is_masked(&text[s..e]) {
             return None;
         }
-        Some(Candidate {
-            start: s,
-            end: e,
-            kind,
-            priority: def.priority,
-        })
+        Some(Candidate { start: s, end: e, kind, priority: def.priority })
+    }
+
+    /// "the password is X": X, when it looks like a secret.
+    fn prose_candidate(&self, text: &str, kw: &Keyword) -> Option<Candidate> {
+        let (s, e) = prose_value(text, kw)?;
+        let kind = keyword_kind(&text[kw.start..kw.word_end]);
+        let v = text[s..e].trim_end_matches(['.', ',', ';', ':', ')', ']']);
+        let c = Classes::of(v);
+        if v.is_empty() || c.letters() == 0 || c.digit + c.other == 0 {
+            return None;
+        }
+        if !heuristics::value_is_secret(kind, v, ValueCtx::Prose, self.opts.min_secret_len) || heuristics::is_masked(v)
+        {
+            return None;
+        }
+        Some(Candidate { start: s, end: s + v.len(), kind, priority: rules::P_KEYWORD })
     }
 
     /// A random-looking word within a few words after a keyword.
-    fn entropy_window(&self, text: &str, from: usize) -> Option<(usize, usize)> {
+    /// Stops at an already-redacted marker: the keyword's secret is gone,
+    /// and a second run must not pick the next word instead.
+    fn entropy_window(&self, text: &str, from: usize, markers: &[(usize, usize)]) -> Option<(usize, usize)> {
         let bytes = text.as_bytes();
         let mut end = (from + WINDOW).min(text.len());
         while !text.is_char_boundary(end) {
@@ -601,9 +657,7 @@ impl Scanner {
         }
         let min_len = self.opts.min_secret_len.max(12);
         // `=` only as trailing base64 padding: `temperature=0.2` is two words.
-        let is_tok = |b: u8| {
-            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-' | b'.' | b'~')
-        };
+        let is_tok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-' | b'.' | b'~');
         let mut i = from;
         let mut words = 0;
         // The keyword's own tail (`tokens`, `_key`) is not a candidate.
@@ -625,6 +679,9 @@ impl Scanner {
                 break;
             }
             words += 1;
+            if overlaps_any(start, i, markers) {
+                return None;
+            }
             let mut w = &text[start..i];
             w = w.trim_end_matches(['.', '-', '_', '~']);
             let prev = &text[..start];
@@ -639,12 +696,8 @@ impl Scanner {
                 || prev.ends_with("base64,")
                 || prev.ends_with('@')
                 || w.contains("//")
-                || ["sha1-", "sha256-", "sha384-", "sha512-", "md5-"]
-                    .iter()
-                    .any(|p| w.starts_with(p))
-                || ["sha1:", "sha256:", "sha512:", "md5:"]
-                    .iter()
-                    .any(|p| prev.ends_with(p))
+                || ["sha1-", "sha256-", "sha384-", "sha512-", "md5-"].iter().any(|p| w.starts_with(p))
+                || ["sha1:", "sha256:", "sha512:", "md5:"].iter().any(|p| prev.ends_with(p))
             {
                 continue;
             }
@@ -670,12 +723,12 @@ impl Scanner {
 }
 
 /// Replace each finding by its marker.
-pub fn apply(text: &str, found: &[Finding], marker: impl Fn(Kind) -> String) -> String {
+pub fn apply<'m>(text: &str, found: &[Finding], marker: impl Fn(Kind) -> &'m str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for f in found {
         out.push_str(&text[last..f.start]);
-        out.push_str(&marker(f.kind));
+        out.push_str(marker(f.kind));
         last = f.end;
     }
     out.push_str(&text[last..]);
@@ -700,11 +753,7 @@ fn resolve(mut cands: Vec<Candidate>) -> Vec<Finding> {
             }
             _ => {
                 if let (Some((cs, ce)), Some(b)) = (cluster, best) {
-                    out.push(Finding {
-                        start: cs,
-                        end: ce,
-                        kind: b.kind,
-                    });
+                    out.push(Finding { start: cs, end: ce, kind: b.kind });
                 }
                 cluster = Some((c.start, c.end));
                 best = Some(c);
@@ -712,11 +761,7 @@ fn resolve(mut cands: Vec<Candidate>) -> Vec<Finding> {
         }
     }
     if let (Some((cs, ce)), Some(b)) = (cluster, best) {
-        out.push(Finding {
-            start: cs,
-            end: ce,
-            kind: b.kind,
-        });
+        out.push(Finding { start: cs, end: ce, kind: b.kind });
     }
     out
 }
@@ -728,9 +773,7 @@ fn marker_regex(fmt: &str) -> Result<Option<Regex>, String> {
         return Ok(None);
     }
     let parts: Vec<String> = fmt.split("{kind}").map(regex::escape).collect();
-    Regex::new(&parts.join("[a-z0-9_]+"))
-        .map(Some)
-        .map_err(|e| format!("redact_with: {e}"))
+    Regex::new(&parts.join("[a-z0-9_]+")).map(Some).map_err(|e| format!("redact_with: {e}"))
 }
 
 fn overlaps_any(s: usize, e: usize, ranges: &[(usize, usize)]) -> bool {
@@ -743,13 +786,9 @@ fn unquote(text: &str, vs: usize, ve: usize) -> (usize, usize, bool) {
     if v.len() >= 4 && v.starts_with("\\\"") && v.ends_with("\\\"") {
         return (vs + 2, ve - 2, true);
     }
-    let prefix = v
-        .find(['"', '\'', '`'])
-        .filter(|&p| p <= 2 && v[..p].bytes().all(|b| b.is_ascii_alphabetic()));
+    let prefix = v.find(['"', '\'', '`']).filter(|&p| p <= 2 && v[..p].bytes().all(|b| b.is_ascii_alphabetic()));
     match prefix {
-        Some(p) if ve - vs >= p + 2 && v.as_bytes()[ve - vs - 1] == v.as_bytes()[p] => {
-            (vs + p + 1, ve - 1, true)
-        }
+        Some(p) if ve - vs >= p + 2 && v.as_bytes()[ve - vs - 1] == v.as_bytes()[p] => (vs + p + 1, ve - 1, true),
         _ => (vs, ve, false),
     }
 }
@@ -768,20 +807,111 @@ fn at_line_start(text: &str, pos: usize) -> bool {
     p.is_empty() || p.eq_ignore_ascii_case("export") || p == "$" || p == "@" || p == "-"
 }
 
+/// A secret keyword found at a trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Keyword {
+    pub start: usize,
+    /// End of the word, without a plural `s`.
+    pub word_end: usize,
+    /// End with the plural `s`.
+    pub end: usize,
+    /// One of the keywords of "the password is …" prose (not `access key`
+    /// or `credential`).
+    pub prose: bool,
+}
+
+/// The secret keyword starting at the trigger at `s` — `password`,
+/// `passphrase`, `passwd`, `pwd`, `secret`, `token`, `credential`,
+/// `api key`, `access key` (any case, `_`/`-`/space before `key`, an
+/// optional plural `s`) — not preceded by a letter or digit. The language
+/// of the entropy and prose rules' regexes in `rules.rs`, recognised in code
+/// so that no regex runs per trigger.
+pub(crate) fn keyword_at(text: &str, s: usize) -> Option<Keyword> {
+    let b = text.as_bytes();
+    let rest = &b[s..];
+    let starts = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+    const WORDS: [&[u8]; 7] = [b"password", b"passphrase", b"passwd", b"pwd", b"secret", b"token", b"credential"];
+    let (start, word_end, prose) = if let Some(w) = WORDS.into_iter().find(|w| starts(w)) {
+        (s, s + w.len(), w != b"credential")
+    } else if starts(b"key") {
+        let mut p = s;
+        if p > 0 && matches!(b[p - 1], b' ' | b'_' | b'-') {
+            p -= 1;
+        }
+        let before = &b[..p];
+        let q = [&b"access"[..], b"api"]
+            .into_iter()
+            .find(|q| before.len() >= q.len() && before[before.len() - q.len()..].eq_ignore_ascii_case(q))?;
+        (p - q.len(), s + 3, q == b"api")
+    } else {
+        return None;
+    };
+    if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let end = if word_end < b.len() && b[word_end].eq_ignore_ascii_case(&b's') { word_end + 1 } else { word_end };
+    Some(Keyword { start, word_end, end, prose })
+}
+
+/// "password is X", "token: X", "secret -> X": the range of X after a
+/// keyword (the prose rule's regex in `rules.rs`, in code).
+pub(crate) fn prose_value(text: &str, kw: &Keyword) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let skip_blank = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let j = skip_blank(kw.end);
+    let i = if j < b.len() && matches!(b[j], b':' | b'=') {
+        j + 1
+    } else if text[j..].starts_with("->") {
+        j + 2
+    } else if text[j..].starts_with('→') {
+        j + '→'.len_utf8()
+    } else {
+        if j == kw.end {
+            return None;
+        }
+        const LINKS: [&[u8]; 6] = [b"is", b"was", b"are", b"of", b"set to", b"changed to"];
+        let w = LINKS.into_iter().find(|w| b.len() - j >= w.len() && b[j..j + w.len()].eq_ignore_ascii_case(w))?;
+        j + w.len()
+    };
+    let mut k = skip_blank(i);
+    if k == i {
+        return None;
+    }
+    if let Some(q) = ['"', '\'', '“', '‘', '`'].into_iter().find(|q| text[k..].starts_with(*q)) {
+        k += q.len_utf8();
+    }
+    let stop = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '`' | '<' | '>');
+    let e = text[k..].find(stop).map_or(text.len(), |p| k + p);
+    (e > k).then_some((k, e))
+}
+
+/// The whole lines holding `[s, e)`.
+fn whole_lines(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let a = text[..s].rfind('\n').map_or(0, |i| i + 1);
+    let b = text[e..].find('\n').map_or(text.len(), |i| e + i);
+    (a, b)
+}
+
 /// The line around a trigger at `[s, e)`, at most 256 bytes before it and
-/// 4 KiB after it (minified JSON has very long lines).
+/// about 4 KiB after it (minified JSON has very long lines), never ending
+/// inside a run of non-blank characters shorter than 64 KiB.
 fn line_window(text: &str, s: usize, e: usize) -> (usize, usize) {
     let b = text.as_bytes();
     let lo = s.saturating_sub(256);
-    let start = b[lo..s]
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map_or(lo, |p| lo + p + 1);
+    let start = b[lo..s].iter().rposition(|&c| c == b'\n').map_or(lo, |p| lo + p + 1);
     let hi = (e + 4096).min(b.len());
-    let mut end = b[e..hi]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(hi, |p| e + p);
+    let mut end = b[e..hi].iter().position(|&c| c == b'\n').map_or(hi, |p| e + p);
+    if end == hi && hi < b.len() {
+        // The line goes on: end at the next blank instead, so that a long
+        // token (a big JWT) is never cut by the window.
+        let lim = (hi + 65536).min(b.len());
+        end = b[hi..lim].iter().position(|c| c.is_ascii_whitespace()).map_or(lim, |p| hi + p);
+    }
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -816,17 +946,87 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
 }
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn has_twilio_sid(text: &str) -> bool {
     let b = text.as_bytes();
-    b.windows(34).any(|w| {
-        w[0] == b'A'
-            && w[1] == b'C'
-            && w[2..]
-                .iter()
-                .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
-    })
+    b.windows(34).any(|w| w[0] == b'A' && w[1] == b'C' && w[2..].iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLES: &str = "password: x; Passwords, PASSPHRASE passwd pwd secrets token_x tokens api key, api_key API-KEY apikey \
+        access key accessKey credentials mykey monkey keyboard bypassword 1token xpwd secret_key hotkey key \
+        my password is Tr0ub4dor&3. the token: abc123def456 secret -> s3cr3t-v4lue, passwords are 'hunter22x' \
+        password  was   \"quoted9\" token set to zz9plural9 Token →  arrow123 passwordis a pwd=\t tab4tab4 api key of k3y-v4lu3";
+
+    fn regex_matches(check: Check) -> (Regex, RuleDef) {
+        let def = rules::table().into_iter().find(|d| d.check == check).unwrap();
+        (Regex::new(def.pattern).unwrap(), def)
+    }
+
+    /// `keyword_at` accepts exactly what the entropy rule's regex does.
+    #[test]
+    fn keyword_at_matches_the_entropy_regex() {
+        let (re, def) = regex_matches(Check::EntropyWindow);
+        let mut from_regex = Vec::new();
+        let mut pos = 0;
+        while let Some(m) = re.find_at(SAMPLES, pos) {
+            let before = SAMPLES[..m.start()].chars().next_back();
+            if !before.is_some_and(|c| def.left.blocks(c)) {
+                from_regex.push((m.start(), m.end()));
+            }
+            pos = m.start() + 1;
+        }
+        let mut from_code: Vec<(usize, usize)> =
+            (0..SAMPLES.len()).filter_map(|i| keyword_at(SAMPLES, i)).map(|k| (k.start, k.end)).collect();
+        from_code.dedup();
+        from_regex.dedup();
+        assert_eq!(from_code, from_regex);
+    }
+
+    /// `prose_value` finds the same values as the prose rule's regex.
+    #[test]
+    fn prose_value_matches_the_prose_regex() {
+        let (re, def) = regex_matches(Check::Prose);
+        let s_idx = re.capture_names().position(|n| n == Some("s")).unwrap();
+        let mut from_regex = Vec::new();
+        let mut pos = 0;
+        while let Some(c) = re.captures_at(SAMPLES, pos) {
+            let m = c.get(0).unwrap();
+            let before = SAMPLES[..m.start()].chars().next_back();
+            if !before.is_some_and(|ch| def.left.blocks(ch)) {
+                let g = c.get(s_idx).unwrap();
+                from_regex.push((g.start(), g.end()));
+            }
+            pos = m.start() + 1;
+        }
+        let mut from_code: Vec<(usize, usize)> = (0..SAMPLES.len())
+            .filter_map(|i| keyword_at(SAMPLES, i))
+            .filter(|k| k.prose)
+            .filter_map(|k| prose_value(SAMPLES, &k))
+            .collect();
+        from_code.dedup();
+        from_regex.dedup();
+        assert!(from_regex.len() >= 8, "{from_regex:?}");
+        assert_eq!(from_code, from_regex);
+    }
+}
+
+#[cfg(test)]
+mod always_tests {
+    use super::*;
+
+    /// Every rule without triggers needs at least ALWAYS_MIN_LEN bytes.
+    #[test]
+    fn always_rules_are_long() {
+        for def in rules::table().iter().filter(|d| d.triggers.is_empty()) {
+            let re = regex_syntax::Parser::new().parse(def.pattern).unwrap();
+            let min = re.properties().minimum_len().unwrap();
+            assert!(min >= ALWAYS_MIN_LEN, "{} matches {min} bytes", def.pattern);
+        }
+    }
 }

@@ -29,15 +29,8 @@ impl FieldReport {
             }
         }
         let n = self.findings.len();
-        let list: Vec<String> = counts
-            .iter()
-            .map(|(k, c)| format!("{} ×{c}", k.name()))
-            .collect();
-        format!(
-            "redacted {n} secret{}: {}",
-            if n == 1 { "" } else { "s" },
-            list.join(", ")
-        )
+        let list: Vec<String> = counts.iter().map(|(k, c)| format!("{} ×{c}", k.name())).collect();
+        format!("redacted {n} secret{}: {}", if n == 1 { "" } else { "s" }, list.join(", "))
     }
 }
 
@@ -58,9 +51,7 @@ fn render(path: &[Seg<'_>]) -> String {
     for seg in path {
         match *seg {
             Seg::Key(k) => {
-                let plain = !k.is_empty()
-                    && k.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                let plain = !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
                 if plain {
                     if !out.is_empty() {
                         out.push('.');
@@ -82,18 +73,10 @@ fn render(path: &[Seg<'_>]) -> String {
 pub fn redact_span(scanner: &Scanner, span: &mut Span) -> Vec<FieldReport> {
     let mut reports = Vec::new();
     let mut path: Vec<Seg<'_>> = Vec::with_capacity(8);
-    redact_string(
-        scanner,
-        &mut span.this,
-        &[Seg::Key("this")],
-        None,
-        &mut reports,
-    );
-    for (name, field) in [
-        ("if_ok", &mut span.if_ok),
-        ("if_not", &mut span.if_not),
-        ("confirmed_by", &mut span.confirmed_by),
-    ] {
+    redact_string(scanner, &mut span.this, &[Seg::Key("this")], None, &mut reports);
+    for (name, field) in
+        [("if_ok", &mut span.if_ok), ("if_not", &mut span.if_not), ("confirmed_by", &mut span.confirmed_by)]
+    {
         if let Some(s) = field {
             redact_string(scanner, s, &[Seg::Key(name)], None, &mut reports);
         }
@@ -150,21 +133,10 @@ fn redact_value<'a>(
     }
 }
 
-fn redact_string(
-    scanner: &Scanner,
-    s: &mut String,
-    path: &[Seg<'_>],
-    key: Option<&str>,
-    out: &mut Vec<FieldReport>,
-) {
+fn redact_string(scanner: &Scanner, s: &mut String, path: &[Seg<'_>], key: Option<&str>, out: &mut Vec<FieldReport>) {
     if let Some((new, findings)) = scanner.redact(s, key) {
         let (before, after) = excerpts(s, &findings, |k| scanner.marker_for(k));
-        out.push(FieldReport {
-            location: render(path),
-            findings,
-            before,
-            after,
-        });
+        out.push(FieldReport { location: render(path), findings, before, after });
         *s = new;
     }
 }
@@ -175,11 +147,7 @@ const CONTEXT: usize = 40;
 /// Before/after excerpts around the findings. Neither holds a secret: in
 /// `before` each secret is described (`‹github_pat, 40 chars›`), in `after`
 /// it is the marker. Text outside the findings is the same in both.
-pub fn excerpts(
-    text: &str,
-    found: &[Finding],
-    marker: impl Fn(Kind) -> String,
-) -> (String, String) {
+pub fn excerpts<'m>(text: &str, found: &[Finding], marker: impl Fn(Kind) -> &'m str) -> (String, String) {
     let first = found.first().map_or(0, |f| f.start);
     let last = found.last().map_or(0, |f| f.end);
     let mut a = first.saturating_sub(CONTEXT);
@@ -199,12 +167,8 @@ pub fn excerpts(
     for f in found {
         before.push_str(&text[pos..f.start]);
         after.push_str(&text[pos..f.start]);
-        before.push_str(&format!(
-            "‹{}, {} chars›",
-            f.kind.name(),
-            text[f.start..f.end].chars().count()
-        ));
-        after.push_str(&marker(f.kind));
+        before.push_str(&format!("‹{}, {} chars›", f.kind.name(), text[f.start..f.end].chars().count()));
+        after.push_str(marker(f.kind));
         pos = f.end;
     }
     before.push_str(&text[pos..b]);

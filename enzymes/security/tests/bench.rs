@@ -11,11 +11,7 @@ use std::time::Instant;
 
 fn typical_span(seed: u64, with_secret: bool) -> logline_sdk::Span {
     let mut r = Rng::new(seed);
-    let secret = if with_secret {
-        generate("ghp", &mut r)
-    } else {
-        "${GITHUB_TOKEN}".to_string()
-    };
+    let secret = if with_secret { generate("ghp", &mut r) } else { "${GITHUB_TOKEN}".to_string() };
     let this = "How do I call the GitHub API from Python with a token, and retry when I get a 403? \
         I tried requests.get(url, headers=headers) but the rate limit keeps hitting me. \
         My current code sets the Authorization header from an environment variable and logs the response status.";
@@ -75,10 +71,7 @@ fn bench(label: &str, span: &logline_sdk::Span, iters: usize) {
 #[test]
 #[ignore]
 fn typical_only() {
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50_000);
+    let n: usize = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
     bench("typical, one secret", &typical_span(1, true), n);
 }
 
@@ -88,9 +81,7 @@ fn throughput() {
     bench("typical, one secret", &typical_span(1, true), 20_000);
     bench("typical, no secret", &typical_span(2, false), 20_000);
     // The whole corpus in one span: a dense worst case.
-    let text: String = (0..60)
-        .map(|i| common::instantiate(CASES[i % CASES.len()], i as u64).text + "\n")
-        .collect();
+    let text: String = (0..60).map(|i| common::instantiate(CASES[i % CASES.len()], i as u64).text + "\n").collect();
     let dense = span("dense").this(&text[..text.len().min(2000)]).build();
     bench("dense secrets (2 KB)", &dense, 5_000);
     let t = Instant::now();

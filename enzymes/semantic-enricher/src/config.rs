@@ -45,16 +45,10 @@ impl Config {
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::invalid_config(format!("semantic-enricher: {m}")));
         if self.related_k > MAX_RELATED_K {
-            return bad(format!(
-                "`related_k` must be 0..={MAX_RELATED_K}, got {}",
-                self.related_k
-            ));
+            return bad(format!("`related_k` must be 0..={MAX_RELATED_K}, got {}", self.related_k));
         }
         if !(-1.0..=1.0).contains(&self.min_similarity) {
-            return bad(format!(
-                "`min_similarity` must be in -1.0..=1.0, got {}",
-                self.min_similarity
-            ));
+            return bad(format!("`min_similarity` must be in -1.0..=1.0, got {}", self.min_similarity));
         }
         if self.default_intent.trim().is_empty() {
             return bad("`default_intent` must not be empty".into());
@@ -68,13 +62,8 @@ impl Config {
             if name.trim().is_empty() {
                 return bad("`technologies` has an empty name".into());
             }
-            if let Some(a) = aliases
-                .iter()
-                .find(|a| a.trim().is_empty() || !a.is_ascii())
-            {
-                return bad(format!(
-                    "`technologies.{name}`: alias {a:?} must be non-empty ASCII"
-                ));
+            if let Some(a) = aliases.iter().find(|a| a.trim().is_empty() || !a.is_ascii()) {
+                return bad(format!("`technologies.{name}`: alias {a:?} must be non-empty ASCII"));
             }
         }
         Ok(())

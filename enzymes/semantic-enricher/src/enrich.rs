@@ -43,14 +43,11 @@ pub struct Enricher {
 impl Enricher {
     pub fn new(config: Config) -> Result<Self, Error> {
         config.validate()?;
-        let mut intents: HashMap<String, String> = INTENTS
-            .iter()
-            .map(|(d, i)| (d.to_string(), i.to_string()))
-            .collect();
+        let mut intents: HashMap<String, String> =
+            INTENTS.iter().map(|(d, i)| (d.to_string(), i.to_string())).collect();
         intents.extend(config.intents);
-        let tech = TechMatcher::new(&config.technologies).map_err(|e| {
-            Error::invalid_config(format!("semantic-enricher: `technologies`: {e}"))
-        })?;
+        let tech = TechMatcher::new(&config.technologies)
+            .map_err(|e| Error::invalid_config(format!("semantic-enricher: `technologies`: {e}")))?;
         Ok(Enricher {
             intents,
             default_intent: config.default_intent,
@@ -73,9 +70,7 @@ impl Enricher {
         let texts = [span.this.as_str(), span.response()];
         let technologies = self.tech.find(&texts, self.max_entities);
         let identifiers = self.extractor.identifiers(&texts, self.max_entities);
-        let files = self
-            .extractor
-            .files(&texts, self.max_entities, &|t| self.tech.is_alias(t));
+        let files = self.extractor.files(&texts, self.max_entities, &|t| self.tech.is_alias(t));
 
         let mut entities = Map::new();
         entities.insert("technologies".into(), strings(technologies));
@@ -89,24 +84,15 @@ impl Enricher {
             }
         }
 
-        let related = if self.related_k == 0 {
-            Vec::new()
-        } else {
-            cx.neighbours(self.related_k)
-        };
+        let related = if self.related_k == 0 { Vec::new() } else { cx.neighbours(self.related_k) };
         let related: Vec<Value> = related
             .into_iter()
-            .filter(|n| {
-                n.id != span.id && n.similarity.is_finite() && n.similarity >= self.min_similarity
-            })
+            .filter(|n| n.id != span.id && n.similarity.is_finite() && n.similarity >= self.min_similarity)
             .map(|n| related_entry(&n))
             .collect();
 
         let mut out = Map::new();
-        out.insert(
-            "intent".into(),
-            Value::String(self.intent(&span.did).to_string()),
-        );
+        out.insert("intent".into(), Value::String(self.intent(&span.did).to_string()));
         out.insert("key_entities".into(), Value::Object(entities));
         out.insert("tags".into(), strings(tags));
         out.insert("related".into(), Value::Array(related));
@@ -126,19 +112,9 @@ impl Enricher {
         let description = describe(&new);
         span.extra.insert(KEY.to_string(), new);
         if replaced {
-            cx.record(
-                ChangeKind::Modification,
-                KEY,
-                &format!("replaced enrichment: {description}"),
-            )
-            .after(&after);
+            cx.record(ChangeKind::Modification, KEY, &format!("replaced enrichment: {description}")).after(&after);
         } else {
-            cx.record(
-                ChangeKind::Addition,
-                KEY,
-                &format!("added enrichment: {description}"),
-            )
-            .after(&after);
+            cx.record(ChangeKind::Addition, KEY, &format!("added enrichment: {description}")).after(&after);
         }
     }
 }
@@ -152,32 +128,27 @@ fn related_entry(n: &Neighbour) -> Value {
     let rounded = (f64::from(n.similarity) * 10_000.0).round() / 10_000.0;
     let mut obj = Map::new();
     obj.insert("id".into(), Value::String(n.id.clone()));
-    obj.insert(
-        "similarity".into(),
-        serde_json::Number::from_f64(rounded).map_or(Value::Null, Value::Number),
-    );
+    obj.insert("similarity".into(), serde_json::Number::from_f64(rounded).map_or(Value::Null, Value::Number));
     Value::Object(obj)
 }
 
 /// "intent implement, 3 technologies, 2 identifiers, 1 file, 2 tags, 5 related".
 fn describe(v: &Value) -> String {
-    let len = |p: &str| v.pointer(p).and_then(Value::as_array).map_or(0, Vec::len);
-    let n = |count: usize, one: &str, many: &str| {
-        format!("{count} {}", if count == 1 { one } else { many })
+    // Plain look-ups: `Value::pointer` unescapes every path segment.
+    let len = |p: &str| {
+        let (outer, inner) = p.trim_start_matches('/').split_once('/').unwrap_or((p.trim_start_matches('/'), ""));
+        let mut node = v.get(outer);
+        if !inner.is_empty() {
+            node = node.and_then(|n| n.get(inner));
+        }
+        node.and_then(Value::as_array).map_or(0, Vec::len)
     };
+    let n = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     format!(
         "intent {}, {}, {}, {}, {}, {} related",
         v["intent"].as_str().unwrap_or(""),
-        n(
-            len("/key_entities/technologies"),
-            "technology",
-            "technologies"
-        ),
-        n(
-            len("/key_entities/identifiers"),
-            "identifier",
-            "identifiers"
-        ),
+        n(len("/key_entities/technologies"), "technology", "technologies"),
+        n(len("/key_entities/identifiers"), "identifier", "identifiers"),
         n(len("/key_entities/files"), "file", "files"),
         n(len("/tags"), "tag", "tags"),
         len("/related"),
@@ -201,18 +172,11 @@ mod tests {
         MockHost::default()
             .with_config(config)
             .with_tags("s1", &["programming", "rust", "programming"])
-            .with_neighbours(
-                "s1",
-                &[("s7", 0.912_345_6), ("s1", 0.99), ("s3", 0.5), ("s9", -0.2)],
-            )
+            .with_neighbours("s1", &[("s7", 0.912_345_6), ("s1", 0.99), ("s3", 0.5), ("s9", -0.2)])
     }
 
     fn the_span() -> Span {
-        span("s1")
-            .did("write_code")
-            .this("How do I parse a config file in Rust?")
-            .if_ok(RESPONSE)
-            .build()
+        span("s1").did("write_code").this("How do I parse a config file in Rust?").if_ok(RESPONSE).build()
     }
 
     fn enrich(config: &str, s: Span) -> (Option<Span>, Vec<logline_sdk::Change>) {
@@ -241,12 +205,7 @@ mod tests {
             })
         );
         // Key order is part of the output.
-        let keys: Vec<&str> = span.extra[KEY]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = span.extra[KEY].as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(keys, ["intent", "key_entities", "tags", "related"]);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].kind, ChangeKind::Addition);
@@ -262,18 +221,14 @@ mod tests {
         let before = the_span();
         let (changed, _) = enrich("{}", before.clone());
         let after = changed.unwrap();
-        assert_eq!(
-            (after.this.as_str(), after.if_ok.as_deref()),
-            (before.this.as_str(), before.if_ok.as_deref())
-        );
+        assert_eq!((after.this.as_str(), after.if_ok.as_deref()), (before.this.as_str(), before.if_ok.as_deref()));
         assert_eq!(after.context, before.context);
         assert_eq!(after.metadata, before.metadata);
     }
 
     #[test]
     fn intents_built_in_and_configured() {
-        let host = MockHost::default()
-            .with_config(r#"{"intents": {"write_code": "build", "translate": "translate"}}"#);
+        let host = MockHost::default().with_config(r#"{"intents": {"write_code": "build", "translate": "translate"}}"#);
         let e: SemanticEnricher = build(&host).unwrap();
         assert_eq!(e.enricher.intent("write_code"), "build");
         assert_eq!(e.enricher.intent("translate"), "translate");
@@ -292,23 +247,11 @@ mod tests {
     #[test]
     fn related_k_and_min_similarity() {
         let (changed, _) = enrich(r#"{"related_k": 1}"#, the_span());
-        assert_eq!(
-            changed.unwrap().extra[KEY]["related"],
-            json!([{"id": "s7", "similarity": 0.9123}])
-        );
+        assert_eq!(changed.unwrap().extra[KEY]["related"], json!([{"id": "s7", "similarity": 0.9123}]));
         let (changed, _) = enrich(r#"{"min_similarity": 0.6}"#, the_span());
-        assert_eq!(
-            changed.unwrap().extra[KEY]["related"],
-            json!([{"id": "s7", "similarity": 0.9123}])
-        );
+        assert_eq!(changed.unwrap().extra[KEY]["related"], json!([{"id": "s7", "similarity": 0.9123}]));
         let (changed, _) = enrich(r#"{"min_similarity": -1.0}"#, the_span());
-        assert_eq!(
-            changed.unwrap().extra[KEY]["related"]
-                .as_array()
-                .unwrap()
-                .len(),
-            3
-        );
+        assert_eq!(changed.unwrap().extra[KEY]["related"].as_array().unwrap().len(), 3);
         let (changed, _) = enrich(r#"{"related_k": 0}"#, the_span());
         assert_eq!(changed.unwrap().extra[KEY]["related"], json!([]));
     }
@@ -327,10 +270,7 @@ mod tests {
         let cfg = r#"{"technologies": {"logline": ["log-line"], "rust": ["ferris"]}}"#;
         let s = span("s1").this("Ferris and log-line and LogLine").build();
         let (changed, _) = enrich(cfg, s);
-        assert_eq!(
-            changed.unwrap().extra[KEY]["key_entities"]["technologies"],
-            json!(["rust", "logline"])
-        );
+        assert_eq!(changed.unwrap().extra[KEY]["key_entities"]["technologies"], json!(["rust", "logline"]));
     }
 
     #[test]
@@ -363,9 +303,7 @@ mod tests {
 
     #[test]
     fn unknown_config_key_is_an_error_naming_it() {
-        let err = build::<SemanticEnricher>(&MockHost::default().with_config(r#"{"related": 3}"#))
-            .err()
-            .unwrap();
+        let err = build::<SemanticEnricher>(&MockHost::default().with_config(r#"{"related": 3}"#)).err().unwrap();
         assert_eq!(err.kind, ErrorKind::InvalidConfig);
         assert!(err.message.contains("related"), "{}", err.message);
     }
@@ -380,9 +318,7 @@ mod tests {
             r#"{"technologies": {"x": [""]}}"#,
             r#"{"technologies": {"x": "y"}}"#,
         ] {
-            let err = build::<SemanticEnricher>(&MockHost::default().with_config(cfg))
-                .err()
-                .expect(cfg);
+            let err = build::<SemanticEnricher>(&MockHost::default().with_config(cfg)).err().expect(cfg);
             assert_eq!(err.kind, ErrorKind::InvalidConfig, "{cfg}");
         }
     }
@@ -446,9 +382,7 @@ mod tests {
         for _ in 0..3000 {
             let mut text = String::new();
             for _ in 0..30 {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 text.push_str(FRAGMENTS[(state >> 33) as usize % FRAGMENTS.len()]);
             }
             let s = span("z").this(&text).if_ok(&text).build();
@@ -462,10 +396,7 @@ mod tests {
     fn info_is_stable() {
         use logline_sdk::Enzyme;
         let info = SemanticEnricher::info();
-        assert_eq!(
-            (info.name.as_str(), info.version.as_str()),
-            ("semantic-enricher", "0.1.0")
-        );
+        assert_eq!((info.name.as_str(), info.version.as_str()), ("semantic-enricher", "0.1.0"));
     }
 
     /// CPU time of this thread (Linux), so a busy machine does not inflate timings.
@@ -476,6 +407,27 @@ mod tests {
             .map_or_else(|| 0.0, |ns| ns / 1e9)
     }
 
+    /// For instruction counts: `valgrind --tool=callgrind` this with
+    /// `IR_N=100` and `IR_N=600`; the difference over 500 is per span.
+    #[test]
+    #[ignore]
+    fn ir_probe() {
+        let n: usize = std::env::var("IR_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+        let host = host("{}");
+        let enzyme: SemanticEnricher = build(&host).unwrap();
+        let text = match std::env::var("IR_SHORT") {
+            Ok(_) => "Short answer.".to_string(),
+            Err(_) => format!("{RESPONSE}\n{RESPONSE}"),
+        };
+        let s = Span { if_ok: Some(text), ..the_span() };
+        for _ in 0..n {
+            let mut sp = s.clone();
+            let mut cx = Cx::new(&host, "s1");
+            enzyme.enricher.process(&mut sp, &mut cx);
+            std::hint::black_box(&sp);
+        }
+    }
+
     /// `cargo test --release -p enzyme-semantic-enricher -- --ignored --nocapture speed`
     #[test]
     #[ignore]
@@ -484,10 +436,7 @@ mod tests {
         let enzyme: SemanticEnricher = build(&host).unwrap();
         let s = the_span();
         let text = format!("{RESPONSE}\n{RESPONSE}");
-        let s = Span {
-            if_ok: Some(text.clone()),
-            ..s
-        };
+        let s = Span { if_ok: Some(text.clone()), ..s };
         let n = 20_000;
         let texts = [s.this.as_str(), text.as_str()];
         let e = &enzyme.enricher;
@@ -496,30 +445,12 @@ mod tests {
             for _ in 0..n {
                 f();
             }
-            println!(
-                "  {name}: {:.1} µs (cpu)",
-                (cpu_seconds() - t) * 1e6 / n as f64
-            );
+            println!("  {name}: {:.1} µs (cpu)", (cpu_seconds() - t) * 1e6 / n as f64);
         };
-        println!(
-            "semantic-enricher, {} bytes of text:",
-            text.len() + s.this.len()
-        );
-        time("whole span (testing::run)", &|| {
-            drop(std::hint::black_box(
-                run(&enzyme, s.clone(), &host).unwrap(),
-            ))
-        });
-        time("technologies", &|| {
-            drop(std::hint::black_box(e.tech.find(&texts, 20)))
-        });
-        time("identifiers", &|| {
-            drop(std::hint::black_box(e.extractor.identifiers(&texts, 20)))
-        });
-        time("files", &|| {
-            drop(std::hint::black_box(
-                e.extractor.files(&texts, 20, &|t| e.tech.is_alias(t)),
-            ))
-        });
+        println!("semantic-enricher, {} bytes of text:", text.len() + s.this.len());
+        time("whole span (testing::run)", &|| drop(std::hint::black_box(run(&enzyme, s.clone(), &host).unwrap())));
+        time("technologies", &|| drop(std::hint::black_box(e.tech.find(&texts, 20))));
+        time("identifiers", &|| drop(std::hint::black_box(e.extractor.identifiers(&texts, 20))));
+        time("files", &|| drop(std::hint::black_box(e.extractor.files(&texts, 20, &|t| e.tech.is_alias(t)))));
     }
 }

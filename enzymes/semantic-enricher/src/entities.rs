@@ -14,6 +14,28 @@
 
 use crate::markdown::{Piece, inline_code, pieces};
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: these sets hold short keys and are probed once per token, where
+/// SipHash's setup would dominate.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A set with the [`Fnv`] hasher.
+pub type FastSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
 
 /// Keywords of Python, Rust, JavaScript/TypeScript, Go, Java, C/C++, C#,
 /// Ruby, PHP, SQL and shell, plus literals; compared in lowercase.
@@ -537,15 +559,15 @@ const EXTENSIONS: &[&str] = &[
 /// Stems that make `stem.ext` a member access rather than a file
 /// (`console.log`, `process.env`, `np.sum`).
 const MEMBER_STEMS: &[&str] = &[
-    "console", "process", "math", "np", "numpy", "pd", "torch", "tf", "self", "this", "os", "sys",
-    "logger", "logging", "window", "document", "req", "res", "response", "request", "r",
+    "console", "process", "math", "np", "numpy", "pd", "torch", "tf", "self", "this", "os", "sys", "logger", "logging",
+    "window", "document", "req", "res", "response", "request", "r",
 ];
 
 /// Finds identifiers and files; built once.
 pub struct Extractor {
-    keywords: HashSet<&'static str>,
-    extensions: HashSet<&'static str>,
-    bare_files: HashSet<&'static str>,
+    keywords: FastSet<&'static str>,
+    extensions: FastSet<&'static str>,
+    bare_files: FastSet<&'static str>,
 }
 
 impl Default for Extractor {
@@ -566,10 +588,7 @@ pub struct Bag {
 
 impl Bag {
     pub fn new(max: usize) -> Self {
-        Bag {
-            items: Vec::new(),
-            max,
-        }
+        Bag { items: Vec::new(), max }
     }
     pub fn full(&self) -> bool {
         self.items.len() >= self.max
@@ -616,9 +635,7 @@ impl Extractor {
     }
 
     fn keep(&self, name: &str, buf: &mut String) -> bool {
-        name.len() >= 2
-            && name.bytes().any(|b| b.is_ascii_alphabetic())
-            && !self.is_keyword(name, buf)
+        name.len() >= 2 && name.bytes().any(|b| b.is_ascii_alphabetic()) && !self.is_keyword(name, buf)
     }
 
     /// Identifiers in `texts` (fenced code and inline code), first seen first.
@@ -661,9 +678,7 @@ impl Extractor {
             return;
         }
         let parts: Vec<&str> = s.split("::").flat_map(|p| p.split('.')).collect();
-        if parts.iter().all(|p| {
-            !p.is_empty() && is_ident_start(p.as_bytes()[0]) && p.bytes().all(is_ident_byte)
-        }) {
+        if parts.iter().all(|p| !p.is_empty() && is_ident_start(p.as_bytes()[0]) && p.bytes().all(is_ident_byte)) {
             for p in parts {
                 if self.keep(p, buf) {
                     bag.push(p);
@@ -683,15 +698,11 @@ impl Extractor {
                 b'"' | b'\'' | b'`' => {
                     // A string on one line; an unmatched quote (a Rust
                     // lifetime, an apostrophe) is skipped alone.
-                    let line_end = b[i + 1..]
-                        .iter()
-                        .position(|&x| x == b'\n')
-                        .map_or(b.len(), |p| i + 1 + p);
                     let mut j = i + 1;
-                    while j < line_end && b[j] != c {
-                        j += if b[j] == b'\\' { 2 } else { 1 };
+                    while j < b.len() && b[j] != c && b[j] != b'\n' {
+                        j += if b[j] == b'\\' && b.get(j + 1) != Some(&b'\n') { 2 } else { 1 };
                     }
-                    i = if j < line_end { j + 1 } else { i + 1 };
+                    i = if j < b.len() && b[j] == c { j + 1 } else { i + 1 };
                 }
                 b'/' if b.get(i + 1) == Some(&b'/') => i = skip_line(b, i),
                 b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -702,9 +713,7 @@ impl Extractor {
                 {
                     i = skip_line(b, i)
                 }
-                b'-' if b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b' ') => {
-                    i = skip_line(b, i)
-                }
+                b'-' if b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b' ') => i = skip_line(b, i),
                 _ if is_ident_start(c) => {
                     let start = i;
                     while i < b.len() && is_ident_byte(b[i]) {
@@ -719,8 +728,7 @@ impl Extractor {
                         continue;
                     }
                     let next = b[i..].iter().find(|x| **x != b' ' && **x != b'\t').copied();
-                    let called =
-                        next == Some(b'(') || (next == Some(b'!') && b.get(i + 1) != Some(&b'='));
+                    let called = next == Some(b'(') || (next == Some(b'!') && b.get(i + 1) != Some(&b'='));
                     let wanted = defining || called || code_shaped(name);
                     defining = false;
                     if wanted && self.keep(name, buf) {
@@ -748,8 +756,7 @@ impl Extractor {
         let name = token.rsplit('/').next().unwrap_or(token);
         let Some(dot) = name.rfind('.') else {
             // Dockerfile, Makefile, justfile…: capitalised or ending in "file".
-            let plausible = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
-                || name.ends_with("file");
+            let plausible = name.as_bytes().first().is_some_and(u8::is_ascii_uppercase) || name.ends_with("file");
             return plausible && self.bare_files.contains(name);
         };
         if self.bare_files.contains(name) || name.starts_with(".env.") {
@@ -777,34 +784,66 @@ impl Extractor {
 
     /// File names and paths in `texts`, first seen first. `is_tech` keeps
     /// names such as `node.js` out.
+    ///
+    /// Candidates are found without walking every byte: the tokens around
+    /// each `.` (names with an extension), and the tokens holding "file",
+    /// "LICENSE" or "CODEOWNERS" (bare names). A token is a run of path
+    /// bytes; one inside a URL (`://`), an e-mail address (`@`) or a
+    /// `www.` host is skipped, and so is one followed by `(` (a call).
     pub fn files(&self, texts: &[&str], max: usize, is_tech: &dyn Fn(&str) -> bool) -> Vec<String> {
         let mut bag = Bag::new(max);
+        let mut spans: Vec<(usize, usize)> = Vec::new();
         for text in texts {
-            for word in text.split_ascii_whitespace() {
+            let b = text.as_bytes();
+            spans.clear();
+            let token_at = |pos: usize| {
+                let mut s = pos;
+                while s > 0 && is_path_byte(b[s - 1]) {
+                    s -= 1;
+                }
+                let mut e = pos;
+                while e < b.len() && is_path_byte(b[e]) {
+                    e += 1;
+                }
+                (s, e)
+            };
+            let mut from = 0;
+            // `str::find(char)` is memchr.
+            while let Some(p) = text[from..].find('.') {
+                let (s, e) = token_at(from + p);
+                spans.push((s, e));
+                from = e.max(from + p + 1);
+            }
+            for needle in [&b"file"[..], b"LICENSE", b"CODEOWNERS"] {
+                let mut from = 0;
+                while let Some(p) = text[from..].find(char::from(needle[0])) {
+                    let at = from + p;
+                    if b[at..].starts_with(needle) {
+                        spans.push(token_at(at));
+                    }
+                    from = at + 1;
+                }
+            }
+            spans.sort_unstable();
+            spans.dedup();
+            for &(s, e) in spans.iter() {
                 if bag.full() {
                     return bag.into_vec();
                 }
-                if word.contains("://") || word.contains('@') || word.starts_with("www.") {
+                if e == s || b.get(e) == Some(&b'(') {
+                    continue; // `response.json()` is a call
+                }
+                // The whitespace-separated word around the token.
+                let ws = b[..s].iter().rposition(|c| c.is_ascii_whitespace()).map_or(0, |p| p + 1);
+                let we = b[e..].iter().position(|c| c.is_ascii_whitespace()).map_or(b.len(), |p| e + p);
+                let word = &text[ws..we];
+                let url = word.contains(':') && word.as_bytes().windows(3).any(|w| w == b"://");
+                if url || word.contains('@') || text[s..e].starts_with("www.") {
                     continue; // URLs and e-mail addresses
                 }
-                let b = word.as_bytes();
-                let mut i = 0;
-                while i < b.len() {
-                    if !is_path_byte(b[i]) {
-                        i += 1;
-                        continue;
-                    }
-                    let start = i;
-                    while i < b.len() && is_path_byte(b[i]) {
-                        i += 1;
-                    }
-                    if b.get(i) == Some(&b'(') {
-                        continue; // `response.json()` is a call
-                    }
-                    let token = word[start..i].trim_end_matches(['.', '-']);
-                    if token.len() >= 2 && self.is_file(token) && !is_tech(token) {
-                        bag.push(token);
-                    }
+                let token = text[s..e].trim_end_matches(['.', '-']);
+                if token.len() >= 2 && self.is_file(token) && !is_tech(token) {
+                    bag.push(token);
                 }
             }
         }
@@ -814,22 +853,9 @@ impl Extractor {
 
 /// Fence labels whose content is not code (its words are no identifiers).
 fn is_prose_lang(lang: &str) -> bool {
-    [
-        "text",
-        "txt",
-        "plaintext",
-        "plain",
-        "markdown",
-        "md",
-        "output",
-        "log",
-        "console",
-        "diff",
-        "csv",
-        "tsv",
-    ]
-    .iter()
-    .any(|l| lang.eq_ignore_ascii_case(l))
+    ["text", "txt", "plaintext", "plain", "markdown", "md", "output", "log", "console", "diff", "csv", "tsv"]
+        .iter()
+        .any(|l| lang.eq_ignore_ascii_case(l))
 }
 
 fn is_path_byte(b: u8) -> bool {
@@ -837,10 +863,7 @@ fn is_path_byte(b: u8) -> bool {
 }
 
 fn skip_line(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|&x| x == b'\n')
-        .map_or(b.len(), |p| i + p)
+    b[i..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| i + p)
 }
 
 #[cfg(test)]
@@ -864,17 +887,7 @@ mod tests {
     #[test]
     fn rust_and_js() {
         let t = "```rust\nuse std::collections::HashMap;\nfn count_words(text: &str) -> HashMap<String, usize> {\n    let mut counts = HashMap::new();\n    println!(\"{}\", \"not_an_ident\");\n    counts\n}\n```\nAnd in React, `useEffect` runs after render: `useEffect(() => {})`.\n```js\nconst fetchUser = async (id) => { await getUser(id); };\n```";
-        assert_eq!(
-            ids(t),
-            [
-                "HashMap",
-                "count_words",
-                "counts",
-                "useEffect",
-                "fetchUser",
-                "getUser"
-            ]
-        );
+        assert_eq!(ids(t), ["HashMap", "count_words", "counts", "useEffect", "fetchUser", "getUser"]);
     }
 
     #[test]
@@ -905,17 +918,7 @@ mod tests {
         let t = "Edit src/main.rs and package.json (see ./config/app.yaml, Dockerfile, .env). \
                  Node.js reads `index.js`; console.log and response.json() are code; \
                  https://example.com/a.js is a URL; version 1.2.3; e.g. this.";
-        assert_eq!(
-            files(t),
-            [
-                "src/main.rs",
-                "package.json",
-                "./config/app.yaml",
-                "Dockerfile",
-                ".env",
-                "index.js"
-            ]
-        );
+        assert_eq!(files(t), ["src/main.rs", "package.json", "./config/app.yaml", "Dockerfile", ".env", "index.js"]);
         assert_eq!(
             files("go.mod, Makefile and ~/.bashrc; not makefile rules"),
             ["go.mod", "Makefile", "~/.bashrc", "makefile"]

@@ -43,9 +43,7 @@ impl Enzyme for SemanticEnricher {
     }
 
     fn new(config: Config) -> Result<Self, Error> {
-        Ok(SemanticEnricher {
-            enricher: Enricher::new(config)?,
-        })
+        Ok(SemanticEnricher { enricher: Enricher::new(config)? })
     }
 
     fn process(&self, span: &mut Span, cx: &mut Cx<'_>) -> Result<Outcome, Error> {
@@ -54,7 +52,4 @@ impl Enzyme for SemanticEnricher {
     }
 }
 
-// Natively (tests) the crate is a plain library: the component exports only
-// link on wasm32 (native cdylib version scripts reject their `:`/`@` names).
-#[cfg(target_arch = "wasm32")]
 export_enzyme!(SemanticEnricher);

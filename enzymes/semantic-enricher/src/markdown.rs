@@ -57,10 +57,7 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
             }
             Some((c, n, lang, body)) => {
                 if closes(line, c, n) {
-                    out.push(Piece::Code {
-                        lang,
-                        body: &text[body..pos],
-                    });
+                    out.push(Piece::Code { lang, body: &text[body..pos] });
                     open = None;
                     prose_start = end;
                 }
@@ -69,10 +66,7 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
         pos = end;
     }
     match open {
-        Some((_, _, lang, body)) => out.push(Piece::Code {
-            lang,
-            body: &text[body.min(text.len())..],
-        }),
+        Some((_, _, lang, body)) => out.push(Piece::Code { lang, body: &text[body.min(text.len())..] }),
         None if prose_start < text.len() => out.push(Piece::Prose(&text[prose_start..])),
         None => {}
     }
@@ -132,15 +126,9 @@ mod tests {
             p,
             [
                 Piece::Prose("Intro `a`\n"),
-                Piece::Code {
-                    lang: "rust",
-                    body: "fn main() {}\n"
-                },
+                Piece::Code { lang: "rust", body: "fn main() {}\n" },
                 Piece::Prose("middle\n"),
-                Piece::Code {
-                    lang: "",
-                    body: "x\n"
-                },
+                Piece::Code { lang: "", body: "x\n" },
                 Piece::Prose("end"),
             ]
         );
@@ -149,27 +137,12 @@ mod tests {
     #[test]
     fn unclosed_fence_runs_to_the_end() {
         let p = pieces("a\n```py\nx = 1\n");
-        assert_eq!(
-            p,
-            [
-                Piece::Prose("a\n"),
-                Piece::Code {
-                    lang: "py",
-                    body: "x = 1\n"
-                }
-            ]
-        );
+        assert_eq!(p, [Piece::Prose("a\n"), Piece::Code { lang: "py", body: "x = 1\n" }]);
     }
 
     #[test]
     fn one_line_triple_backticks_are_inline() {
-        assert_eq!(
-            pieces("see ```x``` here"),
-            [Piece::Prose("see ```x``` here")]
-        );
-        assert_eq!(
-            inline_code("see ```x``` and `y` and ``a`b`` and `unclosed"),
-            ["x", "y", "a`b"]
-        );
+        assert_eq!(pieces("see ```x``` here"), [Piece::Prose("see ```x``` here")]);
+        assert_eq!(inline_code("see ```x``` and `y` and ``a`b`` and `unclosed"), ["x", "y", "a`b"]);
     }
 }

@@ -2,8 +2,9 @@
 //! matched case-insensitively on word boundaries with one Aho-Corasick
 //! automaton built at load.
 
+use crate::entities::FastSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// The built-in table: canonical name, then its aliases (the name is always
 /// an alias of itself). Ambiguous English words (`go`, `node`, `express`,
@@ -59,10 +60,7 @@ pub const TECHNOLOGIES: &[(&str, &[&str])] = &[
     ("firebase", &["firestore"]),
     ("snowflake", &[]),
     // Web and app frameworks
-    (
-        "react",
-        &["reactjs", "react.js", "react native", "react-native"],
-    ),
+    ("react", &["reactjs", "react.js", "react native", "react-native"]),
     ("vue", &["vuejs", "vue.js", "vue3"]),
     ("angular", &["angularjs"]),
     ("svelte", &["sveltekit"]),
@@ -87,10 +85,7 @@ pub const TECHNOLOGIES: &[(&str, &[&str])] = &[
     ("tokio", &[]),
     ("serde", &[]),
     // Infrastructure and tooling
-    (
-        "docker",
-        &["dockerfile", "docker-compose", "docker compose"],
-    ),
+    ("docker", &["dockerfile", "docker-compose", "docker compose"]),
     ("kubernetes", &["k8s", "kubectl"]),
     ("helm", &[]),
     ("terraform", &[]),
@@ -159,16 +154,7 @@ pub const TECHNOLOGIES: &[(&str, &[&str])] = &[
 
 /// Built-in names that are ordinary English words (or one letter): they are
 /// matched only through their aliases ("golang", "c++", "express.js"…).
-pub const NOT_SELF_ALIASES: &[&str] = &[
-    "go",
-    "c",
-    "r",
-    "express",
-    "spring",
-    "snowflake",
-    "spark",
-    "prettier",
-];
+pub const NOT_SELF_ALIASES: &[&str] = &["go", "c", "r", "express", "spring", "snowflake", "spark", "prettier"];
 
 /// A compiled table.
 pub struct TechMatcher {
@@ -176,7 +162,7 @@ pub struct TechMatcher {
     /// Pattern index → index into `names`.
     canonical: Vec<usize>,
     names: Vec<String>,
-    aliases: HashSet<String>,
+    aliases: FastSet<String>,
 }
 
 impl TechMatcher {
@@ -220,12 +206,7 @@ impl TechMatcher {
             .map_err(|e| e.to_string())?;
         let canonical = aliases.iter().map(|(_, i)| *i).collect();
         let aliases = aliases.into_iter().map(|(a, _)| a).collect();
-        Ok(TechMatcher {
-            automaton,
-            canonical,
-            names,
-            aliases,
-        })
+        Ok(TechMatcher { automaton, canonical, names, aliases })
     }
 
     /// Canonical names of the technologies named in `texts`, in order of
@@ -243,8 +224,10 @@ impl TechMatcher {
                 }
             }
             // Leftmost, then longest; a hit inside an accepted one is dropped
-            // ("node.js" is not also "js").
-            hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            // ("node.js" is not also "js"). Overlapping matches let a shorter
+            // alias stand when the longest is not a whole word ("react" in
+            // "react.jsx").
+            hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
             let mut end = 0;
             for &(s, e, idx) in &hits {
                 if s < end {
@@ -281,8 +264,7 @@ pub fn is_word_byte(b: u8) -> bool {
 /// dotted name ("js" in "index.js", "net" in "example.net").
 fn is_boundary(text: &[u8], start: usize, end: usize) -> bool {
     let before_ok = start == 0 || !is_word_byte(text[start - 1]);
-    let after_ok =
-        end == text.len() || !(is_word_byte(text[end]) || matches!(text[end], b'+' | b'#'));
+    let after_ok = end == text.len() || !(is_word_byte(text[end]) || matches!(text[end], b'+' | b'#'));
     let dotted_tail = start >= 2 && text[start - 1] == b'.' && is_word_byte(text[start - 2]);
     before_ok && after_ok && !dotted_tail
 }
@@ -299,58 +281,34 @@ mod tests {
     fn table_is_big_enough_and_clean() {
         assert!(TECHNOLOGIES.len() >= 60, "{}", TECHNOLOGIES.len());
         for (name, aliases) in TECHNOLOGIES {
-            assert!(
-                name.is_ascii()
-                    && aliases
-                        .iter()
-                        .all(|a| a.is_ascii() && *a == a.to_ascii_lowercase())
-            );
+            assert!(name.is_ascii() && aliases.iter().all(|a| a.is_ascii() && *a == a.to_ascii_lowercase()));
         }
     }
 
     #[test]
     fn aliases_word_boundaries_and_order() {
         let m = matcher();
-        let found = m.find(
-            &["Deploy the Postgres DB on k8s with Docker; React talks to it via Node.js."],
-            20,
-        );
-        assert_eq!(
-            found,
-            ["postgresql", "kubernetes", "docker", "react", "node.js"]
-        );
+        let found = m.find(&["Deploy the Postgres DB on k8s with Docker; React talks to it via Node.js."], 20);
+        assert_eq!(found, ["postgresql", "kubernetes", "docker", "react", "node.js"]);
         // Substrings never match.
-        assert!(
-            m.find(
-                &["the author wrote a javascriptish reactor and gopher rusty code"],
-                20
-            )
-            .is_empty()
-        );
+        assert!(m.find(&["the author wrote a javascriptish reactor and gopher rusty code"], 20).is_empty());
     }
 
     #[test]
     fn punctuation_aliases() {
         let m = matcher();
-        assert_eq!(
-            m.find(&["C++ and C# and .NET"], 20),
-            ["cpp", "csharp", "dotnet"]
-        );
-        assert_eq!(
-            m.find(&["use sklearn, then PyTorch"], 20),
-            ["scikit-learn", "pytorch"]
-        );
+        assert_eq!(m.find(&["C++ and C# and .NET"], 20), ["cpp", "csharp", "dotnet"]);
+        assert_eq!(m.find(&["use sklearn, then PyTorch"], 20), ["scikit-learn", "pytorch"]);
         // "index.js" is a file name, not a mention of JavaScript.
         assert!(m.find(&["open index.js"], 20).is_empty());
+        // The longest alias is not a word here, a shorter one inside it is.
+        assert_eq!(m.find(&["see react.jsx"], 20), ["react"]);
     }
 
     #[test]
     fn dedup_cap_and_several_texts() {
         let m = matcher();
-        let found = m.find(
-            &["python python PYTHON", "rust and python and go? golang"],
-            20,
-        );
+        let found = m.find(&["python python PYTHON", "rust and python and go? golang"], 20);
         assert_eq!(found, ["python", "rust", "go"]);
         assert_eq!(m.find(&["python rust java"], 2), ["python", "rust"]);
     }
@@ -361,10 +319,7 @@ mod tests {
         extra.insert("logline".to_string(), vec!["log line".to_string()]);
         extra.insert("postgresql".to_string(), vec!["pg".to_string()]);
         let m = TechMatcher::new(&extra).unwrap();
-        assert_eq!(
-            m.find(&["pg and Log Line and LogLine"], 20),
-            ["postgresql", "logline"]
-        );
+        assert_eq!(m.find(&["pg and Log Line and LogLine"], 20), ["postgresql", "logline"]);
     }
 
     #[test]

@@ -19,10 +19,7 @@ use crate::lang::{may_hold_multiline_string, tabs_are_indentation, whitespace_is
 /// Removing indentation shared by all lines is harmless except where lines
 /// are data (diff, text, tables) or a recipe must start with a tab (Makefile).
 fn dedent_allowed(lang: &str) -> bool {
-    !matches!(
-        lang,
-        "makefile" | "diff" | "markdown" | "text" | "tsv" | "csv"
-    )
+    !matches!(lang, "makefile" | "diff" | "markdown" | "text" | "tsv" | "csv")
 }
 
 /// What the edits of one or more blocks amounted to: counts, and the first
@@ -47,18 +44,12 @@ fn sample(slot: &mut Option<(String, String)>, before: &str, after: &str) {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
+    line.trim_ascii().is_empty()
 }
 
 /// Tidy `lines` (the block's content, each still carrying the fence's
 /// indentation `indent`) for language `lang` ("" when unknown).
-pub fn tidy(
-    lines: &mut Vec<String>,
-    indent: &str,
-    lang: &str,
-    cfg: &Config,
-    edits: &mut CodeEdits,
-) {
+pub fn tidy(lines: &mut Vec<String>, indent: &str, lang: &str, cfg: &Config, edits: &mut CodeEdits) {
     let diffish = matches!(lang, "diff" | "markdown");
     if !diffish {
         // Blank lines at the ends of a block carry nothing.
@@ -101,8 +92,7 @@ pub fn tidy(
         dedent(lines, indent, edits);
     }
     if !diffish && !guarded {
-        edits.blank_lines_removed +=
-            collapse_blank_runs(lines, cfg.max_blank_lines, cfg.max_blank_lines);
+        edits.blank_lines_removed += collapse_blank_runs(lines, cfg.max_blank_lines, cfg.max_blank_lines);
     }
 }
 
@@ -133,10 +123,7 @@ pub fn collapse_blank_runs(lines: &mut Vec<String>, max: usize, keep: usize) -> 
 }
 
 fn pretty_json(lines: &mut Vec<String>, indent: &str, edits: &mut CodeEdits) -> bool {
-    let body: Vec<&str> = lines
-        .iter()
-        .map(|l| l.strip_prefix(indent).unwrap_or(l))
-        .collect();
+    let body: Vec<&str> = lines.iter().map(|l| l.strip_prefix(indent).unwrap_or(l)).collect();
     let src = body.join("\n");
     let Some(pretty) = json::pretty(&src) else {
         return false;
@@ -168,11 +155,7 @@ fn expand_tabs(lines: &mut [String], width: usize, edits: &mut CodeEdits) {
         }
         let mut col = 0;
         for c in line[..body_start].chars() {
-            col = if c == '\t' {
-                (col / width + 1) * width
-            } else {
-                col + 1
-            };
+            col = if c == '\t' { (col / width + 1) * width } else { col + 1 };
         }
         let new = format!("{}{}", " ".repeat(col), &line[body_start..]);
         edits.tab_lines += 1;
@@ -192,11 +175,7 @@ fn dedent(lines: &mut [String], indent: &str, edits: &mut CodeEdits) {
         common = Some(match common {
             None => ws,
             Some(c) => {
-                let n = c
-                    .bytes()
-                    .zip(ws.bytes())
-                    .take_while(|(a, b)| a == b)
-                    .count();
+                let n = c.bytes().zip(ws.bytes()).take_while(|(a, b)| a == b).count();
                 &c[..n]
             }
         });
@@ -242,20 +221,14 @@ mod tests {
 
     #[test]
     fn tabs_stay_in_go_and_makefiles() {
-        for (code, lang) in [
-            ("func main() {\n\tx := 1\n}", "go"),
-            ("build:\n\tcc -o app main.c", "makefile"),
-        ] {
+        for (code, lang) in [("func main() {\n\tx := 1\n}", "go"), ("build:\n\tcc -o app main.c", "makefile")] {
             assert_eq!(run(code, lang).0, code);
         }
     }
 
     #[test]
     fn python_tabs_only_when_consistent() {
-        assert_eq!(
-            run("def f():\n\tif x:\n\t\treturn 1", "python").0,
-            "def f():\n    if x:\n        return 1"
-        );
+        assert_eq!(run("def f():\n\tif x:\n\t\treturn 1", "python").0, "def f():\n    if x:\n        return 1");
         let mixed = "def f():\n\tif x:\n\t    return 1";
         assert_eq!(run(mixed, "python").0, mixed);
     }
@@ -294,10 +267,7 @@ mod tests {
     #[test]
     fn json_is_pretty_printed() {
         let (out, e) = run("{\"a\":1,\"b\":[true,null]}", "json");
-        assert_eq!(
-            out,
-            "{\n  \"a\": 1,\n  \"b\": [\n    true,\n    null\n  ]\n}"
-        );
+        assert_eq!(out, "{\n  \"a\": 1,\n  \"b\": [\n    true,\n    null\n  ]\n}");
         assert_eq!(e.json_blocks, 1);
         let (again, e2) = run(&out, "json");
         assert_eq!(again, out);

@@ -54,22 +54,13 @@ impl Config {
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: String| Err(Error::invalid_config(format!("syntax-optimizer: {m}")));
         if !(1..=10).contains(&self.max_blank_lines) {
-            return bad(format!(
-                "`max_blank_lines` must be 1..=10, got {}",
-                self.max_blank_lines
-            ));
+            return bad(format!("`max_blank_lines` must be 1..=10, got {}", self.max_blank_lines));
         }
         if self.tab_width > 16 {
-            return bad(format!(
-                "`tab_width` must be 0..=16, got {}",
-                self.tab_width
-            ));
+            return bad(format!("`tab_width` must be 0..=16, got {}", self.tab_width));
         }
         if !(1..=50).contains(&self.min_code_lines) {
-            return bad(format!(
-                "`min_code_lines` must be 1..=50, got {}",
-                self.min_code_lines
-            ));
+            return bad(format!("`min_code_lines` must be 1..=50, got {}", self.min_code_lines));
         }
         Ok(())
     }

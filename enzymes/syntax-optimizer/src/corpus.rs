@@ -20,43 +20,22 @@ pub const CORPUS: &[(&str, &str)] = &[
         "rust_fenced_unlabelled",
         "Try:\n\n```\nfn main() {\n    let mut v = Vec::new();\n    v.push(1);\n    println!(\"{:?}\", v);\n}\n```\n",
     ),
-    (
-        "crlf_everywhere",
-        "Steps:\r\n\r\n```python\r\nx = 1\r\nprint(x)\r\n```\r\nDone.\r\n",
-    ),
+    ("crlf_everywhere", "Steps:\r\n\r\n```python\r\nx = 1\r\nprint(x)\r\n```\r\nDone.\r\n"),
     ("lone_cr", "Line one\rLine two\r\rLine four"),
-    (
-        "c_with_tabs",
-        "```c\n#include <stdio.h>\n\nint main(void) {\n\tprintf(\"hi\\n\");\n\treturn 0;\n}\n```",
-    ),
-    (
-        "go_tabs_kept",
-        "```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 1\n\tfmt.Println(x)\n}\n```",
-    ),
-    (
-        "makefile_unlabelled",
-        "Use this Makefile:\n\n```\n.PHONY: build\nbuild: main.o\n\tcc -o app main.o   \n```",
-    ),
+    ("c_with_tabs", "```c\n#include <stdio.h>\n\nint main(void) {\n\tprintf(\"hi\\n\");\n\treturn 0;\n}\n```"),
+    ("go_tabs_kept", "```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 1\n\tfmt.Println(x)\n}\n```"),
+    ("makefile_unlabelled", "Use this Makefile:\n\n```\n.PHONY: build\nbuild: main.o\n\tcc -o app main.o   \n```"),
     (
         "json_compact_unlabelled",
         "The response looks like:\n\n```\n{\"id\":1,\"tags\":[\"a\",\"b\"],\"meta\":{\"ok\":true,\"ratio\":1.50}}\n```",
     ),
-    (
-        "json_invalid_labelled",
-        "```json\n{\n    \"a\": 1, // comment\n}\n```",
-    ),
-    (
-        "json_already_pretty",
-        "```json\n{\n  \"a\": [\n    1,\n    2\n  ]\n}\n```",
-    ),
+    ("json_invalid_labelled", "```json\n{\n    \"a\": 1, // comment\n}\n```"),
+    ("json_already_pretty", "```json\n{\n  \"a\": [\n    1,\n    2\n  ]\n}\n```"),
     (
         "yaml_block",
         "```yaml\nname: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest   \n    steps:\n      - run: |\n          echo hi  \n```",
     ),
-    (
-        "toml_unlabelled",
-        "```\n[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"\n```",
-    ),
+    ("toml_unlabelled", "```\n[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"\n```"),
     (
         "dockerfile_unlabelled",
         "```\nFROM node:20-alpine\nWORKDIR /app\nCOPY package.json .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n```",
@@ -65,10 +44,7 @@ pub const CORPUS: &[(&str, &str)] = &[
         "sql_unfenced",
         "Query the table:\n\nSELECT id, name\nFROM users\nWHERE active = 1\nORDER BY name;\n\nIt returns active users.",
     ),
-    (
-        "shell_session",
-        "Check your toolchain:\n$ cargo --version\ncargo 1.95.0\n$ rustc --version\nrustc 1.95.0\nGood.",
-    ),
+    ("shell_session", "Check your toolchain:\n$ cargo --version\ncargo 1.95.0\n$ rustc --version\nrustc 1.95.0\nGood."),
     (
         "commands_in_list",
         "1. Install the packages:\n   npm install express\n   npm install --save-dev jest\n2. Start the server.\n",
@@ -81,55 +57,22 @@ pub const CORPUS: &[(&str, &str)] = &[
         "colons_and_semicolons_prose",
         "Note: this works; it is fine.\nFor example:\nSelect the rows you want, then import the data.\nclass is a keyword in Python; def is another.\nreturn the value to the caller\nWhy? Because it is simple.",
     ),
-    (
-        "math_prose",
-        "In math, a = b means equality.\n\n$$\nx = a + b\ny = c * d\n$$\n\nE = mc^2 is famous.",
-    ),
+    ("math_prose", "In math, a = b means equality.\n\n$$\nx = a + b\ny = c * d\n$$\n\nE = mc^2 is famous."),
     (
         "table_prose",
         "| name | value |\n|------|-------|\n| a    | 1     |\n| b    | 2     |\n\nThe table above lists them.",
     ),
-    (
-        "unclosed_fence",
-        "Here you go:\n\n```python\ndef f():\n    return 1\n",
-    ),
+    ("unclosed_fence", "Here you go:\n\n```python\ndef f():\n    return 1\n"),
     ("tilde_fence", "~~~\nimport os\nprint(os.getcwd())\n~~~\n"),
-    (
-        "four_backticks",
-        "````markdown\nUse this:\n```js\nconsole.log(1)\n```\n````",
-    ),
-    (
-        "diff_block",
-        "```diff\n@@ -1,3 +1,3 @@\n a \n-b\n+c\n \n```",
-    ),
-    (
-        "bash_heredoc",
-        "```bash\ncat <<-EOF > out.txt\n\tindented with a tab   \nEOF\n```",
-    ),
-    (
-        "python_docstring",
-        "```python\ndef f():\n    \"\"\"Doc line   \n\n\n\n    more\"\"\"\n    return 1\n```",
-    ),
-    (
-        "hard_breaks_prose",
-        "First line  \nsecond line of the same paragraph   \nthird line\t\n\nNew paragraph.   ",
-    ),
-    (
-        "many_blank_lines_prose",
-        "One.\n\n\n\n\n\nTwo.\n\n\nThree.\n\n\n\n",
-    ),
-    (
-        "indented_python_fence",
-        "```python\n    def f(x):\n        return x * 2\n\n    print(f(3))\n```",
-    ),
-    (
-        "html_unlabelled",
-        "```\n<!DOCTYPE html>\n<html>\n  <body>\n    <p>Hello</p>\n  </body>\n</html>\n```",
-    ),
-    (
-        "css_unlabelled",
-        "```\nbody {\n  margin: 0;\n}\n.btn:hover {\n  color: red;\n}\n```",
-    ),
+    ("four_backticks", "````markdown\nUse this:\n```js\nconsole.log(1)\n```\n````"),
+    ("diff_block", "```diff\n@@ -1,3 +1,3 @@\n a \n-b\n+c\n \n```"),
+    ("bash_heredoc", "```bash\ncat <<-EOF > out.txt\n\tindented with a tab   \nEOF\n```"),
+    ("python_docstring", "```python\ndef f():\n    \"\"\"Doc line   \n\n\n\n    more\"\"\"\n    return 1\n```"),
+    ("hard_breaks_prose", "First line  \nsecond line of the same paragraph   \nthird line\t\n\nNew paragraph.   "),
+    ("many_blank_lines_prose", "One.\n\n\n\n\n\nTwo.\n\n\nThree.\n\n\n\n"),
+    ("indented_python_fence", "```python\n    def f(x):\n        return x * 2\n\n    print(f(3))\n```"),
+    ("html_unlabelled", "```\n<!DOCTYPE html>\n<html>\n  <body>\n    <p>Hello</p>\n  </body>\n</html>\n```"),
+    ("css_unlabelled", "```\nbody {\n  margin: 0;\n}\n.btn:hover {\n  color: red;\n}\n```"),
     (
         "typescript_unlabelled",
         "```\ninterface User {\n  id: number;\n  name: string;\n}\n\nconst u: User = { id: 1, name: \"Ada\" };\n```",
@@ -138,19 +81,10 @@ pub const CORPUS: &[(&str, &str)] = &[
         "java_with_tabs",
         "```java\npublic class Main {\n\tpublic static void main(String[] args) {\n\t\tSystem.out.println(\"hi\");\n\t}\n}\n```",
     ),
-    (
-        "cpp_stream",
-        "```cpp\n#include <iostream>\nint main() {\n\tstd::cout << \"a\" << std::endl;\n}\n```",
-    ),
-    (
-        "inline_triple_backticks_prose",
-        "Wrap code in ```like this``` or use `x` inline.\nThat is the convention.",
-    ),
+    ("cpp_stream", "```cpp\n#include <iostream>\nint main() {\n\tstd::cout << \"a\" << std::endl;\n}\n```"),
+    ("inline_triple_backticks_prose", "Wrap code in ```like this``` or use `x` inline.\nThat is the convention."),
     ("empty_prose", ""),
-    (
-        "template_literal_js",
-        "```js\nconst s = `\n\tline one   \n\tline two\n`;\n```",
-    ),
+    ("template_literal_js", "```js\nconst s = `\n\tline one   \n\tline two\n`;\n```"),
     (
         "mixed_everything",
         "Intro text.\n\n```\nimport json\nprint(json.dumps({\"a\": 1}))\n```\n\nThen run:\n\n$ python main.py\n{\"a\": 1}\n\nAnd configure:\n\n```json\n{\"debug\":false}\n```\n\n\n\n\nThanks!   ",
@@ -239,11 +173,7 @@ fn no_non_whitespace_character_changes() {
     let cfg = Config::default();
     for (name, text) in CORPUS {
         let (out, _) = tidy(text, &cfg);
-        assert_eq!(
-            non_ws(&without_fences(&out)),
-            non_ws(&without_fences(&normalize_eol(text))),
-            "{name}:\n{out}"
-        );
+        assert_eq!(non_ws(&without_fences(&out)), non_ws(&without_fences(&normalize_eol(text))), "{name}:\n{out}");
     }
 }
 
@@ -259,12 +189,10 @@ fn every_code_block_keeps_its_token_sequence() {
         // or, for re-indented JSON, the same non-whitespace characters.
         let mut j = 0;
         for b in &before {
-            let found = after[j..].iter().position(|a| {
-                tokens(a) == tokens(b) || non_ws(&a.join("\n")) == non_ws(&b.join("\n"))
-            });
-            let Some(k) = found else {
-                panic!("{name}: block {b:?} lost its tokens in\n{out}")
-            };
+            let found = after[j..]
+                .iter()
+                .position(|a| tokens(a) == tokens(b) || non_ws(&a.join("\n")) == non_ws(&b.join("\n")));
+            let Some(k) = found else { panic!("{name}: block {b:?} lost its tokens in\n{out}") };
             j += k + 1;
         }
         assert!(after.len() >= before.len(), "{name}");
@@ -277,19 +205,13 @@ fn idempotent() {
     for (name, text) in CORPUS {
         let (once, _) = tidy(text, &cfg);
         let (twice, report) = tidy(&once, &cfg);
-        assert_eq!(
-            twice, once,
-            "{name}: second run changed the text ({report:?})"
-        );
+        assert_eq!(twice, once, "{name}: second run changed the text ({report:?})");
     }
 }
 
 #[test]
 fn prose_is_never_fenced() {
-    let cfg = Config {
-        min_code_lines: 1,
-        ..Config::default()
-    };
+    let cfg = Config { min_code_lines: 1, ..Config::default() };
     for (name, text) in CORPUS.iter().filter(|(n, _)| n.ends_with("_prose")) {
         for cfg in [&Config::default(), &cfg] {
             let (out, report) = tidy(text, cfg);
@@ -300,11 +222,7 @@ fn prose_is_never_fenced() {
 }
 
 fn out(name: &str) -> String {
-    let text = CORPUS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .expect("in corpus")
-        .1;
+    let text = CORPUS.iter().find(|(n, _)| *n == name).expect("in corpus").1;
     tidy(text, &Config::default()).0
 }
 
@@ -314,16 +232,10 @@ fn expected_outputs() {
         out("python_unfenced"),
         "Here is a function that adds two numbers:\n```python\ndef add(a, b):\n    return a + b\n\nprint(add(2, 3))\n```\nThis prints 5."
     );
-    assert_eq!(
-        out("crlf_everywhere"),
-        "Steps:\n\n```python\nx = 1\nprint(x)\n```\nDone.\n"
-    );
+    assert_eq!(out("crlf_everywhere"), "Steps:\n\n```python\nx = 1\nprint(x)\n```\nDone.\n");
     assert_eq!(out("lone_cr"), "Line one\nLine two\n\nLine four");
     assert!(out("c_with_tabs").contains("\n    printf(\"hi\\n\");\n    return 0;\n"));
-    assert_eq!(
-        out("go_tabs_kept"),
-        CORPUS.iter().find(|(n, _)| *n == "go_tabs_kept").unwrap().1
-    );
+    assert_eq!(out("go_tabs_kept"), CORPUS.iter().find(|(n, _)| *n == "go_tabs_kept").unwrap().1);
     assert_eq!(
         out("makefile_unlabelled"),
         "Use this Makefile:\n\n```makefile\n.PHONY: build\nbuild: main.o\n\tcc -o app main.o   \n```"
@@ -352,47 +264,18 @@ fn expected_outputs() {
         out("commands_in_list"),
         "1. Install the packages:\n   ```bash\n   npm install express\n   npm install --save-dev jest\n   ```\n2. Start the server.\n"
     );
-    assert_eq!(
-        out("unclosed_fence"),
-        "Here you go:\n\n```python\ndef f():\n    return 1\n```"
-    );
-    assert_eq!(
-        out("diff_block"),
-        CORPUS.iter().find(|(n, _)| *n == "diff_block").unwrap().1
-    );
-    assert_eq!(
-        out("bash_heredoc"),
-        CORPUS.iter().find(|(n, _)| *n == "bash_heredoc").unwrap().1
-    );
-    assert_eq!(
-        out("python_docstring"),
-        CORPUS
-            .iter()
-            .find(|(n, _)| *n == "python_docstring")
-            .unwrap()
-            .1
-    );
-    assert_eq!(
-        out("template_literal_js"),
-        CORPUS
-            .iter()
-            .find(|(n, _)| *n == "template_literal_js")
-            .unwrap()
-            .1
-    );
+    assert_eq!(out("unclosed_fence"), "Here you go:\n\n```python\ndef f():\n    return 1\n```");
+    assert_eq!(out("diff_block"), CORPUS.iter().find(|(n, _)| *n == "diff_block").unwrap().1);
+    assert_eq!(out("bash_heredoc"), CORPUS.iter().find(|(n, _)| *n == "bash_heredoc").unwrap().1);
+    assert_eq!(out("python_docstring"), CORPUS.iter().find(|(n, _)| *n == "python_docstring").unwrap().1);
+    assert_eq!(out("template_literal_js"), CORPUS.iter().find(|(n, _)| *n == "template_literal_js").unwrap().1);
     assert_eq!(
         out("hard_breaks_prose"),
         "First line  \nsecond line of the same paragraph  \nthird line\n\nNew paragraph."
     );
     assert_eq!(out("many_blank_lines_prose"), "One.\n\nTwo.\n\n\nThree.\n");
-    assert_eq!(
-        out("indented_python_fence"),
-        "```python\ndef f(x):\n    return x * 2\n\nprint(f(3))\n```"
-    );
-    assert!(
-        out("java_with_tabs")
-            .contains("\n    public static void main(String[] args) {\n        System.out")
-    );
+    assert_eq!(out("indented_python_fence"), "```python\ndef f(x):\n    return x * 2\n\nprint(f(3))\n```");
+    assert!(out("java_with_tabs").contains("\n    public static void main(String[] args) {\n        System.out"));
     assert!(out("cpp_stream").contains("\n    std::cout << \"a\" << std::endl;\n"));
     assert_eq!(
         out("list_with_nested_fence"),
@@ -404,14 +287,8 @@ fn expected_outputs() {
     );
     let mixed = out("mixed_everything");
     assert!(mixed.contains("```python\nimport json"), "{mixed}");
-    assert!(
-        mixed.contains("```bash\n$ python main.py\n{\"a\": 1}\n```"),
-        "{mixed}"
-    );
-    assert!(
-        mixed.contains("```json\n{\n  \"debug\": false\n}\n```\n\nThanks!"),
-        "{mixed}"
-    );
+    assert!(mixed.contains("```bash\n$ python main.py\n{\"a\": 1}\n```"), "{mixed}");
+    assert!(mixed.contains("```json\n{\n  \"debug\": false\n}\n```\n\nThanks!"), "{mixed}");
 }
 
 /// Texts assembled at random from fragments that stress the parser: fences
@@ -485,13 +362,9 @@ fn generated(seed: u64, n: usize) -> Vec<String> {
         "function f(a) {",
         "const f = (a) => a;",
     ];
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (state >> 33) as usize
     };
     (0..n)
@@ -511,24 +384,10 @@ fn generated(seed: u64, n: usize) -> Vec<String> {
 
 #[test]
 fn generated_texts_keep_every_property() {
-    let cfgs = [
-        Config::default(),
-        Config {
-            min_code_lines: 1,
-            max_blank_lines: 1,
-            tab_width: 2,
-            ..Config::default()
-        },
-    ];
+    let cfgs = [Config::default(), Config { min_code_lines: 1, max_blank_lines: 1, tab_width: 2, ..Config::default() }];
     // FUZZ_SEED / FUZZ_N explore further (e.g. FUZZ_N=100000).
-    let seed = std::env::var("FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
-    let n = std::env::var("FUZZ_N")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1500);
+    let seed = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
+    let n = std::env::var("FUZZ_N").ok().and_then(|s| s.parse().ok()).unwrap_or(1500);
     for (i, text) in generated(seed, n).iter().enumerate() {
         for cfg in &cfgs {
             let (once, _) = tidy(text, cfg);

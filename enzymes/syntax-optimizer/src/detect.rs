@@ -40,8 +40,7 @@ pub struct Run {
 
 fn is_ident(s: &str) -> bool {
     let mut b = s.bytes();
-    b.next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_' || c == b'$')
+    b.next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_' || c == b'$')
         && b.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
 }
 
@@ -69,12 +68,7 @@ const CODE_BYTES_NO_SEMI: &[u8] = b"{}()=<>[]";
 /// links.
 fn is_markdown(t: &str, probe: &Probe<'_>) -> bool {
     let b = t.as_bytes();
-    if t.starts_with("- ")
-        || t.starts_with("* ")
-        || t.starts_with("+ ")
-        || t.starts_with('>')
-        || t.starts_with('|')
-    {
+    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || t.starts_with('>') || t.starts_with('|') {
         return true;
     }
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -88,10 +82,7 @@ fn is_markdown(t: &str, probe: &Probe<'_>) -> bool {
     if (1..=6).contains(&hashes) && matches!(b.get(hashes), Some(b' ') | None) {
         return true;
     }
-    if t.len() >= 3
-        && t.bytes()
-            .all(|c| matches!(c, b'-' | b'=' | b'*' | b'_' | b' '))
-    {
+    if t.len() >= 3 && t.bytes().all(|c| matches!(c, b'-' | b'=' | b'*' | b'_' | b' ')) {
         return true;
     }
     probe.has("**") || probe.has("](") || t.starts_with("<!--")
@@ -122,10 +113,7 @@ fn python_block(t: &str) -> bool {
         "if" | "elif" | "while" => codeish,
         "for" => rest.contains(" in "),
         "with" => rest.contains(" as ") || rest.contains('('),
-        "except" => rest
-            .split_whitespace()
-            .next()
-            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)),
+        "except" => rest.split_whitespace().next().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)),
         "def" | "class" | "async" => true,
         _ => false,
     }
@@ -133,27 +121,16 @@ fn python_block(t: &str) -> bool {
 
 /// `x = 1`, `self.items[0] += 2`, `name := value`, `let x = …`, `const y: T = …`.
 fn assignment(t: &str) -> bool {
-    let t = [
-        "const ",
-        "let mut ",
-        "let ",
-        "var ",
-        "export const ",
-        "export let ",
-        "auto ",
-        "val ",
-    ]
-    .iter()
-    .find_map(|p| t.strip_prefix(p))
-    .unwrap_or(t);
+    let t = ["const ", "let mut ", "let ", "var ", "export const ", "export let ", "auto ", "val "]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
     let Some(eq) = t.find('=') else { return false };
     let (lhs, rhs) = (&t[..eq], &t[eq + 1..]);
     if rhs.starts_with(['=', '>']) || rhs.trim().is_empty() {
         return false; // `==`, `=>`
     }
-    let lhs = lhs.trim_end().trim_end_matches([
-        '+', '-', '*', '/', '%', '|', '&', '^', ':', '?', '!', '<', '>',
-    ]);
+    let lhs = lhs.trim_end().trim_end_matches(['+', '-', '*', '/', '%', '|', '&', '^', ':', '?', '!', '<', '>']);
     let lhs = lhs.split(':').next().unwrap_or(lhs).trim(); // `x: i32 = 1`
     let target = lhs.trim_end_matches(|c: char| {
         c == ']' || c == '\'' || c == '"' || c.is_alphanumeric() || c == '_' || c == '[' || c == '.'
@@ -161,10 +138,7 @@ fn assignment(t: &str) -> bool {
     !lhs.is_empty()
         && target.is_empty()
         && !lhs.contains(' ')
-        && lhs
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && lhs.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
 }
 
 /// `print("x")`, `foo.bar(1, 2);`, `println!("hi");`, `await save(x)`.
@@ -177,18 +151,22 @@ fn call(t: &str) -> bool {
     let callee = body[..open].trim_end_matches('!');
     body.ends_with(')')
         && !callee.is_empty()
-        && callee
-            .split(['.', ':'])
-            .filter(|p| !p.is_empty())
-            .all(is_ident)
+        && callee.split(['.', ':']).filter(|p| !p.is_empty()).all(is_ident)
         && !callee.ends_with('.')
 }
 
 /// Classify one line of prose.
 pub fn classify(line: &str) -> Class {
-    let t = line.trim();
+    let t = line.trim_ascii();
     if t.is_empty() {
         return Class::Blank;
+    }
+    // Fast path for the commonest prose: "Word … ." — no rule below can
+    // call a capitalised word followed by a lower-case letter code, and
+    // every one of them that could fire needs another ending.
+    let b = t.as_bytes();
+    if b.len() > 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_lowercase() && sentence_end(t) {
+        return Class::Prose;
     }
     let indented = line.starts_with("  ") || line.starts_with('\t');
     let probe = Probe::new(t);
@@ -198,9 +176,7 @@ pub fn classify(line: &str) -> Class {
 
     // Prompts first: `>>> ` would otherwise read as a quote.
     if (starts("$ ")
-        && t[2..]
-            .trim_start()
-            .starts_with(|c: char| c.is_ascii_lowercase() || c == '.' || c == '/' || c == '~'))
+        && t[2..].trim_start().starts_with(|c: char| c.is_ascii_lowercase() || c == '.' || c == '/' || c == '~'))
         || starts(">>> ")
     {
         return Class::Strong;
@@ -231,15 +207,8 @@ pub fn classify(line: &str) -> Class {
     // The leading keyword (`else` of `else:`, `if` of `if(x)`), or the
     // first token when it is punctuation (`});`). Either is a prefix of `t`
     // made of whole characters, so `rest` starts on a char boundary.
-    let word_len = t
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
-    let first = if word_len > 0 {
-        &t[..word_len]
-    } else {
-        t.split_whitespace().next().unwrap_or("")
-    };
+    let word_len = t.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    let first = if word_len > 0 { &t[..word_len] } else { t.split_ascii_whitespace().next().unwrap_or("") };
     let rest = t[first.len()..].trim_start();
     let strong = match first {
         "def" | "async" => (has("def ") && has("(") && ends(":")) || (has("fn ") && has("(")),
@@ -248,9 +217,7 @@ pub fn classify(line: &str) -> Class {
         }
         "function" => has("("),
         "class" => {
-            let name_end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
+            let name_end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
             let after = rest[name_end..].trim_start();
             name_end > 0
                 && (after.is_empty() && rest.chars().next().is_some_and(char::is_uppercase)
@@ -270,47 +237,28 @@ pub fn classify(line: &str) -> Class {
         }
         "from" => {
             has(" import ")
-                && rest
-                    .split_whitespace()
-                    .next()
-                    .is_some_and(|m| m.split('.').all(|p| p.is_empty() || is_ident(p)))
+                && rest.split_whitespace().next().is_some_and(|m| m.split('.').all(|p| p.is_empty() || is_ident(p)))
         }
         "package" => ends(";") || nwords == 2 && is_ident(rest),
         "use" | "using" => ends(";"),
-        "return" => {
-            ends(";") || nwords == 2 && !sentence || rest.contains(['(', '[', '=', '"', '+'])
-        }
+        "return" => ends(";") || nwords == 2 && !sentence || rest.contains(['(', '[', '=', '"', '+']),
         "export" => probe.has_any(b"(={"),
-        "SELECT" => {
-            has(" FROM ")
-                || ends(",")
-                || ends(";")
-                || has("*")
-                || rest.split(", ").all(|c| words(c) == 1)
-        }
+        "SELECT" => has(" FROM ") || ends(",") || ends(";") || has("*") || rest.split(", ").all(|c| words(c) == 1),
         "INSERT" | "DELETE" => has(" INTO ") || has(" FROM "),
         "UPDATE" => has(" SET "),
         "CREATE" | "ALTER" | "DROP" => {
             let object = rest.split_whitespace().next().unwrap_or("");
             matches!(
                 object,
-                "TABLE"
-                    | "INDEX"
-                    | "VIEW"
-                    | "DATABASE"
-                    | "SCHEMA"
-                    | "FUNCTION"
-                    | "TRIGGER"
-                    | "EXTENSION"
-                    | "UNIQUE"
+                "TABLE" | "INDEX" | "VIEW" | "DATABASE" | "SCHEMA" | "FUNCTION" | "TRIGGER" | "EXTENSION" | "UNIQUE"
             )
         }
         "if" | "elif" | "else" | "for" | "while" | "try" | "except" | "finally" | "with" => {
-            python_block(t)
-                || (has("(") || first == "else") && (ends("{") || ends(";") || ends(")"))
+            python_block(t) || (has("(") || first == "else") && (ends("{") || ends(";") || ends(")"))
         }
-        "}" | "})" | "});" | "};" | "]" | "];" | ")" | ");" | "end" | "fi" | "done" | "esac"
-        | "{" | "[" => nwords == 1 || starts("} else") || starts("} catch") || starts("})"),
+        "}" | "})" | "});" | "};" | "]" | "];" | ")" | ");" | "end" | "fi" | "done" | "esac" | "{" | "[" => {
+            nwords == 1 || starts("} else") || starts("} catch") || starts("})")
+        }
         _ => false,
     };
     if strong
@@ -318,17 +266,10 @@ pub fn classify(line: &str) -> Class {
         || probe.has_byte(b'(') && call(t)
         || ends("{") && nwords <= 6 && !sentence_end(&t[..t.len() - 1])
         || ends(";") && (probe.has_any(CODE_BYTES_NO_SEMI) || nwords <= 2)
-        || (starts("@")
-            && t.len() > 1
-            && !t.contains(' ')
-            && is_ident(t[1..].split(['(', '.']).next().unwrap_or("")))
+        || (starts("@") && t.len() > 1 && !t.contains(' ') && is_ident(t[1..].split(['(', '.']).next().unwrap_or("")))
         || (starts("\"")
             && has("\":")
-            && (ends(",")
-                || ends("{")
-                || ends("[")
-                || ends("\"")
-                || t.ends_with(|c: char| c.is_ascii_digit())))
+            && (ends(",") || ends("{") || ends("[") || ends("\"") || t.ends_with(|c: char| c.is_ascii_digit())))
         || t.starts_with(|c: char| c.is_ascii_lowercase()) && looks_like_command(t)
     {
         return Class::Strong;
@@ -356,18 +297,9 @@ pub fn classify(line: &str) -> Class {
         && !sentence
     {
         // The clause that ends the statement is as sure as a SELECT.
-        return if ends(";") {
-            Class::Strong
-        } else {
-            Class::Weak
-        };
+        return if ends(";") { Class::Strong } else { Class::Weak };
     }
-    if starts("<")
-        && ends(">")
-        && t.as_bytes()
-            .get(1)
-            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
-    {
+    if starts("<") && ends(">") && t.as_bytes().get(1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/') {
         return Class::Weak;
     }
     if indented && code_chars && !sentence {
@@ -393,7 +325,7 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
             .iter()
             .map(|l| {
                 // `$$ … $$` display math is prose, whatever it looks like.
-                if l.trim() == "$$" {
+                if l.trim_ascii() == "$$" {
                     in_math = !in_math;
                     return Class::Prose;
                 }
@@ -418,8 +350,7 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
         let mut solid_end = i + 1; // after the last strong/weak line or prompt output
         let mut j = i + 1;
         let mut blanks = 0;
-        let mut after_prompt =
-            lines[i].trim_start().starts_with("$ ") || lines[i].trim_start().starts_with(">>> ");
+        let mut after_prompt = lines[i].trim_start().starts_with("$ ") || lines[i].trim_start().starts_with(">>> ");
         while j < lines.len() {
             match classes[j] {
                 Class::Prose => break,
@@ -468,15 +399,8 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
             t.starts_with("$ ") || t.starts_with(">>> ")
         });
         let enough_strong = strong >= min_strong || prompt && strong >= 1;
-        if nonblank >= min_lines
-            && enough_strong
-            && strong + weak + usize::from(prompt) * other > other
-        {
-            runs.push(Run {
-                start,
-                end,
-                indent: fence_indent(lines, start, end),
-            });
+        if nonblank >= min_lines && enough_strong && strong + weak + usize::from(prompt) * other > other {
+            runs.push(Run { start, end, indent: fence_indent(lines, start, end) });
             i = end;
         } else {
             i = j.max(i + 1);
@@ -489,23 +413,18 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
 /// continues a list item (so it stays inside it), else at column 0 (the
 /// code is then dedented inside the fence).
 fn fence_indent(lines: &[String], start: usize, end: usize) -> String {
-    let in_list = lines[..start]
-        .iter()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| {
-            let t = l.trim_start();
-            l.starts_with([' ', '\t'])
-                || is_markdown(t, &Probe::new(t))
-                    && (t.starts_with(['-', '*', '+'])
-                        || t.starts_with(|c: char| c.is_ascii_digit()))
-        });
+    let in_list = lines[..start].iter().rev().find(|l| !l.trim_ascii().is_empty()).is_some_and(|l| {
+        let t = l.trim_start();
+        l.starts_with([' ', '\t'])
+            || is_markdown(t, &Probe::new(t))
+                && (t.starts_with(['-', '*', '+']) || t.starts_with(|c: char| c.is_ascii_digit()))
+    });
     if !in_list {
         return String::new();
     }
     let common = lines[start..end]
         .iter()
-        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.trim_ascii().is_empty())
         .map(|l| &l[..l.len() - l.trim_start_matches([' ', '\t']).len()])
         .min_by_key(|ws| ws.len())
         .unwrap_or("");
@@ -605,26 +524,14 @@ mod tests {
 
     #[test]
     fn finds_a_python_run_after_prose() {
-        let l = lines(
-            "Here is the code:\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\nThat prints 3.",
-        );
-        assert_eq!(
-            find_runs(&l, 2),
-            [Run {
-                start: 1,
-                end: 5,
-                indent: String::new()
-            }]
-        );
+        let l = lines("Here is the code:\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\nThat prints 3.");
+        assert_eq!(find_runs(&l, 2), [Run { start: 1, end: 5, indent: String::new() }]);
     }
 
     #[test]
     fn a_single_line_is_not_enough() {
         assert!(find_runs(&lines("Run this:\nnpm install\nThen go on."), 2).is_empty());
-        assert_eq!(
-            find_runs(&lines("Run this:\nnpm install express\nThen go on."), 1).len(),
-            1
-        );
+        assert_eq!(find_runs(&lines("Run this:\nnpm install express\nThen go on."), 1).len(), 1);
     }
 
     #[test]
@@ -640,28 +547,13 @@ mod tests {
     #[test]
     fn code_in_a_list_item_keeps_its_indent() {
         let l = lines("1. Install it:\n   npm install express\n   npm run dev\n2. Done.");
-        assert_eq!(
-            find_runs(&l, 2),
-            [Run {
-                start: 1,
-                end: 3,
-                indent: "   ".into()
-            }]
-        );
+        assert_eq!(find_runs(&l, 2), [Run { start: 1, end: 3, indent: "   ".into() }]);
     }
 
     #[test]
     fn shell_session_with_output() {
-        let l =
-            lines("Try:\n$ cargo --version\ncargo 1.95.0\n$ rustc --version\nrustc 1.95.0\nGood.");
-        assert_eq!(
-            find_runs(&l, 2),
-            [Run {
-                start: 1,
-                end: 5,
-                indent: String::new()
-            }]
-        );
+        let l = lines("Try:\n$ cargo --version\ncargo 1.95.0\n$ rustc --version\nrustc 1.95.0\nGood.");
+        assert_eq!(find_runs(&l, 2), [Run { start: 1, end: 5, indent: String::new() }]);
     }
 
     #[test]

@@ -33,20 +33,11 @@ pub fn pretty(src: &str) -> Option<String> {
             }
             open @ (b'{' | b'[') => {
                 let close = if open == b'{' { b'}' } else { b']' };
-                let next = b[i + 1..]
-                    .iter()
-                    .position(|c| !c.is_ascii_whitespace())
-                    .map(|p| b[i + 1 + p]);
+                let next = b[i + 1..].iter().position(|c| !c.is_ascii_whitespace()).map(|p| b[i + 1 + p]);
                 if next == Some(close) {
                     out.push(open as char);
                     out.push(close as char);
-                    i = i
-                        + 1
-                        + b[i + 1..]
-                            .iter()
-                            .position(|&c| c == close)
-                            .expect("seen above")
-                        + 1;
+                    i = i + 1 + b[i + 1..].iter().position(|&c| c == close).expect("seen above") + 1;
                 } else {
                     out.push(open as char);
                     depth += 1;
@@ -72,12 +63,7 @@ pub fn pretty(src: &str) -> Option<String> {
             _ => {
                 // A number or true/false/null: copy up to the next delimiter.
                 let start = i;
-                while i < b.len()
-                    && !matches!(
-                        b[i],
-                        b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']' | b':'
-                    )
-                {
+                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']' | b':') {
                     i += 1;
                 }
                 out.push_str(&src[start..i]);
@@ -110,11 +96,7 @@ mod tests {
     fn tokens_survive_verbatim() {
         let src = r#"{"n": 1.0, "e": 1E+5, "big": 123456789012345678901234567890, "s": "a \"q\" \\ \u00e9 , : { [", "k": true, "k": false}"#;
         let out = pretty(src).unwrap();
-        assert!(
-            out.contains("1.0")
-                && out.contains("1E+5")
-                && out.contains("123456789012345678901234567890")
-        );
+        assert!(out.contains("1.0") && out.contains("1E+5") && out.contains("123456789012345678901234567890"));
         assert!(out.contains(r#""a \"q\" \\ \u00e9 , : { [""#));
         assert_eq!(out.matches("\"k\"").count(), 2, "duplicate keys are kept");
         assert_eq!(non_ws(&out.replace(' ', "")), non_ws(src).replace(' ', ""));

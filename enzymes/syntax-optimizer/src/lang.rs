@@ -8,11 +8,7 @@
 /// The canonical name of a fence label (`py` → `python`), lowercase; labels
 /// we do not know are returned lowercased as they are.
 pub fn normalize(label: &str) -> String {
-    let l = label
-        .trim()
-        .trim_start_matches('{')
-        .trim_start_matches('.')
-        .to_ascii_lowercase();
+    let l = label.trim().trim_start_matches('{').trim_start_matches('.').to_ascii_lowercase();
     let canon = match l.as_str() {
         "py" | "python3" | "py3" | "python2" | "pycon" => "python",
         "rs" => "rust",
@@ -81,10 +77,7 @@ pub fn tabs_are_indentation(lang: &str) -> bool {
 /// Languages whose strings may use single quotes across lines or whose
 /// text holds heredocs.
 fn shell_like(lang: &str) -> bool {
-    matches!(
-        lang,
-        "bash" | "dockerfile" | "ruby" | "php" | "perl" | "powershell" | ""
-    )
+    matches!(lang, "bash" | "dockerfile" | "ruby" | "php" | "perl" | "powershell" | "")
 }
 
 /// Whether a block may hold a string literal spanning lines (triple quotes,
@@ -93,56 +86,61 @@ fn shell_like(lang: &str) -> bool {
 /// leaves such a block's whitespace alone.
 pub fn may_hold_multiline_string(lang: &str, lines: &[String]) -> bool {
     let single_quotes_matter = shell_like(lang) || lang == "sql";
+    let heredocs_matter = shell_like(lang) || lang == "yaml";
+    let block_scalars_matter = lang == "yaml" || lang.is_empty();
     for line in lines {
-        let l = line.as_str();
-        if !l
-            .bytes()
-            .any(|b| matches!(b, b'"' | b'\'' | b'`' | b'<' | b'|' | b'>'))
-        {
-            continue;
+        let b = line.as_bytes();
+        // One pass: unescaped quote counts, triple quotes, raw-string
+        // openers, and whether a heredoc or block scalar is possible.
+        let (mut dq, mut bq, mut sq) = (0u32, 0u32, 0u32);
+        let (mut lt, mut colon) = (false, false);
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => {
+                    i += 2;
+                    continue;
+                }
+                q @ (b'"' | b'\'') => {
+                    if b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q) {
+                        return true; // a triple quote
+                    }
+                    if q == b'"' {
+                        dq += 1;
+                        // r#"…, @"…, R"(… open raw or verbatim strings.
+                        let prev = if i > 0 { b[i - 1] } else { 0 };
+                        if prev == b'#' && i > 1 && b[i - 2] == b'r'
+                            || prev == b'@'
+                            || prev == b'R' && b.get(i + 1) == Some(&b'(')
+                        {
+                            return true;
+                        }
+                    } else {
+                        sq += 1;
+                    }
+                }
+                b'`' => bq += 1,
+                b'<' => lt = true,
+                b':' => colon = true,
+                _ => {}
+            }
+            i += 1;
         }
-        let p = Probe::new(l);
-        if p.has("\"\"\"") || p.has("'''") || p.has("r#\"") || p.has("R\"(") || p.has("@\"") {
+        if dq % 2 == 1 || bq % 2 == 1 || single_quotes_matter && sq % 2 == 1 {
             return true;
         }
-        if odd_unescaped(l, b'"')
-            || odd_unescaped(l, b'`')
-            || (single_quotes_matter && odd_unescaped(l, b'\''))
-        {
+        if heredocs_matter && lt && has_heredoc(line) {
             return true;
         }
-        if (shell_like(lang) || lang == "yaml") && has_heredoc(l) {
-            return true;
-        }
-        if lang == "yaml" || lang.is_empty() {
-            let t = l.trim_end();
+        if block_scalars_matter && colon {
+            let t = line.trim_end();
             let tail = t.rsplit(' ').next().unwrap_or("");
-            if t.contains(':')
-                && (tail.starts_with('|') || tail.starts_with('>'))
-                && tail.len() <= 3
-            {
+            if (tail.starts_with('|') || tail.starts_with('>')) && tail.len() <= 3 {
                 return true; // a YAML block scalar: `key: |`
             }
         }
     }
     false
-}
-
-fn odd_unescaped(line: &str, quote: u8) -> bool {
-    let b = line.as_bytes();
-    let mut n = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' {
-            i += 2;
-            continue;
-        }
-        if b[i] == quote {
-            n += 1;
-        }
-        i += 1;
-    }
-    n % 2 == 1
 }
 
 /// `<<EOF`, `<<-EOF`, `<< 'END'`, `<<~SQL`.
@@ -151,11 +149,7 @@ fn has_heredoc(line: &str) -> bool {
     while let Some(i) = rest.find("<<") {
         let after = rest[i + 2..].trim_start_matches(['-', '~']).trim_start();
         let after = after.trim_start_matches(['\'', '"']);
-        if after
-            .as_bytes()
-            .first()
-            .is_some_and(|b| b.is_ascii_uppercase() || *b == b'_')
-        {
+        if after.as_bytes().first().is_some_and(|b| b.is_ascii_uppercase() || *b == b'_') {
             return true;
         }
         rest = &rest[i + 2..];
@@ -168,22 +162,28 @@ fn has_heredoc(line: &str) -> bool {
 #[derive(Clone, Copy)]
 pub struct Probe<'a> {
     pub t: &'a str,
-    mask: u128,
+    /// Bit `b` set when ASCII byte `b` occurs (two words: a `u128` shift is
+    /// a library call on wasm32).
+    mask: [u64; 2],
 }
 
 impl<'a> Probe<'a> {
     pub fn new(t: &'a str) -> Self {
-        let mut mask = 0u128;
+        let mut mask = [0u64; 2];
         for &b in t.as_bytes() {
             if b < 128 {
-                mask |= 1 << b;
+                mask[usize::from(b >> 6)] |= 1 << (b & 63);
             }
         }
         Probe { t, mask }
     }
 
     fn may_have(&self, b: u8) -> bool {
-        b >= 128 || self.mask & (1 << b) != 0
+        b >= 128 || self.bit(b)
+    }
+
+    fn bit(&self, b: u8) -> bool {
+        self.mask[usize::from(b >> 6) & 1] & (1 << (b & 63)) != 0
     }
 
     /// Contains the byte `b`.
@@ -193,7 +193,7 @@ impl<'a> Probe<'a> {
 
     /// Contains at least one of the ASCII bytes in `set`.
     pub fn has_any(&self, set: &[u8]) -> bool {
-        set.iter().any(|&b| self.mask & (1 << b) != 0)
+        set.iter().any(|&b| b < 128 && self.bit(b))
     }
 
     /// `t.contains(p)`, cheap when one of `p`'s bytes is absent.
@@ -211,11 +211,7 @@ impl<'a> Probe<'a> {
             if h.len() - i < n.len() {
                 return false;
             }
-            if h[i + 1..i + n.len()]
-                .iter()
-                .zip(&n[1..])
-                .all(|(a, b)| a == b)
-            {
+            if h[i + 1..i + n.len()].iter().zip(&n[1..]).all(|(a, b)| a == b) {
                 return true;
             }
             from = i + 1;
@@ -459,16 +455,7 @@ pub fn looks_like_command(t: &str) -> bool {
                 ),
                 "go" => matches!(
                     second,
-                    "run"
-                        | "build"
-                        | "test"
-                        | "get"
-                        | "mod"
-                        | "install"
-                        | "fmt"
-                        | "vet"
-                        | "generate"
-                        | "work"
+                    "run" | "build" | "test" | "get" | "mod" | "install" | "fmt" | "vet" | "generate" | "work"
                 ),
                 "ps" => matches!(second, "aux" | "-ef"),
                 "set" => second.starts_with(['-', '+']),
@@ -521,11 +508,7 @@ pub fn looks_like_command(t: &str) -> bool {
 fn ends_sentence(t: &str) -> bool {
     let last = t.split_whitespace().last().unwrap_or("");
     last.ends_with(['?', '!', ':'])
-        || last.len() > 1
-            && last.ends_with('.')
-            && last[..last.len() - 1]
-                .bytes()
-                .all(|b| b.is_ascii_alphabetic())
+        || last.len() > 1 && last.ends_with('.') && last[..last.len() - 1].bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// Detect the language of an unlabelled block. `None` when no language is
@@ -537,8 +520,8 @@ fn ends_sentence(t: &str) -> bool {
 pub fn detect(lines: &[String]) -> Option<&'static str> {
     // JSON: the block without its blank end lines (which the tidy drops
     // anyway, so the answer is the same before and after it) parses.
-    let first = lines.iter().position(|l| !l.trim().is_empty())?;
-    let last = lines.iter().rposition(|l| !l.trim().is_empty())?;
+    let first = lines.iter().position(|l| !l.trim_ascii().is_empty())?;
+    let last = lines.iter().rposition(|l| !l.trim_ascii().is_empty())?;
     if lines[first].trim_start().starts_with(['{', '['])
         && serde_json::from_str::<serde::de::IgnoredAny>(&lines[first..=last].join("\n")).is_ok()
     {
@@ -549,7 +532,7 @@ pub fn detect(lines: &[String]) -> Option<&'static str> {
     let mut yaml_lines = 0usize;
     let mut prev_target = false;
     for raw in lines {
-        let t = raw.trim();
+        let t = raw.trim_ascii();
         if t.is_empty() {
             continue;
         }
@@ -584,10 +567,7 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
     let starts = |x: &str| p.starts(x);
     let has = |x: &str| p.has(x);
     let ends = |x: &str| p.ends(x);
-    let word_len = t
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
+    let word_len = t.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
     let first = &t[..word_len];
     let rest = t[word_len..].trim_start();
 
@@ -599,11 +579,7 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
     // Lines opened by punctuation.
     match t.as_bytes()[0] {
         b'#' => {
-            if starts("#!/bin/bash")
-                || starts("#!/bin/sh")
-                || starts("#!/usr/bin/env bash")
-                || starts("#!/bin/zsh")
-            {
+            if starts("#!/bin/bash") || starts("#!/bin/sh") || starts("#!/usr/bin/env bash") || starts("#!/bin/zsh") {
                 add(l::BASH, 6.0);
             }
             if starts("#[") || starts("#![") {
@@ -612,16 +588,10 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
             if starts("#include") || starts("#define ") || starts("#ifndef ") {
                 add(l::C, 1.5);
                 add(l::CPP, 1.5);
-                if starts("#include <stdio.h>")
-                    || starts("#include <stdlib.h>")
-                    || starts("#include <string.h>")
-                {
+                if starts("#include <stdio.h>") || starts("#include <stdlib.h>") || starts("#include <string.h>") {
                     add(l::C, 3.0);
                 }
-                if starts("#include <iostream>")
-                    || starts("#include <vector>")
-                    || starts("#include <string>")
-                {
+                if starts("#include <iostream>") || starts("#include <vector>") || starts("#include <string>") {
                     add(l::CPP, 3.0);
                 }
             }
@@ -645,23 +615,15 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
             if starts("<?php") {
                 add(l::PHP, 5.0);
             }
-            if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"<!doctype html")
-                || starts("<html")
-            {
+            if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"<!doctype html") || starts("<html") {
                 add(l::HTML, 6.0);
             }
-            if ends(">")
-                && t.as_bytes()
-                    .get(1)
-                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/')
-            {
+            if ends(">") && t.as_bytes().get(1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/') {
                 add(l::HTML, 1.0);
             }
         }
         b'[' if is_toml_header(t) => add(l::TOML, 3.0),
-        b'-' | b'+' | b'd' if starts("diff --git") || starts("--- a/") || starts("+++ b/") => {
-            add(l::DIFF, 4.0)
-        }
+        b'-' | b'+' | b'd' if starts("diff --git") || starts("--- a/") || starts("+++ b/") => add(l::DIFF, 4.0),
         _ => {}
     }
 
@@ -699,9 +661,7 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
         "print" if rest.starts_with('(') => add(l::PYTHON, 1.0),
         "fn" if p.has_byte(b'(') => add(l::RUST, 4.0),
         "pub" => {
-            if (rest.starts_with("fn ")
-                || rest.starts_with("(crate) fn ")
-                || rest.starts_with("async fn "))
+            if (rest.starts_with("fn ") || rest.starts_with("(crate) fn ") || rest.starts_with("async fn "))
                 && p.has_byte(b'(')
             {
                 add(l::RUST, 4.0);
@@ -840,11 +800,7 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
         if has("Console.Write") {
             add(l::CSHARP, 4.0);
         }
-        if has("console.log")
-            || has("module.exports")
-            || has("document.")
-            || has(".addEventListener")
-        {
+        if has("console.log") || has("module.exports") || has("document.") || has(".addEventListener") {
             add(l::JAVASCRIPT, 3.0);
             add(l::TYPESCRIPT, 3.0);
         }
@@ -968,8 +924,8 @@ fn score_upper(t: &str, first: &str, rest: &str, p: &Probe<'_>, add: &mut impl F
                 add(l::DOCKERFILE, 3.0);
             }
         }
-        "RUN" | "COPY" | "WORKDIR" | "CMD" | "ENTRYPOINT" | "EXPOSE" | "ENV" | "ARG" | "ADD"
-        | "USER" | "VOLUME" | "HEALTHCHECK" | "LABEL"
+        "RUN" | "COPY" | "WORKDIR" | "CMD" | "ENTRYPOINT" | "EXPOSE" | "ENV" | "ARG" | "ADD" | "USER" | "VOLUME"
+        | "HEALTHCHECK" | "LABEL"
             if t.as_bytes().get(first.len()) == Some(&b' ') =>
         {
             add(l::DOCKERFILE, 2.0)
@@ -980,9 +936,7 @@ fn score_upper(t: &str, first: &str, rest: &str, p: &Probe<'_>, add: &mut impl F
 
 fn is_ident(s: &str) -> bool {
     let mut b = s.bytes();
-    b.next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    b.next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_') && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 /// `build: main.o util.o`, `all:`, `%.o: %.c`.
@@ -993,9 +947,7 @@ fn is_make_target(t: &str) -> bool {
     !target.is_empty()
         && !rest.starts_with('=')
         && !rest.starts_with(':')
-        && target
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-./%$() ".contains(&b))
+        && target.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-./%$() ".contains(&b))
         && !rest.contains(['{', ';', '(', '"'])
 }
 
@@ -1010,10 +962,7 @@ fn is_css_declaration(t: &str) -> bool {
     !prop.is_empty()
         && prop.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
         && !value.trim().is_empty()
-        && !value.contains(['(', '='])
-            | value.contains("var(")
-            | value.contains("rgb")
-            | value.contains("calc(")
+        && !value.contains(['(', '=']) | value.contains("var(") | value.contains("rgb") | value.contains("calc(")
 }
 
 /// `body`, `.btn:hover`, `#main > p`, `a, button`.
@@ -1053,8 +1002,7 @@ fn is_css_selector(s: &str) -> bool {
                             | "~"
                     )
             }))
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b" .#:-_>*+~,[]=\"()".contains(&b))
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" .#:-_>*+~,[]=\"()".contains(&b))
 }
 
 /// `[package]`, `[[bin]]`, `[tool.poetry]`.
@@ -1065,8 +1013,7 @@ fn is_toml_header(t: &str) -> bool {
         .or_else(|| t.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
     inner.is_some_and(|i| {
         !i.is_empty()
-            && i.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-.\"".contains(&b))
+            && i.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.\"".contains(&b))
             && i.bytes().any(|b| b.is_ascii_alphabetic())
     })
 }
@@ -1077,12 +1024,8 @@ fn is_toml_pair(t: &str) -> bool {
         return false;
     };
     let v = v.trim();
-    k.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"_-.\"".contains(&b))
-        && (v.starts_with(['"', '\'', '[', '{'])
-            || v == "true"
-            || v == "false"
-            || v.parse::<f64>().is_ok())
+    k.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.\"".contains(&b))
+        && (v.starts_with(['"', '\'', '[', '{']) || v == "true" || v == "false" || v.parse::<f64>().is_ok())
 }
 
 /// `key: value`, `key:`, `- item` (and not Python's `else:`).
@@ -1095,12 +1038,8 @@ fn is_yaml_line(t: &str) -> bool {
     };
     let k = k.trim_start_matches("- ").trim_matches(['"', '\'']);
     !k.is_empty()
-        && k.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-. /".contains(&b))
-        && !matches!(
-            k,
-            "else" | "try" | "finally" | "except" | "default" | "public" | "private" | "protected"
-        )
+        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-. /".contains(&b))
+        && !matches!(k, "else" | "try" | "finally" | "except" | "default" | "public" | "private" | "protected")
         && !k.contains(' ')
         && (v.is_empty() || v.starts_with(' '))
         && !t.ends_with([';', '{', ','])
@@ -1133,92 +1072,41 @@ mod tests {
     #[test]
     fn detects_common_languages() {
         let cases = [
-            (
-                "def add(a, b):\n    return a + b\n\nprint(add(1, 2))",
-                "python",
-            ),
+            ("def add(a, b):\n    return a + b\n\nprint(add(1, 2))", "python"),
             (
                 "import os\nfrom pathlib import Path\n\nclass Loader:\n    def __init__(self, root):\n        self.root = root",
                 "python",
             ),
-            (
-                "fn main() {\n    let mut v = Vec::new();\n    v.push(1);\n    println!(\"{:?}\", v);\n}",
-                "rust",
-            ),
-            (
-                "use std::collections::HashMap;\n\npub struct Cache {\n    map: HashMap<String, u32>,\n}",
-                "rust",
-            ),
-            (
-                "function greet(name) {\n  console.log(`Hello ${name}`);\n}\nmodule.exports = greet;",
-                "javascript",
-            ),
-            (
-                "const add = (a, b) => a + b;\nexport default add;",
-                "javascript",
-            ),
+            ("fn main() {\n    let mut v = Vec::new();\n    v.push(1);\n    println!(\"{:?}\", v);\n}", "rust"),
+            ("use std::collections::HashMap;\n\npub struct Cache {\n    map: HashMap<String, u32>,\n}", "rust"),
+            ("function greet(name) {\n  console.log(`Hello ${name}`);\n}\nmodule.exports = greet;", "javascript"),
+            ("const add = (a, b) => a + b;\nexport default add;", "javascript"),
             (
                 "interface User {\n  id: number;\n  name: string;\n}\nconst u: User = { id: 1, name: \"a\" };",
                 "typescript",
             ),
-            (
-                "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 1\n\tfmt.Println(x)\n}",
-                "go",
-            ),
+            ("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 1\n\tfmt.Println(x)\n}", "go"),
             (
                 "public class Main {\n    public static void main(String[] args) {\n        System.out.println(\"hi\");\n    }\n}",
                 "java",
             ),
-            (
-                "#include <stdio.h>\n\nint main(void) {\n    printf(\"hi\\n\");\n    return 0;\n}",
-                "c",
-            ),
-            (
-                "#include <iostream>\n\nint main() {\n    std::cout << \"hi\" << std::endl;\n}",
-                "cpp",
-            ),
-            (
-                "using System;\n\nclass P {\n    static void Main() { Console.WriteLine(\"hi\"); }\n}",
-                "csharp",
-            ),
-            (
-                "SELECT id, name\nFROM users\nWHERE active = 1\nORDER BY name;",
-                "sql",
-            ),
-            (
-                "#!/bin/bash\nset -e\nfor f in *.txt; do\n  echo \"$f\"\ndone",
-                "bash",
-            ),
+            ("#include <stdio.h>\n\nint main(void) {\n    printf(\"hi\\n\");\n    return 0;\n}", "c"),
+            ("#include <iostream>\n\nint main() {\n    std::cout << \"hi\" << std::endl;\n}", "cpp"),
+            ("using System;\n\nclass P {\n    static void Main() { Console.WriteLine(\"hi\"); }\n}", "csharp"),
+            ("SELECT id, name\nFROM users\nWHERE active = 1\nORDER BY name;", "sql"),
+            ("#!/bin/bash\nset -e\nfor f in *.txt; do\n  echo \"$f\"\ndone", "bash"),
             ("npm install express\nnpm run dev", "bash"),
             ("{\"name\": \"x\", \"version\": 1}", "json"),
-            (
-                "name: build\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest",
-                "yaml",
-            ),
-            (
-                "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"",
-                "toml",
-            ),
-            (
-                "<!DOCTYPE html>\n<html>\n<body><p>hi</p></body>\n</html>",
-                "html",
-            ),
-            (
-                "body {\n  margin: 0;\n  color: #333;\n}\n.btn:hover {\n  color: red;\n}",
-                "css",
-            ),
+            ("name: build\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest", "yaml"),
+            ("[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"1\"", "toml"),
+            ("<!DOCTYPE html>\n<html>\n<body><p>hi</p></body>\n</html>", "html"),
+            ("body {\n  margin: 0;\n  color: #333;\n}\n.btn:hover {\n  color: red;\n}", "css"),
             (
                 "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]",
                 "dockerfile",
             ),
-            (
-                ".PHONY: build\nbuild: main.o\n\tcc -o app main.o",
-                "makefile",
-            ),
-            (
-                "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new",
-                "diff",
-            ),
+            (".PHONY: build\nbuild: main.o\n\tcc -o app main.o", "makefile"),
+            ("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new", "diff"),
         ];
         for (code, want) in cases {
             assert_eq!(d(code), Some(want), "{code}");
@@ -1252,29 +1140,11 @@ mod tests {
     #[test]
     fn multiline_string_guard() {
         let v = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
-        assert!(may_hold_multiline_string(
-            "python",
-            &v("x = \"\"\"\n\tdoc\n\"\"\"")
-        ));
-        assert!(may_hold_multiline_string(
-            "javascript",
-            &v("const s = `\n\tline\n`;")
-        ));
-        assert!(may_hold_multiline_string(
-            "bash",
-            &v("cat <<-EOF\n\tx\nEOF")
-        ));
-        assert!(may_hold_multiline_string(
-            "yaml",
-            &v("script: |\n  echo hi")
-        ));
-        assert!(!may_hold_multiline_string(
-            "cpp",
-            &v("std::cout << x << std::endl;")
-        ));
-        assert!(!may_hold_multiline_string(
-            "rust",
-            &v("let s = \"a\\\"b\";\nlet c = 'x';")
-        ));
+        assert!(may_hold_multiline_string("python", &v("x = \"\"\"\n\tdoc\n\"\"\"")));
+        assert!(may_hold_multiline_string("javascript", &v("const s = `\n\tline\n`;")));
+        assert!(may_hold_multiline_string("bash", &v("cat <<-EOF\n\tx\nEOF")));
+        assert!(may_hold_multiline_string("yaml", &v("script: |\n  echo hi")));
+        assert!(!may_hold_multiline_string("cpp", &v("std::cout << x << std::endl;")));
+        assert!(!may_hold_multiline_string("rust", &v("let s = \"a\\\"b\";\nlet c = 'x';")));
     }
 }

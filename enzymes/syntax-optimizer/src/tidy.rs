@@ -145,13 +145,9 @@ fn trim_prose(lines: &mut [String], report: &mut Report) {
             continue;
         }
         let tail = &line[trimmed_len..];
-        let continues = lines.get(i + 1).is_some_and(|n| !n.trim().is_empty());
+        let continues = lines.get(i + 1).is_some_and(|n| !n.trim_ascii().is_empty());
         let hard_break = trimmed_len > 0 && continues && tail.len() >= 2 && !tail.contains('\t');
-        let new_len = if hard_break {
-            trimmed_len + 2
-        } else {
-            trimmed_len
-        };
+        let new_len = if hard_break { trimmed_len + 2 } else { trimmed_len };
         if new_len == line.len() {
             continue;
         }
@@ -174,16 +170,11 @@ pub fn tidy(text: &str, cfg: &Config) -> (String, Report) {
     }
     let normalized;
     let text = if text.contains('\r') {
-        let first = text
-            .split_inclusive('\n')
-            .find(|l| l.contains('\r'))
-            .unwrap_or("");
+        let first = text.split_inclusive('\n').find(|l| l.contains('\r')).unwrap_or("");
         report.line_endings = text.matches('\r').count(); // a CRLF holds one CR
         normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-        report.line_ending_sample = Some((
-            format!("{first:?}"),
-            format!("{:?}", first.replace("\r\n", "\n").replace('\r', "\n")),
-        ));
+        report.line_ending_sample =
+            Some((format!("{first:?}"), format!("{:?}", first.replace("\r\n", "\n").replace('\r', "\n"))));
         normalized.as_str()
     } else {
         text
@@ -194,8 +185,7 @@ pub fn tidy(text: &str, cfg: &Config) -> (String, Report) {
     for block in blocks.drain(..) {
         match block {
             Block::Prose(mut lines) => {
-                report.prose_blank_lines_removed +=
-                    collapse_blank_runs(&mut lines, cfg.max_blank_lines, 1);
+                report.prose_blank_lines_removed += collapse_blank_runs(&mut lines, cfg.max_blank_lines, 1);
                 let first_new = out.len();
                 if cfg.fence_unfenced {
                     fence_runs(lines, cfg, &mut out, &mut report);
@@ -266,12 +256,7 @@ fn fence_runs(mut lines: Vec<String>, cfg: &Config, out: &mut Vec<Block>, report
 /// Returns the language detected for an unlabelled block. A new label is
 /// reported under `labelled` when `count_label` (fences this pass created
 /// report theirs with the fencing).
-fn tidy_block(
-    c: &mut CodeBlock,
-    cfg: &Config,
-    report: &mut Report,
-    count_label: bool,
-) -> Option<&'static str> {
+fn tidy_block(c: &mut CodeBlock, cfg: &Config, report: &mut Report, count_label: bool) -> Option<&'static str> {
     let label = c.info.split_whitespace().next().map(lang::normalize);
     let mut detected = None;
     let lang: String = match label {

@@ -38,15 +38,9 @@ impl EmbedCache {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         match Database::create(path) {
-            Ok(db) => Ok(Some(EmbedCache {
-                db,
-                path: path.to_path_buf(),
-            })),
+            Ok(db) => Ok(Some(EmbedCache { db, path: path.to_path_buf() })),
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
-                tracing::warn!(
-                    "embedding cache {} is in use by another process; running without it",
-                    path.display()
-                );
+                tracing::warn!("embedding cache {} is in use by another process; running without it", path.display());
                 Ok(None)
             }
             Err(e) => Err(e).with_context(|| format!("opening embedding cache {}", path.display())),
@@ -55,11 +49,7 @@ impl EmbedCache {
 
     /// Look keys up: the vector and whether its text was truncated; `None`
     /// where missing.
-    pub fn get_many(
-        &self,
-        keys: &[Key],
-        dims: usize,
-    ) -> anyhow::Result<Vec<Option<(Vec<f32>, bool)>>> {
+    pub fn get_many(&self, keys: &[Key], dims: usize) -> anyhow::Result<Vec<Option<(Vec<f32>, bool)>>> {
         let tx = self.db.begin_read()?;
         let table = match tx.open_table(TABLE) {
             Ok(t) => t,

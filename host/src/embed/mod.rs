@@ -39,12 +39,7 @@ pub struct Embedder {
 impl Embedder {
     pub fn new(model: Model, cache: Option<cache::EmbedCache>) -> Self {
         let key = model.files.key();
-        Embedder {
-            model,
-            cache,
-            key,
-            stats: Mutex::new(EmbedStats::default()),
-        }
+        Embedder { model, cache, key, stats: Mutex::new(EmbedStats::default()) }
     }
 
     pub fn model_key(&self) -> &str {
@@ -80,10 +75,7 @@ impl Embedder {
         let t0 = std::time::Instant::now();
         let encoded = self.model.tokenize(&unique)?;
         let tokenize_secs = t0.elapsed().as_secs_f64();
-        let keys: Vec<cache::Key> = encoded
-            .iter()
-            .map(|e| cache::key(&self.key, &e.ids))
-            .collect();
+        let keys: Vec<cache::Key> = encoded.iter().map(|e| cache::key(&self.key, &e.ids)).collect();
         let mut group_of: HashMap<cache::Key, usize> = HashMap::with_capacity(keys.len());
         let mut groups: Vec<usize> = Vec::new(); // first text of each distinct key
         let group: Vec<usize> = keys
@@ -107,9 +99,7 @@ impl Embedder {
                 }
             }
         }
-        let missing: Vec<usize> = (0..groups.len())
-            .filter(|&g| vectors[g].is_none())
-            .collect();
+        let missing: Vec<usize> = (0..groups.len()).filter(|&g| vectors[g].is_none()).collect();
         let mut model_stats = ModelStats::default();
         if !missing.is_empty() {
             let todo: Vec<&model::Encoded> = missing.iter().map(|&g| &encoded[groups[g]]).collect();
@@ -138,10 +128,7 @@ impl Embedder {
             s.truncated_texts += groups.iter().filter(|&&i| encoded[i].truncated).count() as u64;
             s.model += model_stats;
         }
-        Ok(slots
-            .into_iter()
-            .map(|s| vectors[group[s]].clone().expect("every group filled"))
-            .collect())
+        Ok(slots.into_iter().map(|s| vectors[group[s]].clone().expect("every group filled")).collect())
     }
 }
 

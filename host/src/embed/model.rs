@@ -43,12 +43,7 @@ pub struct ModelFiles {
 impl ModelFiles {
     /// A short key identifying the exact model (cache keys, reports).
     pub fn key(&self) -> String {
-        format!(
-            "{}/{}/{}",
-            self.info.id,
-            self.info.variant,
-            &self.info.sha256[..self.info.sha256.len().min(16)]
-        )
+        format!("{}/{}/{}", self.info.id, self.info.variant, &self.info.sha256[..self.info.sha256.len().min(16)])
     }
 }
 
@@ -68,11 +63,7 @@ fn roots(explicit: Option<&Path>) -> Vec<PathBuf> {
         return v;
     }
     v.push(PathBuf::from("models"));
-    v.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join("models"),
-    );
+    v.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("models"));
     v
 }
 
@@ -81,25 +72,17 @@ pub fn locate(explicit: Option<&Path>, name: &str) -> anyhow::Result<ModelFiles>
     let tried = roots(explicit);
     for root in &tried {
         // Either the models root, or a model folder itself.
-        let dir = if root.join("model.json").is_file() {
-            root.clone()
-        } else {
-            root.join(name)
-        };
+        let dir = if root.join("model.json").is_file() { root.clone() } else { root.join(name) };
         let manifest = dir.join("model.json");
         if !manifest.is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(&manifest)
-            .with_context(|| format!("reading {}", manifest.display()))?;
-        let info: ModelInfo = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a model manifest", manifest.display()))?;
+        let text = std::fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
+        let info: ModelInfo =
+            serde_json::from_str(&text).with_context(|| format!("{}: not a model manifest", manifest.display()))?;
         for f in [&info.onnx, &info.tokenizer] {
             if !dir.join(f).is_file() {
-                bail!(
-                    "{} names {f}, which is missing; {SETUP_HINT}",
-                    manifest.display()
-                );
+                bail!("{} names {f}, which is missing; {SETUP_HINT}", manifest.display());
             }
         }
         let ort_lib = match std::env::var_os("ORT_DYLIB_PATH") {
@@ -110,21 +93,12 @@ pub fn locate(explicit: Option<&Path>, name: &str) -> anyhow::Result<ModelFiles>
             }
         };
         if !ort_lib.exists() {
-            bail!(
-                "ONNX Runtime library {} is missing; {SETUP_HINT}",
-                ort_lib.display()
-            );
+            bail!("ONNX Runtime library {} is missing; {SETUP_HINT}", ort_lib.display());
         }
         return Ok(ModelFiles { dir, info, ort_lib });
     }
-    let list: Vec<String> = tried
-        .iter()
-        .map(|p| p.join(name).display().to_string())
-        .collect();
-    bail!(
-        "model `{name}` not found (looked in {}); {SETUP_HINT}",
-        list.join(", ")
-    )
+    let list: Vec<String> = tried.iter().map(|p| p.join(name).display().to_string()).collect();
+    bail!("model `{name}` not found (looked in {}); {SETUP_HINT}", list.join(", "))
 }
 
 /// How the session runs.
@@ -143,12 +117,7 @@ pub struct EmbedOptions {
 
 impl Default for EmbedOptions {
     fn default() -> Self {
-        EmbedOptions {
-            threads: 0,
-            cuda: false,
-            max_batch: 32,
-            batch_tokens: 1024,
-        }
+        EmbedOptions { threads: 0, cuda: false, max_batch: 32, batch_tokens: 1024 }
     }
 }
 
@@ -156,13 +125,8 @@ static ORT_ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLo
 
 fn environment(lib: &Path) -> anyhow::Result<&'static ort::environment::Environment> {
     let env = ORT_ENV.get_or_init(|| {
-        let builder = ort::init_from(lib)
-            .map_err(|e| format!("loading ONNX Runtime from {}: {e}", lib.display()))?;
-        builder
-            .with_name("logline")
-            .with_telemetry(false)
-            .build()
-            .map_err(|e| format!("starting ONNX Runtime: {e}"))
+        let builder = ort::init_from(lib).map_err(|e| format!("loading ONNX Runtime from {}: {e}", lib.display()))?;
+        builder.with_name("logline").with_telemetry(false).build().map_err(|e| format!("starting ONNX Runtime: {e}"))
     });
     env.as_ref().map_err(|e| anyhow::anyhow!("{e}"))
 }
@@ -216,12 +180,7 @@ impl Model {
         let env = environment(&files.ort_lib)?;
         let mut tokenizer = Tokenizer::from_file(files.dir.join(&files.info.tokenizer))
             .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| {
-                format!(
-                    "loading {}",
-                    files.dir.join(&files.info.tokenizer).display()
-                )
-            })?;
+            .with_context(|| format!("loading {}", files.dir.join(&files.info.tokenizer).display()))?;
         // The shipped tokenizer.json pads to a fixed 128 and truncates at 128:
         // sentence-transformers uses no padding and a 256-token window.
         tokenizer.with_padding(None);
@@ -232,9 +191,7 @@ impl Model {
             }))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let threads = if opts.threads == 0 {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
         } else {
             opts.threads
         };
@@ -254,18 +211,8 @@ impl Model {
             .commit_from_file(&onnx)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("loading {}", onnx.display()))?;
-        let input_names = session
-            .inputs()
-            .iter()
-            .map(|i| i.name().to_string())
-            .collect();
-        Ok(Model {
-            session: Mutex::new(session),
-            tokenizer,
-            files,
-            opts,
-            input_names,
-        })
+        let input_names = session.inputs().iter().map(|i| i.name().to_string()).collect();
+        Ok(Model { session: Mutex::new(session), tokenizer, files, opts, input_names })
     }
 
     pub fn dims(&self) -> usize {
@@ -274,10 +221,8 @@ impl Model {
 
     /// Tokenise texts (in parallel).
     pub fn tokenize(&self, texts: &[&str]) -> anyhow::Result<Vec<Encoded>> {
-        let encs = self
-            .tokenizer
-            .encode_batch_fast(texts.to_vec(), true)
-            .map_err(|e| anyhow::anyhow!("tokenizing: {e}"))?;
+        let encs =
+            self.tokenizer.encode_batch_fast(texts.to_vec(), true).map_err(|e| anyhow::anyhow!("tokenizing: {e}"))?;
         Ok(encs
             .into_iter()
             .map(|e| Encoded {
@@ -296,24 +241,16 @@ impl Model {
         let refs: Vec<&Encoded> = encoded.iter().collect();
         let (vectors, mut stats) = self.embed_encoded(&refs)?;
         stats.tokenize_secs = tokenize_secs;
-        Ok((
-            vectors
-                .into_iter()
-                .zip(encoded.iter().map(|e| e.truncated))
-                .collect(),
-            stats,
-        ))
+        Ok((vectors.into_iter().zip(encoded.iter().map(|e| e.truncated)).collect(), stats))
     }
 
-    /// Embed tokenised texts, length-sorted into token-budgeted batches.
-    pub fn embed_encoded(
-        &self,
-        encoded: &[&Encoded],
-    ) -> anyhow::Result<(Vec<Vec<f32>>, ModelStats)> {
-        let mut stats = ModelStats::default();
+    /// Group texts into batches: sorted by length (so a batch carries
+    /// little padding), at most `max_batch` rows and `batch_tokens` padded
+    /// tokens each. Returns indices into `encoded`.
+    pub fn batches(&self, encoded: &[&Encoded]) -> Vec<Vec<usize>> {
         let mut order: Vec<usize> = (0..encoded.len()).collect();
         order.sort_by_key(|&i| (encoded[i].ids.len(), i));
-        let mut out: Vec<Vec<f32>> = vec![Vec::new(); encoded.len()];
+        let mut out = Vec::new();
         let mut start = 0;
         while start < order.len() {
             // Sorted ascending, so the last row of a batch is its longest.
@@ -324,17 +261,27 @@ impl Model {
             {
                 end += 1;
             }
-            let batch: Vec<&Encoded> = order[start..end].iter().map(|&i| encoded[i]).collect();
+            out.push(order[start..end].to_vec());
+            start = end;
+        }
+        out
+    }
+
+    /// Embed tokenised texts, in [`Model::batches`].
+    pub fn embed_encoded(&self, encoded: &[&Encoded]) -> anyhow::Result<(Vec<Vec<f32>>, ModelStats)> {
+        let mut stats = ModelStats::default();
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); encoded.len()];
+        for idx in self.batches(encoded) {
+            let batch: Vec<&Encoded> = idx.iter().map(|&i| encoded[i]).collect();
             let t = Instant::now();
             let vectors = self.run_batch(&batch)?;
             stats.model_secs += t.elapsed().as_secs_f64();
             stats.batches += 1;
             let width = batch.last().map_or(0, |e| e.ids.len());
             stats.padded_tokens += (width * batch.len()) as u64;
-            for (k, v) in vectors.into_iter().enumerate() {
-                out[order[start + k]] = v;
+            for (&i, v) in idx.iter().zip(vectors) {
+                out[i] = v;
             }
-            start = end;
         }
         stats.texts = encoded.len() as u64;
         stats.tokens = encoded.iter().map(|e| e.ids.len() as u64).sum();
@@ -365,31 +312,19 @@ impl Model {
             inputs.push((name.clone(), t.into()));
         }
         let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
-        let outputs = session
-            .run(inputs)
-            .map_err(|e| anyhow::anyhow!("running the model: {e}"))?;
-        let (out_shape, hidden) = outputs[0]
-            .try_extract_tensor::<f32>()
-            .map_err(|e| anyhow::anyhow!("reading model output: {e}"))?;
+        let outputs = session.run(inputs).map_err(|e| anyhow::anyhow!("running the model: {e}"))?;
+        let (out_shape, hidden) =
+            outputs[0].try_extract_tensor::<f32>().map_err(|e| anyhow::anyhow!("reading model output: {e}"))?;
         let dims = *out_shape.last().unwrap_or(&0) as usize;
         if out_shape.len() != 3
             || out_shape[0] as usize != rows
             || out_shape[1] as usize != width
             || dims != self.dims()
         {
-            bail!(
-                "the model returned shape {out_shape:?}, expected [{rows}, {width}, {}]",
-                self.dims()
-            );
+            bail!("the model returned shape {out_shape:?}, expected [{rows}, {width}, {}]", self.dims());
         }
         Ok((0..rows)
-            .map(|r| {
-                pool(
-                    &hidden[r * width * dims..(r + 1) * width * dims],
-                    &mask[r * width..(r + 1) * width],
-                    dims,
-                )
-            })
+            .map(|r| pool(&hidden[r * width * dims..(r + 1) * width * dims], &mask[r * width..(r + 1) * width], dims))
             .collect())
     }
 }
@@ -415,17 +350,13 @@ pub fn pool(hidden: &[f32], mask: &[i64], dims: usize) -> Vec<f32> {
 }
 
 #[cfg(feature = "cuda")]
-fn cuda_provider(
-    b: ort::session::builder::SessionBuilder,
-) -> anyhow::Result<ort::session::builder::SessionBuilder> {
+fn cuda_provider(b: ort::session::builder::SessionBuilder) -> anyhow::Result<ort::session::builder::SessionBuilder> {
     b.with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()])
         .map_err(|e| anyhow::anyhow!("CUDA execution provider: {e}"))
 }
 
 #[cfg(not(feature = "cuda"))]
-fn cuda_provider(
-    _: ort::session::builder::SessionBuilder,
-) -> anyhow::Result<ort::session::builder::SessionBuilder> {
+fn cuda_provider(_: ort::session::builder::SessionBuilder) -> anyhow::Result<ort::session::builder::SessionBuilder> {
     bail!("--cuda needs a logline built with `--features cuda`")
 }
 

@@ -10,9 +10,7 @@ use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Element type of the sidecar.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dtype {
     F32,
@@ -36,8 +34,7 @@ fn header(dtype: Dtype, rows: u64, dims: usize) -> Vec<u8> {
         Dtype::F32 => "<f4",
         Dtype::F16 => "<f2",
     };
-    let dict =
-        format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, 3, {dims}), }}");
+    let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({rows}, 3, {dims}), }}");
     let mut h = b"\x93NUMPY\x01\x00".to_vec();
     let pad = HEADER_LEN - 10 - dict.len() - 1;
     h.extend_from_slice(&((HEADER_LEN - 10) as u16).to_le_bytes());
@@ -52,37 +49,17 @@ impl SidecarWriter {
         let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
         out.write_all(&header(dtype, 0, dims))?;
-        Ok(SidecarWriter {
-            out,
-            path: path.to_path_buf(),
-            dtype,
-            dims,
-            rows: 0,
-        })
+        Ok(SidecarWriter { out, path: path.to_path_buf(), dtype, dims, rows: 0 })
     }
 
     /// Append one span's vectors; returns its row.
-    pub fn push(
-        &mut self,
-        query: &[f32],
-        response: Option<&[f32]>,
-        combined: &[f32],
-    ) -> anyhow::Result<u64> {
+    pub fn push(&mut self, query: &[f32], response: Option<&[f32]>, combined: &[f32]) -> anyhow::Result<u64> {
         let zeros = vec![0f32; self.dims];
         for v in [query, response.unwrap_or(&zeros), combined] {
-            anyhow::ensure!(
-                v.len() == self.dims,
-                "vector of {} dims in a {}-dim sidecar",
-                v.len(),
-                self.dims
-            );
+            anyhow::ensure!(v.len() == self.dims, "vector of {} dims in a {}-dim sidecar", v.len(), self.dims);
             match self.dtype {
-                Dtype::F32 => v
-                    .iter()
-                    .try_for_each(|x| self.out.write_all(&x.to_le_bytes()))?,
-                Dtype::F16 => v
-                    .iter()
-                    .try_for_each(|x| self.out.write_all(&f16::from_f32(*x).to_le_bytes()))?,
+                Dtype::F32 => v.iter().try_for_each(|x| self.out.write_all(&x.to_le_bytes()))?,
+                Dtype::F16 => v.iter().try_for_each(|x| self.out.write_all(&f16::from_f32(*x).to_le_bytes()))?,
             }
         }
         self.rows += 1;
@@ -120,31 +97,11 @@ impl SidecarReader {
         );
         let hlen = u16::from_le_bytes([map[8], map[9]]) as usize;
         let dict = std::str::from_utf8(&map[10..10 + hlen]).context("npy header")?;
-        let dtype = if dict.contains("'<f2'") {
-            Dtype::F16
-        } else {
-            Dtype::F32
-        };
-        let shape = dict
-            .split("'shape': (")
-            .nth(1)
-            .and_then(|s| s.split(')').next())
-            .context("npy shape")?;
-        let dimsv: Vec<u64> = shape
-            .split(',')
-            .filter_map(|s| s.trim().parse().ok())
-            .collect();
-        anyhow::ensure!(
-            dimsv.len() == 3 && dimsv[1] == 3,
-            "{}: expected shape (rows, 3, dims)",
-            path.display()
-        );
-        Ok(SidecarReader {
-            map,
-            dtype,
-            dims: dimsv[2] as usize,
-            rows: dimsv[0],
-        })
+        let dtype = if dict.contains("'<f2'") { Dtype::F16 } else { Dtype::F32 };
+        let shape = dict.split("'shape': (").nth(1).and_then(|s| s.split(')').next()).context("npy shape")?;
+        let dimsv: Vec<u64> = shape.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+        anyhow::ensure!(dimsv.len() == 3 && dimsv[1] == 3, "{}: expected shape (rows, 3, dims)", path.display());
+        Ok(SidecarReader { map, dtype, dims: dimsv[2] as usize, rows: dimsv[0] })
     }
 
     pub fn rows(&self) -> u64 {
@@ -163,14 +120,8 @@ impl SidecarReader {
         let start = HEADER_LEN + ((row as usize * 3 + which) * self.dims) * width;
         let bytes = self.map.get(start..start + self.dims * width)?;
         let v: Vec<f32> = match self.dtype {
-            Dtype::F32 => bytes
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-            Dtype::F16 => bytes
-                .chunks_exact(2)
-                .map(|c| f16::from_le_bytes([c[0], c[1]]).to_f32())
-                .collect(),
+            Dtype::F32 => bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+            Dtype::F16 => bytes.chunks_exact(2).map(|c| f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
         };
         (v.iter().any(|x| *x != 0.0)).then_some(v)
     }
@@ -187,14 +138,8 @@ mod tests {
         for dtype in [Dtype::F32, Dtype::F16] {
             let p = dir.path().join("e.npy");
             let mut w = SidecarWriter::create(&p, dtype, 4).unwrap();
-            w.push(&[1.0, 0.0, 0.0, 0.0], None, &[0.5, 0.5, 0.5, 0.5])
-                .unwrap();
-            w.push(
-                &[0.0, 1.0, 0.0, 0.0],
-                Some(&[0.0, 0.0, 1.0, 0.0]),
-                &[0.25, 0.5, 0.75, 1.0],
-            )
-            .unwrap();
+            w.push(&[1.0, 0.0, 0.0, 0.0], None, &[0.5, 0.5, 0.5, 0.5]).unwrap();
+            w.push(&[0.0, 1.0, 0.0, 0.0], Some(&[0.0, 0.0, 1.0, 0.0]), &[0.25, 0.5, 0.75, 1.0]).unwrap();
             w.finish().unwrap();
             let r = SidecarReader::open(&p).unwrap();
             assert_eq!(r.rows(), 2);

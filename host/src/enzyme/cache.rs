@@ -37,11 +37,7 @@ impl CompileCache {
     fn path_for(&self, engine: &Engine, sha256: &str) -> Option<PathBuf> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut h);
-        Some(
-            self.dir
-                .as_ref()?
-                .join(format!("{sha256}-{:016x}.cwasm", h.finish())),
-        )
+        Some(self.dir.as_ref()?.join(format!("{sha256}-{:016x}.cwasm", h.finish())))
     }
 
     /// The compiled component for `bytes`, from the cache when possible.
@@ -65,18 +61,9 @@ impl CompileCache {
             // recompiled below.
             match unsafe { Component::deserialize(engine, &art) } {
                 Ok(c) => {
-                    return Ok((
-                        c,
-                        CompileStats {
-                            from_cache: true,
-                            millis: ms(start),
-                        },
-                    ));
+                    return Ok((c, CompileStats { from_cache: true, millis: ms(start) }));
                 }
-                Err(e) => tracing::warn!(
-                    "compiled cache {} unusable, recompiling: {e}",
-                    path.display()
-                ),
+                Err(e) => tracing::warn!("compiled cache {} unusable, recompiling: {e}", path.display()),
             }
         }
         let component = Component::new(engine, bytes)?;
@@ -85,13 +72,7 @@ impl CompileCache {
         {
             tracing::warn!("could not write compiled cache {}: {e}", path.display());
         }
-        Ok((
-            component,
-            CompileStats {
-                from_cache: false,
-                millis: ms(start),
-            },
-        ))
+        Ok((component, CompileStats { from_cache: false, millis: ms(start) }))
     }
 }
 

@@ -25,6 +25,26 @@ pub struct Stage {
     pub policy: OnError,
 }
 
+/// A worker's stages: a fresh instance of each of `enzymes` (loaded from
+/// `manifest`, in its order) with the entry's `when` and error policy.
+pub fn stages(
+    enzymes: &[std::sync::Arc<super::LoadedEnzyme>],
+    manifest: &crate::manifest::Manifest,
+    lookups: &std::sync::Arc<dyn super::Lookups>,
+) -> Vec<Stage> {
+    enzymes
+        .iter()
+        .map(|e| {
+            let entry = manifest.enzymes.iter().find(|x| x.name == e.name).expect("loaded from this manifest");
+            Stage {
+                instance: e.instance(lookups.clone()),
+                when: entry.when.clone(),
+                policy: entry.on_error.unwrap_or(manifest.pipeline.on_enzyme_error),
+            }
+        })
+        .collect()
+}
+
 /// One enzyme call on one span, for the transformation log.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Application {
@@ -67,12 +87,7 @@ pub struct Item {
 impl Item {
     pub fn new(span: Span) -> Self {
         let snap = Arc::new(span.clone());
-        Item {
-            span,
-            variant_of: None,
-            snapshots: vec![snap],
-            applications: Vec::new(),
-        }
+        Item { span, variant_of: None, snapshots: vec![snap], applications: Vec::new() }
     }
 }
 
@@ -109,11 +124,7 @@ pub fn span_hash(span: &Span) -> String {
 }
 
 fn refresh_derived(span: &mut Span, tagger: &Tagger) {
-    span.enriched.semantic_tags = tagger.tags(
-        &span.this,
-        span.if_ok.as_deref(),
-        span.facts.domain.as_deref(),
-    );
+    span.enriched.semantic_tags = tagger.tags(&span.this, span.if_ok.as_deref(), span.facts.domain.as_deref());
     span.enriched.complexity_score = complexity_score(span.response());
 }
 
@@ -143,11 +154,7 @@ fn matches(when: &When, span: &Span) -> bool {
 }
 
 /// Run one span through `stages`. `Err` only under the `abort` policy.
-pub fn run(
-    stages: &mut [Stage],
-    span: Span,
-    tagger: &Tagger,
-) -> Result<ChainOutput, EnzymeFailure> {
+pub fn run(stages: &mut [Stage], span: Span, tagger: &Tagger) -> Result<ChainOutput, EnzymeFailure> {
     let mut out = ChainOutput::default();
     let mut items = vec![Item::new(span)];
     for stage in stages.iter_mut() {
@@ -207,11 +214,7 @@ pub fn run(
                         }
                         Outcome::Drop(reason) => {
                             item.applications.push(app);
-                            out.dropped.push(Dropped {
-                                item,
-                                enzyme: enzyme.name.clone(),
-                                reason,
-                            });
+                            out.dropped.push(Dropped { item, enzyme: enzyme.name.clone(), reason });
                         }
                         Outcome::Variants(spans) => {
                             let mut continued = false;

@@ -43,13 +43,8 @@ pub struct OutputCaps {
 }
 
 pub fn to_wit(span: &Span) -> wit::Span {
-    let mut extra = String::with_capacity(
-        2 + span
-            .extra
-            .iter()
-            .map(|(k, v)| k.len() + v.get().len() + 4)
-            .sum::<usize>(),
-    );
+    let mut extra =
+        String::with_capacity(2 + span.extra.iter().map(|(k, v)| k.len() + v.get().len() + 4).sum::<usize>());
     extra.push('{');
     for (i, (k, v)) in span.extra.iter().enumerate() {
         if i > 0 {
@@ -96,11 +91,7 @@ fn wit_span_bytes(s: &wit::Span) -> usize {
 }
 
 /// Check and convert a call's result. `Err` carries the `invalid_output` detail.
-pub fn from_wit(
-    input: &Span,
-    p: wit::Processed,
-    caps: OutputCaps,
-) -> Result<(Outcome, Vec<ChangeRecord>), String> {
+pub fn from_wit(input: &Span, p: wit::Processed, caps: OutputCaps) -> Result<(Outcome, Vec<ChangeRecord>), String> {
     let change_bytes: usize = p
         .changes
         .iter()
@@ -128,20 +119,13 @@ pub fn from_wit(
         wit::Outcome::Unchanged => Outcome::Unchanged,
         wit::Outcome::Changed(s) => {
             if s.id != input.id {
-                return Err(format!(
-                    "changed the span id from `{}` to `{}`",
-                    input.id, s.id
-                ));
+                return Err(format!("changed the span id from `{}` to `{}`", input.id, s.id));
             }
             Outcome::Changed(Box::new(from_wit_span(s, input)?))
         }
         wit::Outcome::Variants(list) => {
             if list.len() > caps.max_variants {
-                return Err(format!(
-                    "returned {} variants, over the cap of {}",
-                    list.len(),
-                    caps.max_variants
-                ));
+                return Err(format!("returned {} variants, over the cap of {}", list.len(), caps.max_variants));
             }
             let mut ids = std::collections::HashSet::new();
             let mut out = Vec::with_capacity(list.len());
@@ -153,11 +137,9 @@ pub fn from_wit(
             }
             Outcome::Variants(out)
         }
-        wit::Outcome::Drop(reason) => Outcome::Drop(if reason.trim().is_empty() {
-            "dropped (no reason given)".into()
-        } else {
-            reason
-        }),
+        wit::Outcome::Drop(reason) => {
+            Outcome::Drop(if reason.trim().is_empty() { "dropped (no reason given)".into() } else { reason })
+        }
     };
     let changes = p
         .changes
@@ -192,26 +174,14 @@ fn object_text(field: &str, text: &str) -> Result<Box<RawValue>, String> {
         return Err(format!("`{field}` nests deeper than {MAX_DEPTH} levels"));
     }
     match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text) {
-        Ok(_) => {
-            RawValue::from_string(text.trim().to_string()).map_err(|e| format!("`{field}`: {e}"))
-        }
+        Ok(_) => RawValue::from_string(text.trim().to_string()).map_err(|e| format!("`{field}`: {e}")),
         Err(e) => Err(format!("`{field}` is not a JSON object: {e}")),
     }
 }
 
 fn from_wit_span(s: wit::Span, base: &Span) -> Result<Span, String> {
-    let reasons_to_string = |r: Vec<Reason>| {
-        r.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    for (name, v) in [
-        ("id", &s.id),
-        ("who", &s.who),
-        ("did", &s.did),
-        ("this", &s.this),
-    ] {
+    let reasons_to_string = |r: Vec<Reason>| r.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    for (name, v) in [("id", &s.id), ("who", &s.who), ("did", &s.did), ("this", &s.this)] {
         if v.trim().is_empty() {
             return Err(format!("`{name}` is empty"));
         }
@@ -225,16 +195,8 @@ fn from_wit_span(s: wit::Span, base: &Span) -> Result<Span, String> {
     if status == Status::Completed && s.if_ok.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Err("a completed span needs a non-empty `if_ok`".into());
     }
-    let context = s
-        .context
-        .as_deref()
-        .map(|t| object_text("context", t))
-        .transpose()?;
-    let metadata = s
-        .metadata
-        .as_deref()
-        .map(|t| object_text("metadata", t))
-        .transpose()?;
+    let context = s.context.as_deref().map(|t| object_text("context", t)).transpose()?;
+    let metadata = s.metadata.as_deref().map(|t| object_text("metadata", t)).transpose()?;
     let extra_raw = object_text("extra", &s.extra)?;
     let extra_map: indexmap::IndexMap<String, Box<RawValue>> =
         serde_json::from_str(extra_raw.get()).map_err(|e| format!("`extra`: {e}"))?;

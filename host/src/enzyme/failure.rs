@@ -48,10 +48,7 @@ impl FailureKind {
 
     /// Whether the instance must be thrown away after this failure.
     pub fn poisons_instance(self) -> bool {
-        !matches!(
-            self,
-            FailureKind::InvalidOutput | FailureKind::InputTooLarge | FailureKind::EnzymeError
-        )
+        !matches!(self, FailureKind::InvalidOutput | FailureKind::InputTooLarge | FailureKind::EnzymeError)
     }
 }
 
@@ -99,12 +96,7 @@ pub struct MemoryLimitExceeded {
 
 impl fmt::Display for MemoryLimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "linear memory would grow to {} MiB, over the {} MiB cap",
-            self.desired >> 20,
-            self.limit >> 20
-        )
+        write!(f, "linear memory would grow to {} MiB, over the {} MiB cap", self.desired >> 20, self.limit >> 20)
     }
 }
 

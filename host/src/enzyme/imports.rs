@@ -52,6 +52,8 @@ pub trait Lookups: Send + Sync {
     /// the span `self_id`, oldest first.
     fn thread(&self, key: &ThreadKey, self_id: &str, limit: usize) -> Vec<ThreadEntry>;
     fn tags(&self, span_id: &str) -> Vec<String>;
+    /// The stored combined embedding of a span.
+    fn vector(&self, span_id: &str) -> Option<Vec<f32>>;
 }
 
 /// Look-ups with nothing loaded: every answer is empty.
@@ -69,6 +71,9 @@ impl Lookups for NoLookups {
     }
     fn tags(&self, _: &str) -> Vec<String> {
         Vec::new()
+    }
+    fn vector(&self, _: &str) -> Option<Vec<f32>> {
+        None
     }
 }
 
@@ -128,19 +133,12 @@ impl host_iface::Host for StoreState {
         let c = &self.call;
         let query = match &c.current {
             Some(cur) if cur.id == span_id => match &cur.embedding {
-                Some(v) => NeighbourQuery::Vector {
-                    vector: v,
-                    exclude: &cur.id,
-                },
+                Some(v) => NeighbourQuery::Vector { vector: v, exclude: &cur.id },
                 None => NeighbourQuery::Id(&span_id),
             },
             _ => NeighbourQuery::Id(&span_id),
         };
-        c.lookups
-            .neighbours(query, k)
-            .into_iter()
-            .map(|(id, similarity)| wit::Neighbour { id, similarity })
-            .collect()
+        c.lookups.neighbours(query, k).into_iter().map(|(id, similarity)| wit::Neighbour { id, similarity }).collect()
     }
 
     fn thread(&mut self, span_id: String, limit: u32) -> Vec<wit::ThreadEntry> {
@@ -157,14 +155,7 @@ impl host_iface::Host for StoreState {
         c.lookups
             .thread(&key, &span_id, limit)
             .into_iter()
-            .map(|t| wit::ThreadEntry {
-                id: t.id,
-                who: t.who,
-                did: t.did,
-                this: t.this,
-                if_ok: t.if_ok,
-                when: t.when,
-            })
+            .map(|t| wit::ThreadEntry { id: t.id, who: t.who, did: t.did, this: t.this, if_ok: t.if_ok, when: t.when })
             .collect()
     }
 
@@ -172,6 +163,13 @@ impl host_iface::Host for StoreState {
         match &self.call.current {
             Some(cur) if cur.id == span_id => cur.tags.clone(),
             _ => self.call.lookups.tags(&span_id),
+        }
+    }
+
+    fn embedding(&mut self, span_id: String) -> Option<Vec<f32>> {
+        match &self.call.current {
+            Some(cur) if cur.id == span_id => cur.embedding.as_ref().map(|v| v.to_vec()),
+            _ => self.call.lookups.vector(&span_id),
         }
     }
 }

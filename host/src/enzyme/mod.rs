@@ -27,6 +27,13 @@ pub use convert::{ChangeRecord, Outcome, snippet};
 pub use failure::{EnzymeFailure, FailureKind};
 pub use imports::{Current, Lookups, NeighbourQuery, NoLookups, ThreadEntry, ThreadKey};
 
+/// The result decoding, for the fuzz targets (`fuzz/`).
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::bindings::wit;
+    pub use super::convert::{OutputCaps, from_wit};
+}
+
 use crate::manifest::{EnzymeEntry, Limits, Source};
 use crate::span::Span;
 use anyhow::{Context as _, bail};
@@ -40,7 +47,7 @@ use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine, Store};
 
 /// The WIT package version this host implements (`wit/*.wit`).
-pub const WIT_VERSION: &str = "0.1.0";
+pub const WIT_VERSION: &str = "0.1.1";
 
 /// The exported interface every enzyme must provide (without version).
 pub const PROCESSOR_EXPORT: &str = "logline:enzyme/processor";
@@ -66,13 +73,10 @@ impl EngineCtx {
         config.wasm_component_model(true);
         config.epoch_interruption(true);
         config.consume_fuel(fuel);
-        let engine = Engine::new(&config)
-            .map_err(anyhow::Error::from)
-            .context("creating the wasm engine")?;
+        let engine = Engine::new(&config).map_err(anyhow::Error::from).context("creating the wasm engine")?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(anyhow::Error::from)?;
-        Enzyme::add_to_linker::<StoreState, HasSelf<StoreState>>(&mut linker, |s| s)
-            .map_err(anyhow::Error::from)?;
+        Enzyme::add_to_linker::<StoreState, HasSelf<StoreState>>(&mut linker, |s| s).map_err(anyhow::Error::from)?;
         Ok(EngineCtx { engine, linker })
     }
 }
@@ -109,12 +113,7 @@ impl EnzymeHost {
                 }
             })
             .context("starting the epoch ticker")?;
-        Ok(EnzymeHost {
-            plain,
-            fuel,
-            cache: CompileCache::new(opts.cache_dir),
-            stop,
-        })
+        Ok(EnzymeHost { plain, fuel, cache: CompileCache::new(opts.cache_dir), stop })
     }
 
     pub fn cache(&self) -> &CompileCache {
@@ -123,12 +122,8 @@ impl EnzymeHost {
 
     /// Load, check and pre-instantiate one manifest entry.
     pub fn load(&self, entry: &EnzymeEntry) -> anyhow::Result<Arc<LoadedEnzyme>> {
-        self.load_inner(entry).with_context(|| {
-            format!(
-                "loading enzyme `{}` (manifest line {})",
-                entry.name, entry.line
-            )
-        })
+        self.load_inner(entry)
+            .with_context(|| format!("loading enzyme `{}` (manifest line {})", entry.name, entry.line))
     }
 
     /// Load every entry of a manifest, in order.
@@ -143,8 +138,7 @@ impl EnzymeHost {
                 (bytes, p.display().to_string())
             }
             Source::Builtin(name) => {
-                let bytes =
-                    builtin::bytes(name).with_context(|| format!("no built-in enzyme `{name}`"))?;
+                let bytes = builtin::bytes(name).with_context(|| format!("no built-in enzyme `{name}`"))?;
                 (bytes.to_vec(), format!("builtin:{name}"))
             }
         };
@@ -152,9 +146,7 @@ impl EnzymeHost {
         if let Some(pin) = &entry.sha256
             && *pin != sha256
         {
-            bail!(
-                "{origin}: sha256 mismatch: the manifest pins {pin}, the file has {sha256}; refusing to load it"
-            );
+            bail!("{origin}: sha256 mismatch: the manifest pins {pin}, the file has {sha256}; refusing to load it");
         }
         let fuel = entry.limits.fuel.is_some();
         let ctx = if fuel { &self.fuel } else { &self.plain };
@@ -184,9 +176,8 @@ impl EnzymeHost {
             instantiate_ms: 0.0,
         };
         // A probe instance: `info` must answer and `init` must accept the config.
-        let mut probe = loaded
-            .new_live(Arc::new(NoLookups), true)
-            .map_err(|f| anyhow::anyhow!("{}: {}", f.kind, f.message))?;
+        let mut probe =
+            loaded.new_live(Arc::new(NoLookups), true).map_err(|f| anyhow::anyhow!("{}: {}", f.kind, f.message))?;
         loaded.instantiate_ms = start.elapsed().as_secs_f64() * 1000.0;
         let info = probe
             .bindings
@@ -194,11 +185,7 @@ impl EnzymeHost {
             .call_info(&mut probe.store)
             .map_err(anyhow::Error::from)
             .context("calling `info`")?;
-        loaded.info = EnzymeInfo {
-            name: info.name,
-            version: info.version,
-            description: info.description,
-        };
+        loaded.info = EnzymeInfo { name: info.name, version: info.version, description: info.description };
         Ok(Arc::new(loaded))
     }
 }
@@ -249,20 +236,10 @@ struct Live {
 impl LoadedEnzyme {
     /// A fresh instance for one worker.
     pub fn instance(self: &Arc<Self>, lookups: Arc<dyn Lookups>) -> Instance {
-        Instance {
-            enzyme: self.clone(),
-            lookups,
-            live: None,
-        }
+        Instance { enzyme: self.clone(), lookups, live: None }
     }
 
-    fn failure(
-        &self,
-        kind: FailureKind,
-        span_id: &str,
-        message: String,
-        stderr: Option<String>,
-    ) -> EnzymeFailure {
+    fn failure(&self, kind: FailureKind, span_id: &str, message: String, stderr: Option<String>) -> EnzymeFailure {
         EnzymeFailure {
             enzyme: self.name.clone(),
             version: self.info.version.clone(),
@@ -279,12 +256,7 @@ impl LoadedEnzyme {
 
     fn new_live(&self, lookups: Arc<dyn Lookups>, probe: bool) -> Result<Live, EnzymeFailure> {
         let memory = (self.limits.memory_mb.unwrap_or(64) as usize) << 20;
-        let state = StoreState::new(
-            self.name.as_str().into(),
-            self.config.clone(),
-            lookups,
-            memory,
-        );
+        let state = StoreState::new(self.name.as_str().into(), self.config.clone(), lookups, memory);
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|s| &mut s.limiter);
         store.epoch_deadline_trap();
@@ -293,23 +265,12 @@ impl LoadedEnzyme {
         let init_ms = (self.timeout_ms() * 10).max(5_000);
         store.set_epoch_deadline(ticks(init_ms));
         if let Some(f) = self.limits.fuel {
-            store
-                .set_fuel(f.saturating_mul(10))
-                .expect("fuel is enabled on this engine");
+            store.set_fuel(f.saturating_mul(10)).expect("fuel is enabled on this engine");
         }
         let fail = |store: &Store<StoreState>, kind, msg: String| {
             let (err, _) = store.data().stderr.take();
-            let stage = if probe {
-                "at load"
-            } else {
-                "creating an instance"
-            };
-            self.failure(
-                kind,
-                "-",
-                format!("{stage}: {msg}"),
-                (!err.is_empty()).then_some(err),
-            )
+            let stage = if probe { "at load" } else { "creating an instance" };
+            self.failure(kind, "-", format!("{stage}: {msg}"), (!err.is_empty()).then_some(err))
         };
         let bindings = match self.pre.instantiate(&mut store) {
             Ok(b) => b,
@@ -321,19 +282,11 @@ impl LoadedEnzyme {
         match bindings.logline_enzyme_processor().call_init(&mut store) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
-                return Err(fail(
-                    &store,
-                    FailureKind::EnzymeError,
-                    format!("init: {:?}: {}", e.kind, e.message),
-                ));
+                return Err(fail(&store, FailureKind::EnzymeError, format!("init: {:?}: {}", e.kind, e.message)));
             }
             Err(e) => {
                 let (kind, msg) = failure::classify(&e);
-                return Err(fail(
-                    &store,
-                    FailureKind::Instantiation,
-                    format!("init trapped ({kind}): {msg}"),
-                ));
+                return Err(fail(&store, FailureKind::Instantiation, format!("init trapped ({kind}): {msg}")));
             }
         }
         Ok(Live { store, bindings })
@@ -345,17 +298,10 @@ fn ticks(ms: u64) -> u64 {
 }
 
 /// Find the `logline:enzyme/processor@X.Y.Z` export and check its version.
-fn check_world(
-    component: &wasmtime::component::Component,
-    engine: &Engine,
-) -> anyhow::Result<String> {
+fn check_world(component: &wasmtime::component::Component, engine: &Engine) -> anyhow::Result<String> {
     let ty = component.component_type();
     let exports: Vec<String> = ty.exports(engine).map(|(n, _)| n.to_string()).collect();
-    let found = exports.iter().find_map(|n| {
-        n.strip_prefix(PROCESSOR_EXPORT)?
-            .strip_prefix('@')
-            .map(str::to_string)
-    });
+    let found = exports.iter().find_map(|n| n.strip_prefix(PROCESSOR_EXPORT)?.strip_prefix('@').map(str::to_string));
     let Some(version) = found else {
         bail!(
             "not a LogLine enzyme: it exports [{}], expected `{PROCESSOR_EXPORT}@{WIT_VERSION}` (build it against wit/ from this host)",
@@ -413,6 +359,37 @@ impl Instance {
         &self.enzyme
     }
 
+    /// Create the live instance now (instantiate and `init`), instead of at
+    /// the first call. Returns how long that took.
+    pub fn warm(&mut self) -> Result<std::time::Duration, EnzymeFailure> {
+        let start = Instant::now();
+        if self.live.is_none() {
+            self.live = Some(self.enzyme.new_live(self.lookups.clone(), false)?);
+        }
+        Ok(start.elapsed())
+    }
+
+    /// Benchmark support: call `process` on `span` `n` times the bare way —
+    /// the span converted once, one deadline for all calls, no checks on
+    /// the result — to measure what the host adds around a call.
+    #[doc(hidden)]
+    pub fn bare_calls(&mut self, span: &Span, n: u32) -> anyhow::Result<std::time::Duration> {
+        self.warm().map_err(|f| anyhow::anyhow!("{f}"))?;
+        let live = self.live.as_mut().expect("warmed");
+        let wit_span = convert::to_wit(span);
+        live.store.set_epoch_deadline(u64::MAX / 2);
+        let start = Instant::now();
+        for _ in 0..n {
+            let r = live
+                .bindings
+                .logline_enzyme_processor()
+                .call_process(&mut live.store, &wit_span)
+                .map_err(anyhow::Error::from)?;
+            std::hint::black_box(r.is_ok());
+        }
+        Ok(start.elapsed())
+    }
+
     /// Run the enzyme on one span. Any trap discards the instance (the next
     /// call builds a fresh one); the error names enzyme, version and span.
     pub fn call(
@@ -424,11 +401,7 @@ impl Instance {
         let limits = e.limits;
         let max_in = (limits.max_input_kb.unwrap_or(4096) as usize) << 10;
         if span.text_len() > max_in {
-            let msg = format!(
-                "span is {} KiB, over the {} KiB input cap",
-                span.text_len() >> 10,
-                max_in >> 10
-            );
+            let msg = format!("span is {} KiB, over the {} KiB input cap", span.text_len() >> 10, max_in >> 10);
             return Err(e.failure(FailureKind::InputTooLarge, &span.id, msg, None));
         }
         if self.live.is_none() {
@@ -447,26 +420,17 @@ impl Instance {
         }
         live.store.set_epoch_deadline(ticks(e.timeout_ms()));
         if let Some(f) = limits.fuel {
-            live.store
-                .set_fuel(f)
-                .expect("fuel is enabled on this engine");
+            live.store.set_fuel(f).expect("fuel is enabled on this engine");
         }
         let start = Instant::now();
-        let result = live
-            .bindings
-            .logline_enzyme_processor()
-            .call_process(&mut live.store, &wit_span);
-        let stats = CallStats {
-            micros: start.elapsed().as_secs_f64() * 1e6,
-        };
+        let result = live.bindings.logline_enzyme_processor().call_process(&mut live.store, &wit_span);
+        let stats = CallStats { micros: start.elapsed().as_secs_f64() * 1e6 };
         let stderr = drain_output(live, &e.name, &span.id);
         match result {
             Err(err) => {
                 let (kind, mut msg) = failure::classify(&err);
                 match kind {
-                    FailureKind::Timeout => {
-                        msg = format!("did not finish within {} ms", e.timeout_ms())
-                    }
+                    FailureKind::Timeout => msg = format!("did not finish within {} ms", e.timeout_ms()),
                     FailureKind::FuelExhausted => {
                         msg = format!("used up its fuel budget of {}", limits.fuel.unwrap_or(0))
                     }
@@ -518,25 +482,18 @@ mod tests {
     #[test]
     fn wit_version_matches_the_wit_files() {
         for f in ["types.wit", "host.wit", "world.wit"] {
-            let text =
-                std::fs::read_to_string(format!("{}/../wit/{f}", env!("CARGO_MANIFEST_DIR")))
-                    .unwrap();
-            assert!(
-                text.contains(&format!("package logline:enzyme@{WIT_VERSION};")),
-                "{f}"
-            );
+            let text = std::fs::read_to_string(format!("{}/../wit/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            assert!(text.contains(&format!("package logline:enzyme@{WIT_VERSION};")), "{f}");
         }
     }
 
     #[test]
     fn compatibility_rule() {
+        assert!(wit_compatible("0.1.1", "0.1.0"));
         assert!(wit_compatible("0.1.0", "0.1.0"));
         assert!(wit_compatible("0.1.3", "0.1.0"));
         assert!(!wit_compatible("0.1.0", "0.1.1"), "newer than the host");
-        assert!(
-            !wit_compatible("0.2.0", "0.1.0"),
-            "0.x minor is a breaking track"
-        );
+        assert!(!wit_compatible("0.2.0", "0.1.0"), "0.x minor is a breaking track");
         assert!(wit_compatible("1.4.0", "1.2.7"));
         assert!(!wit_compatible("2.0.0", "1.9.0"));
         assert!(!wit_compatible("0.1.0", "garbage"));

@@ -46,44 +46,24 @@ pub struct CallState {
 }
 
 impl StoreState {
-    pub fn new(
-        enzyme: Arc<str>,
-        config: Arc<str>,
-        lookups: Arc<dyn Lookups>,
-        memory_bytes: usize,
-    ) -> Self {
+    pub fn new(enzyme: Arc<str>, config: Arc<str>, lookups: Arc<dyn Lookups>, memory_bytes: usize) -> Self {
         let stdout = Capture::new(CAPTURE_CAP);
         let stderr = Capture::new(CAPTURE_CAP);
-        let wasi = WasiCtx::builder()
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .build();
+        let wasi = WasiCtx::builder().stdout(stdout.clone()).stderr(stderr.clone()).build();
         StoreState {
             wasi,
             table: ResourceTable::new(),
-            limiter: Limiter {
-                memory_bytes,
-                hit: None,
-            },
+            limiter: Limiter { memory_bytes, hit: None },
             stdout,
             stderr,
-            call: CallState {
-                enzyme,
-                config,
-                lookups,
-                current: None,
-                logs_this_call: 0,
-            },
+            call: CallState { enzyme, config, lookups, current: None, logs_this_call: 0 },
         }
     }
 }
 
 impl WasiView for StoreState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
     }
 }
 
@@ -96,28 +76,15 @@ pub struct Limiter {
 }
 
 impl wasmtime::ResourceLimiter for Limiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
         if desired > self.memory_bytes {
             self.hit = Some(desired);
-            return Err(wasmtime::Error::new(MemoryLimitExceeded {
-                desired,
-                limit: self.memory_bytes,
-            }));
+            return Err(wasmtime::Error::new(MemoryLimitExceeded { desired, limit: self.memory_bytes }));
         }
         Ok(true)
     }
 
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 
@@ -148,13 +115,7 @@ struct CaptureBuf {
 
 impl Capture {
     pub fn new(cap: usize) -> Self {
-        Capture {
-            inner: Arc::new(Mutex::new(CaptureBuf {
-                data: Vec::new(),
-                cap,
-                dropped: 0,
-            })),
-        }
+        Capture { inner: Arc::new(Mutex::new(CaptureBuf { data: Vec::new(), cap, dropped: 0 })) }
     }
 
     fn push(&self, bytes: &[u8]) {
@@ -211,11 +172,7 @@ impl OutputStream for Capture {
 }
 
 impl tokio::io::AsyncWrite for Capture {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
         self.push(buf);
         Poll::Ready(Ok(buf.len()))
     }

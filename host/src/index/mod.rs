@@ -28,9 +28,7 @@ use std::time::Instant;
 const SUMMARIES: TableDefinition<u32, &[u8]> = TableDefinition::new("summaries");
 
 fn bincode_config() -> impl bincode::config::Config {
-    bincode::config::standard()
-        .with_fixed_int_encoding()
-        .with_little_endian()
+    bincode::config::standard().with_fixed_int_encoding().with_little_endian()
 }
 
 /// A normalised vector; distance is 1 − cosine.
@@ -77,12 +75,7 @@ pub struct HnswParams {
 
 impl Default for HnswParams {
     fn default() -> Self {
-        HnswParams {
-            ef_construction: 100,
-            ef_search: 100,
-            seed: 0x4c6f_674c_696e_65,
-            threads: 0,
-        }
+        HnswParams { ef_construction: 100, ef_search: 100, seed: 0x4c6f_674c_696e_65, threads: 0 }
     }
 }
 
@@ -181,8 +174,7 @@ impl IndexWriter {
         let (_, files) = file_names(stem);
         let store_tmp = tmp_name(&dir.join(&files.store));
         let _ = std::fs::remove_file(&store_tmp);
-        let store = Database::create(&store_tmp)
-            .with_context(|| format!("creating {}", store_tmp.display()))?;
+        let store = Database::create(&store_tmp).with_context(|| format!("creating {}", store_tmp.display()))?;
         Ok(IndexWriter {
             dir: dir.to_path_buf(),
             stem: stem.to_string(),
@@ -241,10 +233,7 @@ impl IndexWriter {
             previous_spans: span.facts.previous_spans.clone(),
             combined: combined.to_vec(),
         };
-        self.pending.push((
-            node,
-            bincode::serde::encode_to_vec(&summary, bincode_config())?,
-        ));
+        self.pending.push((node, bincode::serde::encode_to_vec(&summary, bincode_config())?));
         if self.pending.len() >= 4096 {
             self.flush()?;
         }
@@ -274,16 +263,12 @@ impl IndexWriter {
         let start = Instant::now();
         let values: Vec<u32> = (0..self.points.len() as u32).collect();
         let points = std::mem::take(&mut self.points);
-        let builder = Builder::default()
-            .ef_construction(params.ef_construction)
-            .ef_search(params.ef_search)
-            .seed(params.seed);
+        let builder =
+            Builder::default().ef_construction(params.ef_construction).ef_search(params.ef_search).seed(params.seed);
         let map = if params.threads == 0 {
             builder.build(points, values)
         } else {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(params.threads)
-                .build()?;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(params.threads).build()?;
             pool.install(|| builder.build(points, values))
         };
         let build_ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -294,15 +279,8 @@ impl IndexWriter {
         stats.build_ms = build_ms;
         write_aside(&graph_path, &bytes)?;
         drop(bytes);
-        let meta = MetaFile {
-            ids: self.ids,
-            meta: self.meta,
-            inverted: self.inverted,
-        };
-        write_aside(
-            &self.dir.join(&files.meta),
-            &bincode::serde::encode_to_vec(&meta, bincode_config())?,
-        )?;
+        let meta = MetaFile { ids: self.ids, meta: self.meta, inverted: self.inverted };
+        write_aside(&self.dir.join(&files.meta), &bincode::serde::encode_to_vec(&meta, bincode_config())?)?;
         std::fs::rename(&self.store_tmp, self.dir.join(&files.store))?;
         let inverted = InvertedStats {
             dids: meta.inverted.by_did.len(),
@@ -322,10 +300,7 @@ impl IndexWriter {
             files,
             inverted,
         };
-        write_aside(
-            &self.dir.join(manifest_name),
-            serde_json::to_string_pretty(&manifest)?.as_bytes(),
-        )?;
+        write_aside(&self.dir.join(manifest_name), serde_json::to_string_pretty(&manifest)?.as_bytes())?;
         Ok(manifest)
     }
 }
@@ -333,8 +308,7 @@ impl IndexWriter {
 fn write_aside(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let tmp = tmp_name(path);
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("renaming {} into place", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", path.display()))?;
     Ok(())
 }
 
@@ -360,27 +334,14 @@ fn graph_stats(bytes: &[u8]) -> anyhow::Result<GraphStats> {
     struct Zero(#[serde(with = "serde_big_array::BigArray")] [u32; 64]);
     #[derive(Deserialize)]
     struct Upper(#[allow(dead_code)] [u32; 32]);
-    let (m, _): (Map, usize) = bincode::serde::decode_from_slice(bytes, bincode_config())
-        .context("reading graph stats")?;
+    let (m, _): (Map, usize) =
+        bincode::serde::decode_from_slice(bytes, bincode_config()).context("reading graph stats")?;
     let nodes = m.hnsw.zero.len();
-    let links: usize = m
-        .hnsw
-        .zero
-        .iter()
-        .map(|z| z.0.iter().filter(|&&p| p != u32::MAX).count())
-        .sum();
+    let links: usize = m.hnsw.zero.iter().map(|z| z.0.iter().filter(|&&p| p != u32::MAX).count()).sum();
     Ok(GraphStats {
         nodes,
-        layers: if nodes == 0 {
-            0
-        } else {
-            m.hnsw.layers.len() + 1
-        },
-        avg_connections: if nodes == 0 {
-            0.0
-        } else {
-            links as f64 / nodes as f64
-        },
+        layers: if nodes == 0 { 0 } else { m.hnsw.layers.len() + 1 },
+        avg_connections: if nodes == 0 { 0.0 } else { links as f64 / nodes as f64 },
         build_ms: 0.0,
     })
 }
@@ -410,37 +371,24 @@ impl SpanIndex {
     pub fn load(dir: &Path, stem: &str) -> anyhow::Result<Self> {
         let (manifest_name, _) = file_names(stem);
         let mpath = dir.join(&manifest_name);
-        let manifest: IndexManifest =
-            serde_json::from_slice(&std::fs::read(&mpath).with_context(|| {
-                format!("reading {} (run `logline prepare` first)", mpath.display())
-            })?)
-            .with_context(|| format!("{}: not an index manifest", mpath.display()))?;
+        let manifest: IndexManifest = serde_json::from_slice(
+            &std::fs::read(&mpath)
+                .with_context(|| format!("reading {} (run `logline prepare` first)", mpath.display()))?,
+        )
+        .with_context(|| format!("{}: not an index manifest", mpath.display()))?;
         let read = |name: &str| -> anyhow::Result<BufReader<File>> {
             let p = dir.join(name);
-            Ok(BufReader::with_capacity(
-                1 << 20,
-                File::open(&p).with_context(|| format!("opening {}", p.display()))?,
-            ))
+            Ok(BufReader::with_capacity(1 << 20, File::open(&p).with_context(|| format!("opening {}", p.display()))?))
         };
-        let map: HnswMap<Point, u32> = bincode::serde::decode_from_std_read(
-            &mut read(&manifest.files.graph)?,
-            bincode_config(),
-        )
-        .with_context(|| format!("reading {}", manifest.files.graph))?;
-        let meta: MetaFile = bincode::serde::decode_from_std_read(
-            &mut read(&manifest.files.meta)?,
-            bincode_config(),
-        )
-        .with_context(|| format!("reading {}", manifest.files.meta))?;
+        let map: HnswMap<Point, u32> =
+            bincode::serde::decode_from_std_read(&mut read(&manifest.files.graph)?, bincode_config())
+                .with_context(|| format!("reading {}", manifest.files.graph))?;
+        let meta: MetaFile = bincode::serde::decode_from_std_read(&mut read(&manifest.files.meta)?, bincode_config())
+            .with_context(|| format!("reading {}", manifest.files.meta))?;
         let store_path = dir.join(&manifest.files.store);
-        let store = redb::ReadOnlyDatabase::open(&store_path)
-            .with_context(|| format!("opening {}", store_path.display()))?;
-        let node_of = meta
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i as u32))
-            .collect();
+        let store =
+            redb::ReadOnlyDatabase::open(&store_path).with_context(|| format!("opening {}", store_path.display()))?;
+        let node_of = meta.ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
         let mut threads: HashMap<String, Vec<u32>> = HashMap::new();
         for (t, nodes) in &meta.inverted.by_thread {
             let mut nodes = nodes.clone();
@@ -493,10 +441,7 @@ impl SpanIndex {
             if Some(id.as_str()) == exclude || !keep(node) {
                 continue;
             }
-            out.push(Hit {
-                id: id.clone(),
-                similarity: 1.0 - item.distance,
-            });
+            out.push(Hit { id: id.clone(), similarity: 1.0 - item.distance });
             if out.len() == k {
                 break;
             }
@@ -512,9 +457,7 @@ impl SpanIndex {
         let tx = self.store.begin_read().ok()?;
         let t = tx.open_table(SUMMARIES).ok()?;
         let v = t.get(node).ok()??;
-        bincode::serde::decode_from_slice(v.value(), bincode_config())
-            .ok()
-            .map(|(s, _)| s)
+        bincode::serde::decode_from_slice(v.value(), bincode_config()).ok().map(|(s, _)| s)
     }
 
     /// The stored query text of a span (for `logline search`).
@@ -543,16 +486,8 @@ impl Lookups for SpanIndex {
     fn thread_key(&self, span_id: &str) -> Option<ThreadKey> {
         let node = self.node(span_id)?;
         let m = &self.meta[node as usize];
-        let previous_spans = self
-            .summary(node)
-            .map(|s| s.previous_spans)
-            .unwrap_or_default();
-        Some(ThreadKey {
-            thread_id: m.thread_id.clone(),
-            previous_spans,
-            when_ms: m.when_ms,
-            order: m.order,
-        })
+        let previous_spans = self.summary(node).map(|s| s.previous_spans).unwrap_or_default();
+        Some(ThreadKey { thread_id: m.thread_id.clone(), previous_spans, when_ms: m.when_ms, order: m.order })
     }
 
     fn thread(&self, key: &ThreadKey, self_id: &str, limit: usize) -> Vec<ThreadEntry> {
@@ -564,53 +499,35 @@ impl Lookups for SpanIndex {
                     .copied()
                     .filter(|&n| {
                         let m = &self.meta[n as usize];
-                        self.ids[n as usize] != self_id
-                            && (m.when_ms, m.order) < (key.when_ms, key.order)
+                        self.ids[n as usize] != self_id && (m.when_ms, m.order) < (key.when_ms, key.order)
                     })
                     .collect()
             }
-            None => key
-                .previous_spans
-                .iter()
-                .filter(|id| id.as_str() != self_id)
-                .filter_map(|id| self.node(id))
-                .collect(),
+            None => {
+                key.previous_spans.iter().filter(|id| id.as_str() != self_id).filter_map(|id| self.node(id)).collect()
+            }
         };
         let skip = nodes.len().saturating_sub(limit);
         nodes[skip..]
             .iter()
             .filter_map(|&n| self.summary(n))
-            .map(|s| ThreadEntry {
-                id: s.id,
-                who: s.who,
-                did: s.did,
-                this: s.this,
-                if_ok: s.if_ok,
-                when: s.when,
-            })
+            .map(|s| ThreadEntry { id: s.id, who: s.who, did: s.did, this: s.this, if_ok: s.if_ok, when: s.when })
             .collect()
     }
 
+    fn vector(&self, span_id: &str) -> Option<Vec<f32>> {
+        self.node(span_id).and_then(|n| self.summary(n)).map(|s| s.combined)
+    }
+
     fn tags(&self, span_id: &str) -> Vec<String> {
-        self.node(span_id)
-            .map(|n| self.meta[n as usize].tags.clone())
-            .unwrap_or_default()
+        self.node(span_id).map(|n| self.meta[n as usize].tags.clone()).unwrap_or_default()
     }
 }
 
 /// Exact top-k by brute force (for recall measurements and tests).
-pub fn exact_top_k(
-    points: &[Vec<f32>],
-    query: &[f32],
-    k: usize,
-    exclude: Option<usize>,
-) -> Vec<usize> {
-    let mut scored: Vec<(f32, usize)> = points
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != exclude)
-        .map(|(i, p)| (dot(p, query), i))
-        .collect();
+pub fn exact_top_k(points: &[Vec<f32>], query: &[f32], k: usize, exclude: Option<usize>) -> Vec<usize> {
+    let mut scored: Vec<(f32, usize)> =
+        points.iter().enumerate().filter(|(i, _)| Some(*i) != exclude).map(|(i, p)| (dot(p, query), i)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().take(k).map(|(_, i)| i).collect()
 }

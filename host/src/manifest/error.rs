@@ -13,21 +13,10 @@ pub enum ManifestError {
     },
     /// Syntax or schema error reported by the TOML parser.
     #[error("{file}:{line}:{column}: {message}")]
-    Syntax {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Syntax { file: String, line: usize, column: usize, message: String },
     /// A value that parsed but is not acceptable.
     #[error("{file}:{line}:{column}: `{key}`: {message}")]
-    Invalid {
-        file: String,
-        line: usize,
-        column: usize,
-        key: String,
-        message: String,
-    },
+    Invalid { file: String, line: usize, column: usize, key: String, message: String },
 }
 
 /// 1-based line and column of byte `offset` in `text`.

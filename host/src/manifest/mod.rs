@@ -9,10 +9,7 @@ mod schema;
 
 pub use error::ManifestError;
 pub(crate) use error::line_col;
-pub use schema::{
-    EnzymeEntry, Limits, Manifest, OnError, PipelineSection, QualityWeights, Source, When,
-    WhenFacts,
-};
+pub use schema::{EnzymeEntry, Limits, Manifest, OnError, PipelineSection, QualityWeights, Source, When, WhenFacts};
 
 use std::path::{Path, PathBuf};
 
@@ -47,10 +44,8 @@ impl Origin {
 
 /// Read and validate a manifest file.
 pub fn load_file(path: &Path) -> Result<Manifest, ManifestError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ManifestError::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ManifestError::Read { path: path.to_path_buf(), source: e })?;
     parse(&text, Origin::File(path.to_path_buf()))
 }
 

@@ -119,16 +119,10 @@ impl When {
         one_of(&self.did, Some(f.did))
             && one_of(&self.status, Some(f.status))
             && one_of(&self.domain, f.domain)
-            && self
-                .tags
-                .as_ref()
-                .is_none_or(|t| t.iter().any(|t| f.tags.contains(t)))
+            && self.tags.as_ref().is_none_or(|t| t.iter().any(|t| f.tags.contains(t)))
             && self.min_complexity.is_none_or(|m| f.complexity >= m)
             && self.has_code.is_none_or(|h| h == f.has_code)
-            && self
-                .any
-                .as_ref()
-                .is_none_or(|alts| alts.iter().any(|w| w.matches(f)))
+            && self.any.as_ref().is_none_or(|alts| alts.iter().any(|w| w.matches(f)))
     }
 }
 
@@ -290,22 +284,11 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
     let file = origin.display_name();
     let at = |offset: usize, key: &str, message: String| {
         let (line, column) = line_col(text, offset);
-        ManifestError::Invalid {
-            file: file.clone(),
-            line,
-            column,
-            key: key.to_string(),
-            message,
-        }
+        ManifestError::Invalid { file: file.clone(), line, column, key: key.to_string(), message }
     };
     let raw: RawManifest = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        ManifestError::Syntax {
-            file: file.clone(),
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }
+        ManifestError::Syntax { file: file.clone(), line, column, message: e.message().trim().to_string() }
     })?;
 
     let p = raw.pipeline;
@@ -349,11 +332,7 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
                 }
             }
             if q.as_array().iter().map(|(_, w)| w).sum::<f64>() <= 0.0 {
-                return Err(at(
-                    span.start,
-                    "quality",
-                    "at least one weight must be > 0".into(),
-                ));
+                return Err(at(span.start, "quality", "at least one weight must be > 0".into()));
             }
             q
         }
@@ -365,35 +344,19 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
         let e = entry.into_inner();
         let name_at = e.name.span().start;
         let name = e.name.into_inner();
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(at(
-                name_at,
-                "enzyme.name",
-                format!("`{name}`: use letters, digits, '-' and '_'"),
-            ));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(at(name_at, "enzyme.name", format!("`{name}`: use letters, digits, '-' and '_'")));
         }
         if !e.enabled {
             continue;
         }
         if enzymes.iter().any(|x| x.name == name) {
-            return Err(at(
-                name_at,
-                "enzyme.name",
-                format!("`{name}` is listed twice"),
-            ));
+            return Err(at(name_at, "enzyme.name", format!("`{name}` is listed twice")));
         }
         let source = match (e.path, e.builtin) {
             (Some(p), None) => {
                 let rel = PathBuf::from(p.get_ref());
-                Source::Path(if rel.is_absolute() {
-                    rel
-                } else {
-                    origin.base_dir().join(rel)
-                })
+                Source::Path(if rel.is_absolute() { rel } else { origin.base_dir().join(rel) })
             }
             (None, Some(b)) => {
                 if !crate::enzyme::builtin::names().contains(&b.get_ref().as_str()) {
@@ -410,11 +373,7 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
                 Source::Builtin(b.into_inner())
             }
             (Some(p), Some(_)) => {
-                return Err(at(
-                    p.span().start,
-                    "enzyme.path",
-                    format!("`{name}`: give `path` or `builtin`, not both"),
-                ));
+                return Err(at(p.span().start, "enzyme.path", format!("`{name}`: give `path` or `builtin`, not both")));
             }
             (None, None) => {
                 return Err(at(
@@ -427,11 +386,7 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
         let sha256 = match e.sha256 {
             None => None,
             Some(s) => {
-                let v = s
-                    .get_ref()
-                    .trim()
-                    .trim_start_matches("sha256:")
-                    .to_ascii_lowercase();
+                let v = s.get_ref().trim().trim_start_matches("sha256:").to_ascii_lowercase();
                 if v.len() != 64 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(at(
                         s.span().start,
@@ -447,11 +402,7 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
             None => (span.start, Limits::default()),
         };
         if limits.memory_mb == Some(0) || limits.timeout_ms == Some(0) || limits.fuel == Some(0) {
-            return Err(at(
-                limits_at,
-                "enzyme.limits",
-                format!("`{name}`: limits must be > 0"),
-            ));
+            return Err(at(limits_at, "enzyme.limits", format!("`{name}`: limits must be > 0")));
         }
         enzymes.push(EnzymeEntry {
             name,
@@ -465,13 +416,7 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
         });
     }
 
-    Ok(Manifest {
-        origin,
-        pipeline,
-        quality,
-        tags: raw.tags.unwrap_or_default(),
-        enzymes,
-    })
+    Ok(Manifest { origin, pipeline, quality, tags: raw.tags.unwrap_or_default(), enzymes })
 }
 
 /// A TOML table as JSON object text (datetimes become strings).
@@ -480,15 +425,13 @@ fn toml_table_to_json(t: &toml::Table) -> String {
         match v {
             toml::Value::String(s) => serde_json::Value::String(s.clone()),
             toml::Value::Integer(i) => serde_json::Value::from(*i),
-            toml::Value::Float(f) => serde_json::Number::from_f64(*f)
-                .map(serde_json::Value::Number)
-                .unwrap_or(serde_json::Value::Null),
+            toml::Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+            }
             toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
             toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
             toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(conv).collect()),
-            toml::Value::Table(t) => {
-                serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), conv(v))).collect())
-            }
+            toml::Value::Table(t) => serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), conv(v))).collect()),
         }
     }
     serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), conv(v))).collect()).to_string()
@@ -514,7 +457,9 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_key() {
-        let err = parse_str("[pipeline]\nquality_gate = 80\n\n[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\ntimeout = 5\n").unwrap_err();
+        let err =
+            parse_str("[pipeline]\nquality_gate = 80\n\n[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\ntimeout = 5\n")
+                .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("m.toml:7:"), "{msg}");
         assert!(msg.contains("unknown field `timeout`"), "{msg}");
@@ -522,8 +467,7 @@ mod tests {
 
     #[test]
     fn bad_sha_names_line() {
-        let err = parse_str("[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\nsha256 = \"abc\"\n")
-            .unwrap_err();
+        let err = parse_str("[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\nsha256 = \"abc\"\n").unwrap_err();
         assert!(err.to_string().starts_with("m.toml:4:"), "{err}");
         assert!(err.to_string().contains("enzyme.sha256"), "{err}");
     }
@@ -536,28 +480,20 @@ mod tests {
 
     #[test]
     fn config_table_becomes_json() {
-        let m = parse_str("[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\nconfig = { k = 3, list = [\"x\"], nested = { f = 1.5 } }\n").unwrap();
-        assert_eq!(
-            m.enzymes[0].config_json,
-            r#"{"k":3,"list":["x"],"nested":{"f":1.5}}"#
-        );
+        let m = parse_str(
+            "[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\nconfig = { k = 3, list = [\"x\"], nested = { f = 1.5 } }\n",
+        )
+        .unwrap();
+        assert_eq!(m.enzymes[0].config_json, r#"{"k":3,"list":["x"],"nested":{"f":1.5}}"#);
     }
 
     #[test]
     fn when_any_and_all() {
-        let w: When = toml::from_str(
-            "did = [\"write_code\"]\nany = [{ has_code = true }, { tags = [\"python\"] }]",
-        )
-        .unwrap();
+        let w: When =
+            toml::from_str("did = [\"write_code\"]\nany = [{ has_code = true }, { tags = [\"python\"] }]").unwrap();
         let tags = vec!["python".to_string()];
-        let facts = |did, has_code, tags| WhenFacts {
-            did,
-            status: "completed",
-            domain: None,
-            tags,
-            complexity: 0.0,
-            has_code,
-        };
+        let facts =
+            |did, has_code, tags| WhenFacts { did, status: "completed", domain: None, tags, complexity: 0.0, has_code };
         assert!(w.matches(&facts("write_code", true, &[])));
         assert!(w.matches(&facts("write_code", false, &tags)));
         assert!(!w.matches(&facts("write_code", false, &[])));
@@ -566,7 +502,9 @@ mod tests {
 
     #[test]
     fn duplicate_names_refused() {
-        let err = parse_str("[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\n[[enzyme]]\nname = \"a\"\npath = \"b.wasm\"\n").unwrap_err();
+        let err =
+            parse_str("[[enzyme]]\nname = \"a\"\npath = \"a.wasm\"\n[[enzyme]]\nname = \"a\"\npath = \"b.wasm\"\n")
+                .unwrap_err();
         assert!(err.to_string().contains("listed twice"), "{err}");
     }
 
@@ -574,14 +512,6 @@ mod tests {
     fn bundled_manifest_is_valid() {
         let m = super::super::bundled();
         let names: Vec<_> = m.enzymes.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "security",
-                "syntax-optimizer",
-                "semantic-enricher",
-                "context-preserver"
-            ]
-        );
+        assert_eq!(names, ["security", "syntax-optimizer", "semantic-enricher", "context-preserver"]);
     }
 }

@@ -28,8 +28,7 @@ impl AsideWriter {
     /// Start a new file (an old partial is discarded).
     pub fn create(path: &Path) -> anyhow::Result<Self> {
         let partial = partial_path(path);
-        let file = File::create(&partial)
-            .with_context(|| format!("cannot create {}", partial.display()))?;
+        let file = File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
         Ok(AsideWriter {
             path: path.to_path_buf(),
             partial,
@@ -56,13 +55,7 @@ impl AsideWriter {
         let mut out = BufWriter::with_capacity(1 << 20, file);
         use std::io::Seek;
         out.seek(std::io::SeekFrom::Start(bytes))?;
-        Ok(AsideWriter {
-            path: path.to_path_buf(),
-            partial,
-            out,
-            lines,
-            bytes,
-        })
+        Ok(AsideWriter { path: path.to_path_buf(), partial, out, lines, bytes })
     }
 
     pub fn write_line(&mut self, line: &str) -> anyhow::Result<()> {
@@ -81,13 +74,8 @@ impl AsideWriter {
 
     /// Flush to disk; returns (bytes, lines) for a checkpoint.
     pub fn sync(&mut self) -> anyhow::Result<(u64, u64)> {
-        self.out
-            .flush()
-            .with_context(|| format!("writing {}", self.partial.display()))?;
-        self.out
-            .get_ref()
-            .sync_data()
-            .with_context(|| format!("syncing {}", self.partial.display()))?;
+        self.out.flush().with_context(|| format!("writing {}", self.partial.display()))?;
+        self.out.get_ref().sync_data().with_context(|| format!("syncing {}", self.partial.display()))?;
         Ok((self.bytes, self.lines))
     }
 
@@ -103,13 +91,9 @@ impl AsideWriter {
 /// Write a whole small file aside and rename it into place.
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let partial = partial_path(path);
-    let mut f =
-        File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_data())
-        .with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, path)
-        .with_context(|| format!("renaming {} into place", partial.display()))?;
+    let mut f = File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    f.write_all(bytes).and_then(|_| f.sync_data()).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("renaming {} into place", partial.display()))?;
     Ok(())
 }
 
@@ -128,11 +112,9 @@ pub fn clear(paths: &[PathBuf]) -> anyhow::Result<()> {
 
 /// Create the output folder (and check it is writable).
 pub fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
     let probe = dir.join(".logline-write-test");
-    File::create(&probe)
-        .with_context(|| format!("output folder {} is not writable", dir.display()))?;
+    File::create(&probe).with_context(|| format!("output folder {} is not writable", dir.display()))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
@@ -146,15 +128,9 @@ pub struct Fingerprint {
 
 pub fn fingerprint(path: &Path) -> anyhow::Result<Fingerprint> {
     let m = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let modified_ns = m
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    Ok(Fingerprint {
-        size: m.len(),
-        modified_ns,
-    })
+    let modified_ns =
+        m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    Ok(Fingerprint { size: m.len(), modified_ns })
 }
 
 #[cfg(test)]

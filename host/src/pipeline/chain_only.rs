@@ -4,7 +4,7 @@
 //! `reject` policy and invalid lines go to `<out>.rejects.ndjson`.
 
 use super::prepare::reject_line;
-use crate::enzyme::chain::{self, ChainOutput, Stage};
+use crate::enzyme::chain::{self, ChainOutput};
 use crate::enzyme::{EnzymeFailure, EnzymeHost, Lookups};
 use crate::ingest;
 use crate::manifest::Manifest;
@@ -35,10 +35,7 @@ pub struct ChainRunStats {
 
 /// The rejects path that goes with an output path.
 pub fn rejects_path_for(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let stem = name.strip_suffix(".ndjson").unwrap_or(&name);
     out.with_file_name(format!("{stem}.rejects.ndjson"))
 }
@@ -67,8 +64,7 @@ pub fn run_chain(
         stats.input_lines += 1;
         match validator.check(&line) {
             Ok(mut s) => {
-                s.enriched.semantic_tags =
-                    tagger.tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
+                s.enriched.semantic_tags = tagger.tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
                 s.enriched.complexity_score = crate::complexity::complexity_score(s.response());
                 spans.push(s);
             }
@@ -79,33 +75,10 @@ pub fn run_chain(
         }
     }
     stats.spans = spans.len() as u64;
-    let workers = if workers == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        workers
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .build()?;
-    let make_stages = || -> Vec<Stage> {
-        enzymes
-            .iter()
-            .map(|e| {
-                let entry = manifest
-                    .enzymes
-                    .iter()
-                    .find(|x| x.name == e.name)
-                    .expect("loaded from this manifest");
-                Stage {
-                    instance: e.instance(lookups.clone()),
-                    when: entry.when.clone(),
-                    policy: entry.on_error.unwrap_or(manifest.pipeline.on_enzyme_error),
-                }
-            })
-            .collect()
-    };
+    let workers =
+        if workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { workers };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build()?;
+    let make_stages = || chain::stages(&enzymes, manifest, &lookups);
     let batch = manifest.pipeline.batch_size;
     let results: Vec<Result<ChainOutput, EnzymeFailure>> = pool.install(|| {
         spans
@@ -114,10 +87,7 @@ pub fn run_chain(
             .flat_map_iter(|chunk| {
                 let mut stages = make_stages();
                 let tagger = &tagger;
-                chunk
-                    .into_iter()
-                    .map(move |s| chain::run(&mut stages, s, tagger))
-                    .collect::<Vec<_>>()
+                chunk.into_iter().map(move |s| chain::run(&mut stages, s, tagger)).collect::<Vec<_>>()
             })
             .collect()
     });
@@ -135,23 +105,17 @@ pub fn run_chain(
             if item.variant_of.is_some() {
                 stats.variants_added += 1;
             }
-            w.write_line(
-                &item
-                    .span
-                    .to_json_line(false, &[("transformation_log", &log)]),
-            )?;
+            w.write_line(&item.span.to_json_line(false, &[("transformation_log", &log)]))?;
             stats.written += 1;
         }
         for d in &r.dropped {
             stats.dropped += 1;
-            let span: serde_json::Value =
-                serde_json::from_str(&d.item.span.to_json_line(false, &[]))?;
+            let span: serde_json::Value = serde_json::from_str(&d.item.span.to_json_line(false, &[]))?;
             rw.write_line(&json!({"id": d.item.span.id, "reason": "dropped", "enzyme": d.enzyme, "detail": d.reason, "span": span}).to_string())?;
         }
         for x in &r.rejected {
             stats.rejected_by_errors += 1;
-            let span: serde_json::Value =
-                serde_json::from_str(&x.item.span.to_json_line(false, &[]))?;
+            let span: serde_json::Value = serde_json::from_str(&x.item.span.to_json_line(false, &[]))?;
             rw.write_line(
                 &json!({"id": x.item.span.id, "reason": "enzyme_error", "error_kind": x.failure.kind, "detail": x.failure.to_string(), "span": span})
                     .to_string(),

@@ -55,8 +55,7 @@ pub fn phase0_done(out_dir: &Path, input: &Path) -> Option<Phase0Stats> {
     }
     let s: Phase0Stats = serde_json::from_slice(&std::fs::read(stats).ok()?).ok()?;
     let fp = output::fingerprint(input).ok()?;
-    (s.input == input.display().to_string() && s.input_fingerprint.as_ref() == Some(&fp))
-        .then_some(s)
+    (s.input == input.display().to_string() && s.input_fingerprint.as_ref() == Some(&fp)).then_some(s)
 }
 
 /// Write `pipeline-summary.json`.

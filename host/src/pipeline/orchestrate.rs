@@ -95,11 +95,8 @@ struct Checkpoint {
 fn settings_hash(m: &Manifest, enzymes: &[Arc<LoadedEnzyme>]) -> String {
     let mut h = Sha256::new();
     h.update(
-        format!(
-            "{:?}|{:?}|{:?}|{:?}",
-            m.pipeline.quality_gate, m.pipeline.on_enzyme_error, m.quality, m.tags
-        )
-        .as_bytes(),
+        format!("{:?}|{:?}|{:?}|{:?}", m.pipeline.quality_gate, m.pipeline.on_enzyme_error, m.quality, m.tags)
+            .as_bytes(),
     );
     for e in enzymes {
         h.update(
@@ -107,11 +104,7 @@ fn settings_hash(m: &Manifest, enzymes: &[Arc<LoadedEnzyme>]) -> String {
                 "{}|{}|{:?}|{:?}|",
                 e.name,
                 e.sha256,
-                m.enzymes.iter().find(|x| x.name == e.name).map(|x| (
-                    &x.when,
-                    &x.config_json,
-                    x.on_error
-                )),
+                m.enzymes.iter().find(|x| x.name == e.name).map(|x| (&x.when, &x.config_json, x.on_error)),
                 e.limits
             )
             .as_bytes(),
@@ -148,24 +141,7 @@ impl Ctx<'_> {
             return s;
         }
         let lookups: Arc<dyn Lookups> = self.lookups.clone();
-        self.enzymes
-            .iter()
-            .map(|e| {
-                let entry = self
-                    .manifest
-                    .enzymes
-                    .iter()
-                    .find(|x| x.name == e.name)
-                    .expect("loaded from this manifest");
-                Stage {
-                    instance: e.instance(lookups.clone()),
-                    when: entry.when.clone(),
-                    policy: entry
-                        .on_error
-                        .unwrap_or(self.manifest.pipeline.on_enzyme_error),
-                }
-            })
-            .collect()
+        chain::stages(&self.enzymes, self.manifest, &lookups)
     }
 
     fn give_back(&self, s: Vec<Stage>) {
@@ -174,21 +150,14 @@ impl Ctx<'_> {
 }
 
 /// Run Phase 1.
-pub fn orchestrate(
-    opts: &OrchestrateOptions,
-    host: &EnzymeHost,
-    embedder: &Embedder,
-) -> anyhow::Result<Phase1Report> {
+pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embedder) -> anyhow::Result<Phase1Report> {
     let start = Instant::now();
+    let model_secs_before = embedder.stats().model.model_secs;
     let m = &opts.manifest;
     output::ensure_dir(&opts.out_dir)?;
     std::fs::create_dir_all(opts.out_dir.join(".logline"))?;
     let (plus_path, rejects_path, report_path, ckpt_path) = outputs(&opts.out_dir);
-    let index_dir = opts
-        .input
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let index_dir = opts.input.parent().map(Path::to_path_buf).unwrap_or_default();
     let index = Arc::new(
         SpanIndex::load(&index_dir, STEM)
             .with_context(|| format!("loading the index beside {}", opts.input.display()))?,
@@ -197,42 +166,25 @@ pub fn orchestrate(
     let settings = settings_hash(m, &enzymes);
     let fp = output::fingerprint(&opts.input)?;
     let (_, _, _, sidecar_path) = prepare::outputs(&index_dir);
-    let side = if sidecar_path.exists() {
-        Some(sidecar::SidecarReader::open(&sidecar_path)?)
-    } else {
-        None
-    };
+    let side = if sidecar_path.exists() { Some(sidecar::SidecarReader::open(&sidecar_path)?) } else { None };
     let phase0_stats: Option<crate::report::Phase0Stats> =
-        std::fs::read(prepare::outputs(&index_dir).2)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
+        std::fs::read(prepare::outputs(&index_dir).2).ok().and_then(|b| serde_json::from_slice(&b).ok());
     let combined_mode = match phase0_stats.as_ref().map(|s| s.combined_mode.as_str()) {
         Some("encode") => CombinedMode::Encode,
         _ => CombinedMode::Mean,
     };
-    let embeddings_mode = if side.is_some() {
-        EmbeddingsMode::Sidecar
-    } else {
-        EmbeddingsMode::Inline
-    };
+    let embeddings_mode = if side.is_some() { EmbeddingsMode::Sidecar } else { EmbeddingsMode::Inline };
 
     // Resume from a matching checkpoint, or start clean.
     let checkpoint: Option<Checkpoint> = if opts.resume {
-        std::fs::read(&ckpt_path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .filter(|c: &Checkpoint| {
-                let ok = c.input == opts.input.display().to_string()
-                    && c.input_fingerprint == fp
-                    && c.settings_hash == settings;
-                if !ok {
-                    tracing::warn!(
-                        "checkpoint {} is for other input or settings; starting over",
-                        ckpt_path.display()
-                    );
-                }
-                ok
-            })
+        std::fs::read(&ckpt_path).ok().and_then(|b| serde_json::from_slice(&b).ok()).filter(|c: &Checkpoint| {
+            let ok =
+                c.input == opts.input.display().to_string() && c.input_fingerprint == fp && c.settings_hash == settings;
+            if !ok {
+                tracing::warn!("checkpoint {} is for other input or settings; starting over", ckpt_path.display());
+            }
+            ok
+        })
     } else {
         None
     };
@@ -245,19 +197,8 @@ pub fn orchestrate(
             c.elapsed_ms,
         ),
         None => {
-            output::clear(&[
-                plus_path.clone(),
-                rejects_path.clone(),
-                report_path.clone(),
-                ckpt_path.clone(),
-            ])?;
-            (
-                AsideWriter::create(&plus_path)?,
-                AsideWriter::create(&rejects_path)?,
-                Acc::default(),
-                0,
-                0.0,
-            )
+            output::clear(&[plus_path.clone(), rejects_path.clone(), report_path.clone(), ckpt_path.clone()])?;
+            (AsideWriter::create(&plus_path)?, AsideWriter::create(&rejects_path)?, Acc::default(), 0, 0.0)
         }
     };
     if skip_to > 0 {
@@ -273,16 +214,12 @@ pub fn orchestrate(
     };
     let scorer = Scorer::new(m.quality);
     let workers = if opts.workers == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     } else {
         opts.workers
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .thread_name(|i| format!("logline-worker-{i}"))
-        .build()?;
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(workers).thread_name(|i| format!("logline-worker-{i}")).build()?;
     let batch_size = m.pipeline.batch_size;
     let round_size = batch_size * workers;
     let timestamp = if opts.reproducible {
@@ -314,8 +251,7 @@ pub fn orchestrate(
                 Ok(s) => spans.push(s),
                 Err(r) => {
                     acc.invalid_input += 1;
-                    let mut v: serde_json::Value =
-                        serde_json::from_str(&prepare::reject_line(&r, &line))?;
+                    let mut v: serde_json::Value = serde_json::from_str(&prepare::reject_line(&r, &line))?;
                     v["stage"] = "input".into();
                     debug_assert!(r.kind == RejectKind::Invalid);
                     rejects.write_line(&v.to_string())?;
@@ -336,13 +272,7 @@ pub fn orchestrate(
                     let mut stages = ctx.stages();
                     let out: Vec<_> = batch
                         .iter_mut()
-                        .map(|s| {
-                            chain::run(
-                                &mut stages,
-                                std::mem::replace(s, placeholder()),
-                                &ctx.tagger,
-                            )
-                        })
+                        .map(|s| chain::run(&mut stages, std::mem::replace(s, placeholder()), &ctx.tagger))
                         .collect();
                     ctx.give_back(stages);
                     out
@@ -363,15 +293,7 @@ pub fn orchestrate(
             results
                 .par_iter()
                 .map(|r| {
-                    render(
-                        r,
-                        &index,
-                        &scorer,
-                        m.pipeline.quality_gate,
-                        &timestamp,
-                        opts.reproducible,
-                        embeddings_mode,
-                    )
+                    render(r, &index, &scorer, m.pipeline.quality_gate, &timestamp, opts.reproducible, embeddings_mode)
                 })
                 .collect::<Vec<_>>()
         });
@@ -381,11 +303,7 @@ pub fn orchestrate(
                 if index.node(&it.id).is_some() || !acc.variant_ids.insert(it.id.clone()) {
                     it.duplicate = true;
                     let span: serde_json::Value = serde_json::from_str(&it.line)?;
-                    let span = if it.passed {
-                        span
-                    } else {
-                        span["span"].clone()
-                    };
+                    let span = if it.passed { span } else { span["span"].clone() };
                     it.line = json!({"id": it.id, "reason": "duplicate_id", "detail": "an enzyme made a variant whose id is already used", "span": span}).to_string();
                     it.passed = false;
                 }
@@ -424,18 +342,19 @@ pub fn orchestrate(
 
     let mut report = build_report(&acc, m.pipeline.quality_gate);
     report.duration_ms = elapsed_before + start.elapsed().as_secs_f64() * 1000.0;
+    report.peak_rss_mb = crate::report::peak_rss_mb();
+    report.model_secs = embedder.stats().model.model_secs - model_secs_before;
     if opts.reproducible {
+        report.model_secs = 0.0;
         report.duration_ms = 0.0;
+        report.peak_rss_mb = None;
         report.enzymes.values_mut().for_each(|c| c.micros_sum = 0.0);
     }
     let (p, _) = plus.commit()?;
     let (r, _) = rejects.commit()?;
     report.output_path = p.display().to_string();
     report.rejects_path = r.display().to_string();
-    output::write_file(
-        &report_path,
-        serde_json::to_string_pretty(&report)?.as_bytes(),
-    )?;
+    output::write_file(&report_path, serde_json::to_string_pretty(&report)?.as_bytes())?;
     let _ = std::fs::remove_file(&ckpt_path);
     Ok(report)
 }
@@ -491,26 +410,15 @@ fn fill_embeddings(
 
 /// Embed the snapshots whose text changed (through the cache); returns how
 /// many snapshots that was.
-fn reembed(
-    results: &mut [ChainOutput],
-    embedder: &Embedder,
-    mode: CombinedMode,
-) -> anyhow::Result<u64> {
+fn reembed(results: &mut [ChainOutput], embedder: &Embedder, mode: CombinedMode) -> anyhow::Result<u64> {
     // Every snapshot after the first whose text differs from the first.
     let mut todo: Vec<(usize, usize, usize, Span)> = Vec::new(); // (result, item-slot, snapshot, span)
     for (ri, r) in results.iter().enumerate() {
-        let groups = r
-            .items
-            .iter()
-            .chain(r.dropped.iter().map(|d| &d.item))
-            .chain(r.rejected.iter().map(|x| &x.item));
+        let groups = r.items.iter().chain(r.dropped.iter().map(|d| &d.item)).chain(r.rejected.iter().map(|x| &x.item));
         for (ii, item) in groups.enumerate() {
             let first = &item.snapshots[0];
             for (si, snap) in item.snapshots.iter().enumerate().skip(1) {
-                if snap.this != first.this
-                    || snap.if_ok != first.if_ok
-                    || snap.enriched.combined_embedding.is_none()
-                {
+                if snap.this != first.this || snap.if_ok != first.if_ok || snap.enriched.combined_embedding.is_none() {
                     todo.push((ri, ii, si, (**snap).clone()));
                 }
             }
@@ -569,12 +477,7 @@ struct Rendered {
     apps: Vec<(String, String, bool, f64, Option<String>, f64)>,
 }
 
-fn score_snapshot(
-    s: &Span,
-    exclude: &[&str],
-    index: &SpanIndex,
-    scorer: &Scorer,
-) -> (f64, Dimensions) {
+fn score_snapshot(s: &Span, exclude: &[&str], index: &SpanIndex, scorer: &Scorer) -> (f64, Dimensions) {
     let e = &s.enriched;
     let coherence = match (&e.query_embedding, &e.response_embedding) {
         (Some(q), Some(r)) => Some(cosine(q, r)),
@@ -586,13 +489,7 @@ fn score_snapshot(
             .first()
             .map(|h| h.similarity)
     });
-    scorer.score(
-        s,
-        Signals {
-            coherence_cosine: coherence,
-            nearest_similarity: nearest,
-        },
-    )
+    scorer.score(s, Signals { coherence_cosine: coherence, nearest_similarity: nearest })
 }
 
 fn render(
@@ -604,22 +501,12 @@ fn render(
     reproducible: bool,
     embeddings: EmbeddingsMode,
 ) -> Rendered {
-    let mut out = Rendered {
-        items: Vec::new(),
-        other_rejects: Vec::new(),
-        apps: Vec::new(),
-    };
+    let mut out = Rendered { items: Vec::new(), other_rejects: Vec::new(), apps: Vec::new() };
     let mut log_entry = |item: &Item| -> (serde_json::Value, f64, f64, bool, Dimensions) {
-        let original_id = item
-            .variant_of
-            .clone()
-            .unwrap_or_else(|| item.span.id.clone());
+        let original_id = item.variant_of.clone().unwrap_or_else(|| item.span.id.clone());
         let exclude = [item.span.id.as_str(), original_id.as_str()];
-        let scores: Vec<(f64, Dimensions)> = item
-            .snapshots
-            .iter()
-            .map(|s| score_snapshot(s, &exclude, index, scorer))
-            .collect();
+        let scores: Vec<(f64, Dimensions)> =
+            item.snapshots.iter().map(|s| score_snapshot(s, &exclude, index, scorer)).collect();
         let apps: Vec<serde_json::Value> = item
             .applications
             .iter()
@@ -636,11 +523,7 @@ fn render(
                     a.changed(),
                     scores[a.after].0 - scores[a.before].0,
                     a.error_kind.map(|k| k.as_str().to_string()),
-                    if reproducible {
-                        0.0
-                    } else {
-                        a.duration_ms * 1000.0
-                    },
+                    if reproducible { 0.0 } else { a.duration_ms * 1000.0 },
                 ));
                 v
             })
@@ -777,12 +660,7 @@ fn build_report(acc: &Acc, gate: f64) -> Phase1Report {
             count: c.changed,
         })
         .collect();
-    top.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then(b.avg_impact.total_cmp(&a.avg_impact))
-            .then(a.enzyme.cmp(&b.enzyme))
-    });
+    top.sort_by(|a, b| b.count.cmp(&a.count).then(b.avg_impact.total_cmp(&a.avg_impact)).then(a.enzyme.cmp(&b.enzyme)));
     let mut scores = acc.final_scores.clone();
     scores.sort_by(f32::total_cmp);
     let pct = |p: f64| -> f64 {
@@ -794,14 +672,7 @@ fn build_report(acc: &Acc, gate: f64) -> Phase1Report {
     };
     let mut percentiles = BTreeMap::new();
     if !scores.is_empty() {
-        for (k, p) in [
-            ("p10", 0.1),
-            ("p25", 0.25),
-            ("p50", 0.5),
-            ("p75", 0.75),
-            ("p90", 0.9),
-            ("max", 1.0),
-        ] {
+        for (k, p) in [("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9), ("max", 1.0)] {
             percentiles.insert(k.to_string(), pct(p));
         }
     }
@@ -826,15 +697,13 @@ fn build_report(acc: &Acc, gate: f64) -> Phase1Report {
         quality_histogram_before: acc.hist_before,
         quality_histogram_after: acc.hist_after,
         quality_gate: gate,
-        pass_rate: if outputs > 0 {
-            (acc.diamonds_plus + acc.diamonds_original) as f64 / outputs as f64
-        } else {
-            0.0
-        },
+        pass_rate: if outputs > 0 { (acc.diamonds_plus + acc.diamonds_original) as f64 / outputs as f64 } else { 0.0 },
         score_percentiles: percentiles,
         enzymes: acc.enzymes.clone(),
         reembedded_texts: acc.reembedded,
+        model_secs: 0.0,
         duration_ms: 0.0,
+        peak_rss_mb: None,
         output_path: String::new(),
         rejects_path: String::new(),
     }

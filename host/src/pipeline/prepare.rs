@@ -25,9 +25,7 @@ use std::time::Instant;
 pub const STEM: &str = "diamonds-enriched";
 
 /// How embeddings are written.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EmbeddingsMode {
     /// JSON arrays in each span.
@@ -37,9 +35,7 @@ pub enum EmbeddingsMode {
 }
 
 /// How `combined_embedding` is made.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CombinedMode {
     /// The normalised mean of the query and response vectors (no third
@@ -87,11 +83,7 @@ pub fn reject_line(r: &Reject, line: &Line) -> String {
     }
     match std::str::from_utf8(&line.bytes) {
         Ok(text) => v["raw"] = text.into(),
-        Err(_) => {
-            v["raw_base64"] = base64::engine::general_purpose::STANDARD
-                .encode(&line.bytes)
-                .into()
-        }
+        Err(_) => v["raw_base64"] = base64::engine::general_purpose::STANDARD.encode(&line.bytes).into(),
     }
     if let Some(total) = line.truncated_from {
         v["raw_truncated"] = true.into();
@@ -118,11 +110,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         sidecar_path.clone(),
         opts.out_dir.join(index_manifest),
     ];
-    old.extend(
-        [&index_files.graph, &index_files.meta, &index_files.store]
-            .iter()
-            .map(|f| opts.out_dir.join(f)),
-    );
+    old.extend([&index_files.graph, &index_files.meta, &index_files.store].iter().map(|f| opts.out_dir.join(f)));
     output::clear(&old)?;
 
     let total_lines = ingest::count_lines(&opts.input)?;
@@ -139,8 +127,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         ..Default::default()
     };
     let mut validator = Validator::new(Mode::Input, opts.min_quality);
-    let mut index =
-        IndexWriter::create(&opts.out_dir, STEM, embedder.model_key(), embedder.dims())?;
+    let mut index = IndexWriter::create(&opts.out_dir, STEM, embedder.model_key(), embedder.dims())?;
     let mut quality_sum = 0.0;
     let mut quality_n = 0u64;
     let mut domains: BTreeMap<String, u64> = BTreeMap::new();
@@ -158,15 +145,13 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                 match line {
                     Ok(l) => {
                         buf.push(l);
-                        if buf.len() == chunk && line_tx.send(Ok(std::mem::take(&mut buf))).is_err()
-                        {
+                        if buf.len() == chunk && line_tx.send(Ok(std::mem::take(&mut buf))).is_err() {
                             return;
                         }
                     }
                     Err(e) => {
-                        let _ = line_tx
-                            .send(Err(anyhow::Error::new(e)
-                                .context(format!("reading {}", input.display()))));
+                        let _ =
+                            line_tx.send(Err(anyhow::Error::new(e).context(format!("reading {}", input.display()))));
                         return;
                     }
                 }
@@ -179,35 +164,24 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         let embeddings = opts.embeddings;
         let dtype = opts.sidecar_dtype;
         let dims = embedder.dims();
-        let (out_path, rejects_path, sidecar_path) =
-            (out_path.clone(), rejects_path.clone(), sidecar_path.clone());
+        let (out_path, rejects_path, sidecar_path) = (out_path.clone(), rejects_path.clone(), sidecar_path.clone());
         let writer = scope.spawn(move || -> anyhow::Result<(u64, u64, Option<PathBuf>)> {
             let mut out = AsideWriter::create(&out_path)?;
             let mut rejects = AsideWriter::create(&rejects_path)?;
             let side_tmp = output::partial_path(&sidecar_path);
             let mut side = match embeddings {
-                EmbeddingsMode::Sidecar => {
-                    Some(sidecar::SidecarWriter::create(&side_tmp, dtype, dims)?)
-                }
+                EmbeddingsMode::Sidecar => Some(sidecar::SidecarWriter::create(&side_tmp, dtype, dims)?),
                 EmbeddingsMode::Inline => None,
             };
             for msg in out_rx {
                 match msg {
-                    ToWriter::Rejects(lines) => {
-                        lines.iter().try_for_each(|l| rejects.write_line(l))?
-                    }
+                    ToWriter::Rejects(lines) => lines.iter().try_for_each(|l| rejects.write_line(l))?,
                     ToWriter::Spans(spans) => {
                         for mut s in spans {
                             if let Some(side) = &mut side {
                                 let e = &s.enriched;
-                                let q = e
-                                    .query_embedding
-                                    .as_deref()
-                                    .context("span without query embedding")?;
-                                let c = e
-                                    .combined_embedding
-                                    .as_deref()
-                                    .context("span without combined embedding")?;
+                                let q = e.query_embedding.as_deref().context("span without query embedding")?;
+                                let c = e.combined_embedding.as_deref().context("span without combined embedding")?;
                                 let row = side.push(q, e.response_embedding.as_deref(), c)?;
                                 s.enriched.embedding_row = Some(row);
                             }
@@ -229,11 +203,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
             Ok((n_out, n_rej, side_path))
         });
 
-        let send = |m: ToWriter| {
-            out_tx
-                .send(m)
-                .map_err(|_| anyhow::anyhow!("the output writer stopped"))
-        };
+        let send = |m: ToWriter| out_tx.send(m).map_err(|_| anyhow::anyhow!("the output writer stopped"));
         for chunk in line_rx {
             let lines = chunk?;
             let mut spans = Vec::with_capacity(lines.len());
@@ -258,9 +228,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                 send(ToWriter::Rejects(rejects))?;
             }
             for s in &mut spans {
-                s.enriched.semantic_tags =
-                    opts.tagger
-                        .tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
+                s.enriched.semantic_tags = opts.tagger.tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
                 s.enriched.complexity_score = complexity_score(s.response());
                 stats.valid += 1;
                 if let Some(q) = s.facts.input_quality {
@@ -280,9 +248,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
             send(ToWriter::Spans(spans))?;
         }
         drop(out_tx);
-        let (n_out, _n_rej, side) = writer
-            .join()
-            .map_err(|_| anyhow::anyhow!("the output writer panicked"))??;
+        let (n_out, _n_rej, side) = writer.join().map_err(|_| anyhow::anyhow!("the output writer panicked"))??;
         debug_assert_eq!(n_out, stats.valid);
         stats.sidecar_path = side.map(|p| p.display().to_string());
         Ok(())
@@ -302,19 +268,13 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
     stats.model_secs = e.model.model_secs;
     stats.embeddings = Some(e);
     stats.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
-    output::write_file(
-        &stats_path,
-        serde_json::to_string_pretty(&stats)?.as_bytes(),
-    )?;
+    stats.peak_rss_mb = crate::report::peak_rss_mb();
+    output::write_file(&stats_path, serde_json::to_string_pretty(&stats)?.as_bytes())?;
     Ok(stats)
 }
 
 /// Embed query, response and combined texts for a chunk of spans.
-pub fn embed_spans(
-    embedder: &Embedder,
-    spans: &mut [Span],
-    combined: CombinedMode,
-) -> anyhow::Result<()> {
+pub fn embed_spans(embedder: &Embedder, spans: &mut [Span], combined: CombinedMode) -> anyhow::Result<()> {
     let joined: Vec<Option<String>> = spans
         .iter()
         .map(|s| match (combined, &s.if_ok) {
@@ -336,11 +296,7 @@ pub fn embed_spans(
     let mut it = vectors.into_iter();
     for (s, j) in spans.iter_mut().zip(&joined) {
         let q = it.next().context("embedding count")?;
-        let r = if s.if_ok.is_some() {
-            Some(it.next().context("embedding count")?)
-        } else {
-            None
-        };
+        let r = if s.if_ok.is_some() { Some(it.next().context("embedding count")?) } else { None };
         let c = match (j, &r) {
             (Some(_), _) => it.next().context("embedding count")?,
             (None, Some(r)) => normalized_mean(&q, r).into(),

@@ -35,6 +35,9 @@ pub struct Phase0Stats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<IndexManifest>,
     pub duration_ms: f64,
+    /// Peak resident memory of the process so far, MiB (Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_mb: Option<f64>,
     /// Seconds the model itself ran.
     pub model_secs: f64,
     pub output_path: String,
@@ -56,43 +59,20 @@ impl Phase0Stats {
     pub fn table(&self) -> String {
         let mut s = String::new();
         let pct = |n: u64| {
-            if self.total == 0 {
-                0.0
-            } else {
-                n as f64 * 100.0 / self.total as f64
-            }
+            if self.total == 0 { 0.0 } else { n as f64 * 100.0 / self.total as f64 }
         };
         let _ = writeln!(s, "Phase 0 — prepare ({})", self.input);
         let _ = writeln!(s, "  lines      {:>8}", self.total);
-        let _ = writeln!(
-            s,
-            "  valid      {:>8}  ({:.1}%)",
-            self.valid,
-            pct(self.valid)
-        );
-        let _ = writeln!(
-            s,
-            "  invalid    {:>8}  ({:.1}%)",
-            self.invalid,
-            pct(self.invalid)
-        );
-        let _ = writeln!(
-            s,
-            "  filtered   {:>8}  ({:.1}%)",
-            self.filtered,
-            pct(self.filtered)
-        );
+        let _ = writeln!(s, "  valid      {:>8}  ({:.1}%)", self.valid, pct(self.valid));
+        let _ = writeln!(s, "  invalid    {:>8}  ({:.1}%)", self.invalid, pct(self.invalid));
+        let _ = writeln!(s, "  filtered   {:>8}  ({:.1}%)", self.filtered, pct(self.filtered));
         if !self.reasons.is_empty() {
             let _ = writeln!(s, "  top reasons:");
             for (code, n) in self.top_reasons(8) {
                 let _ = writeln!(s, "    {code:<22} {n:>6}");
             }
         }
-        let _ = writeln!(
-            s,
-            "  domains    {:>8}   actions {:>6}",
-            self.unique_domains, self.unique_actions
-        );
+        let _ = writeln!(s, "  domains    {:>8}   actions {:>6}", self.unique_domains, self.unique_actions);
         if let Some(q) = self.mean_input_quality {
             let _ = writeln!(s, "  mean input quality {q:.1}");
         }
@@ -109,11 +89,7 @@ impl Phase0Stats {
                 e.model.model_secs
             );
             if e.model.model_secs > 0.0 {
-                let _ = writeln!(
-                    s,
-                    "  model throughput {:.0} tokens/s",
-                    e.model.tokens as f64 / e.model.model_secs
-                );
+                let _ = writeln!(s, "  model throughput {:.0} tokens/s", e.model.tokens as f64 / e.model.model_secs);
             }
         }
         if let Some(ix) = &self.index {
@@ -193,7 +169,13 @@ pub struct Phase1Report {
     pub enzymes: BTreeMap<String, EnzymeCounters>,
     /// Span versions whose changed text was re-embedded (through the cache).
     pub reembedded_texts: u64,
+    /// Seconds the model ran in this phase (re-embedding changed text).
+    #[serde(default)]
+    pub model_secs: f64,
     pub duration_ms: f64,
+    /// Peak resident memory of the process so far, MiB (Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_mb: Option<f64>,
     pub output_path: String,
     pub rejects_path: String,
 }
@@ -215,17 +197,9 @@ impl Phase1Report {
             self.enzyme_errors, self.rejected_by_errors
         );
         let _ = writeln!(s, "  pass rate            {:>7.1}%", self.pass_rate * 100.0);
-        let _ = writeln!(
-            s,
-            "  avg quality change   {:>+8.2}",
-            self.avg_quality_improvement
-        );
+        let _ = writeln!(s, "  avg quality change   {:>+8.2}", self.avg_quality_improvement);
         if !self.score_percentiles.is_empty() {
-            let p: Vec<String> = self
-                .score_percentiles
-                .iter()
-                .map(|(k, v)| format!("{k} {v:.1}"))
-                .collect();
+            let p: Vec<String> = self.score_percentiles.iter().map(|(k, v)| format!("{k} {v:.1}")).collect();
             let _ = writeln!(s, "  final scores         {}", p.join("  "));
         }
         let _ = writeln!(s, "  histogram   before / after");
@@ -246,16 +220,8 @@ impl Phase1Report {
                 "enzyme", "calls", "changed", "errors", "avg impact", "µs/call"
             );
             for (name, c) in &self.enzymes {
-                let impact = if c.changed > 0 {
-                    c.impact_sum / c.changed as f64
-                } else {
-                    0.0
-                };
-                let us = if c.calls > 0 {
-                    c.micros_sum / c.calls as f64
-                } else {
-                    0.0
-                };
+                let impact = if c.changed > 0 { c.impact_sum / c.changed as f64 } else { 0.0 };
+                let us = if c.calls > 0 { c.micros_sum / c.calls as f64 } else { 0.0 };
                 let _ = writeln!(
                     s,
                     "  {name:<20} {:>8} {:>8} {:>7} {:>+10.2} {:>9.1}",
@@ -270,7 +236,13 @@ impl Phase1Report {
 
 /// Count lines of a finished output file (for the closing list).
 pub fn count_file_lines(path: &std::path::Path) -> u64 {
-    std::fs::read(path)
-        .map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)
-        .unwrap_or(0)
+    std::fs::read(path).map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64).unwrap_or(0)
+}
+
+/// Peak resident set size of this process (VmHWM), MiB; None off Linux.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
 }

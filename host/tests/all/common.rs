@@ -18,10 +18,7 @@ pub fn host() -> &'static EnzymeHost {
     &HOST
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let host = EnzymeHost::new(HostOptions {
-                cache_dir: Some(dir.path().join("components")),
-            })
-            .unwrap();
+            let host = EnzymeHost::new(HostOptions { cache_dir: Some(dir.path().join("components")) }).unwrap();
             (host, dir)
         })
         .0
@@ -40,25 +37,15 @@ pub fn span(id: &str) -> Span {
 
 /// A manifest with one enzyme at `wasm`, given extra TOML for the entry.
 pub fn manifest_for(wasm: &Path, entry_toml: &str) -> Manifest {
-    let text = format!(
-        "[[enzyme]]\nname = \"e\"\npath = {:?}\n{entry_toml}\n",
-        wasm.display().to_string()
-    );
+    let text = format!("[[enzyme]]\nname = \"e\"\npath = {:?}\n{entry_toml}\n", wasm.display().to_string());
     manifest::parse(&text, Origin::File(PathBuf::from("test.toml"))).unwrap()
 }
 
 /// Load the hostile enzyme in `mode` with extra TOML settings (which may
 /// bring their own `config` table).
 pub fn hostile(mode: &str, extra: &str) -> anyhow::Result<Arc<LoadedEnzyme>> {
-    let config = if extra.contains("config =") {
-        String::new()
-    } else {
-        format!("config = {{ mode = \"{mode}\" }}")
-    };
-    let m = manifest_for(
-        logline_test_guests::hostile(),
-        &format!("{config}\n{extra}"),
-    );
+    let config = if extra.contains("config =") { String::new() } else { format!("config = {{ mode = \"{mode}\" }}") };
+    let m = manifest_for(logline_test_guests::hostile(), &format!("{config}\n{extra}"));
     host().load(&m.enzymes[0])
 }
 
@@ -68,15 +55,9 @@ pub fn run_chain(
     policy: manifest::OnError,
     ids: &[&str],
 ) -> Vec<Result<ChainOutput, logline::enzyme::EnzymeFailure>> {
-    let mut stages = vec![Stage {
-        instance: e.instance(Arc::new(NoLookups)),
-        when: Default::default(),
-        policy,
-    }];
+    let mut stages = vec![Stage { instance: e.instance(Arc::new(NoLookups)), when: Default::default(), policy }];
     let tagger = Tagger::default();
-    ids.iter()
-        .map(|id| chain::run(&mut stages, span(id), &tagger))
-        .collect()
+    ids.iter().map(|id| chain::run(&mut stages, span(id), &tagger)).collect()
 }
 
 /// The real model (installed by `scripts/setup-model.sh`), with an
@@ -84,13 +65,9 @@ pub fn run_chain(
 pub fn embedder(cache_dir: Option<&Path>) -> logline::embed::Embedder {
     let files = logline::embed::locate(None, logline::embed::DEFAULT_MODEL)
         .expect("the model is missing: run ./scripts/setup-model.sh");
-    let model =
-        logline::embed::Model::load(files, logline::embed::EmbedOptions::default()).unwrap();
-    let cache = cache_dir.map(|d| {
-        logline::embed::cache::EmbedCache::open(&d.join("embeddings.redb"))
-            .unwrap()
-            .unwrap()
-    });
+    let model = logline::embed::Model::load(files, logline::embed::EmbedOptions::default()).unwrap();
+    let cache =
+        cache_dir.map(|d| logline::embed::cache::EmbedCache::open(&d.join("embeddings.redb")).unwrap().unwrap());
     logline::embed::Embedder::new(model, cache)
 }
 

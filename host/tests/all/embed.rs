@@ -12,10 +12,7 @@ struct Reference {
 }
 
 fn reference() -> Reference {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/embedding_reference.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/embedding_reference.json");
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -26,21 +23,10 @@ fn pooled_vectors_match_sentence_transformers() {
     let e = embedder(None);
     let texts: Vec<&str> = r.texts.iter().map(String::as_str).collect();
     let got = e.embed(&texts).unwrap();
-    let cos: Vec<f32> = got
-        .iter()
-        .zip(&r.vectors)
-        .map(|(a, b)| cosine(a, b))
-        .collect();
+    let cos: Vec<f32> = got.iter().zip(&r.vectors).map(|(a, b)| cosine(a, b)).collect();
     let mean = cos.iter().sum::<f32>() / cos.len() as f32;
-    let (worst, min) =
-        cos.iter().enumerate().fold(
-            (0, 1.0f32),
-            |acc, (i, &c)| if c < acc.1 { (i, c) } else { acc },
-        );
-    eprintln!(
-        "cosine vs sentence-transformers over {} texts: mean {mean:.6}, min {min:.6}",
-        cos.len()
-    );
+    let (worst, min) = cos.iter().enumerate().fold((0, 1.0f32), |acc, (i, &c)| if c < acc.1 { (i, c) } else { acc });
+    eprintln!("cosine vs sentence-transformers over {} texts: mean {mean:.6}, min {min:.6}", cos.len());
     assert!(mean >= 0.9999, "mean cosine {mean}");
     assert!(min >= 0.9999, "min cosine {min} on {:?}", r.texts[worst]);
     for v in &got {
@@ -61,38 +47,24 @@ fn tokenizer_window_is_256_without_padding() {
         assert!(!got.truncated || got.ids.len() == 256, "{t:?}");
     }
     let cut = enc.iter().filter(|e| e.truncated).count();
-    assert!(
-        cut > 0,
-        "the fixture has texts over the window, and they are counted"
-    );
+    assert!(cut > 0, "the fixture has texts over the window, and they are counted");
     assert!(enc.iter().all(|e| e.ids.len() <= 256));
 }
 
 #[test]
 fn duplicates_are_embedded_once_and_the_cache_is_used() {
     let dir = tempfile::tempdir().unwrap();
-    let texts = [
-        "How do I sort a list?",
-        "Use sorted(xs).",
-        "How do I sort a list?",
-    ];
+    let texts = ["How do I sort a list?", "Use sorted(xs).", "How do I sort a list?"];
     let first = embedder(Some(dir.path()));
     let a = first.embed(&texts).unwrap();
     assert_eq!(a[0], a[2]);
     let s = first.stats();
-    assert_eq!(
-        (s.requested, s.unique, s.cache_hits, s.model.texts),
-        (3, 2, 0, 2)
-    );
+    assert_eq!((s.requested, s.unique, s.cache_hits, s.model.texts), (3, 2, 0, 2));
     drop(first);
     let second = embedder(Some(dir.path()));
     let b = second.embed(&texts).unwrap();
     let s = second.stats();
-    assert_eq!(
-        (s.cache_hits, s.model.texts),
-        (2, 0),
-        "a rerun skips the model"
-    );
+    assert_eq!((s.cache_hits, s.model.texts), (2, 0), "a rerun skips the model");
     assert_eq!(a, b);
 }
 

@@ -7,13 +7,7 @@ use logline::manifest::OnError;
 #[test]
 fn a_sha256_pin_mismatch_refuses_to_load() {
     let wasm = logline_test_guests::hostile();
-    let m = manifest_for(
-        wasm,
-        &format!(
-            "sha256 = \"{}\"\nconfig = {{ mode = \"ok\" }}",
-            "0".repeat(64)
-        ),
-    );
+    let m = manifest_for(wasm, &format!("sha256 = \"{}\"\nconfig = {{ mode = \"ok\" }}", "0".repeat(64)));
     let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
     assert!(err.contains("loading enzyme `e`"), "{err}");
     assert!(err.contains("sha256 mismatch"), "{err}");
@@ -27,23 +21,17 @@ fn a_matching_pin_loads() {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(std::fs::read(wasm).unwrap()))
     };
-    let m = manifest_for(
-        wasm,
-        &format!("sha256 = \"{digest}\"\nconfig = {{ mode = \"ok\" }}"),
-    );
+    let m = manifest_for(wasm, &format!("sha256 = \"{digest}\"\nconfig = {{ mode = \"ok\" }}"));
     let e = host().load(&m.enzymes[0]).unwrap();
     assert_eq!(e.sha256, digest);
     assert_eq!(e.info.name, "hostile");
-    assert_eq!(e.wit_version, "0.1.0");
+    assert_eq!(e.wit_version, logline::enzyme::WIT_VERSION);
 }
 
 #[test]
 fn the_compile_cache_is_used_the_second_time() {
     let dir = tempfile::tempdir().unwrap();
-    let h = EnzymeHost::new(HostOptions {
-        cache_dir: Some(dir.path().to_path_buf()),
-    })
-    .unwrap();
+    let h = EnzymeHost::new(HostOptions { cache_dir: Some(dir.path().to_path_buf()) }).unwrap();
     let m = manifest_for(logline_test_guests::length_filter(), "");
     let first = h.load(&m.enzymes[0]).unwrap();
     let second = h.load(&m.enzymes[0]).unwrap();
@@ -61,10 +49,7 @@ fn the_compile_cache_is_used_the_second_time() {
 fn config_errors_surface_at_load() {
     let err = format!("{:#}", hostile("bad-init", "").unwrap_err());
     assert!(err.contains("bad-init: refusing this config"), "{err}");
-    let m = manifest_for(
-        logline_test_guests::length_filter(),
-        "config = { min_word = 3 }",
-    );
+    let m = manifest_for(logline_test_guests::length_filter(), "config = { min_word = 3 }");
     let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
     assert!(err.contains("min_word"), "{err}");
 }
@@ -74,29 +59,14 @@ fn garbage_and_missing_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.wasm");
     std::fs::write(&junk, b"\0asm\x0d\0\x01\0garbage").unwrap();
-    let err = format!(
-        "{:#}",
-        host()
-            .load(&manifest_for(&junk, "").enzymes[0])
-            .unwrap_err()
-    );
+    let err = format!("{:#}", host().load(&manifest_for(&junk, "").enzymes[0]).unwrap_err());
     assert!(err.contains("not a valid WebAssembly component"), "{err}");
     let truncated = dir.path().join("truncated.wasm");
     let bytes = std::fs::read(logline_test_guests::length_filter()).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    let err = format!(
-        "{:#}",
-        host()
-            .load(&manifest_for(&truncated, "").enzymes[0])
-            .unwrap_err()
-    );
+    let err = format!("{:#}", host().load(&manifest_for(&truncated, "").enzymes[0]).unwrap_err());
     assert!(err.contains("not a valid WebAssembly component"), "{err}");
-    let err = format!(
-        "{:#}",
-        host()
-            .load(&manifest_for(&dir.path().join("nope.wasm"), "").enzymes[0])
-            .unwrap_err()
-    );
+    let err = format!("{:#}", host().load(&manifest_for(&dir.path().join("nope.wasm"), "").enzymes[0]).unwrap_err());
     assert!(err.contains("nope.wasm"), "{err}");
 }
 
@@ -127,11 +97,33 @@ fn drops_and_variants_are_accounted() {
     let e = hostile("variants", "").unwrap();
     let out = run_chain(&e, OnError::Skip, &["bad-1"]);
     let o = out[0].as_ref().unwrap();
-    let ids: Vec<_> = o
-        .items
-        .iter()
-        .map(|i| (i.span.id.as_str(), i.variant_of.as_deref()))
-        .collect();
+    let ids: Vec<_> = o.items.iter().map(|i| (i.span.id.as_str(), i.variant_of.as_deref())).collect();
     assert_eq!(ids, [("bad-1", None), ("bad-1-v1", Some("bad-1"))]);
     assert!(o.items[1].span.this.starts_with("Rephrased: "));
+}
+
+#[test]
+fn an_enzyme_built_for_an_older_compatible_contract_loads() {
+    let m = manifest_for(logline_test_guests::wit_010(), "");
+    let e = host().load(&m.enzymes[0]).unwrap();
+    assert_eq!(e.wit_version, "0.1.0");
+    assert_eq!(logline::enzyme::WIT_VERSION, "0.1.1");
+    let out = run_chain(&e, OnError::Skip, &["s1"]);
+    let item = &out[0].as_ref().unwrap().items[0];
+    let line = item.span.to_json_line(false, &[]);
+    assert!(line.contains(r#""built_for":"0.1.0""#), "{line}");
+}
+
+#[test]
+fn an_incompatible_contract_is_refused_naming_both_versions() {
+    let m = manifest_for(logline_test_guests::wit_020(), "");
+    let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
+    assert!(err.contains("logline:enzyme@0.2.0") && err.contains("logline:enzyme@0.1.1"), "{err}");
+}
+
+#[test]
+fn a_component_for_another_world_is_refused() {
+    let m = manifest_for(logline_test_guests::otherworld(), "");
+    let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
+    assert!(err.contains("not a LogLine enzyme") && err.contains("run"), "{err}");
 }

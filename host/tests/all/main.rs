@@ -1,14 +1,18 @@
 //! LogLine's integration tests, one binary. Each module is one area:
 //!
+//! - `inputs`: hostile input files, accounted for line by line.
 //! - `pipeline`: Phase 0 and Phase 1 on the example spans (counts, index,
 //!   gate, transformation log, secrets, determinism).
 //! - `resume`: SIGKILL at many points, then `--resume`: same outputs.
 //! - `sandbox`: purpose-built hostile enzymes are contained, with typed errors.
+//! - `builtins`: the four built-in components through the host.
 //! - `embed`: the real model against stored reference vectors.
 //! - `host`: loading, pins, the compile cache, versions, policies.
+mod builtins;
 mod common;
 mod embed;
 mod host;
+mod inputs;
 mod pipeline;
 mod resume;
 mod sandbox;

@@ -20,10 +20,7 @@ pub fn prepare_opts(input: &Path, out: &Path) -> PrepareOptions {
         sidecar_dtype: logline::embed::sidecar::Dtype::F32,
         combined: CombinedMode::Mean,
         max_line: logline::ingest::DEFAULT_MAX_LINE,
-        hnsw: HnswParams {
-            threads: 1,
-            ..HnswParams::default()
-        },
+        hnsw: HnswParams { threads: 1, ..HnswParams::default() },
         tagger: Default::default(),
         chunk: 64,
         progress: logline::progress::Mode::Quiet,
@@ -35,20 +32,12 @@ pub fn prepared() -> &'static (tempfile::TempDir, Phase0Stats) {
     static P: OnceLock<(tempfile::TempDir, Phase0Stats)> = OnceLock::new();
     P.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let stats = prepare::prepare(
-            &prepare_opts(&example_spans(), dir.path()),
-            shared_embedder(),
-        )
-        .unwrap();
+        let stats = prepare::prepare(&prepare_opts(&example_spans(), dir.path()), shared_embedder()).unwrap();
         (dir, stats)
     })
 }
 
-pub fn orchestrate_into(
-    out: &Path,
-    m: manifest::Manifest,
-    reproducible: bool,
-) -> anyhow::Result<Phase1Report> {
+pub fn orchestrate_into(out: &Path, m: manifest::Manifest, reproducible: bool) -> anyhow::Result<Phase1Report> {
     let input = prepare::outputs(prepared().0.path()).0;
     let opts = OrchestrateOptions {
         input,
@@ -73,22 +62,15 @@ fn orchestrated() -> &'static (tempfile::TempDir, Phase1Report) {
 }
 
 pub fn lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[test]
 fn phase0_accounts_for_every_line() {
     let (dir, stats) = prepared();
     let (out, rejects, stats_path, _) = prepare::outputs(dir.path());
-    let nonblank = std::fs::read_to_string(example_spans())
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .count() as u64;
+    let nonblank =
+        std::fs::read_to_string(example_spans()).unwrap().lines().filter(|l| !l.trim().is_empty()).count() as u64;
     assert_eq!(stats.total, nonblank);
     assert_eq!(stats.valid + stats.invalid + stats.filtered, stats.total);
     assert_eq!((stats.valid, stats.invalid, stats.filtered), (153, 10, 37));
@@ -119,13 +101,7 @@ fn phase0_writes_tags_complexity_and_embeddings() {
         }
         assert_eq!(s["response_embedding"].is_array(), s["if_ok"].is_string());
         if let Some(d) = s["context"]["environment"].as_str() {
-            assert!(
-                s["semantic_tags"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|t| t == d)
-            );
+            assert!(s["semantic_tags"].as_array().unwrap().iter().any(|t| t == d));
         }
     }
 }
@@ -138,47 +114,27 @@ fn the_index_loads_searches_and_answers_lookups() {
     let spans = lines(&prepare::outputs(dir.path()).0);
     let points: Vec<Vec<f32>> = spans
         .iter()
-        .map(|s| {
-            s["combined_embedding"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap() as f32)
-                .collect()
-        })
+        .map(|s| s["combined_embedding"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect())
         .collect();
     // Recall@10 against exact search, each span's own vector as the query.
     let (mut found, mut wanted) = (0usize, 0usize);
     for (i, p) in points.iter().enumerate() {
         let id = spans[i]["id"].as_str().unwrap();
-        let exact: Vec<&str> = exact_top_k(&points, p, 10, Some(i))
-            .into_iter()
-            .map(|j| spans[j]["id"].as_str().unwrap())
-            .collect();
-        let got: Vec<String> = index
-            .search(p, 10, Some(id))
-            .into_iter()
-            .map(|h| h.id)
-            .collect();
+        let exact: Vec<&str> =
+            exact_top_k(&points, p, 10, Some(i)).into_iter().map(|j| spans[j]["id"].as_str().unwrap()).collect();
+        let got: Vec<String> = index.search(p, 10, Some(id)).into_iter().map(|h| h.id).collect();
         found += exact.iter().filter(|e| got.iter().any(|g| g == *e)).count();
         wanted += exact.len();
     }
     let recall = found as f64 / wanted as f64;
     assert!(recall >= 0.95, "recall@10 = {recall}");
     // Threads: earlier spans of the thread, oldest first.
-    let threaded = spans
-        .iter()
-        .rev()
-        .find(|s| s["context"]["thread_id"].is_string())
-        .unwrap();
+    let threaded = spans.iter().rev().find(|s| s["context"]["thread_id"].is_string()).unwrap();
     let id = threaded["id"].as_str().unwrap();
     let key = index.thread_key(id).unwrap();
     let earlier = index.thread(&key, id, 10);
     assert!(!earlier.is_empty(), "{id} has earlier spans");
-    let whens: Vec<i64> = earlier
-        .iter()
-        .map(|e| logline::validate::when_millis(&e.when))
-        .collect();
+    let whens: Vec<i64> = earlier.iter().map(|e| logline::validate::when_millis(&e.when)).collect();
     assert!(whens.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     assert!(earlier.iter().all(|e| e.id != id));
     assert!(!index.tags(id).is_empty());
@@ -203,11 +159,7 @@ fn phase1_counts_add_up() {
     assert_eq!(plus.len() as u64, r.diamonds_plus + r.diamonds_original);
     assert_eq!(
         rej.len() as u64,
-        r.rejected
-            + r.dropped_by_enzymes
-            + r.rejected_by_errors
-            + r.duplicate_variant_ids
-            + r.invalid_input
+        r.rejected + r.dropped_by_enzymes + r.rejected_by_errors + r.duplicate_variant_ids + r.invalid_input
     );
     let saved: Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
     for key in [
@@ -227,12 +179,7 @@ fn phase1_counts_add_up() {
         assert!(saved.get(key).is_some(), "report lacks {key}");
     }
     assert_eq!(
-        saved["quality_histogram_after"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .sum::<u64>(),
+        saved["quality_histogram_after"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum::<u64>(),
         r.diamonds_plus + r.diamonds_original + r.rejected
     );
 }
@@ -240,11 +187,7 @@ fn phase1_counts_add_up() {
 #[test]
 fn the_gate_keeps_a_sensible_share() {
     let (_, r) = orchestrated();
-    assert!(
-        r.pass_rate > 0.2 && r.pass_rate < 0.9,
-        "pass rate {}",
-        r.pass_rate
-    );
+    assert!(r.pass_rate > 0.2 && r.pass_rate < 0.9, "pass rate {}", r.pass_rate);
     assert!(r.score_percentiles["max"] > 85.0);
 }
 
@@ -271,16 +214,10 @@ fn outputs_carry_their_transformation_log() {
                 assert!(a.get(k).is_some(), "{k} missing in {a}");
             }
         }
-        assert!(
-            s["enrichment"]["intent"].is_string(),
-            "semantic-enricher ran"
-        );
+        assert!(s["enrichment"]["intent"].is_string(), "semantic-enricher ran");
     }
     for s in lines(&orchestrate::outputs(dir.path()).1) {
-        assert!(
-            s["reason"].is_string() && s["span"]["id"].is_string(),
-            "{s}"
-        );
+        assert!(s["reason"].is_string() && s["span"]["id"].is_string(), "{s}");
     }
 }
 
@@ -288,16 +225,9 @@ fn outputs_carry_their_transformation_log() {
 fn secrets_do_not_reach_the_outputs() {
     let (dir, _) = orchestrated();
     let re = regex::Regex::new(r"AKIA[0-9A-Z]{16}|ghp_[A-Za-z0-9]{36}|xox[bp]-[0-9A-Za-z-]{10,}|sk_live_[0-9A-Za-z]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----").unwrap();
-    for f in [
-        orchestrate::outputs(dir.path()).0,
-        orchestrate::outputs(dir.path()).1,
-    ] {
+    for f in [orchestrate::outputs(dir.path()).0, orchestrate::outputs(dir.path()).1] {
         let text = std::fs::read_to_string(&f).unwrap();
-        let leaks: Vec<&str> = re
-            .find_iter(&text)
-            .map(|m| m.as_str())
-            .filter(|m| !m.contains("EXAMPLE"))
-            .collect();
+        let leaks: Vec<&str> = re.find_iter(&text).map(|m| m.as_str()).filter(|m| !m.contains("EXAMPLE")).collect();
         assert!(leaks.is_empty(), "{}: {leaks:?}", f.display());
     }
 }
@@ -310,17 +240,11 @@ fn same_input_and_manifest_give_byte_identical_outputs() {
     let (pa, ra, repa, _) = orchestrate::outputs(a.path());
     let (pb, rb, repb, _) = orchestrate::outputs(b.path());
     for (x, y) in [(pa, pb), (ra, rb)] {
-        assert!(
-            std::fs::read(&x).unwrap() == std::fs::read(&y).unwrap(),
-            "{} differs",
-            x.display()
-        );
+        assert!(std::fs::read(&x).unwrap() == std::fs::read(&y).unwrap(), "{} differs", x.display());
     }
     let strip = |p: &PathBuf| {
         let mut v: Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
-        v.as_object_mut()
-            .unwrap()
-            .retain(|k, _| !k.ends_with("_path"));
+        v.as_object_mut().unwrap().retain(|k, _| !k.ends_with("_path"));
         v
     };
     assert_eq!(strip(&repa), strip(&repb));

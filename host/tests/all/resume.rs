@@ -33,11 +33,7 @@ fn logline(out: &Path, cache: &Path) -> Command {
 }
 
 fn line_set(p: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        .lines()
-        .map(str::to_string)
-        .collect()
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).lines().map(str::to_string).collect()
 }
 
 const OUTPUTS: &[&str] = &[
@@ -53,21 +49,12 @@ fn killed_runs_resume_to_the_same_outputs() {
     let reference = tempfile::tempdir().unwrap();
     let start = Instant::now();
     let out = logline(reference.path(), cache.path()).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let full = start.elapsed();
     // A warm second run is the one the kills interrupt.
     let warm = tempfile::tempdir().unwrap();
     let start = Instant::now();
-    assert!(
-        logline(warm.path(), cache.path())
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(logline(warm.path(), cache.path()).status().unwrap().success());
     let warm_time = start.elapsed();
     eprintln!("uninterrupted run: {full:?} cold, {warm_time:?} warm");
 
@@ -93,30 +80,15 @@ fn killed_runs_resume_to_the_same_outputs() {
             let _ = child.wait();
         }
         let out = logline(dir.path(), cache.path()).output().unwrap();
-        assert!(
-            out.status.success(),
-            "trial {k} (killed at {at:?}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "trial {k} (killed at {at:?}): {}", String::from_utf8_lossy(&out.stderr));
         for f in OUTPUTS {
-            let (a, b) = (
-                line_set(&reference.path().join(f)),
-                line_set(&dir.path().join(f)),
-            );
-            assert!(
-                a == b,
-                "trial {k} (killed at {at:?}): {f} differs: {} vs {} lines",
-                a.len(),
-                b.len()
-            );
+            let (a, b) = (line_set(&reference.path().join(f)), line_set(&dir.path().join(f)));
+            assert!(a == b, "trial {k} (killed at {at:?}): {f} differs: {} vs {} lines", a.len(), b.len());
         }
         for f in std::fs::read_dir(dir.path()).unwrap() {
             let name = f.unwrap().file_name().to_string_lossy().to_string();
             assert!(!name.ends_with(".partial"), "trial {k}: {name} left behind");
         }
     }
-    assert!(
-        interrupted >= 10,
-        "only {interrupted} kills landed while the run was going"
-    );
+    assert!(interrupted >= 10, "only {interrupted} kills landed while the run was going");
 }

@@ -22,10 +22,7 @@ fn contained(mode: &str, extra: &str, kind: FailureKind) -> String {
     assert_eq!(bad.failures.len(), 1, "{mode}: expected a failure");
     let f = &bad.failures[0];
     assert_eq!(f.kind, kind, "{mode}: {f}");
-    assert_eq!(
-        (f.enzyme.as_str(), f.version.as_str(), f.span_id.as_str()),
-        ("e", "0.1.0", "bad-1")
-    );
+    assert_eq!((f.enzyme.as_str(), f.version.as_str(), f.span_id.as_str()), ("e", "0.1.0", "bad-1"));
     // Under `skip` the span goes on unchanged, with the failure in its log.
     assert_eq!(bad.items.len(), 1);
     assert_eq!(bad.items[0].span.this, span("bad-1").this);
@@ -36,32 +33,20 @@ fn contained(mode: &str, extra: &str, kind: FailureKind) -> String {
 #[test]
 fn an_infinite_loop_is_stopped_by_the_deadline() {
     let start = Instant::now();
-    let msg = contained(
-        "loop",
-        "limits = { timeout_ms = 100 }",
-        FailureKind::Timeout,
-    );
+    let msg = contained("loop", "limits = { timeout_ms = 100 }", FailureKind::Timeout);
     assert!(msg.contains("100 ms"), "{msg}");
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
 
 #[test]
 fn fuel_bounds_a_loop_deterministically() {
-    let msg = contained(
-        "loop",
-        "limits = { fuel = 5_000_000, timeout_ms = 30000 }",
-        FailureKind::FuelExhausted,
-    );
+    let msg = contained("loop", "limits = { fuel = 5_000_000, timeout_ms = 30000 }", FailureKind::FuelExhausted);
     assert!(msg.contains("5000000"), "{msg}");
 }
 
 #[test]
 fn a_memory_bomb_hits_the_cap() {
-    let msg = contained(
-        "membomb",
-        "limits = { memory_mb = 16 }",
-        FailureKind::MemoryLimit,
-    );
+    let msg = contained("membomb", "limits = { memory_mb = 16 }", FailureKind::MemoryLimit);
     assert!(msg.contains("16 MiB"), "{msg}");
 }
 
@@ -79,28 +64,10 @@ fn files_env_and_network_are_not_there() {
 fn a_panic_affects_only_its_span() {
     let e = hostile("panic", "").unwrap();
     let out = run_chain(&e, OnError::Skip, &["s1", "bad-1", "s2", "bad-2", "s3"]);
-    let kinds: Vec<_> = out
-        .iter()
-        .map(|o| o.as_ref().unwrap().failures.first().map(|f| f.kind))
-        .collect();
-    assert_eq!(
-        kinds,
-        [
-            None,
-            Some(FailureKind::Trap),
-            None,
-            Some(FailureKind::Trap),
-            None
-        ]
-    );
+    let kinds: Vec<_> = out.iter().map(|o| o.as_ref().unwrap().failures.first().map(|f| f.kind)).collect();
+    assert_eq!(kinds, [None, Some(FailureKind::Trap), None, Some(FailureKind::Trap), None]);
     let f = &out[1].as_ref().unwrap().failures[0];
-    assert!(
-        f.stderr
-            .as_deref()
-            .unwrap_or("")
-            .contains("hostile enzyme panics on span bad-1"),
-        "{f}"
-    );
+    assert!(f.stderr.as_deref().unwrap_or("").contains("hostile enzyme panics on span bad-1"), "{f}");
 }
 
 #[test]
@@ -108,10 +75,7 @@ fn deep_recursion_is_contained() {
     let e = hostile("stack", "").unwrap();
     let out = run_chain(&e, OnError::Skip, &["s1", "bad-1", "s2"]);
     let f = &out[1].as_ref().unwrap().failures[0];
-    assert!(
-        matches!(f.kind, FailureKind::StackOverflow | FailureKind::Trap),
-        "{f}"
-    );
+    assert!(matches!(f.kind, FailureKind::StackOverflow | FailureKind::Trap), "{f}");
     assert!(out[2].as_ref().unwrap().failures.is_empty());
 }
 
@@ -146,11 +110,7 @@ fn output_caps_hold() {
     );
     assert!(m.contains("output cap"), "{m}");
     // A gigabyte string never fits in the sandbox's memory.
-    contained(
-        "huge-output",
-        "config = { mode = \"huge-output\", size_mb = 1024 }",
-        FailureKind::MemoryLimit,
-    );
+    contained("huge-output", "config = { mode = \"huge-output\", size_mb = 1024 }", FailureKind::MemoryLimit);
 }
 
 #[test]
@@ -164,13 +124,7 @@ fn runaway_variants_are_capped() {
     let e = hostile("many-variants", "").unwrap();
     let out = run_chain(&e, OnError::Skip, &["bad-1"]);
     let f = &out[0].as_ref().unwrap().failures[0];
-    assert!(
-        matches!(
-            f.kind,
-            FailureKind::MemoryLimit | FailureKind::InvalidOutput | FailureKind::Timeout
-        ),
-        "{f}"
-    );
+    assert!(matches!(f.kind, FailureKind::MemoryLimit | FailureKind::InvalidOutput | FailureKind::Timeout), "{f}");
 }
 
 #[test]
@@ -190,20 +144,8 @@ fn errors_reported_by_the_enzyme_are_typed() {
 fn an_instance_is_rebuilt_after_a_trap() {
     let e = hostile("panic", "").unwrap();
     let mut inst = e.instance(Arc::new(NoLookups));
-    let cur = |id: &str| Current {
-        id: id.into(),
-        ..Default::default()
-    };
-    assert!(matches!(
-        inst.call(&span("s1"), cur("s1")).unwrap().0,
-        Outcome::Unchanged
-    ));
-    assert_eq!(
-        inst.call(&span("bad-1"), cur("bad-1")).unwrap_err().kind,
-        FailureKind::Trap
-    );
-    assert!(matches!(
-        inst.call(&span("s2"), cur("s2")).unwrap().0,
-        Outcome::Unchanged
-    ));
+    let cur = |id: &str| Current { id: id.into(), ..Default::default() };
+    assert!(matches!(inst.call(&span("s1"), cur("s1")).unwrap().0, Outcome::Unchanged));
+    assert_eq!(inst.call(&span("bad-1"), cur("bad-1")).unwrap_err().kind, FailureKind::Trap);
+    assert!(matches!(inst.call(&span("s2"), cur("s2")).unwrap().0, Outcome::Unchanged));
 }

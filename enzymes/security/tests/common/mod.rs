@@ -10,6 +10,8 @@
 
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use enzyme_security::{Config, Kind, Scanner};
 
 pub struct Rng(u64);
@@ -47,10 +49,17 @@ fn mixed(r: &mut Rng, alphabet: &str, n: usize) -> String {
     loop {
         let s = r.pick(alphabet, n);
         let d = s.bytes().filter(u8::is_ascii_digit).count();
-        if d >= 2
-            && s.bytes().any(|b| b.is_ascii_uppercase())
-            && s.bytes().any(|b| b.is_ascii_lowercase())
-        {
+        if d >= 2 && s.bytes().any(|b| b.is_ascii_uppercase()) && s.bytes().any(|b| b.is_ascii_lowercase()) {
+            return s;
+        }
+    }
+}
+
+/// Letters only, with both cases.
+fn letters(r: &mut Rng, n: usize) -> String {
+    loop {
+        let s = r.pick(&format!("{UPPER}{LOWER}"), n);
+        if s.bytes().any(|b| b.is_ascii_uppercase()) && s.bytes().any(|b| b.is_ascii_lowercase()) {
             return s;
         }
     }
@@ -61,9 +70,8 @@ pub fn b64_encode(data: &[u8], url: bool) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
         let n = chunk.len();
-        let v = (chunk[0] as u32) << 16
-            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
-            | *chunk.get(2).unwrap_or(&0) as u32;
+        let v =
+            (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
         for i in 0..=n {
             out.push(a[(v >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -94,10 +102,7 @@ fn password(r: &mut Rng) -> String {
     loop {
         let n = 10 + r.below(7);
         let first = r.pick(ALNUM, 1);
-        let rest = r.pick(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!%^*_+=-",
-            n - 1,
-        );
+        let rest = r.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!%^*_+=-", n - 1);
         let s = first + &rest;
         let c = s.bytes().filter(u8::is_ascii_digit).count();
         if c >= 1 && s.bytes().any(|b| b.is_ascii_alphabetic()) && !s.contains("xxx") {
@@ -118,12 +123,7 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
         "azkey" => format!("{}==", mixed(r, B64, 86)),
         "azsak" => format!("{}=", mixed(r, B64, 43)),
         "azsas" => format!("{}%3D", mixed(r, ALNUM, 40)),
-        "azad" => format!(
-            "{}{}Q~{}",
-            r.pick(ALNUM, 3),
-            r.below(10),
-            mixed(r, &format!("{ALNUM}_~-"), 34)
-        ),
+        "azad" => format!("{}{}Q~{}", r.pick(ALNUM, 3), r.below(10), mixed(r, &format!("{ALNUM}_~-"), 34)),
         "ghp" => format!("ghp_{}", mixed(r, ALNUM, 36)),
         "gho" => format!("gho_{}", mixed(r, ALNUM, 36)),
         "ghu" => format!("ghu_{}", mixed(r, ALNUM, 36)),
@@ -138,19 +138,10 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
             let n = 70 + r.below(60);
             format!("pypi-AgEIcHlwaS5vcmc{}", mixed(r, &format!("{ALNUM}-_"), n))
         }
-        "xoxb" => format!(
-            "xoxb-{}-{}-{}",
-            r.pick(DIGITS, 12),
-            r.pick(DIGITS, 13),
-            mixed(r, ALNUM, 24)
-        ),
-        "xoxp" => format!(
-            "xoxp-{}-{}-{}-{}",
-            r.pick(DIGITS, 12),
-            r.pick(DIGITS, 12),
-            r.pick(DIGITS, 13),
-            r.pick(HEX, 32)
-        ),
+        "xoxb" => format!("xoxb-{}-{}-{}", r.pick(DIGITS, 12), r.pick(DIGITS, 13), mixed(r, ALNUM, 24)),
+        "xoxp" => {
+            format!("xoxp-{}-{}-{}-{}", r.pick(DIGITS, 12), r.pick(DIGITS, 12), r.pick(DIGITS, 13), r.pick(HEX, 32))
+        }
         "xapp" => format!(
             "xapp-1-A{}-{}-{}",
             r.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10),
@@ -171,11 +162,7 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
         "whsec" => format!("whsec_{}", mixed(r, ALNUM, 32)),
         "twsid" => format!("AC{}", r.pick(HEX, 32)),
         "twsk" => format!("SK{}", r.pick(HEX, 32)),
-        "sg" => format!(
-            "SG.{}.{}",
-            mixed(r, &format!("{ALNUM}-_"), 22),
-            mixed(r, &format!("{ALNUM}-_"), 43)
-        ),
+        "sg" => format!("SG.{}.{}", mixed(r, &format!("{ALNUM}-_"), 22), mixed(r, &format!("{ALNUM}-_"), 43)),
         "mailgun" => format!("key-{}", r.pick(HEX, 32)),
         "openai" => format!("sk-{}T3BlbkFJ{}", mixed(r, ALNUM, 20), mixed(r, ALNUM, 20)),
         "openaiproj" => {
@@ -183,39 +170,18 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
             format!("sk-proj-{}", mixed(r, &format!("{ALNUM}-_"), n))
         }
         "anthropic" => format!("sk-ant-api03-{}AA", mixed(r, &format!("{ALNUM}-_"), 93)),
-        "hf" => format!(
-            "hf_{}",
-            mixed(r, ALNUM, 34)
-                .replace(|c: char| c.is_ascii_digit(), "Q")
-                .replace('Q', "qQ")[..34]
-                .to_string()
-        ),
+        "hf" => format!("hf_{}", letters(r, 34)),
         "discord" => {
             let id = format!("{}{}", 1 + r.below(9), r.pick(DIGITS, 17));
-            format!(
-                "{}.{}.{}",
-                b64_encode(id.as_bytes(), true),
-                r.pick(B64URL, 6),
-                mixed(r, B64URL, 38)
-            )
+            format!("{}.{}.{}", b64_encode(id.as_bytes(), true), r.pick(B64URL, 6), mixed(r, B64URL, 38))
         }
-        "discordhook" => format!(
-            "https://discord.com/api/webhooks/{}/{}",
-            r.pick("123456789", 18),
-            mixed(r, B64URL, 68)
-        ),
-        "telegram" => format!(
-            "{}{}:AA{}",
-            1 + r.below(9),
-            r.pick(DIGITS, 9),
-            mixed(r, B64URL, 33)
-        ),
+        "discordhook" => {
+            format!("https://discord.com/api/webhooks/{}/{}", r.pick("123456789", 18), mixed(r, B64URL, 68))
+        }
+        "telegram" => format!("{}{}:AA{}", 1 + r.below(9), r.pick(DIGITS, 9), mixed(r, B64URL, 33)),
         "shopify" => format!("shpat_{}", r.pick(HEX, 32)),
         "do" => format!("dop_v1_{}", r.pick(HEX, 64)),
-        "age" => format!(
-            "AGE-SECRET-KEY-1{}",
-            r.pick("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)
-        ),
+        "age" => format!("AGE-SECRET-KEY-1{}", r.pick("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)),
         "jwt" => {
             let header = b64_encode(br#"{"alg":"HS256","typ":"JWT"}"#, true);
             let payload = format!(
@@ -224,11 +190,7 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
                 r.below(1000),
                 1_700_000_000 + r.below(9_999_999)
             );
-            format!(
-                "{header}.{}.{}",
-                b64_encode(payload.as_bytes(), true),
-                r.pick(B64URL, 43)
-            )
+            format!("{header}.{}.{}", b64_encode(payload.as_bytes(), true), r.pick(B64URL, 43))
         }
         "pemrsa" => pem(r, "RSA PRIVATE KEY", 12, "\n", ""),
         "pemec_indent" => pem(r, "EC PRIVATE KEY", 3, "\n", "    "),
@@ -252,22 +214,12 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
         }
         "hex32" => r.pick(HEX, 32),
         "hex40" => r.pick(HEX, 40),
-        "djangokey" => format!(
-            "django-insecure-{}",
-            r.pick("abcdefghijklmnopqrstuvwxyz0123456789!@#^&*-_=+", 50)
-        ),
+        "djangokey" => format!("django-insecure-{}", r.pick("abcdefghijklmnopqrstuvwxyz0123456789!@#^&*-_=+", 50)),
         "basic" => b64_encode(format!("deploy:{}", password(r)).as_bytes(), false),
         // not secrets
         "uuid" => {
             let h = r.pick(HEX, 32);
-            format!(
-                "{}-{}-4{}-a{}-{}",
-                &h[..8],
-                &h[8..12],
-                &h[13..16],
-                &h[17..20],
-                &h[20..]
-            )
+            format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..])
         }
         "gitsha" => r.pick(HEX, 40),
         "hex16" => r.pick(HEX, 16),
@@ -276,10 +228,7 @@ pub fn generate(name: &str, r: &mut Rng) -> String {
         "b64img" => format!("iVBORw0KGgoAAAANSUhEUgAA{}", r.pick(B64, 300)),
         "pubkey" => pem(r, "PUBLIC KEY", 6, "\n", ""),
         "cert" => pem(r, "CERTIFICATE", 10, "\n", ""),
-        "sshpub" => format!(
-            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{} dev@laptop",
-            r.pick(B64, 43)
-        ),
+        "sshpub" => format!("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{} dev@laptop", r.pick(B64, 43)),
         other => panic!("unknown generator {other}"),
     }
 }
@@ -301,10 +250,7 @@ pub struct Instance {
 
 impl Instance {
     pub fn secrets(&self) -> impl Iterator<Item = &str> {
-        self.expect
-            .iter()
-            .filter(|e| e.kind.is_some())
-            .map(|e| &self.text[e.start..e.end])
+        self.expect.iter().filter(|e| e.kind.is_some()).map(|e| &self.text[e.start..e.end])
     }
 }
 
@@ -322,18 +268,12 @@ pub fn instantiate(template: &str, seed: u64) -> Instance {
         let spec = &after[..close];
         rest = &after[close + '⟧'.len_utf8()..];
         let (value, kind) = if let Some(name) = spec.strip_prefix('@') {
-            let (_, v, k) = named
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .expect("unknown @name");
+            let (_, v, k) = named.iter().find(|(n, _, _)| n == name).expect("unknown @name");
             (v.clone(), *k)
         } else {
             let (gen_part, kind) = spec.split_once(':').expect("⟦gen:kind⟧");
-            let kind = if kind == "-" {
-                None
-            } else {
-                Some(Kind::from_name(kind).unwrap_or_else(|| panic!("kind {kind}")))
-            };
+            let kind =
+                if kind == "-" { None } else { Some(Kind::from_name(kind).unwrap_or_else(|| panic!("kind {kind}"))) };
             let (gen_name, save) = match gen_part.split_once('@') {
                 Some((g, n)) => (g, Some(n)),
                 None => (gen_part, None),
@@ -346,11 +286,7 @@ pub fn instantiate(template: &str, seed: u64) -> Instance {
         };
         let start = text.len();
         text.push_str(&value);
-        expect.push(Expect {
-            start,
-            end: text.len(),
-            kind,
-        });
+        expect.push(Expect { start, end: text.len(), kind });
     }
     text.push_str(rest);
     Instance { text, expect }

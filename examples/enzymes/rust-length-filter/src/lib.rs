@@ -16,10 +16,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            min_words: 5,
-            max_words: 0,
-        }
+        Config { min_words: 5, max_words: 0 }
     }
 }
 
@@ -29,11 +26,7 @@ impl Enzyme for LengthFilter {
     type Config = Config;
 
     fn info() -> Info {
-        Info::new(
-            "length-filter",
-            "0.1.0",
-            "Drops spans whose response is too short or too long",
-        )
+        Info::new("length-filter", "0.1.0", "Drops spans whose response is too short or too long")
     }
 
     fn new(config: Config) -> Result<Self, Error> {
@@ -46,20 +39,11 @@ impl Enzyme for LengthFilter {
     fn process(&self, span: &mut Span, cx: &mut Cx) -> Result<Outcome, Error> {
         let words = span.response().split_whitespace().count();
         if words < self.0.min_words {
-            cx.log(
-                Level::Debug,
-                &format!("{words} words < {}", self.0.min_words),
-            );
-            return Ok(Outcome::Drop(format!(
-                "response has {words} words, fewer than {}",
-                self.0.min_words
-            )));
+            cx.log(Level::Debug, &format!("{words} words < {}", self.0.min_words));
+            return Ok(Outcome::Drop(format!("response has {words} words, fewer than {}", self.0.min_words)));
         }
         if self.0.max_words != 0 && words > self.0.max_words {
-            return Ok(Outcome::Drop(format!(
-                "response has {words} words, more than {}",
-                self.0.max_words
-            )));
+            return Ok(Outcome::Drop(format!("response has {words} words, more than {}", self.0.max_words)));
         }
         Ok(Outcome::Keep)
     }
