@@ -421,8 +421,8 @@ fn cmd_check(path: &Path, select: &[String], cache: &CacheArgs, cfg: &FileConfig
             m.pipeline.on_enzyme_error.as_str()
         );
         eprintln!(
-            "  {:<20} {:<9} {:<5} {:>9} {:>7} {:>9} {:>11}  {}",
-            "name", "version", "wit", "memory", "timeout", "fuel", "compile", "description"
+            "  {:<20} {:<9} {:<5} {:>9} {:>7} {:>9} {:>11}  description",
+            "name", "version", "wit", "memory", "timeout", "fuel", "compile"
         );
         for l in &rows {
             let lim = l.limits;

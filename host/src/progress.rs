@@ -78,7 +78,7 @@ impl Progress {
         if let Some(l) = &self.lines {
             let mut s = l.lock().unwrap_or_else(|p| p.into_inner());
             s.done += n;
-            let pct = if self.total > 0 { s.done * 100 / self.total } else { 0 };
+            let pct = (s.done * 100).checked_div(self.total).unwrap_or(0);
             if pct >= s.last_pct + 10 || s.last_print.elapsed() > Duration::from_secs(10) {
                 s.last_pct = pct - pct % 10;
                 s.last_print = Instant::now();

@@ -129,7 +129,7 @@ macro_rules! export_enzyme {
                     $crate::rt::process::<$ty>(&__LOGLINE_STATE, span)
                 }
             }
-            $crate::bindings::__export_world_enzyme!(__LoglineGlue with_types_in $crate::bindings);
+    $crate::bindings::__export_world_enzyme!(__LoglineGlue with_types_in $crate::bindings);
         };
     };
 }

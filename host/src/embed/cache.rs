@@ -9,6 +9,9 @@ use redb::{Database, ReadableDatabase, TableDefinition};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+/// A cached vector and whether its text was truncated.
+pub type Embedded = (Vec<f32>, bool);
+
 const TABLE: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("embeddings");
 
 /// A cache key: the model and the token ids the text became. Texts that
@@ -49,7 +52,7 @@ impl EmbedCache {
 
     /// Look keys up: the vector and whether its text was truncated; `None`
     /// where missing.
-    pub fn get_many(&self, keys: &[Key], dims: usize) -> anyhow::Result<Vec<Option<(Vec<f32>, bool)>>> {
+    pub fn get_many(&self, keys: &[Key], dims: usize) -> anyhow::Result<Vec<Option<Embedded>>> {
         let tx = self.db.begin_read()?;
         let table = match tx.open_table(TABLE) {
             Ok(t) => t,

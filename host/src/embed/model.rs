@@ -234,7 +234,7 @@ impl Model {
 
     /// Embed texts: one L2-normalised vector per text (and whether it was
     /// truncated), in input order.
-    pub fn embed(&self, texts: &[&str]) -> anyhow::Result<(Vec<(Vec<f32>, bool)>, ModelStats)> {
+    pub fn embed(&self, texts: &[&str]) -> anyhow::Result<(Vec<super::cache::Embedded>, ModelStats)> {
         let t0 = Instant::now();
         let encoded = self.tokenize(texts)?;
         let tokenize_secs = t0.elapsed().as_secs_f64();

@@ -5,5 +5,5 @@ wasmtime::component::bindgen!({
     world: "logline:enzyme/enzyme",
 });
 
-pub use logline::enzyme::host as host_iface;
-pub use logline::enzyme::types as wit;
+pub use self::logline::enzyme::host as host_iface;
+pub use self::logline::enzyme::types as wit;

@@ -75,7 +75,7 @@ pub struct HnswParams {
 
 impl Default for HnswParams {
     fn default() -> Self {
-        HnswParams { ef_construction: 100, ef_search: 100, seed: 0x4c6f_674c_696e_65, threads: 0 }
+        HnswParams { ef_construction: 100, ef_search: 100, seed: 0x004c_6f67_4c69_6e65, threads: 0 }
     }
 }
 
