@@ -81,8 +81,9 @@ fn main() -> anyhow::Result<()> {
             [(ids, shape), (mask, shape), (vec![0i64; b.len() * width], shape)]
         })
         .collect();
-    let env = ort::init_from(&files.ort_lib)?.build()?;
-    let mut session = Session::builder(&env)
+    // The same process-wide environment the embedder uses (one per process).
+    let env = logline::embed::model::environment(&files.ort_lib)?;
+    let mut session = Session::builder(env)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_optimization_level(GraphOptimizationLevel::Level3)
         .map_err(|e| anyhow::anyhow!("{e}"))?

@@ -123,7 +123,9 @@ impl Default for EmbedOptions {
 
 static ORT_ENV: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
 
-fn environment(lib: &Path) -> anyhow::Result<&'static ort::environment::Environment> {
+/// The process-wide ONNX Runtime environment (ONNX Runtime allows one per
+/// process), loaded from `lib` on first use.
+pub fn environment(lib: &Path) -> anyhow::Result<&'static ort::environment::Environment> {
     let env = ORT_ENV.get_or_init(|| {
         let builder = ort::init_from(lib).map_err(|e| format!("loading ONNX Runtime from {}: {e}", lib.display()))?;
         builder.with_name("logline").with_telemetry(false).build().map_err(|e| format!("starting ONNX Runtime: {e}"))

@@ -122,6 +122,14 @@ fn an_incompatible_contract_is_refused_naming_both_versions() {
 }
 
 #[test]
+fn an_import_the_host_does_not_grant_is_refused_at_load() {
+    let m = manifest_for(logline_test_guests::greedy(), "");
+    let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
+    assert!(err.contains("imports this host does not provide"), "{err}");
+    assert!(err.contains("wasi:keyvalue/store"), "the message names the import: {err}");
+}
+
+#[test]
 fn a_component_for_another_world_is_refused() {
     let m = manifest_for(logline_test_guests::otherworld(), "");
     let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());

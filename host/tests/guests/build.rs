@@ -6,6 +6,7 @@ const GUESTS: &[(&str, &str, &str)] = &[
     ("WIT_010", "guest-wit-010", "host/tests/guests/wit010"),
     ("WIT_020", "guest-wit-020", "host/tests/guests/wit020"),
     ("OTHERWORLD", "guest-otherworld", "host/tests/guests/otherworld"),
+    ("GREEDY", "guest-greedy", "host/tests/guests/greedy"),
 ];
 
 fn main() {

@@ -26,3 +26,8 @@ pub fn wit_020() -> &'static Path {
 pub fn otherworld() -> &'static Path {
     Path::new(env!("LOGLINE_GUEST_OTHERWORLD"))
 }
+
+/// An enzyme that also imports `wasi:keyvalue/store`, which the host never grants.
+pub fn greedy() -> &'static Path {
+    Path::new(env!("LOGLINE_GUEST_GREEDY"))
+}
