@@ -350,7 +350,9 @@ pub fn check_timestamp(s: &str) -> Result<(), String> {
     }
     // Say why, for the common near-misses.
     let why = match chrono::DateTime::parse_from_rfc3339(s) {
-        Err(e) if s.len() >= 10 && s.as_bytes().get(4) == Some(&b'-') => {
+        // `get`, not indexing: byte 10 may fall inside a multi-byte
+        // character (found by the span_parser fuzz target).
+        Err(e) if s.as_bytes().get(4) == Some(&b'-') && s.get(..10).is_some() => {
             match chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
                 Err(_) => "no such calendar date".to_string(),
                 Ok(_) if s.len() == 10 => "a date without a time".to_string(),
@@ -618,6 +620,10 @@ mod tests {
         for bad in
             ["2024-13-45T99:00:00Z", "yesterday", "2023-02-29T00:00:00Z", "2024-05-01", "2024-05-01T25:00:00Z", ""]
         {
+            assert!(check_timestamp(bad).is_err(), "{bad}");
+        }
+        // Found by fuzzing: a multi-byte character across byte 10 panicked.
+        for bad in ["2024-05-0\u{feff}T10:00:00Z", "2024-\u{e9}5-01T10:00:00Z", "2024-05-01\u{e9}"] {
             assert!(check_timestamp(bad).is_err(), "{bad}");
         }
     }

@@ -98,6 +98,16 @@ pub fn run<E: Enzyme>(enzyme: &E, span: Span, host: &MockHost) -> Result<Run, Er
     Ok(Run { outcome, changed, changes })
 }
 
+/// CPU time of the calling thread in seconds (Linux; 0 elsewhere), for the
+/// enzymes' ignored speed probes: a busy machine does not inflate it the way
+/// it inflates wall time.
+pub fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
 /// Start building a test span: completed, with placeholder required fields.
 pub fn span(id: &str) -> SpanBuilder {
     SpanBuilder(Span {

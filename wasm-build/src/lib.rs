@@ -36,7 +36,13 @@ pub fn build_components(workspace_root: &Path, packages: &[&str], watch: &[PathB
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root.join("target"))
         .join("wasm-components");
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // Under rustup, go through its `cargo` proxy without the caller's
+    // toolchain override, so the workspace's rust-toolchain.toml (which
+    // carries the wasm target) decides, even when the caller is another
+    // toolchain (`cargo +nightly fuzz build`). Without rustup, the cargo
+    // that runs this build script.
+    let under_rustup = env::var_os("RUSTUP_TOOLCHAIN").is_some() || env::var_os("RUSTUP_HOME").is_some();
+    let cargo = if under_rustup { "cargo".into() } else { env::var_os("CARGO").unwrap_or_else(|| "cargo".into()) };
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace_root)
         .arg("build")
@@ -60,6 +66,10 @@ pub fn build_components(workspace_root: &Path, packages: &[&str], watch: &[PathB
         "CARGO_TARGET_DIR",
         "CARGO_BUILD_TARGET_DIR",
         "CARGO_PROFILE_RELEASE_LTO",
+        // The caller's compiler and toolchain (set for build scripts).
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTUP_TOOLCHAIN",
     ] {
         cmd.env_remove(var);
     }

@@ -8,8 +8,6 @@
 
 use logline::embed::{self, EmbedOptions, Embedder, Model, cosine, normalized_mean};
 use logline_bench::{GenConfig, generate_string};
-use ort::session::Session;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::value::Tensor;
 use std::time::Instant;
 
@@ -81,18 +79,8 @@ fn main() -> anyhow::Result<()> {
             [(ids, shape), (mask, shape), (vec![0i64; b.len() * width], shape)]
         })
         .collect();
-    // The same process-wide environment the embedder uses (one per process).
-    let env = logline::embed::model::environment(&files.ort_lib)?;
-    let mut session = Session::builder(env)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_optimization_level(GraphOptimizationLevel::Level3)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_intra_threads(threads)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_inter_threads(1)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .commit_from_file(files.dir.join(&files.info.onnx))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Configured exactly as the embedder's own session.
+    let mut session = logline::embed::model::open_session(&files, threads, false)?;
     let mut bare = f64::MAX;
     let mut ours = f64::MAX;
     for rep in 0..repeats {

@@ -270,12 +270,7 @@ mod tests {
         }
     }
 
-    fn cpu_seconds() -> f64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or(0.0, |ns| ns / 1e9)
-    }
+    use logline_sdk::testing::thread_cpu_seconds as cpu_seconds;
 
     /// `cargo test --release -p enzyme-context-preserver -- --ignored --nocapture speed`
     #[test]

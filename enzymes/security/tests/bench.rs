@@ -34,13 +34,6 @@ Performance: a session (`requests.Session()`) reuses the TCP connection, which c
         .build()
 }
 
-/// CPU time of this thread in ns (Linux), so that a busy machine does not
-/// inflate the number: wall time counts the time other processes run.
-fn thread_cpu_ns() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    s.split_whitespace().next()?.parse().ok()
-}
-
 fn bench(label: &str, span: &logline_sdk::Span, iters: usize) {
     // BENCH_CONFIG: a JSON config, to measure a subset of the rules.
     let scanner = match std::env::var("BENCH_CONFIG") {
@@ -54,14 +47,15 @@ fn bench(label: &str, span: &logline_sdk::Span, iters: usize) {
         std::hint::black_box(walk::redact_span(&scanner, &mut s));
     }
     let t = Instant::now();
-    let cpu0 = thread_cpu_ns();
+    let cpu0 = logline_sdk::testing::thread_cpu_seconds();
     for _ in 0..iters {
         let mut s = span.clone();
         std::hint::black_box(walk::redact_span(&scanner, &mut s));
     }
     let wall = t.elapsed().as_secs_f64() / iters as f64 * 1e6;
-    let cpu = thread_cpu_ns().map(|c| (c - cpu0.unwrap_or(0)) as f64 / iters as f64 / 1e3);
-    let per = cpu.unwrap_or(wall);
+    let cpu = (logline_sdk::testing::thread_cpu_seconds() - cpu0) * 1e6 / iters as f64;
+    // 0 where the thread's CPU time cannot be read: fall back to wall time.
+    let per = if cpu > 0.0 { cpu } else { wall };
     println!(
         "{label:<28} {bytes:>5} bytes  {per:>7.1} µs/span CPU ({wall:.1} wall)  ({:.0} spans/s on one core)",
         1e6 / per

@@ -399,13 +399,7 @@ mod tests {
         assert_eq!((info.name.as_str(), info.version.as_str()), ("semantic-enricher", "0.1.0"));
     }
 
-    /// CPU time of this thread (Linux), so a busy machine does not inflate timings.
-    fn cpu_seconds() -> f64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or_else(|| 0.0, |ns| ns / 1e9)
-    }
+    use logline_sdk::testing::thread_cpu_seconds as cpu_seconds;
 
     /// For instruction counts: `valgrind --tool=callgrind` this with
     /// `IR_N=100` and `IR_N=600`; the difference over 500 is per span.

@@ -279,12 +279,7 @@ mod tests {
         That keeps start-up simple and makes the behaviour easy to test. You can also validate the \
         fields you need (for example with a dataclass) so that a typo fails early with a clear message.\n";
 
-    fn cpu_seconds() -> f64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or(0.0, |ns| ns / 1e9)
-    }
+    use logline_sdk::testing::thread_cpu_seconds as cpu_seconds;
 
     /// For instruction counts: `valgrind --tool=callgrind` this with
     /// `IR_N=100` and `IR_N=600`; the difference over 500 is per span.

@@ -177,9 +177,33 @@ pub struct Model {
     input_names: Vec<String>,
 }
 
+/// An ONNX Runtime session on the model graph, configured as the embedder
+/// runs it (full graph optimisation, `threads` intra-op threads or all cores
+/// for 0, one inter-op thread, optionally CUDA).
+pub fn open_session(files: &ModelFiles, threads: usize, cuda: bool) -> anyhow::Result<Session> {
+    let env = environment(&files.ort_lib)?;
+    let threads =
+        if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads };
+    let onnx = files.dir.join(&files.info.onnx);
+    let mut builder = Session::builder(env)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_optimization_level(GraphOptimizationLevel::Level3)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_intra_threads(threads)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_inter_threads(1)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if cuda {
+        builder = cuda_provider(builder)?;
+    }
+    builder
+        .commit_from_file(&onnx)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("loading {}", onnx.display()))
+}
+
 impl Model {
     pub fn load(files: ModelFiles, opts: EmbedOptions) -> anyhow::Result<Self> {
-        let env = environment(&files.ort_lib)?;
         let mut tokenizer = Tokenizer::from_file(files.dir.join(&files.info.tokenizer))
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("loading {}", files.dir.join(&files.info.tokenizer).display()))?;
@@ -192,27 +216,7 @@ impl Model {
                 ..Default::default()
             }))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let threads = if opts.threads == 0 {
-            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
-        } else {
-            opts.threads
-        };
-        let onnx = files.dir.join(&files.info.onnx);
-        let mut builder = Session::builder(env)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .with_intra_threads(threads)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .with_inter_threads(1)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        if opts.cuda {
-            builder = cuda_provider(builder)?;
-        }
-        let session = builder
-            .commit_from_file(&onnx)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("loading {}", onnx.display()))?;
+        let session = open_session(&files, opts.threads, opts.cuda)?;
         let input_names = session.inputs().iter().map(|i| i.name().to_string()).collect();
         Ok(Model { session: Mutex::new(session), tokenizer, files, opts, input_names })
     }

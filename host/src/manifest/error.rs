@@ -21,7 +21,10 @@ pub enum ManifestError {
 
 /// 1-based line and column of byte `offset` in `text`.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rfind('\n').map(|i| offset - i).unwrap_or(offset + 1);
