@@ -60,5 +60,11 @@ pub mod templates;
 
 // Command line, commands, logging.
 pub mod app;
+
 pub mod cli;
 pub mod logging;
+
+/// A thread count from the user: 0 means one per available core.
+pub fn threads_or_all(n: usize) -> usize {
+    if n == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { n }
+}

@@ -349,11 +349,11 @@ pub fn check_timestamp(s: &str) -> Result<(), String> {
         }
     }
     // Say why, for the common near-misses.
-    let why = match chrono::DateTime::parse_from_rfc3339(s) {
-        // `get`, not indexing: byte 10 may fall inside a multi-byte
-        // character (found by the span_parser fuzz target).
-        Err(e) if s.as_bytes().get(4) == Some(&b'-') && s.get(..10).is_some() => {
-            match chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
+    // `get`, not indexing: byte 10 may fall inside a multi-byte character
+    // (found by the span_parser fuzz target).
+    let why = match (chrono::DateTime::parse_from_rfc3339(s), s.get(..10)) {
+        (Err(e), Some(date)) if s.as_bytes().get(4) == Some(&b'-') => {
+            match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
                 Err(_) => "no such calendar date".to_string(),
                 Ok(_) if s.len() == 10 => "a date without a time".to_string(),
                 Ok(_) => format!("not an ISO 8601 date-time ({e})"),

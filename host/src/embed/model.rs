@@ -182,8 +182,7 @@ pub struct Model {
 /// for 0, one inter-op thread, optionally CUDA).
 pub fn open_session(files: &ModelFiles, threads: usize, cuda: bool) -> anyhow::Result<Session> {
     let env = environment(&files.ort_lib)?;
-    let threads =
-        if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads };
+    let threads = crate::threads_or_all(threads);
     let onnx = files.dir.join(&files.info.onnx);
     let mut builder = Session::builder(env)
         .map_err(|e| anyhow::anyhow!("{e}"))?

@@ -75,8 +75,7 @@ pub fn run_chain(
         }
     }
     stats.spans = spans.len() as u64;
-    let workers =
-        if workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { workers };
+    let workers = crate::threads_or_all(workers);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build()?;
     let make_stages = || chain::stages(&enzymes, manifest, &lookups);
     let batch = manifest.pipeline.batch_size;

@@ -213,11 +213,7 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         pool: Mutex::new(Vec::new()),
     };
     let scorer = Scorer::new(m.quality);
-    let workers = if opts.workers == 0 {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
-    } else {
-        opts.workers
-    };
+    let workers = crate::threads_or_all(opts.workers);
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(workers).thread_name(|i| format!("logline-worker-{i}")).build()?;
     let batch_size = m.pipeline.batch_size;
