@@ -122,9 +122,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_search(&a, &cfg, ui)?;
         }
-        Command::Enzymes(EnzymesCommand::Check { manifest, enzymes, cache }) => {
+        Command::Enzymes(EnzymesCommand::Check { manifest, enzymes, harm, violations, workers, cache }) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_check(&manifest, &enzymes, &cache, &cfg, ui)?;
+            if !harm.is_empty() {
+                cmd_harm(&manifest, &enzymes, &harm, violations.as_deref(), workers, &cache, &cfg, ui)?;
+            }
         }
         Command::Enzymes(EnzymesCommand::Run { manifest, input, output, enzymes, index, workers, cache }) => {
             let cfg = load_config(cli.config.as_deref(), Some(&input))?;
@@ -397,6 +400,41 @@ fn cmd_search(a: &crate::cli::SearchArgs, cfg: &FileConfig, ui: Ui) -> anyhow::R
                 text.replace('\n', " ")
             );
         }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_harm(
+    path: &Path,
+    select: &[String],
+    corpora: &[PathBuf],
+    violations: Option<&Path>,
+    workers: usize,
+    cache: &CacheArgs,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let m = load_manifest(Some(path), select)?;
+    let host = enzyme_host(cache, cfg)?;
+    let report = crate::harm::runner::run(&host, &m, corpora, workers)?;
+    ui.table(&report.table());
+    ui.json(&report)?;
+    if let Some(out) = violations {
+        let mut text = String::new();
+        for v in &report.violations {
+            text.push_str(&serde_json::to_string(v)?);
+            text.push('\n');
+        }
+        crate::output::write_file(out, text.as_bytes())?;
+        ui.files(&[out.to_path_buf()]);
+    }
+    let n = report.total_violations();
+    if n > 0 {
+        anyhow::bail!(
+            "{n} do-no-harm violation(s) in {}",
+            corpora.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
     Ok(())
 }

@@ -57,13 +57,28 @@ pub enum Command {
 pub enum EnzymesCommand {
     /// Load every enzyme of a manifest and print name, version, WIT version and limits.
     ///
-    /// Example: logline enzymes check examples/enzymes.toml
+    /// With --harm, also run the chain over a corpus and check that every
+    /// change keeps the do-no-harm invariants (no edit inside a diff,
+    /// whitespace-significant text byte-identical, code still parses,
+    /// redactions only over literals, annotators leave text alone; tidy
+    /// enzymes keep tokens and are idempotent). Exits 1 on any violation.
+    ///
+    /// Example: logline enzymes check examples/enzymes.toml --harm bench/corpus/real/spans.ndjson
     Check {
         /// The manifest (TOML).
         manifest: PathBuf,
         /// Only these enzymes (comma-separated names).
         #[arg(long, value_delimiter = ',')]
         enzymes: Vec<String>,
+        /// Spans (NDJSON) to run the do-no-harm checks on; repeatable.
+        #[arg(long, value_name = "CORPUS")]
+        harm: Vec<PathBuf>,
+        /// Write every violation found by --harm as NDJSON here.
+        #[arg(long, value_name = "FILE", requires = "harm")]
+        violations: Option<PathBuf>,
+        /// Worker threads for --harm (0: one per core).
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
         #[command(flatten)]
         cache: CacheArgs,
     },

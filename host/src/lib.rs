@@ -10,7 +10,8 @@
 //!   cheap enrichments; [`index`] builds and answers the HNSW and inverted
 //!   indexes.
 //! - [`enzyme`] is the plugin host; [`manifest`] describes an enzyme set.
-//! - [`score`] rates spans; the [`pipeline`] wires the phases; [`output`]
+//! - [`harm`] checks that every change an enzyme makes preserves meaning;
+//!   [`score`] gives each span a verdict (label, adjustments, garbage caps); the [`pipeline`] wires the phases; [`output`]
 //!   writes files that appear only when complete; [`report`] counts.
 
 // Spans and their fields.
@@ -40,7 +41,10 @@ pub mod manifest;
 // The plugin host.
 pub mod enzyme;
 
-// Quality scorer.
+// Do-no-harm invariants on every change an enzyme makes.
+pub mod harm;
+
+// Quality verdicts: the owner's label, enzyme effects, garbage caps.
 pub mod score;
 
 // Outputs written aside and renamed into place.

@@ -1,26 +1,26 @@
 //! Whitespace edits inside one code block. None of them touches a
-//! non-whitespace character, and each is skipped where whitespace could be
-//! part of what the code means:
+//! non-whitespace character, and each is made only where it is provably
+//! between tokens:
 //!
-//! - JSON that parses is re-indented ([`crate::json`]) and left at that.
-//! - A block that may hold a multi-line string (triple quotes, template
-//!   literals, raw strings, heredocs, YAML block scalars, an unbalanced
-//!   quote) keeps its whitespace as it is, but for blank lines at its ends.
-//! - Leading tabs become spaces only in languages where tabs are mere
-//!   indentation (never Go, Makefile, YAML, diff, Markdown, text or an
-//!   unknown language), and in Python only when every indent is tabs alone.
-//! - Dedent and tab expansion need a known language; trailing whitespace
-//!   is kept in diff, Markdown and Makefile blocks.
+//! - JSON written on one line that parses (and repeats no key) is
+//!   re-indented ([`crate::json`]) and left at that.
+//! - Every other edit needs a language the lexer ([`crate::lex`]) covers
+//!   (C family, JavaScript/TypeScript, Rust, Go, Java, C#, Kotlin, Swift,
+//!   Dart, CSS, JSON, SQL), a block it can lex without a token that may run
+//!   past a line end, and no sign of a whitespace-sensitive language in the
+//!   block (a Python, YAML or Makefile shape). Anything else — Python,
+//!   YAML, Makefile, shell, Markdown, diff, HTML, text, an unknown language
+//!   — is left byte for byte as it is.
+//! - Trailing whitespace goes only on lines without a comment (a doc
+//!   comment may render two trailing spaces as a line break).
+//! - Leading tabs become spaces (not in Go), the shared indentation is
+//!   removed and runs of blank lines are cut — not when a block comment
+//!   spans lines (its inner lines' whitespace is comment text).
 
 use crate::config::Config;
 use crate::json;
-use crate::lang::{may_hold_multiline_string, tabs_are_indentation, whitespace_is_content};
-
-/// Removing indentation shared by all lines is harmless except where lines
-/// are data (diff, text, tables) or a recipe must start with a tab (Makefile).
-fn dedent_allowed(lang: &str) -> bool {
-    !matches!(lang, "makefile" | "diff" | "markdown" | "text" | "tsv" | "csv")
-}
+use crate::lang::{tabs_may_expand, whitespace_sensitive_evidence};
+use crate::lex;
 
 /// What the edits of one or more blocks amounted to: counts, and the first
 /// line of each kind as it was and as it became (for the change log).
@@ -48,39 +48,40 @@ fn is_blank(line: &str) -> bool {
 }
 
 /// Tidy `lines` (the block's content, each still carrying the fence's
-/// indentation `indent`) for language `lang` ("" when unknown).
-pub fn tidy(lines: &mut Vec<String>, indent: &str, lang: &str, cfg: &Config, edits: &mut CodeEdits) {
-    let diffish = matches!(lang, "diff" | "markdown");
-    if !diffish {
-        // Blank lines at the ends of a block carry nothing.
-        while lines.first().is_some_and(|l| is_blank(l)) {
-            lines.remove(0);
-            edits.blank_lines_removed += 1;
-        }
-        while lines.last().is_some_and(|l| is_blank(l)) {
-            lines.pop();
-            edits.blank_lines_removed += 1;
-        }
+/// indentation `indent`) for language `lang` ("" when unknown). Returns
+/// whether the block's whitespace was open to edits at all — the same
+/// answer before and after the edits (they change no token and no trimmed
+/// line), which keeps the enzyme idempotent.
+pub fn tidy(lines: &mut Vec<String>, indent: &str, lang: &str, cfg: &Config, edits: &mut CodeEdits) -> bool {
+    if !lex::supported(lang) || whitespace_sensitive_evidence(lines) {
+        return false;
     }
-    if lang == "json" && cfg.pretty_json && pretty_json(lines, indent, edits) {
-        return;
+    let Some(lexed) = lex::lex(lang, lines) else {
+        return false;
+    };
+    if (lang == "json" || lang == "jsonc") && cfg.pretty_json && pretty_json(lines, indent, edits) {
+        return true;
     }
-    let guarded = may_hold_multiline_string(lang, lines);
-    let known = !lang.is_empty() && lang != "text";
-
-    if cfg.tab_width > 0
-        && !guarded
-        && known
-        && tabs_are_indentation(lang)
-        && !indent.contains('\t')
-        && (lang != "python" || tabs_only(lines, indent))
-    {
+    let mut info = lexed.lines;
+    // Blank lines at the ends of a block carry nothing.
+    while lines.first().is_some_and(|l| is_blank(l)) && info.first().is_some_and(lex::LineInfo::plain) {
+        lines.remove(0);
+        info.remove(0);
+        edits.blank_lines_removed += 1;
+    }
+    while lines.last().is_some_and(|l| is_blank(l)) && info.last().is_some_and(lex::LineInfo::plain) {
+        lines.pop();
+        info.pop();
+        edits.blank_lines_removed += 1;
+    }
+    let whole_lines = !lexed.multiline_comment;
+    if cfg.tab_width > 0 && whole_lines && tabs_may_expand(lang) && !indent.contains('\t') {
         expand_tabs(lines, cfg.tab_width, edits);
     }
-    if cfg.trim_trailing_whitespace && !guarded && !whitespace_is_content(lang) {
-        for line in lines.iter_mut() {
+    if cfg.trim_trailing_whitespace {
+        for (line, li) in lines.iter_mut().zip(&info) {
             let trimmed_len = line.trim_end_matches([' ', '\t']).len();
-            if trimmed_len < line.len() {
+            if trimmed_len < line.len() && li.plain() {
                 let before = line.clone();
                 line.truncate(trimmed_len);
                 edits.trailing_lines += 1;
@@ -88,12 +89,13 @@ pub fn tidy(lines: &mut Vec<String>, indent: &str, lang: &str, cfg: &Config, edi
             }
         }
     }
-    if cfg.dedent && !guarded && known && dedent_allowed(lang) {
+    if cfg.dedent && whole_lines {
         dedent(lines, indent, edits);
     }
-    if !diffish && !guarded {
+    if whole_lines {
         edits.blank_lines_removed += collapse_blank_runs(lines, cfg.max_blank_lines, cfg.max_blank_lines);
     }
+    true
 }
 
 /// Cut every run of more than `max` blank lines to `keep` lines.
@@ -122,7 +124,14 @@ pub fn collapse_blank_runs(lines: &mut Vec<String>, max: usize, keep: usize) -> 
     removed
 }
 
+/// Re-indent a JSON block written on one line. JSON already laid out on
+/// several lines was laid out by someone: it keeps its layout.
 fn pretty_json(lines: &mut Vec<String>, indent: &str, edits: &mut CodeEdits) -> bool {
+    if lines.iter().any(|l| !l.starts_with(indent) && !is_blank(l))
+        || lines.iter().filter(|l| !is_blank(l)).count() != 1
+    {
+        return false;
+    }
     let body: Vec<&str> = lines.iter().map(|l| l.strip_prefix(indent).unwrap_or(l)).collect();
     let src = body.join("\n");
     let Some(pretty) = json::pretty(&src) else {
@@ -136,15 +145,6 @@ fn pretty_json(lines: &mut Vec<String>, indent: &str, edits: &mut CodeEdits) -> 
         *lines = pretty.lines().map(|l| format!("{indent}{l}")).collect();
     }
     true
-}
-
-/// Every indented line (beyond the fence's indent) is indented with tabs only.
-fn tabs_only(lines: &[String], indent: &str) -> bool {
-    lines.iter().filter(|l| !is_blank(l)).all(|l| {
-        let rest = l.strip_prefix(indent).unwrap_or(l);
-        let ws = &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()];
-        !ws.contains(' ')
-    })
 }
 
 fn expand_tabs(lines: &mut [String], width: usize, edits: &mut CodeEdits) {
@@ -220,48 +220,67 @@ mod tests {
     }
 
     #[test]
-    fn tabs_stay_in_go_and_makefiles() {
-        for (code, lang) in [("func main() {\n\tx := 1\n}", "go"), ("build:\n\tcc -o app main.c", "makefile")] {
-            assert_eq!(run(code, lang).0, code);
+    fn whitespace_significant_languages_are_byte_identical() {
+        for (code, lang) in [
+            ("func main() {\n\tx := 1   \n}", "go"),
+            ("build:\n\tcc -o app main.c   \n\n\n\n", "makefile"),
+            ("\ndef f():\n\tif x:  \n\t\treturn 1\n\n\n\n\n", "python"),
+            ("    key: value   \n    list:\n\t- a\n", "yaml"),
+            ("cat <<-EOF\n\tindented  \nEOF", "bash"),
+            ("@@ -1,3 +1,3 @@\n a \n-b\n+c\n ", "diff"),
+            ("Line with a hard break  \nnext\n\n\n\n", "markdown"),
+            ("  some output   \n\n\n\n  more", ""),
+            ("  some output   \n", "text"),
+            ("<pre>\n  kept   \n</pre>", "html"),
+        ] {
+            let (out, e) = run(code, lang);
+            if lang == "go" {
+                assert_eq!(out, "func main() {\n\tx := 1\n}", "go keeps its tabs, loses trailing spaces");
+                assert_eq!(e.tab_lines, 0);
+            } else {
+                assert_eq!(out, code, "{lang}");
+            }
         }
     }
 
     #[test]
-    fn python_tabs_only_when_consistent() {
-        assert_eq!(run("def f():\n\tif x:\n\t\treturn 1", "python").0, "def f():\n    if x:\n        return 1");
-        let mixed = "def f():\n\tif x:\n\t    return 1";
-        assert_eq!(run(mixed, "python").0, mixed);
+    fn python_shapes_keep_a_block_as_it_is_whatever_its_label() {
+        let code = "  import os\n  def f(x):\n\treturn x   ";
+        assert_eq!(run(code, "javascript").0, code);
     }
 
     #[test]
-    fn heredocs_and_multiline_strings_keep_their_whitespace() {
-        let bash = "cat <<-EOF\n\tindented  \nEOF";
-        assert_eq!(run(bash, "bash").0, bash);
-        let py = "    s = \"\"\"\n    keep   \n    \"\"\"";
-        assert_eq!(run(py, "python").0, py);
+    fn strings_and_comments_that_span_lines_keep_their_whitespace() {
+        for (code, lang) in [
+            ("let s = \"one   \n\ttwo\";", "rust"),
+            ("const s = `\n\tline one   \n\tline two\n`;", "javascript"),
+            ("String s = \"\"\"\n    text   \n    \"\"\";", "java"),
+            ("auto s = R\"(\n\traw   \n)\";", "cpp"),
+        ] {
+            assert_eq!(run(code, lang).0, code, "{lang}");
+        }
+        // A block comment spanning lines: its lines keep everything, the
+        // code lines lose trailing spaces, nothing is re-indented.
+        let (out, _) = run("\t/**\n\t * Doc line  \n\t */\n\tint x;   ", "java");
+        assert_eq!(out, "\t/**\n\t * Doc line  \n\t */\n\tint x;");
+        // A line comment keeps its trailing spaces (a doc hard break).
+        let (out, _) = run("/// First  \n/// second\nfn f() {}   ", "rust");
+        assert_eq!(out, "/// First  \n/// second\nfn f() {}");
     }
 
     #[test]
     fn dedent_uniform_block() {
-        let (out, e) = run("    def f():\n        return 1\n\n    x = f()", "python");
-        assert_eq!(out, "def f():\n    return 1\n\nx = f()");
+        let (out, e) = run("    int f() {\n        return 1;\n    }\n\n    int x = f();", "c");
+        assert_eq!(out, "int f() {\n    return 1;\n}\n\nint x = f();");
         assert_eq!(e.dedented_blocks, 1);
-        // Unknown language: left alone.
-        assert_eq!(run("    a\n    b", "").0, "    a\n    b");
     }
 
     #[test]
     fn trailing_whitespace_and_blank_runs() {
-        let (out, e) = run("\n\nx = 1   \n\n\n\n\ny = 2\t\n\n", "python");
-        assert_eq!(out, "x = 1\n\n\ny = 2");
+        let (out, e) = run("\n\nint x = 1;   \n\n\n\n\nint y = 2;\t\n\n", "c");
+        assert_eq!(out, "int x = 1;\n\n\nint y = 2;");
         assert_eq!(e.trailing_lines, 2);
         assert_eq!(e.blank_lines_removed, 6);
-    }
-
-    #[test]
-    fn diffs_keep_every_space() {
-        let diff = "@@ -1,3 +1,3 @@\n a \n-b\n+c\n ";
-        assert_eq!(run(diff, "diff").0, diff);
     }
 
     #[test]
@@ -274,5 +293,7 @@ mod tests {
         assert_eq!(e2.json_blocks, 0);
         // JSON that does not parse gets the ordinary treatment.
         assert_eq!(run("{\"a\": 1,}   ", "json").0, "{\"a\": 1,}");
+        // A repeated key: left to the ordinary treatment too.
+        assert_eq!(run("{\"a\":1,\"a\":2}", "json").0, "{\"a\":1,\"a\":2}");
     }
 }

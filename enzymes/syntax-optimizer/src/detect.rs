@@ -316,23 +316,26 @@ pub fn classify(line: &str) -> Class {
     Class::Other
 }
 
+/// The class of each line; `$$ … $$` display math is prose, whatever it
+/// looks like.
+fn classes(lines: &[String]) -> Vec<Class> {
+    let mut in_math = false;
+    lines
+        .iter()
+        .map(|l| {
+            if l.trim_ascii() == "$$" {
+                in_math = !in_math;
+                return Class::Prose;
+            }
+            if in_math { Class::Prose } else { classify(l) }
+        })
+        .collect()
+}
+
 /// Find the runs of `lines` to fence. `lines` is one stretch of prose
 /// between fences.
 pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
-    let classes: Vec<Class> = {
-        let mut in_math = false;
-        lines
-            .iter()
-            .map(|l| {
-                // `$$ … $$` display math is prose, whatever it looks like.
-                if l.trim_ascii() == "$$" {
-                    in_math = !in_math;
-                    return Class::Prose;
-                }
-                if in_math { Class::Prose } else { classify(l) }
-            })
-            .collect()
-    };
+    let classes = classes(lines);
     let min_strong = min_lines.min(2);
     let mut runs = Vec::new();
     let mut i = 0;
@@ -349,31 +352,25 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
         let mut end = i + 1; // exclusive, last accepted line + 1
         let mut solid_end = i + 1; // after the last strong/weak line or prompt output
         let mut j = i + 1;
-        let mut blanks = 0;
         let mut after_prompt = lines[i].trim_start().starts_with("$ ") || lines[i].trim_start().starts_with(">>> ");
         while j < lines.len() {
             match classes[j] {
                 Class::Prose => break,
-                Class::Blank => {
-                    blanks += 1;
-                    if blanks > 2 {
-                        break;
-                    }
-                }
+                // Blank lines between code lines are part of the code (and
+                // given back to the prose when no code follows).
+                Class::Blank => {}
                 Class::Other => {
                     // Output after a prompt, or an indented continuation.
                     let l = &lines[j];
                     if !(after_prompt || l.starts_with("  ") || l.starts_with('\t')) {
                         break;
                     }
-                    blanks = 0;
                     end = j + 1;
                     if after_prompt {
                         solid_end = j + 1;
                     }
                 }
                 Class::Strong | Class::Weak | Class::Comment => {
-                    blanks = 0;
                     let t = lines[j].trim_start();
                     if classes[j] == Class::Strong {
                         after_prompt = t.starts_with("$ ") || t.starts_with(">>> ");
@@ -400,7 +397,7 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
         });
         let enough_strong = strong >= min_strong || prompt && strong >= 1;
         if nonblank >= min_lines && enough_strong && strong + weak + usize::from(prompt) * other > other {
-            runs.push(Run { start, end, indent: fence_indent(lines, start, end) });
+            runs.push(Run { start, end, indent: String::new() });
             i = end;
         } else {
             i = j.max(i + 1);
@@ -409,28 +406,268 @@ pub fn find_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
     runs
 }
 
-/// Where the fence goes: at the code's own indentation when the code
-/// continues a list item (so it stays inside it), else at column 0 (the
-/// code is then dedented inside the fence).
-fn fence_indent(lines: &[String], start: usize, end: usize) -> String {
-    let in_list = lines[..start].iter().rev().find(|l| !l.trim_ascii().is_empty()).is_some_and(|l| {
-        let t = l.trim_start();
-        l.starts_with([' ', '\t'])
-            || is_markdown(t, &Probe::new(t))
-                && (t.starts_with(['-', '*', '+']) || t.starts_with(|c: char| c.is_ascii_digit()))
-    });
-    if !in_list {
-        return String::new();
+/// Columns of leading whitespace (a tab goes to the next multiple of 4).
+pub fn indent_cols(line: &str) -> usize {
+    let mut col = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col = (col / 4 + 1) * 4,
+            _ => break,
+        }
     }
-    let common = lines[start..end]
-        .iter()
-        .filter(|l| !l.trim_ascii().is_empty())
-        .map(|l| &l[..l.len() - l.trim_start_matches([' ', '\t']).len()])
-        .min_by_key(|ws| ws.len())
-        .unwrap_or("");
-    // Four or more columns at the top level would make the fence itself an
-    // indented code block; inside a list item it is the item's content.
-    common.to_string()
+    col
+}
+
+/// The column where a list item's content starts, when `line` opens one
+/// (`- x`, `* x`, `+ x`, `1. x`, `2) x`).
+pub fn list_content_col(line: &str) -> Option<usize> {
+    let indent = indent_cols(line);
+    let t = line.trim_start_matches([' ', '\t']);
+    let b = t.as_bytes();
+    let marker = match b.first()? {
+        b'-' | b'*' | b'+' => 1,
+        c if c.is_ascii_digit() => {
+            let d = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if d > 9 || !matches!(b.get(d), Some(b'.' | b')')) {
+                return None;
+            }
+            d + 1
+        }
+        _ => return None,
+    };
+    let spaces = b[marker..].iter().take_while(|&&c| c == b' ').count();
+    if spaces == 0 && marker < b.len() {
+        return None;
+    }
+    Some(indent + marker + if (1..=4).contains(&spaces) { spaces } else { 1 })
+}
+
+/// A line that opens or closes a fence, wherever it is indented.
+pub fn fence_like(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']);
+    t.starts_with("```") || t.starts_with("~~~")
+}
+
+/// A line of Markdown structure a code fence must not be glued to: a list
+/// item, a quote, a table row, an HTML tag.
+fn container_line(line: &str) -> bool {
+    let t = line.trim_start();
+    list_content_col(line).is_some() || t.starts_with('>') || t.starts_with('|') || t.starts_with('<')
+}
+
+/// Lines that say nothing about whether their neighbours are prose or code:
+/// a lone word, a `# heading` (a Python or shell comment too).
+fn ambiguous(line: &str, class: Class) -> bool {
+    class == Class::Other || class == Class::Prose && line.trim_start().starts_with('#')
+}
+
+/// A sentence no code file holds outside a string or comment: at column
+/// 0, capitalised, ending like a sentence (four words or more) or like an
+/// introduction (`Use this:`, two words or more), no call syntax or code
+/// punctuation, not `key: value`.
+pub fn genuine_prose(line: &str) -> bool {
+    if line.starts_with([' ', '\t']) {
+        return false;
+    }
+    // A list item's text counts too.
+    let t = match list_content_col(line) {
+        Some(c) => line.get(c..).unwrap_or(""),
+        None => line,
+    };
+    let t = t.trim_end();
+    let n = words(t);
+    if !t.chars().next().is_some_and(|c| c.is_uppercase() || c == '`') || n < 2 || n < 4 && !t.ends_with(':') {
+        return false;
+    }
+    if t.split_ascii_whitespace().next().is_some_and(|w| w.ends_with(':')) || t.contains(['{', '}', '=', ';', '[']) {
+        return false;
+    }
+    let b = t.as_bytes();
+    if b.windows(2).any(|w| w[1] == b'(' && (w[0].is_ascii_alphanumeric() || w[0] == b'_')) {
+        return false;
+    }
+    let end = t.trim_end_matches([')', '"', '\'', '*', '_', '`']);
+    end.ends_with(['.', '?', '!', ':']) && (classify(line) == Class::Prose || classify(t) == Class::Prose)
+}
+
+/// Where a fence may go around each run of `lines` (one stretch of prose
+/// between fences), and at which indentation. A run is fenced only where
+/// its extent is clear and no Markdown container is cut:
+///
+/// - no line of it looks like a fence;
+/// - at the top level, some line starts at column 0, and the line above is
+///   blank, the start, or a plain paragraph or heading line (not a list
+///   item, quote, table row or tag, whose lazy continuation the code may
+///   be);
+/// - right after a list item (nothing but blank lines between), the code
+///   is indented into the item (at most 3 columns, no tabs) and the fence
+///   goes at that indentation;
+/// - the line below is blank, the end, or prose no deeper than the fence;
+/// - walking outwards over blank and ambiguous lines (a lone word, a
+///   `# heading`, which may be a comment), the first line found on either
+///   side is prose or nothing: never code, so one code region is never cut
+///   in two.
+pub fn fenceable_runs(lines: &[String], min_lines: usize) -> Vec<Run> {
+    let runs = find_runs(lines, min_lines);
+    if runs.is_empty() {
+        return runs;
+    }
+    let classes = classes(lines);
+    let blank = |k: usize| lines[k].trim_ascii().is_empty();
+    let outward = |ks: &mut dyn Iterator<Item = usize>| {
+        let mut first = None;
+        for k in ks {
+            if !blank(k) && !ambiguous(&lines[k], classes[k]) {
+                first = Some(k);
+                break;
+            }
+        }
+        first.is_none_or(|k| classes[k] == Class::Prose)
+    };
+    let mut out = Vec::new();
+    for run in runs {
+        let body = &lines[run.start..run.end];
+        if body.iter().any(|l| fence_like(l)) {
+            continue;
+        }
+        let nonblank = || body.iter().filter(|l| !l.trim_ascii().is_empty());
+        let m = nonblank().map(|l| indent_cols(l)).min().unwrap_or(0);
+        let above = (0..run.start).rev().find(|&k| !blank(k));
+        let list_col = above.and_then(|k| list_content_col(&lines[k]));
+        let indent = match list_col {
+            Some(c) if m >= c && m <= 3 => {
+                if nonblank().any(|l| l[..l.len() - l.trim_start_matches([' ', '\t']).len()].contains('\t')) {
+                    continue;
+                }
+                " ".repeat(m)
+            }
+            _ if m == 0 => {
+                let ok_prev = run.start.checked_sub(1).is_none_or(|k| {
+                    blank(k) || classes[k] == Class::Prose && indent_cols(&lines[k]) == 0 && !container_line(&lines[k])
+                });
+                if !ok_prev {
+                    continue;
+                }
+                String::new()
+            }
+            _ => continue,
+        };
+        let ok_next = lines
+            .get(run.end)
+            .is_none_or(|l| l.trim_ascii().is_empty() || classes[run.end] == Class::Prose && indent_cols(l) <= m);
+        if !ok_next || !outward(&mut (0..run.start).rev()) || !outward(&mut (run.end..lines.len())) {
+            continue;
+        }
+        out.push(Run { indent, ..run });
+    }
+    out
+}
+
+/// Lines inside (or opening or closing) a triple-quoted string or a block
+/// comment, as far as a quick scan can tell; `None` when one is left open.
+fn string_or_comment_mask(lines: &[String]) -> Option<Vec<bool>> {
+    // The delimiter that closes what is open; "" when nothing is.
+    let mut open: &str = "";
+    let mut mask = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut inside = !open.is_empty();
+        let mut rest = line.as_str();
+        loop {
+            let found = if open.is_empty() {
+                ["\"\"\"", "'''", "/*"].iter().filter_map(|t| rest.find(t).map(|p| (*t, p))).min_by_key(|(_, p)| *p)
+            } else {
+                rest.find(open).map(|p| (open, p))
+            };
+            let Some((tok, pos)) = found else { break };
+            open = match (open.is_empty(), tok) {
+                (true, "/*") => "*/",
+                (true, q) => q,
+                (false, _) => "",
+            };
+            inside = true;
+            rest = &rest[pos + tok.len()..];
+        }
+        mask.push(inside);
+    }
+    open.is_empty().then_some(mask)
+}
+
+/// Whether a column-0 line is a comment in `lang`.
+fn comment_in(lang: &str, t: &str) -> bool {
+    match lang {
+        "python" | "bash" | "yaml" | "toml" | "ruby" | "makefile" | "dockerfile" | "perl" | "r" => t.starts_with('#'),
+        "sql" | "lua" | "haskell" => t.starts_with("--"),
+        _ => t.starts_with("//") || t.starts_with("/*") || t.starts_with('*'),
+    }
+}
+
+/// Whether the whole text (no fence in it) is one piece of code: the
+/// language is detected, the first line is not a `# heading`, and no line
+/// at column 0 outside a triple-quoted string or block comment reads as
+/// prose (comments of the language and YAML keys aside). Returns the first
+/// and last non-blank lines and the language.
+pub fn whole_file(lines: &[String], min_lines: usize) -> Option<(usize, usize, &'static str)> {
+    if lines.iter().any(|l| fence_like(l)) {
+        return None;
+    }
+    let first = lines.iter().position(|l| !l.trim_ascii().is_empty())?;
+    let last = lines.iter().rposition(|l| !l.trim_ascii().is_empty())?;
+    let body = &lines[first..=last];
+    if body.iter().filter(|l| !l.trim_ascii().is_empty()).count() < min_lines.max(2) {
+        return None;
+    }
+    let lang = crate::lang::detect(body)?;
+    if lang == "diff" {
+        return None;
+    }
+    // A `# Title` followed by a blank line is a Markdown heading more
+    // often than a comment.
+    let head = body[0].trim_start();
+    if (head.starts_with("# ") || head.starts_with("## ")) && body.get(1).is_none_or(|l| l.trim_ascii().is_empty()) {
+        return None;
+    }
+    let mask = string_or_comment_mask(body)?;
+    for (k, (line, masked)) in body.iter().zip(mask).enumerate() {
+        if masked || line.starts_with([' ', '\t']) || line.trim_ascii().is_empty() {
+            continue;
+        }
+        let t = line.trim_end();
+        if comment_in(lang, t) || lang == "yaml" && crate::lang::is_yaml_line(t) {
+            continue;
+        }
+        let class = classify(line);
+        // Prose, or a label like `Output:` / `Try:`.
+        let label = t.ends_with(':') && t.starts_with(|c: char| c.is_uppercase()) && !t.contains(['(', '=', '"']);
+        if class == Class::Prose || label {
+            return None;
+        }
+        // The first and last lines may not be a lone word ("Sure", "Done").
+        let lone_word = t.bytes().all(|b| b.is_ascii_alphabetic()) && t.starts_with(|c: char| c.is_uppercase());
+        if (k == 0 || k == body.len() - 1) && class == Class::Other && lone_word {
+            return None;
+        }
+    }
+    Some((first, last, lang))
+}
+
+/// Signs that the text around the fences may itself be code holding
+/// fence-like lines in strings or comments (a docstring with a Markdown
+/// example, a heredoc, a `<pre>` block): triple quotes, block comment
+/// markers, heredocs, raw HTML code blocks.
+pub fn code_signals(line: &str) -> bool {
+    let t = line.trim_start();
+    line.contains("\"\"\"")
+        || line.contains("'''")
+        || t.starts_with("/*")
+        || t.starts_with("*/")
+        || t.ends_with("*/")
+        || t.starts_with("=begin")
+        || line.contains("<pre")
+        || line.contains("</pre")
+        || line.contains("<code")
+        || line.contains("<textarea")
+        || line.contains("<<") && crate::lang::has_heredoc(line)
 }
 
 #[cfg(test)]
@@ -547,7 +784,64 @@ mod tests {
     #[test]
     fn code_in_a_list_item_keeps_its_indent() {
         let l = lines("1. Install it:\n   npm install express\n   npm run dev\n2. Done.");
-        assert_eq!(find_runs(&l, 2), [Run { start: 1, end: 3, indent: "   ".into() }]);
+        assert_eq!(fenceable_runs(&l, 2), [Run { start: 1, end: 3, indent: "   ".into() }]);
+    }
+
+    #[test]
+    fn lazy_continuations_of_lists_and_quotes_are_not_fenced() {
+        for text in [
+            "- an item\nx = 1\ny = 2\n- another",
+            "> a quote\nx = 1\ny = 2\n\nText after it.",
+            "| a | b |\nx = 1\ny = 2",
+            "- item\n      x = 1\n      y = 2",
+        ] {
+            assert!(fenceable_runs(&lines(text), 2).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn code_next_to_more_code_is_not_cut() {
+        // A Python file whose comments read as headings: fencing the part
+        // after `# Load it` would cut the file in two.
+        let text = "Here is the script for it.\n\nimport os\nimport sys\n\n# Load it\nconfig = load()\nprint(config)\n";
+        assert!(fenceable_runs(&lines(text), 2).is_empty());
+        // Only blank lines between: one run.
+        let text = "Here is the script for it.\n\nimport os\nimport sys\n\n\n\nconfig = load()\nprint(config)\n";
+        assert_eq!(fenceable_runs(&lines(text), 2), [Run { start: 2, end: 9, indent: String::new() }]);
+    }
+
+    #[test]
+    fn genuine_prose_lines() {
+        for l in ["This is a sentence with words.", "Run `cargo test` to check it.", "Why does this fail here?"] {
+            assert!(genuine_prose(l), "{l}");
+        }
+        for l in [
+            "    Indented sentence is here.",
+            "raise ValueError(\"This is bad input.\")",
+            "Note: this one is a key.",
+            "# A heading line here.",
+            "Short one.",
+            "description: A tool for things.",
+            "Call f(x) to get the answer.",
+        ] {
+            assert!(!genuine_prose(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn whole_files() {
+        let py = "#!/usr/bin/env python3\n\"\"\"Tools.\n\nThis module does things. It is fine.\n\"\"\"\nimport os\n\n\ndef main():\n    print(os.getcwd())\n";
+        assert_eq!(whole_file(&lines(py), 2), Some((0, 9, "python")));
+        let yaml = "# CI config\nname: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n";
+        assert_eq!(whole_file(&lines(yaml), 2).map(|w| w.2), Some("yaml"));
+        let mk = "CC = gcc\n\nall: app\n\napp: main.o\n\t$(CC) -o app main.o\n\n.PHONY: all\n";
+        assert_eq!(whole_file(&lines(mk), 2).map(|w| w.2), Some("makefile"));
+        let prose = "Use this:\nimport os\nprint(os.getcwd())";
+        assert_eq!(whole_file(&lines(prose), 2), None);
+        let heading = "# Title\n\nimport os\nprint(os.getcwd())";
+        assert_eq!(whole_file(&lines(heading), 2), None);
+        let label = "Try:\ndef f(x):\n    return x\nprint(f(1))";
+        assert_eq!(whole_file(&lines(label), 2), None);
     }
 
     #[test]

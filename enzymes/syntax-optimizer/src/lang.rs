@@ -8,7 +8,8 @@
 /// The canonical name of a fence label (`py` → `python`), lowercase; labels
 /// we do not know are returned lowercased as they are.
 pub fn normalize(label: &str) -> String {
-    let l = label.trim().trim_start_matches('{').trim_start_matches('.').to_ascii_lowercase();
+    let l = label.trim().trim_start_matches('{').trim_start_matches('.');
+    let l = l.split([',', '}', '{']).next().unwrap_or("").to_ascii_lowercase();
     let canon = match l.as_str() {
         "py" | "python3" | "py3" | "python2" | "pycon" => "python",
         "rs" => "rust",
@@ -21,7 +22,7 @@ pub fn normalize(label: &str) -> String {
         "sh" | "shell" | "zsh" | "console" | "shell-session" | "terminal" | "shellscript" => "bash",
         "yml" => "yaml",
         "make" | "mk" | "mak" | "gnumake" => "makefile",
-        "patch" => "diff",
+        "patch" | "udiff" | "git-diff" | "gitdiff" => "diff",
         "md" => "markdown",
         "txt" | "plaintext" | "plain" | "output" | "log" | "none" => "text",
         "docker" | "containerfile" => "dockerfile",
@@ -35,119 +36,18 @@ pub fn normalize(label: &str) -> String {
     canon.to_string()
 }
 
-/// Languages whose every space counts (a diff's context lines, Markdown's
-/// hard breaks, Makefile variable values).
-pub fn whitespace_is_content(lang: &str) -> bool {
-    matches!(lang, "diff" | "markdown" | "makefile" | "tsv")
+/// Languages whose leading tabs may become spaces: a tab there is mere
+/// indentation. Not Go (gofmt indents with tabs), and none of the
+/// languages the lexer does not cover (Python, YAML, Makefile, shell…).
+pub fn tabs_may_expand(lang: &str) -> bool {
+    crate::lex::supported(lang) && lang != "go"
 }
 
-/// Languages where leading tabs may become spaces: tabs there are only
-/// indentation. Python only when its indentation is tabs alone (checked by
-/// the caller).
-pub fn tabs_are_indentation(lang: &str) -> bool {
-    matches!(
-        lang,
-        "python"
-            | "rust"
-            | "javascript"
-            | "typescript"
-            | "java"
-            | "c"
-            | "cpp"
-            | "csharp"
-            | "css"
-            | "scss"
-            | "html"
-            | "xml"
-            | "json"
-            | "jsonc"
-            | "sql"
-            | "php"
-            | "kotlin"
-            | "swift"
-            | "scala"
-            | "dart"
-            | "bash"
-            | "dockerfile"
-            | "toml"
-            | "lua"
-    )
-}
-
-/// Languages whose strings may use single quotes across lines or whose
-/// text holds heredocs.
-fn shell_like(lang: &str) -> bool {
-    matches!(lang, "bash" | "dockerfile" | "ruby" | "php" | "perl" | "powershell" | "")
-}
-
-/// Whether a block may hold a string literal spanning lines (triple quotes,
-/// template literals, raw strings, heredocs, YAML block scalars, or a line
-/// with an unbalanced quote). Whitespace there is content, so the caller
-/// leaves such a block's whitespace alone.
-pub fn may_hold_multiline_string(lang: &str, lines: &[String]) -> bool {
-    let single_quotes_matter = shell_like(lang) || lang == "sql";
-    let heredocs_matter = shell_like(lang) || lang == "yaml";
-    let block_scalars_matter = lang == "yaml" || lang.is_empty();
-    for line in lines {
-        let b = line.as_bytes();
-        // One pass: unescaped quote counts, triple quotes, raw-string
-        // openers, and whether a heredoc or block scalar is possible.
-        let (mut dq, mut bq, mut sq) = (0u32, 0u32, 0u32);
-        let (mut lt, mut colon) = (false, false);
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\\' => {
-                    i += 2;
-                    continue;
-                }
-                q @ (b'"' | b'\'') => {
-                    if b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q) {
-                        return true; // a triple quote
-                    }
-                    if q == b'"' {
-                        dq += 1;
-                        // r#"…, @"…, R"(… open raw or verbatim strings.
-                        let prev = if i > 0 { b[i - 1] } else { 0 };
-                        if prev == b'#' && i > 1 && b[i - 2] == b'r'
-                            || prev == b'@'
-                            || prev == b'R' && b.get(i + 1) == Some(&b'(')
-                        {
-                            return true;
-                        }
-                    } else {
-                        sq += 1;
-                    }
-                }
-                b'`' => bq += 1,
-                b'<' => lt = true,
-                b':' => colon = true,
-                _ => {}
-            }
-            i += 1;
-        }
-        if dq % 2 == 1 || bq % 2 == 1 || single_quotes_matter && sq % 2 == 1 {
-            return true;
-        }
-        if heredocs_matter && lt && has_heredoc(line) {
-            return true;
-        }
-        if block_scalars_matter && colon {
-            let t = line.trim_end();
-            let tail = t.rsplit(' ').next().unwrap_or("");
-            if (tail.starts_with('|') || tail.starts_with('>')) && tail.len() <= 3 {
-                return true; // a YAML block scalar: `key: |`
-            }
-        }
-    }
-    false
-}
-
-/// `<<EOF`, `<<-EOF`, `<< 'END'`, `<<~SQL`.
-fn has_heredoc(line: &str) -> bool {
+/// `<<EOF`, `<<-EOF`, `<< 'END'`, `<<~SQL`, PHP's `<<<EOT`.
+pub fn has_heredoc(line: &str) -> bool {
     let mut rest = line;
     while let Some(i) = rest.find("<<") {
-        let after = rest[i + 2..].trim_start_matches(['-', '~']).trim_start();
+        let after = rest[i + 2..].trim_start_matches(['-', '~', '<']).trim_start();
         let after = after.trim_start_matches(['\'', '"']);
         if after.as_bytes().first().is_some_and(|b| b.is_ascii_uppercase() || *b == b'_') {
             return true;
@@ -239,7 +139,7 @@ fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
 }
 
 /// Language candidates of the scorer, in tie-break order.
-const LANGS: [&str; 20] = [
+const LANGS: [&str; 22] = [
     "python",
     "rust",
     "go",
@@ -260,6 +160,8 @@ const LANGS: [&str; 20] = [
     "diff",
     "ruby",
     "php",
+    "xml",
+    "ini",
 ];
 
 /// Indices into [`LANGS`].
@@ -284,6 +186,8 @@ mod l {
     pub const DIFF: usize = 17;
     pub const RUBY: usize = 18;
     pub const PHP: usize = 19;
+    pub const XML: usize = 20;
+    pub const INI: usize = 21;
 }
 
 /// Shell commands that open a command line.
@@ -518,6 +422,38 @@ fn ends_sentence(t: &str) -> bool {
 /// grouped by the first word and by rare bytes (`:`, `(`, `.`, `<`, `$`…)
 /// so that a line costs a handful of comparisons, not a hundred searches.
 pub fn detect(lines: &[String]) -> Option<&'static str> {
+    match scores(lines)? {
+        Scores::Json => Some("json"),
+        Scores::Weights(s, _) => {
+            let mut order: Vec<usize> = (0..LANGS.len()).collect();
+            order.sort_by(|&a, &b| s[b].total_cmp(&s[a]).then(a.cmp(&b)));
+            let (best, second) = (s[order[0]], s[order[1]]);
+            (best >= 3.0 && best >= second * 1.5 + 0.5).then(|| LANGS[order[0]])
+        }
+    }
+}
+
+/// Whether anything in `lines` suggests a language whose indentation or
+/// tabs carry meaning (Python, YAML, a Makefile), whatever language leads.
+/// Such a block keeps its whitespace even when it is labelled or detected
+/// as something else.
+pub fn whitespace_sensitive_evidence(lines: &[String]) -> bool {
+    match scores(lines) {
+        Some(Scores::Weights(s, (yaml, counted))) => {
+            s[l::PYTHON] > 0.0 || s[l::YAML] > 0.0 || s[l::MAKEFILE] > 0.0 || yaml >= 3 && yaml * 10 >= counted * 4
+        }
+        _ => false,
+    }
+}
+
+enum Scores {
+    Json,
+    /// The weights, and how many lines read as YAML out of how many
+    /// non-blank, non-comment lines.
+    Weights([f32; LANGS.len()], (usize, usize)),
+}
+
+fn scores(lines: &[String]) -> Option<Scores> {
     // JSON: the block without its blank end lines (which the tidy drops
     // anyway, so the answer is the same before and after it) parses.
     let first = lines.iter().position(|l| !l.trim_ascii().is_empty())?;
@@ -525,26 +461,44 @@ pub fn detect(lines: &[String]) -> Option<&'static str> {
     if lines[first].trim_start().starts_with(['{', '['])
         && serde_json::from_str::<serde::de::IgnoredAny>(&lines[first..=last].join("\n")).is_ok()
     {
-        return Some("json");
+        return Some(Scores::Json);
     }
     let mut s = [0f32; LANGS.len()];
-    let mut nonblank = 0usize;
-    let mut yaml_lines = 0usize;
+    // YAML: the share of lines that are `key: value` / `- item` (comments
+    // aside), counting the text of a block scalar (`run: |`) as YAML.
+    let block = yaml_block_scalar_lines(lines);
+    let (mut nonblank, mut yaml_lines, mut comments) = (0usize, 0usize, 0usize);
     let mut prev_target = false;
-    for raw in lines {
+    for (raw, in_block) in lines.iter().zip(&block) {
         let t = raw.trim_ascii();
         if t.is_empty() {
             continue;
         }
         nonblank += 1;
+        let comment = t.starts_with('#') && !t.starts_with("#!") && !t.starts_with("#[") && !t.starts_with("#include");
+        comments += usize::from(comment);
+        if *in_block {
+            yaml_lines += 1;
+            continue;
+        }
+        // C-style comments hold prose and examples in any language.
+        if t.starts_with("//") || t.starts_with("/*") || t.starts_with("*") {
+            continue;
+        }
         let p = Probe::new(t);
         score_line(raw, t, &p, prev_target, &mut s);
         prev_target = p.has_byte(b':') && is_make_target(t);
-        if (p.has_byte(b':') || t.starts_with('-') || t.starts_with('#')) && is_yaml_line(t) {
+        if !comment && (p.has_byte(b':') || t.starts_with('-')) && is_yaml_line(t) {
             yaml_lines += 1;
         }
     }
-    if nonblank >= 2 && yaml_lines * 10 >= nonblank * 7 {
+    // `end` alone is Ruby only next to something else Ruby.
+    let ends = lines.iter().filter(|l| l.trim_ascii() == "end").count() as f32;
+    if s[l::RUBY] <= ends {
+        s[l::RUBY] = 0.0;
+    }
+    let counted = nonblank - comments;
+    if counted >= 2 && yaml_lines * 10 >= counted * 7 {
         s[l::YAML] += yaml_lines as f32;
     }
 
@@ -555,10 +509,7 @@ pub fn detect(lines: &[String]) -> Option<&'static str> {
     } else {
         s[l::JAVASCRIPT] = 0.0;
     }
-    let mut order: Vec<usize> = (0..LANGS.len()).collect();
-    order.sort_by(|&a, &b| s[b].total_cmp(&s[a]).then(a.cmp(&b)));
-    let (best, second) = (s[order[0]], s[order[1]]);
-    (best >= 3.0 && best >= second * 1.5 + 0.5).then(|| LANGS[order[0]])
+    Some(Scores::Weights(s, (yaml_lines, counted)))
 }
 
 /// Add the weights one non-blank line suggests.
@@ -618,11 +569,24 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
             if t.len() >= 14 && t.as_bytes()[..14].eq_ignore_ascii_case(b"<!doctype html") || starts("<html") {
                 add(l::HTML, 6.0);
             }
+            if starts("<?xml") || has(" xmlns") {
+                add(l::XML, 6.0);
+            }
             if ends(">") && t.as_bytes().get(1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/') {
-                add(l::HTML, 1.0);
+                // A tag line: HTML when the tag is one, else XML.
+                let name: String = t[1..]
+                    .trim_start_matches('/')
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .map(|b| char::from(b.to_ascii_lowercase()))
+                    .collect();
+                add(if is_html_tag(&name) { l::HTML } else { l::XML }, 1.0);
             }
         }
-        b'[' if is_toml_header(t) => add(l::TOML, 3.0),
+        b'[' if is_toml_header(t) => {
+            add(l::TOML, 3.0);
+            add(l::INI, 2.0);
+        }
         b'-' | b'+' | b'd' if starts("diff --git") || starts("--- a/") || starts("+++ b/") => add(l::DIFF, 4.0),
         _ => {}
     }
@@ -833,6 +797,8 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
         }
         if has(" = ") && is_toml_pair(t) {
             add(l::TOML, 0.5);
+        } else if is_ini_pair(t) {
+            add(l::INI, 1.0);
         }
     }
     if p.has_byte(b'$') {
@@ -1018,6 +984,84 @@ fn is_toml_header(t: &str) -> bool {
     })
 }
 
+/// `envlist = py36, py37`, `max-line-length = 100` with a value TOML
+/// would not take (unquoted text).
+fn is_ini_pair(t: &str) -> bool {
+    let Some((k, v)) = t.split_once('=') else {
+        return false;
+    };
+    let (k, v) = (k.trim(), v.trim());
+    !k.is_empty()
+        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+        && !v.is_empty()
+        && v.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(v, "true" | "false")
+        && !v.contains(['(', ';', '{'])
+}
+
+/// HTML element names (anything else in angle brackets is XML).
+fn is_html_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "html"
+            | "head"
+            | "body"
+            | "div"
+            | "span"
+            | "p"
+            | "a"
+            | "ul"
+            | "ol"
+            | "li"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tr"
+            | "td"
+            | "th"
+            | "img"
+            | "script"
+            | "style"
+            | "link"
+            | "meta"
+            | "title"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "form"
+            | "input"
+            | "button"
+            | "nav"
+            | "header"
+            | "footer"
+            | "main"
+            | "section"
+            | "article"
+            | "br"
+            | "hr"
+            | "pre"
+            | "code"
+            | "em"
+            | "strong"
+            | "label"
+            | "select"
+            | "option"
+            | "textarea"
+            | "iframe"
+            | "svg"
+            | "b"
+            | "i"
+            | "small"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "template"
+    )
+}
+
 /// `name = "x"`, `version = 1`, `features = ["a"]`.
 fn is_toml_pair(t: &str) -> bool {
     let Some((k, v)) = t.split_once(" = ") else {
@@ -1028,8 +1072,37 @@ fn is_toml_pair(t: &str) -> bool {
         && (v.starts_with(['"', '\'', '[', '{']) || v == "true" || v == "false" || v.parse::<f64>().is_ok())
 }
 
+/// The lines of YAML block scalars: after a `key: |` / `key: >-` line,
+/// the lines indented deeper than it (blank lines included).
+fn yaml_block_scalar_lines(lines: &[String]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines[i].trim_end();
+        let tail = t.rsplit(' ').next().unwrap_or("");
+        let opener = t.contains(':')
+            && matches!(tail, "|" | ">" | "|-" | ">-" | "|+" | ">+")
+            && is_yaml_line(t.trim_start().trim_end_matches(tail).trim_end());
+        i += 1;
+        if !opener {
+            continue;
+        }
+        let depth = lines[i - 1].len() - lines[i - 1].trim_start().len();
+        while i < lines.len() {
+            let l = &lines[i];
+            let blank = l.trim_ascii().is_empty();
+            if !blank && l.len() - l.trim_start().len() <= depth {
+                break;
+            }
+            out[i] = true;
+            i += 1;
+        }
+    }
+    out
+}
+
 /// `key: value`, `key:`, `- item` (and not Python's `else:`).
-fn is_yaml_line(t: &str) -> bool {
+pub fn is_yaml_line(t: &str) -> bool {
     if t.starts_with("- ") || t == "-" || t.starts_with('#') {
         return true;
     }
@@ -1135,16 +1208,5 @@ mod tests {
         assert!(looks_like_command("cd my-app"));
         assert!(looks_like_command("go run ."));
         assert!(looks_like_command("cat ~/.bashrc"));
-    }
-
-    #[test]
-    fn multiline_string_guard() {
-        let v = |s: &str| s.lines().map(str::to_string).collect::<Vec<_>>();
-        assert!(may_hold_multiline_string("python", &v("x = \"\"\"\n\tdoc\n\"\"\"")));
-        assert!(may_hold_multiline_string("javascript", &v("const s = `\n\tline\n`;")));
-        assert!(may_hold_multiline_string("bash", &v("cat <<-EOF\n\tx\nEOF")));
-        assert!(may_hold_multiline_string("yaml", &v("script: |\n  echo hi")));
-        assert!(!may_hold_multiline_string("cpp", &v("std::cout << x << std::endl;")));
-        assert!(!may_hold_multiline_string("rust", &v("let s = \"a\\\"b\";\nlet c = 'x';")));
     }
 }

@@ -1,16 +1,24 @@
 //! # syntax-optimizer
 //!
 //! Tidies the code in a span's response (`if_ok`) without changing what it
-//! means: fences code pasted into prose, labels fences with their language,
-//! normalises line endings and whitespace, pretty-prints JSON, closes a
-//! fence left open. No edit ever changes a non-whitespace character of the
-//! code. See README.md for the rules and the configuration.
+//! means: fences code pasted into prose (and a lone unfenced diff, whole),
+//! labels fences with their language, trims and re-indents code in
+//! whitespace-insensitive languages, pretty-prints one-line JSON, closes a
+//! fence left open. No edit ever changes a non-whitespace character; diffs,
+//! prose and whitespace-significant code (Python, YAML, Makefile…) keep
+//! every byte. See README.md for the rules and the configuration.
 
 // The manifest's `config` table.
 mod config;
 
 // Language labels and detection.
 mod lang;
+
+// Unified diffs: recognised first, never edited inside.
+mod diff;
+
+// Which whitespace in a code block lies between tokens.
+mod lex;
 
 // Unfenced code in prose.
 mod detect;
@@ -29,6 +37,9 @@ mod optimize;
 
 #[cfg(test)]
 mod corpus;
+
+#[cfg(test)]
+mod real;
 
 pub use config::Config;
 pub use tidy::{Report, tidy};

@@ -56,13 +56,12 @@ pub fn record(cfg: &Config, r: &Report, cx: &mut Cx<'_>) {
         let d = format!("normalised {} to LF", plural(r.line_endings, "CR/CRLF line ending", "CR/CRLF line endings"));
         with_sample(cx, ChangeKind::Optimization, &d, &r.line_ending_sample);
     }
-    let trailing = r.prose_trailing_lines + r.code.trailing_lines;
+    let trailing = r.code.trailing_lines;
     if trailing > 0 {
         let d = format!("trimmed trailing whitespace on {}", plural(trailing, "line", "lines"));
-        let sample = r.prose_trailing_sample.as_ref().or(r.code.trailing_sample.as_ref()).cloned();
-        with_sample(cx, ChangeKind::Optimization, &d, &sample);
+        with_sample(cx, ChangeKind::Optimization, &d, &r.code.trailing_sample);
     }
-    let blanks = r.prose_blank_lines_removed + r.code.blank_lines_removed;
+    let blanks = r.code.blank_lines_removed;
     if blanks > 0 {
         let d = format!("removed {}", plural(blanks, "surplus blank line", "surplus blank lines"));
         cx.record(ChangeKind::Optimization, LOCATION, &d);
@@ -131,30 +130,37 @@ mod tests {
         }
     }
 
+    /// Python is fenced whole, blank lines and trailing spaces included:
+    /// its bytes are never edited.
     #[test]
-    fn unfenced_code_after_many_blank_lines() {
+    fn unfenced_python_after_many_blank_lines_is_fenced_whole() {
         let text = "Use this:\n\ndef total(xs):\n    return sum(xs)   \n\n\n\n\nprint(total([1, 2]))\n";
         let out = response("{}", text);
-        assert_eq!(out, "Use this:\n\n```python\ndef total(xs):\n    return sum(xs)\n\nprint(total([1, 2]))\n```\n");
+        assert_eq!(
+            out,
+            "Use this:\n\n```python\ndef total(xs):\n    return sum(xs)   \n\n\n\n\nprint(total([1, 2]))\n```\n"
+        );
         assert_eq!(response("{}", &out), out);
     }
 
     #[test]
     fn one_change_per_kind_of_edit() {
-        let text = "Try this:\r\ndef add(a, b):\r\n    return a + b\r\n\r\nprint(add(1, 2))\r\nDone.   \r\n\r\n\r\n\r\n\r\n\
-            ```\r\n{\"a\":1}\r\n```\r\n```\r\nint main() {\r\n\tprintf(\"x\");\r\n\treturn 0;\r\n}\r\n```\r\n```python\r\n    x = 1\r\n    y = 2\r\n";
+        let text = "Try this:\r\n\r\n#include <stdio.h>\r\nint add(int a, int b) {\r\n    return a + b;   \r\n}\r\n\r\n\
+            Done with that part.\r\n\r\n```\r\n{\"a\":1}\r\n```\r\n```\r\nint main() {\r\n\tprintf(\"x\");\r\n\r\n\r\n\r\n\r\n\treturn 0;\r\n}\r\n```\r\n\
+            ```javascript\r\n    let x = 1;\r\n    let y = 2;\r\n";
         let (changed, changes) = optimize("{}", text);
         assert!(changed.is_some());
         let summary: Vec<(ChangeKind, &str)> = changes.iter().map(|c| (c.kind, c.description.as_str())).collect();
+        let endings = format!("normalised {} CR/CRLF line endings to LF", text.matches("\r\n").count());
         assert_eq!(
             summary,
             [
-                (ChangeKind::Restructuring, "fenced 1 unfenced code block (python)"),
+                (ChangeKind::Restructuring, "fenced 1 unfenced code block (c)"),
                 (ChangeKind::Restructuring, "closed 1 code fence left open at the end"),
                 (ChangeKind::Modification, "labelled 2 code fences: json, c"),
-                (ChangeKind::Optimization, "normalised 22 CR/CRLF line endings to LF"),
+                (ChangeKind::Optimization, endings.as_str()),
                 (ChangeKind::Optimization, "trimmed trailing whitespace on 1 line"),
-                (ChangeKind::Optimization, "removed 4 surplus blank lines"),
+                (ChangeKind::Optimization, "removed 2 surplus blank lines"),
                 (ChangeKind::Optimization, "expanded leading tabs to 4-column spaces on 2 lines"),
                 (ChangeKind::Optimization, "removed the indentation shared by all lines of 1 code block"),
                 (ChangeKind::Optimization, "pretty-printed 1 JSON block"),
@@ -162,10 +168,13 @@ mod tests {
         );
         assert!(changes.iter().all(|c| c.location == "if_ok"));
         let fenced = &changes[0];
-        assert_eq!(fenced.before.as_deref(), Some("def add(a, b):\n    return a + b\n\nprint(add(1, 2))"));
+        assert_eq!(
+            fenced.before.as_deref(),
+            Some("#include <stdio.h>\nint add(int a, int b) {\n    return a + b;   \n}")
+        );
         assert_eq!(
             fenced.after.as_deref(),
-            Some("```python\ndef add(a, b):\n    return a + b\n\nprint(add(1, 2))\n```")
+            Some("```c\n#include <stdio.h>\nint add(int a, int b) {\n    return a + b;\n}\n```")
         );
         assert_eq!(changes[2].after.as_deref(), Some("```json"));
         assert_eq!(changes[6].before.as_deref(), Some("\"\\tprintf(\\\"x\\\");\""));
@@ -173,10 +182,10 @@ mod tests {
 
     #[test]
     fn only_the_response_changes() {
-        let (changed, _) = optimize("{}", "a \t\nb");
+        let (changed, _) = optimize("{}", "```c\nint x; \t\n```");
         let s = changed.unwrap();
         assert_eq!(s.this, "q  \r\n");
-        assert_eq!(s.if_ok.as_deref(), Some("a\nb"));
+        assert_eq!(s.if_ok.as_deref(), Some("```c\nint x;\n```"));
     }
 
     #[test]
@@ -206,7 +215,7 @@ mod tests {
 
     #[test]
     fn each_edit_can_be_switched_off() {
-        let unfenced = "Try:\ndef f(x):\n    return x\nprint(f(1))";
+        let unfenced = "Try this:\ndef f(x):\n    return x\nprint(f(1))";
         assert_eq!(response(r#"{"fence_unfenced": false}"#, unfenced), unfenced);
         assert_eq!(response(r#"{"min_code_lines": 4}"#, unfenced), unfenced);
         assert!(response("{}", unfenced).contains("```python"));
@@ -216,22 +225,20 @@ mod tests {
         );
         assert_eq!(
             response(r#"{"label_fences": false}"#, unfenced),
-            "Try:\n```\ndef f(x):\n    return x\nprint(f(1))\n```"
+            "Try this:\n```\ndef f(x):\n    return x\nprint(f(1))\n```"
         );
         assert_eq!(response(r#"{"pretty_json": false}"#, "```json\n{\"a\":1}\n```"), "```json\n{\"a\":1}\n```");
         assert_eq!(response(r#"{"close_fences": false}"#, "```python\nx = 1"), "```python\nx = 1");
         assert_eq!(response(r#"{"tab_width": 0}"#, "```c\nf() {\n\tx();\n}\n```"), "```c\nf() {\n\tx();\n}\n```");
         assert_eq!(response(r#"{"tab_width": 2}"#, "```c\nf() {\n\tx();\n}\n```"), "```c\nf() {\n  x();\n}\n```");
-        // Markdown hard breaks (two spaces before a continuing line) stay.
-        assert_eq!(response("{}", "a    \nb  \n\nc"), "a  \nb\n\nc");
+        // Prose is never edited: hard breaks and blank lines stay.
+        assert_eq!(response("{}", "a    \nb  \n\n\n\nc"), "a    \nb  \n\n\n\nc");
+        assert_eq!(response(r#"{"dedent": false}"#, "```c\n  int x;\n  int y;\n```"), "```c\n  int x;\n  int y;\n```");
+        assert_eq!(response("{}", "```c\n  int x;\n  int y;\n```"), "```c\nint x;\nint y;\n```");
+        assert_eq!(response(r#"{"trim_trailing_whitespace": false}"#, "```c\nint x;  \n```"), "```c\nint x;  \n```");
         assert_eq!(
-            response(r#"{"dedent": false}"#, "```python\n  x = 1\n  y = 2\n```"),
-            "```python\n  x = 1\n  y = 2\n```"
-        );
-        assert_eq!(response(r#"{"trim_trailing_whitespace": false}"#, "a  \t\nb"), "a  \t\nb");
-        assert_eq!(
-            response(r#"{"max_blank_lines": 1}"#, "a\n\n\nb\n```python\nx = 1\n\n\ny = 2\n```"),
-            "a\n\nb\n```python\nx = 1\n\ny = 2\n```"
+            response(r#"{"max_blank_lines": 1}"#, "a\n\n\nb\n```c\nint x = 1;\n\n\nint y = 2;\n```"),
+            "a\n\n\nb\n```c\nint x = 1;\n\nint y = 2;\n```"
         );
         // With line endings left alone, a text with CR is not touched at all.
         assert_eq!(response(r#"{"normalize_line_endings": false}"#, "a  \r\nb"), "a  \r\nb");
@@ -369,8 +376,8 @@ mod tests {
         time("lang::detect all lines", &|| {
             std::hint::black_box(crate::lang::detect(&lines));
         });
-        time("multiline guard all lines", &|| {
-            std::hint::black_box(crate::lang::may_hold_multiline_string("python", &lines));
+        time("lexer all lines", &|| {
+            std::hint::black_box(crate::lex::lex("rust", &lines));
         });
         time("split lines", &|| drop(std::hint::black_box(tidy.split('\n').map(str::to_string).collect::<Vec<_>>())));
     }

@@ -9,7 +9,7 @@ mod schema;
 
 pub use error::ManifestError;
 pub(crate) use error::line_col;
-pub use schema::{EnzymeEntry, Limits, Manifest, OnError, PipelineSection, QualityWeights, Source, When, WhenFacts};
+pub use schema::{EnzymeEntry, Limits, Manifest, OnError, PipelineSection, Source, When, WhenFacts};
 
 use std::path::{Path, PathBuf};
 

@@ -3,6 +3,7 @@
 
 use super::Origin;
 use super::error::{ManifestError, line_col};
+use crate::score::QualitySettings;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -126,44 +127,6 @@ impl When {
     }
 }
 
-/// Weights of the six quality dimensions (normalised by their sum).
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct QualityWeights {
-    pub clarity: f64,
-    pub coherence: f64,
-    pub depth: f64,
-    pub actionability: f64,
-    pub novelty: f64,
-    pub accuracy: f64,
-}
-
-impl Default for QualityWeights {
-    fn default() -> Self {
-        QualityWeights {
-            clarity: 0.15,
-            coherence: 0.25,
-            depth: 0.15,
-            actionability: 0.15,
-            novelty: 0.10,
-            accuracy: 0.20,
-        }
-    }
-}
-
-impl QualityWeights {
-    fn as_array(&self) -> [(&'static str, f64); 6] {
-        [
-            ("clarity", self.clarity),
-            ("coherence", self.coherence),
-            ("depth", self.depth),
-            ("actionability", self.actionability),
-            ("novelty", self.novelty),
-            ("accuracy", self.accuracy),
-        ]
-    }
-}
-
 /// Where an enzyme's component comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -185,6 +148,10 @@ pub struct EnzymeEntry {
     /// The `config` table as JSON object text.
     pub config_json: String,
     pub on_error: Option<OnError>,
+    /// What the enzyme may do to the text, for the do-no-harm checks
+    /// (`role = "annotator" | "tidy" | "redactor" | "transform"`; built-ins
+    /// have their own, others default to `transform`).
+    pub role: crate::harm::Role,
     /// Line of the entry in the manifest, for messages.
     pub line: usize,
 }
@@ -209,7 +176,7 @@ pub struct PipelineSection {
 pub struct Manifest {
     pub origin: Origin,
     pub pipeline: PipelineSection,
-    pub quality: QualityWeights,
+    pub quality: QualitySettings,
     /// Extra keyword families for semantic tags (`[tags]`), in order.
     pub tags: IndexMap<String, Vec<String>>,
     pub enzymes: Vec<EnzymeEntry>,
@@ -239,7 +206,7 @@ struct RawManifest {
     #[serde(default)]
     pipeline: RawPipeline,
     #[serde(default)]
-    quality: Option<Spanned<QualityWeights>>,
+    quality: Option<Spanned<QualitySettings>>,
     #[serde(default)]
     tags: Option<IndexMap<String, Vec<String>>>,
     #[serde(default, rename = "enzyme")]
@@ -274,6 +241,7 @@ struct RawEnzyme {
     #[serde(default = "yes")]
     enabled: bool,
     on_error: Option<OnError>,
+    role: Option<crate::harm::Role>,
 }
 
 fn yes() -> bool {
@@ -318,21 +286,12 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
     };
 
     let quality = match raw.quality {
-        None => QualityWeights::default(),
+        None => QualitySettings::default(),
         Some(q) => {
             let span = q.span();
             let q = q.into_inner();
-            for (key, w) in q.as_array() {
-                if !(w.is_finite() && w >= 0.0) {
-                    return Err(at(
-                        span.start,
-                        &format!("quality.{key}"),
-                        format!("weights must be finite and >= 0, got {w}"),
-                    ));
-                }
-            }
-            if q.as_array().iter().map(|(_, w)| w).sum::<f64>() <= 0.0 {
-                return Err(at(span.start, "quality", "at least one weight must be > 0".into()));
+            if let Err((key, message)) = q.check() {
+                return Err(at(span.start, &key, message));
             }
             q
         }
@@ -404,8 +363,13 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
         if limits.memory_mb == Some(0) || limits.timeout_ms == Some(0) || limits.fuel == Some(0) {
             return Err(at(limits_at, "enzyme.limits", format!("`{name}`: limits must be > 0")));
         }
+        let role = e.role.unwrap_or(match &source {
+            Source::Builtin(b) => crate::harm::Role::of_builtin(b),
+            Source::Path(_) => crate::harm::Role::Transform,
+        });
         enzymes.push(EnzymeEntry {
             name,
+            role,
             source,
             sha256,
             when: e.when,

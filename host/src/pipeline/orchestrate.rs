@@ -9,16 +9,17 @@
 //! long each output was; `--resume` cuts the outputs back to it and goes on.
 
 use super::prepare::{self, CombinedMode, EmbeddingsMode, STEM};
-use crate::embed::{Embedder, cosine, sidecar};
+use crate::embed::{Embedder, sidecar};
 use crate::enzyme::chain::{self, ChainOutput, Item, Stage};
 use crate::enzyme::{EnzymeFailure, EnzymeHost, LoadedEnzyme, Lookups};
+use crate::harm::{self, Role};
 use crate::index::SpanIndex;
 use crate::ingest;
 use crate::manifest::Manifest;
 use crate::output::{self, AsideWriter, Fingerprint};
 use crate::progress::{self, Progress};
 use crate::report::{EnzymeCounters, Phase1Report, TopEnzyme};
-use crate::score::{Dimensions, Scorer, Signals, bucket};
+use crate::score::{Scorer, Signals, Step, Verdict, bucket};
 use crate::span::Span;
 use crate::tags::Tagger;
 use crate::validate::{Mode, RejectKind, Validator};
@@ -75,6 +76,10 @@ struct Acc {
     hist_after: [u64; 10],
     final_scores: Vec<f32>,
     enzymes: BTreeMap<String, EnzymeCounters>,
+    #[serde(default)]
+    capped: BTreeMap<String, u64>,
+    #[serde(default)]
+    labelled: u64,
     reembedded: u64,
     variant_ids: BTreeSet<String>,
     duplicate_variants: u64,
@@ -212,7 +217,8 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         tagger: Tagger::new(&m.tags),
         pool: Mutex::new(Vec::new()),
     };
-    let scorer = Scorer::new(m.quality);
+    let scorer = Scorer::new(m.quality.clone());
+    let roles: BTreeMap<String, Role> = m.enzymes.iter().map(|e| (e.name.clone(), e.role)).collect();
     let workers = crate::threads_or_all(opts.workers);
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(workers).thread_name(|i| format!("logline-worker-{i}")).build()?;
@@ -289,7 +295,7 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
             results
                 .par_iter()
                 .map(|r| {
-                    render(r, &index, &scorer, m.pipeline.quality_gate, &timestamp, opts.reproducible, embeddings_mode)
+                    render(r, &roles, &scorer, m.pipeline.quality_gate, &timestamp, opts.reproducible, embeddings_mode)
                 })
                 .collect::<Vec<_>>()
         });
@@ -460,6 +466,9 @@ struct RenderedItem {
     variant: bool,
     /// A variant whose id was already taken (it goes to the rejects).
     duplicate: bool,
+    /// The garbage reasons that capped it.
+    caps: Vec<&'static str>,
+    labelled: bool,
     /// The span line when it passed, else its rejects line.
     line: String,
 }
@@ -469,28 +478,30 @@ struct Rendered {
     items: Vec<RenderedItem>,
     /// Rejects lines for dropped spans and enzyme errors.
     other_rejects: Vec<String>,
-    /// Per application: (enzyme, version, changed, quality delta, error kind, µs)
-    apps: Vec<(String, String, bool, f64, Option<String>, f64)>,
+    apps: Vec<AppStat>,
 }
 
-fn score_snapshot(s: &Span, exclude: &[&str], index: &SpanIndex, scorer: &Scorer) -> (f64, Dimensions) {
-    let e = &s.enriched;
-    let coherence = match (&e.query_embedding, &e.response_embedding) {
-        (Some(q), Some(r)) => Some(cosine(q, r)),
-        _ => None,
-    };
-    let nearest = e.combined_embedding.as_ref().and_then(|c| {
-        index
-            .search_filtered(c, 1, Some(exclude[0]), &|n| !exclude.contains(&index.id(n)))
-            .first()
-            .map(|h| h.similarity)
-    });
-    scorer.score(s, Signals { coherence_cosine: coherence, nearest_similarity: nearest })
+/// One enzyme call, for the counters.
+struct AppStat {
+    enzyme: String,
+    version: String,
+    /// Changed `this`, `if_ok` or `if_not`.
+    changed_text: bool,
+    /// Changed only annotations.
+    annotated: bool,
+    harmful: bool,
+    delta: f64,
+    error: Option<String>,
+    micros: f64,
+}
+
+fn text_changed(a: &Span, b: &Span) -> bool {
+    a.this != b.this || a.if_ok != b.if_ok || a.if_not != b.if_not
 }
 
 fn render(
     r: &ChainOutput,
-    index: &SpanIndex,
+    roles: &BTreeMap<String, Role>,
     scorer: &Scorer,
     gate: f64,
     timestamp: &str,
@@ -498,11 +509,20 @@ fn render(
     embeddings: EmbeddingsMode,
 ) -> Rendered {
     let mut out = Rendered { items: Vec::new(), other_rejects: Vec::new(), apps: Vec::new() };
-    let mut log_entry = |item: &Item| -> (serde_json::Value, f64, f64, bool, Dimensions) {
-        let original_id = item.variant_of.clone().unwrap_or_else(|| item.span.id.clone());
-        let exclude = [item.span.id.as_str(), original_id.as_str()];
-        let scores: Vec<(f64, Dimensions)> =
-            item.snapshots.iter().map(|s| score_snapshot(s, &exclude, index, scorer)).collect();
+    let mut log_entry = |item: &Item| -> (serde_json::Value, f64, Verdict, bool) {
+        // A snapshot made by a change the do-no-harm checks flag never gains.
+        let mut harms: BTreeMap<usize, Vec<harm::Violation>> = BTreeMap::new();
+        for a in item.applications.iter().filter(|a| a.changed()) {
+            let role = roles.get(&a.enzyme).copied().unwrap_or_default();
+            let v = harm::check(&item.snapshots[a.before], &item.snapshots[a.after], role);
+            if !v.is_empty() {
+                harms.insert(a.after, v);
+            }
+        }
+        let steps: Vec<Step<'_>> =
+            item.snapshots.iter().enumerate().map(|(i, s)| Step { span: s, harmful: harms.contains_key(&i) }).collect();
+        let signals: Vec<Signals> = item.snapshots.iter().map(|s| Signals::of(s)).collect();
+        let verdicts = scorer.judge_steps(&steps, &signals);
         let apps: Vec<serde_json::Value> = item
             .applications
             .iter()
@@ -511,32 +531,44 @@ fn render(
                 if reproducible {
                     v["duration_ms"] = 0.into();
                 }
-                v["quality_before"] = json!(scores[a.before].0);
-                v["quality_after"] = json!(scores[a.after].0);
-                out.apps.push((
-                    a.enzyme.clone(),
-                    a.version.clone(),
-                    a.changed(),
-                    scores[a.after].0 - scores[a.before].0,
-                    a.error_kind.map(|k| k.as_str().to_string()),
-                    if reproducible { 0.0 } else { a.duration_ms * 1000.0 },
-                ));
+                v["quality_before"] = json!(verdicts[a.before].score);
+                v["quality_after"] = json!(verdicts[a.after].score);
+                let harmful = a.changed() && harms.contains_key(&a.after);
+                if harmful {
+                    v["harm"] = json!(harms[&a.after]);
+                }
+                let changed_text = a.changed() && text_changed(&item.snapshots[a.before], &item.snapshots[a.after]);
+                out.apps.push(AppStat {
+                    enzyme: a.enzyme.clone(),
+                    version: a.version.clone(),
+                    changed_text,
+                    annotated: a.changed() && !changed_text,
+                    harmful,
+                    delta: verdicts[a.after].score - verdicts[a.before].score,
+                    error: a.error_kind.map(|k| k.as_str().to_string()),
+                    micros: if reproducible { 0.0 } else { a.duration_ms * 1000.0 },
+                });
                 v
             })
             .collect();
-        let (final_score, dims) = *scores.last().expect("at least one snapshot");
+        let verdict = verdicts.last().expect("at least one snapshot").clone();
         let mut entry = json!({
             "timestamp": timestamp,
             "enzyme_applications": apps,
-            "quality_score": final_score,
+            "quality_score": verdict.score,
             "intent": intent(&item.span.did),
-            "quality_dimensions": dims,
+            "quality_dimensions": verdict,
         });
         if let Some(parent) = &item.variant_of {
             entry["variant_of"] = parent.clone().into();
         }
-        let changed = item.applications.iter().any(|a| a.changed()) || item.variant_of.is_some();
-        (entry, scores[0].0, final_score, changed, dims)
+        // Changed: an enzyme changed the text, or the span is a variant.
+        let changed = item.variant_of.is_some()
+            || item
+                .applications
+                .iter()
+                .any(|a| a.changed() && text_changed(&item.snapshots[a.before], &item.snapshots[a.after]));
+        (entry, verdicts[0].score, verdict, changed)
     };
     let with_log = |span: &Span, entry: serde_json::Value| -> serde_json::Value {
         let mut log = vec![entry];
@@ -548,7 +580,8 @@ fn render(
         serde_json::Value::Array(log)
     };
     for item in &r.items {
-        let (entry, before, after, changed, _) = log_entry(item);
+        let (entry, before, verdict, changed) = log_entry(item);
+        let after = verdict.score;
         let passed = after >= gate;
         let log = with_log(&item.span, entry);
         let mut span = item.span.clone();
@@ -563,8 +596,20 @@ fn render(
         let line = if passed {
             span.to_json_line(inline, &[("transformation_log", &log)])
         } else {
+            let (reason, detail) = match verdict.cap_reason() {
+                Some(g) => (
+                    "garbage",
+                    format!(
+                        "{}: {}",
+                        g.as_str(),
+                        verdict.caps.iter().find(|c| c.reason == g).map(|c| c.detail.as_str()).unwrap_or("")
+                    ),
+                ),
+                None => ("below_gate", format!("score {after} < gate {gate}")),
+            };
             json!({
-                "id": span.id, "reason": "below_gate", "score": after, "gate": gate,
+                "id": span.id, "reason": reason, "detail": detail, "score": after, "gate": gate,
+                "caps": verdict.caps.iter().map(|c| c.reason.as_str()).collect::<Vec<_>>(),
                 "span": serde_json::from_str::<serde_json::Value>(&span.to_json_line(false, &[("transformation_log", &log)])).expect("valid JSON"),
             })
             .to_string()
@@ -577,11 +622,14 @@ fn render(
             changed,
             variant: item.variant_of.is_some(),
             duplicate: false,
+            caps: verdict.caps.iter().map(|c| c.reason.as_str()).collect(),
+            labelled: verdict.label.is_some(),
             line,
         });
     }
     for d in &r.dropped {
-        let (entry, _, after, _, _) = log_entry(&d.item);
+        let (entry, _, verdict, _) = log_entry(&d.item);
+        let after = verdict.score;
         let log = with_log(&d.item.span, entry);
         let v = json!({
             "id": d.item.span.id, "reason": "dropped", "enzyme": d.enzyme, "detail": d.reason, "score": after,
@@ -590,7 +638,8 @@ fn render(
         out.other_rejects.push(v.to_string());
     }
     for x in &r.rejected {
-        let (entry, _, after, _, _) = log_entry(&x.item);
+        let (entry, _, verdict, _) = log_entry(&x.item);
+        let after = verdict.score;
         let log = with_log(&x.item.span, entry);
         let v = json!({
             "id": x.item.span.id, "reason": "enzyme_error", "enzyme": x.failure.enzyme, "error_kind": x.failure.kind,
@@ -617,6 +666,10 @@ fn account(acc: &mut Acc, r: &ChainOutput, rendered: &Rendered) {
         }
         acc.hist_after[bucket(it.after)] += 1;
         acc.final_scores.push(it.after as f32);
+        acc.labelled += it.labelled as u64;
+        for c in &it.caps {
+            *acc.capped.entry(c.to_string()).or_default() += 1;
+        }
         match (it.passed, it.changed) {
             (true, true) => acc.diamonds_plus += 1,
             (true, false) => acc.diamonds_original += 1,
@@ -626,16 +679,18 @@ fn account(acc: &mut Acc, r: &ChainOutput, rendered: &Rendered) {
     acc.dropped += r.dropped.len() as u64;
     acc.rejected_by_errors += r.rejected.len() as u64;
     acc.enzyme_errors += r.failures.len() as u64;
-    for (name, version, changed, delta, err, micros) in &rendered.apps {
-        let c = acc.enzymes.entry(name.clone()).or_default();
-        c.version = version.clone();
+    for a in &rendered.apps {
+        let c = acc.enzymes.entry(a.enzyme.clone()).or_default();
+        c.version = a.version.clone();
         c.calls += 1;
-        c.micros_sum += micros;
-        if *changed {
+        c.micros_sum += a.micros;
+        if a.changed_text {
             c.changed += 1;
-            c.impact_sum += delta;
+            c.impact_sum += a.delta;
         }
-        if let Some(k) = err {
+        c.annotated += a.annotated as u64;
+        c.harmful += a.harmful as u64;
+        if let Some(k) = &a.error {
             c.errors += 1;
             *c.errors_by_kind.entry(k.clone()).or_default() += 1;
         }
@@ -696,6 +751,8 @@ fn build_report(acc: &Acc, gate: f64) -> Phase1Report {
         pass_rate: if outputs > 0 { (acc.diamonds_plus + acc.diamonds_original) as f64 / outputs as f64 } else { 0.0 },
         score_percentiles: percentiles,
         enzymes: acc.enzymes.clone(),
+        capped: acc.capped.clone(),
+        labelled: acc.labelled,
         reembedded_texts: acc.reembedded,
         model_secs: 0.0,
         duration_ms: 0.0,

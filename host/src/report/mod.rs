@@ -117,8 +117,14 @@ impl Phase0Stats {
 pub struct EnzymeCounters {
     pub version: String,
     pub calls: u64,
-    /// Spans it changed.
+    /// Spans whose `this`, `if_ok` or `if_not` it changed.
     pub changed: u64,
+    /// Spans it only annotated (enrichment, context), text left alone.
+    #[serde(default)]
+    pub annotated: u64,
+    /// Changes the do-no-harm checks flagged (they never raise a score).
+    #[serde(default)]
+    pub harmful: u64,
     pub errors: u64,
     pub errors_by_kind: BTreeMap<String, u64>,
     pub dropped: u64,
@@ -167,6 +173,12 @@ pub struct Phase1Report {
     pub pass_rate: f64,
     pub score_percentiles: BTreeMap<String, f64>,
     pub enzymes: BTreeMap<String, EnzymeCounters>,
+    /// Spans capped by a garbage detector, by reason (a span may have several).
+    #[serde(default)]
+    pub capped: BTreeMap<String, u64>,
+    /// Spans kept or rejected on their owner's label (the rest had none).
+    #[serde(default)]
+    pub labelled: u64,
     /// Span versions whose changed text was re-embedded (through the cache).
     pub reembedded_texts: u64,
     /// Seconds the model ran in this phase (re-embedding changed text).
@@ -189,6 +201,9 @@ impl Phase1Report {
         let _ = writeln!(s, "  diamonds+ (changed)  {:>8}", self.diamonds_plus);
         let _ = writeln!(s, "  diamonds (original)  {:>8}", self.diamonds_original);
         let _ = writeln!(s, "  below the gate       {:>8}", self.rejected);
+        for (reason, n) in &self.capped {
+            let _ = writeln!(s, "    capped: {:<18} {:>6}", reason, n);
+        }
         let _ = writeln!(s, "  dropped by enzymes   {:>8}", self.dropped_by_enzymes);
         let _ = writeln!(s, "  variants added       {:>8}", self.variants_added);
         let _ = writeln!(

@@ -7,10 +7,12 @@
 //! - `sandbox`: purpose-built hostile enzymes are contained, with typed errors.
 //! - `builtins`: the four built-in components through the host.
 //! - `embed`: the real model against stored reference vectors.
+//! - `harm`: the built-ins break no do-no-harm invariant on real and generated spans.
 //! - `host`: loading, pins, the compile cache, versions, policies.
 mod builtins;
 mod common;
 mod embed;
+mod harm;
 mod host;
 mod inputs;
 mod pipeline;
