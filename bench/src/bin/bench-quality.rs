@@ -64,7 +64,17 @@ fn main() -> anyhow::Result<()> {
                         caps.iter().map(|c| c.reason.as_str()).collect::<Vec<_>>().join(","),
                         caps[0].detail,
                         preview(&span.this),
-                        preview(&span.response().chars().rev().take(120).collect::<String>().chars().rev().collect::<String>())
+                        preview(
+                            &span
+                                .response()
+                                .chars()
+                                .rev()
+                                .take(120)
+                                .collect::<String>()
+                                .chars()
+                                .rev()
+                                .collect::<String>()
+                        )
                     ));
                 }
             } else if caps.is_empty() && !matches!(kind.as_str(), "swapped" | "off_topic") {
