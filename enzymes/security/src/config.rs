@@ -58,7 +58,7 @@ impl Config {
             return Err("`redact_with` must be a non-empty string of at most 200 bytes".into());
         }
         let enabled = match self.kinds {
-            None => Kind::ALL.to_vec(),
+            None => Kind::ALL.iter().copied().filter(|k| k.on_by_default()).collect(),
             Some(list) => {
                 if list.is_empty() {
                     return Err("`kinds` is empty: list at least one kind, or leave the key out for all".into());

@@ -7,16 +7,23 @@ pub fn shannon(s: &str) -> f64 {
     if bytes.is_empty() {
         return 0.0;
     }
+    // Count, remembering which bytes occur: short strings visit only their
+    // own distinct bytes, not all 256.
     let mut counts = [0u32; 256];
+    let mut seen = [0u8; 256];
+    let mut distinct = 0;
     for &b in bytes {
+        if counts[b as usize] == 0 {
+            seen[distinct] = b;
+            distinct += 1;
+        }
         counts[b as usize] += 1;
     }
     let n = bytes.len() as f64;
-    counts
+    seen[..distinct]
         .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / n;
+        .map(|&b| {
+            let p = counts[b as usize] as f64 / n;
             -p * p.log2()
         })
         .sum()

@@ -116,6 +116,10 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "{%",
     "…",
     "...",
+    // keyboard and counting sequences of documentation values
+    "abc123",
+    "123456",
+    "qwerty",
 ];
 
 /// Prefixes (lower-cased) of references to a secret stored elsewhere.
@@ -168,6 +172,12 @@ fn placeholder_parts() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
+/// `v` holds a documentation or template part (`example`, `xxxxx`,
+/// `your_`, `_here`, `${`, `{{`, `...`).
+pub fn has_placeholder_part(v: &str) -> bool {
+    placeholder_parts().is_match(v)
+}
+
 /// True when `v` is obviously not a real secret: a template, a reference to
 /// an environment variable or a secret store, a masked value, a
 /// documentation placeholder, a keyword or a type name.
@@ -182,7 +192,10 @@ pub fn is_placeholder(v: &str) -> bool {
     let first = v.as_bytes()[0];
     let last = *v.as_bytes().last().unwrap();
     match (first, last) {
-        (b'<', b'>') | (b'{', b'}') | (b'[', b']') | (b'%', b'%') => return true,
+        // <x>, {x}, [x], %x%, and Ant / Maven `$x$`, `@x@` filters
+        (b'<', b'>') | (b'{', b'}') | (b'[', b']') | (b'%', b'%') | (b'$', b'$') | (b'@', b'@') if v.len() > 2 => {
+            return true;
+        }
         _ => {}
     }
     // $VAR, $env:VAR, *alias, &anchor, !tag (but not "$up3rS3cret!")
@@ -237,6 +250,69 @@ pub fn is_masked(v: &str) -> bool {
     false
 }
 
+/// Two or more parts split by `/ : - . _ @`, each a lower-case word (letters
+/// with vowels) or a short tag: `foo/system:masters`, `c-krit`.
+pub fn words_only(v: &str) -> bool {
+    if !v.contains(['/', ':', '-', '.', '_', '@']) {
+        return false;
+    }
+    let mut parts = v.split(['/', ':', '-', '.', '_', '@']).filter(|p| !p.is_empty()).peekable();
+    let mut n = 0;
+    let all = parts.by_ref().all(|p| {
+        n += 1;
+        word_part(p)
+    });
+    all && n >= 2
+}
+
+fn word_part(p: &str) -> bool {
+    {
+        let b = p.as_bytes();
+        let vowels =
+            b.iter().filter(|c| matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y')).count();
+        b.iter().all(u8::is_ascii_alphabetic)
+            && (b.len() <= 3 || vowels * 5 >= b.len() && b.len() <= 12)
+            && !(b.iter().any(u8::is_ascii_uppercase) && b.iter().any(u8::is_ascii_lowercase) && b.len() > 4)
+    }
+}
+
+/// A run of 12 or more characters repeating a unit of at most 4
+/// (`1111…`, `abcabcabc…`, `12312312…`): typed, not generated.
+pub fn has_long_repeat(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.len() < 12 {
+        return false;
+    }
+    // One pass, a run counter per period 1..=4.
+    let mut run = [0usize; 5];
+    for i in 1..b.len() {
+        for p in 1..=4 {
+            if i >= p && b[i] == b[i - p] {
+                run[p] += 1;
+                if run[p] + p >= 12 {
+                    return true;
+                }
+            } else {
+                run[p] = 0;
+            }
+        }
+    }
+    false
+}
+
+/// The printable text a padded base64 value decodes to.
+pub fn decoded_text(v: &str) -> Option<String> {
+    if v.len() < 8
+        || !v.len().is_multiple_of(4)
+        || !v.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+    {
+        return None;
+    }
+    let d = crate::entropy::base64_decode(v)?;
+    let s = String::from_utf8(d).ok()?;
+    (s.len() >= 3 && s.chars().all(|c| !c.is_control())).then_some(s)
+}
+
 /// A variable, attribute path or identifier rather than a literal: only
 /// letters, `_`, `$` and dots, no digits and no other symbols.
 pub fn is_identifier_like(v: &str) -> bool {
@@ -245,6 +321,9 @@ pub fn is_identifier_like(v: &str) -> bool {
 
 /// Numbers, dates, times, versions, IP addresses, durations like `3600s`.
 pub fn is_numberish(v: &str) -> bool {
+    if v.parse::<f64>().is_ok() {
+        return true;
+    }
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     digits > 0
         && v.bytes()
@@ -307,6 +386,49 @@ pub fn components(key: &str) -> Vec<String> {
     out
 }
 
+/// The byte ranges of `key`'s components (as `components` splits them),
+/// at most `out.len()` of them (the last ones win); how many.
+fn component_ranges(key: &str, out: &mut [(usize, usize); 32]) -> usize {
+    let b = key.as_bytes();
+    let mut n = 0;
+    let mut start: Option<usize> = None;
+    let mut push = |a: usize, e: usize, n: &mut usize| {
+        if *n == out.len() {
+            out.copy_within(1.., 0);
+            *n -= 1;
+        }
+        out[*n] = (a, e);
+        *n += 1;
+    };
+    for i in 0..b.len() {
+        let c = b[i];
+        if !c.is_ascii_alphanumeric() {
+            if let Some(a) = start.take() {
+                push(a, i, &mut n);
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase()
+            && let Some(a) = start
+        {
+            let prev = b[i - 1];
+            let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+                push(a, i, &mut n);
+                start = Some(i);
+                continue;
+            }
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(a) = start {
+        push(a, b.len(), &mut n);
+    }
+    n
+}
+
 /// Components before `token` that make it a non-secret (pagination cursors,
 /// LLM token counts, parser tokens).
 const TOKEN_DENY: &[&str] = &[
@@ -358,6 +480,12 @@ const TOKEN_DENY: &[&str] = &[
     "word",
     "sub",
     "per",
+    // CSRF / form tokens are bound to a session, public tokens are public
+    "csrf",
+    "xsrf",
+    "authenticity",
+    "public",
+    "verification",
 ];
 
 /// Components before `key` that make it a credential.
@@ -414,12 +542,42 @@ pub fn classify_key(key: &str) -> Option<Kind> {
     // Cheap rejection first: most keys hold none of the keywords.
     let b = key.as_bytes();
     let has = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    if !(has(b"pass") || has(b"pwd") || has(b"pword") || has(b"secret") || has(b"token") || has(b"key")) {
+    if !(has(b"pass")
+        || has(b"pwd")
+        || has(b"pword")
+        || has(b"secret")
+        || has(b"token")
+        || has(b"key")
+        || has(b"cred")
+        || has(b"auth"))
+    {
         return None;
     }
-    let comps = components(key);
-    let last = comps.last()?.as_str();
-    let prev = comps.len().checked_sub(2).map(|i| comps[i].as_str());
+    // The last two components, lower-cased on the stack (no allocation:
+    // this runs on every candidate key).
+    let mut ranges = [(0usize, 0usize); 32];
+    let n = component_ranges(key, &mut ranges);
+    if n == 0 {
+        return None;
+    }
+    let mut last_buf = [0u8; 40];
+    let mut prev_buf = [0u8; 40];
+    let lower = |(a, e): (usize, usize), buf: &'_ mut [u8; 40]| -> Option<usize> {
+        let len = e - a;
+        (len <= buf.len()).then(|| {
+            for (d, s) in buf.iter_mut().zip(&b[a..e]) {
+                *d = s.to_ascii_lowercase();
+            }
+            len
+        })
+    };
+    let ll = lower(ranges[n - 1], &mut last_buf)?;
+    let last = std::str::from_utf8(&last_buf[..ll]).ok()?;
+    let prev = match n.checked_sub(2) {
+        Some(i) => lower(ranges[i], &mut prev_buf).and_then(|pl| std::str::from_utf8(&prev_buf[..pl]).ok()),
+        None => None,
+    };
+    let comps_len = n;
     let denied = |list: &[&str]| prev.is_some_and(|p| list.contains(&p));
     match last {
         "password" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort" | "pword" => {
@@ -442,13 +600,16 @@ pub fn classify_key(key: &str) -> Option<Kind> {
             Some(p) if KEY_SECRET.contains(&p) => Some(Kind::Secret),
             _ => None,
         },
+        "credential" | "credentials" | "creds" => (!denied(SECRET_DENY)).then_some(Kind::Secret),
+        // A Docker / npm `auth`: base64 of user:password (checked by the caller).
+        "auth" if comps_len <= 2 => Some(Kind::BasicAuth),
         "apikey" | "accesskey" | "subscriptionkey" | "appkey" => Some(Kind::ApiKey),
         "secretkey" | "privatekey" | "signingkey" | "encryptionkey" | "masterkey" | "clientsecret" => {
             Some(Kind::Secret)
         }
         "authtoken" | "accesstoken" | "refreshtoken" | "apitoken" | "bearertoken" | "sessiontoken" | "idtoken"
-        | "csrftoken" | "xsrftoken" | "bottoken" | "oauthtoken" => Some(Kind::Token),
-        blob if comps.len() == 1 => {
+        | "bottoken" | "oauthtoken" => Some(Kind::Token),
+        blob if comps_len == 1 => {
             if blob.ends_with("password") || blob.ends_with("passwd") || blob.ends_with("passphrase") {
                 Some(Kind::Password)
             } else if blob.ends_with("secret") && !blob.starts_with("is") && !blob.starts_with("has") {
@@ -485,6 +646,26 @@ pub fn value_is_secret(kind: Kind, v: &str, ctx: ValueCtx, min_len: usize) -> bo
         return false;
     }
     if v.chars().any(char::is_whitespace) {
+        return false;
+    }
+    // Words, names and identifiers (`devkey`, `SECRET_KEY`, `myPassword`,
+    // `config.token`) are not credential-shaped; a random run of letters is.
+    if is_identifier_like(v) && !crate::entropy::looks_random(v, 12, 3.0) {
+        return false;
+    }
+    if has_long_repeat(v) {
+        return false;
+    }
+    // Words joined by separators (`foo/system:masters`, `next-version`,
+    // `c-krit`): a name or a phrase, not a generated secret.
+    if words_only(v) {
+        return false;
+    }
+    // Base64 of a word, a placeholder or an address (`cGFzc3dvcmQ=` is
+    // "password", `dGNwOi8v…` "tcp://…"): the decoded value decides.
+    if let Some(d) = decoded_text(v)
+        && (is_placeholder(&d) || is_identifier_like(&d) || words_only(&d) || d.contains("://"))
+    {
         return false;
     }
     let password = kind == Kind::Password;
@@ -524,6 +705,18 @@ mod tests {
         assert_eq!(components("x-api-key"), ["x", "api", "key"]);
         assert_eq!(components("--client.secret"), ["client", "secret"]);
         assert_eq!(components("OAuth2Token"), ["o", "auth2", "token"]);
+    }
+
+    #[test]
+    fn component_ranges_split_like_components() {
+        for key in
+            ["DB_PASSWORD", "apiKey", "APIKey", "x-api-key", "--client.secret", "OAuth2Token", "a", "", "ÄpiKey_x"]
+        {
+            let mut r = [(0, 0); 32];
+            let n = component_ranges(key, &mut r);
+            let got: Vec<String> = r[..n].iter().map(|&(a, e)| key[a..e].to_ascii_lowercase()).collect();
+            assert_eq!(got, components(key), "{key}");
+        }
     }
 
     #[test]

@@ -2,16 +2,20 @@
 //! with `[REDACTED:<kind>]`. See README.md for the kinds and the config keys.
 //!
 //! This file is only the SDK glue; the logic lives in plain modules that are
-//! tested natively: [`rules`] (the table), [`prefilter`] (one pass for
-//! every rule trigger), [`scan`] (matching, overlap resolution,
-//! redaction), [`heuristics`] and [`entropy`] (judging values), [`walk`]
-//! (span fields, change records), [`config`] (the validated `config` table).
+//! tested natively: [`rules`] (the table), [`providers`] (secrets known by
+//! the provider their key names), [`prefilter`] (one pass for every rule
+//! trigger), [`scan`] (matching, overlap resolution, redaction),
+//! [`literal`] (is a value a literal, not code), [`heuristics`] and
+//! [`entropy`] (judging values), [`walk`] (span fields, change records),
+//! [`config`] (the validated `config` table).
 
 pub mod config;
 pub mod entropy;
 pub mod heuristics;
 pub mod kinds;
+pub mod literal;
 pub mod prefilter;
+pub mod providers;
 pub mod rules;
 pub mod scan;
 pub mod walk;

@@ -35,7 +35,7 @@ pub struct Triggers {
     /// Bit `b0 << 8 | b1` set when a two-byte trigger is b0 b1.
     short: Box<[u64; 1024]>,
     /// Pattern ids by bigram: `bucket_of[bigram]` is 1 + the bucket index.
-    bucket_of: Box<[u8]>,
+    bucket_of: Box<[u16]>,
     buckets: Vec<Vec<usize>>,
 }
 
@@ -45,7 +45,7 @@ impl Triggers {
         let patterns: Vec<Vec<u8>> = patterns.iter().map(|p| p.as_bytes().to_ascii_lowercase()).collect();
         let mut trigrams = Box::new([0u64; TRI_WORDS]);
         let mut short = Box::new([0u64; 1024]);
-        let mut bucket_of = vec![0u8; 1 << 16].into_boxed_slice();
+        let mut bucket_of = vec![0u16; 1 << 16].into_boxed_slice();
         let mut buckets: Vec<Vec<usize>> = Vec::new();
         for (id, p) in patterns.iter().enumerate() {
             if p.len() < 2 {
@@ -60,7 +60,7 @@ impl Triggers {
             }
             if bucket_of[k] == 0 {
                 buckets.push(Vec::new());
-                bucket_of[k] = u8::try_from(buckets.len()).map_err(|_| "more than 255 trigger bigrams".to_string())?;
+                bucket_of[k] = u16::try_from(buckets.len()).map_err(|_| "too many trigger bigrams".to_string())?;
             }
             buckets[bucket_of[k] as usize - 1].push(id);
         }

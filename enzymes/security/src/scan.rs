@@ -11,9 +11,27 @@
 use crate::entropy::{self, Classes};
 use crate::heuristics::{self, ValueCtx};
 use crate::kinds::Kind;
+use crate::literal::{self, Sep};
 use crate::prefilter::Triggers;
+use crate::providers;
 use crate::rules::{self, Check, RuleDef};
 use regex::{CaptureLocations, Regex};
+
+/// A set of rule indices (at most `MAX_RULES`).
+#[derive(Clone, Copy, Default)]
+struct RuleSet([u64; MAX_RULES / 64]);
+
+impl RuleSet {
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+}
 
 /// What the scanner is told by the configuration.
 #[derive(Debug, Clone)]
@@ -60,6 +78,8 @@ struct Compiled {
     plain: bool,
 }
 
+const MAX_RULES: usize = 256;
+
 /// A compiled set of rules. Build once, scan many strings.
 pub struct Scanner {
     rules: Vec<Compiled>,
@@ -68,10 +88,15 @@ pub struct Scanner {
     pattern_rules: Vec<Vec<usize>>,
     /// Rules without triggers (always run).
     always: Vec<usize>,
-    enabled: [bool; 64],
+    /// By kind (`Kind as usize`).
+    enabled: Vec<bool>,
     /// Indices of the line-scoped rules, and each rule's slot among them.
     line_rules: Vec<usize>,
-    line_slot: Vec<u8>,
+    line_slot: Vec<u16>,
+    /// Whole-value shape of each provider (`providers::PROVIDERS` order).
+    provider_shapes: Vec<Regex>,
+    /// `variable "NAME"`, `name: NAME`: the owner of a `default` / `value`.
+    name_re: Regex,
     opts: Options,
     marker: Option<Regex>,
     /// `redact_with` with `{kind}` filled in, by kind.
@@ -83,13 +108,12 @@ const WINDOW: usize = 48;
 /// The shortest match of any rule without triggers (`AC` + 32 hex).
 const ALWAYS_MIN_LEN: usize = 34;
 /// Line-scoped rules at most (their current windows live on the stack).
-const MAX_LINE_RULES: usize = 96;
+const MAX_LINE_RULES: usize = 192;
 
 impl Scanner {
     /// Compile the rules that can report an enabled kind.
     pub fn new(opts: Options) -> Result<Self, String> {
-        assert!(Kind::ALL.len() <= 64);
-        let mut enabled = [false; 64];
+        let mut enabled = vec![false; Kind::ALL.len()];
         for k in &opts.enabled {
             enabled[*k as usize] = true;
         }
@@ -101,7 +125,8 @@ impl Scanner {
             if !def.emits.iter().any(|k| enabled[*k as usize]) {
                 continue;
             }
-            let re = Regex::new(def.pattern).map_err(|e| format!("rule {}: {e}", def.kind.name()))?;
+            let pattern = def.pattern.replace("@PROVIDERS@", &providers::name_alternation());
+            let re = Regex::new(&pattern).map_err(|e| format!("rule {}: {e}", def.kind.name()))?;
             let idx = |name: &str| re.capture_names().position(|n| n == Some(name));
             let c = Compiled {
                 plain: re.captures_len() == 1,
@@ -118,27 +143,41 @@ impl Scanner {
             if def.triggers.is_empty() {
                 always.push(i);
             }
-            for t in def.triggers {
-                match triggers.iter().position(|x| x == t) {
-                    Some(p) => pattern_rules[p].push(i),
+            // `@providers@` stands for the provider names (`providers.rs`).
+            let trig: Vec<String> = def
+                .triggers
+                .iter()
+                .flat_map(|t| if *t == "@providers@" { providers::triggers() } else { vec![t.to_string()] })
+                .collect();
+            for t in trig {
+                match triggers.iter().position(|x| *x == t) {
+                    Some(p) => {
+                        if !pattern_rules[p].contains(&i) {
+                            pattern_rules[p].push(i)
+                        }
+                    }
                     None => {
-                        triggers.push(t.to_string());
+                        triggers.push(t);
                         pattern_rules.push(vec![i]);
                     }
                 }
             }
         }
-        assert!(rules_out.len() <= 128, "the active-rule set is a u128");
+        assert!(rules_out.len() <= MAX_RULES, "the active-rule set holds {MAX_RULES} rules");
         let prefilter = Triggers::new(&triggers)?;
         let marker = marker_regex(&opts.redact_with)?;
         let markers_by_kind = Kind::ALL.iter().map(|k| opts.redact_with.replace("{kind}", k.name())).collect();
         let allow_literals = opts.allow_literals.iter().cloned().collect();
         let line_rules: Vec<usize> = (0..rules_out.len()).filter(|&i| rules_out[i].def.line_scoped).collect();
         assert!(line_rules.len() <= MAX_LINE_RULES);
-        let mut line_slot = vec![u8::MAX; rules_out.len()];
+        let mut line_slot = vec![u16::MAX; rules_out.len()];
         for (slot, &i) in line_rules.iter().enumerate() {
-            line_slot[i] = slot as u8;
+            line_slot[i] = slot as u16;
         }
+        let provider_shapes = providers::shape_patterns()
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| format!("provider shape {p}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Scanner {
             rules: rules_out,
             prefilter,
@@ -147,6 +186,11 @@ impl Scanner {
             enabled,
             line_rules,
             line_slot,
+            provider_shapes,
+            name_re: Regex::new(
+                r#"(?i-u)(?:\bvariable[ \t]+"|\bname["']?[ \t]*[:=][ \t]*["']?)([A-Za-z_][A-Za-z0-9_.\-]*)"#,
+            )
+            .map_err(|e| format!("name regex: {e}"))?,
             opts,
             marker,
             markers_by_kind,
@@ -174,7 +218,12 @@ impl Scanner {
             && self.enabled[kind as usize]
         {
             let v = text.trim();
-            if heuristics::value_is_secret(kind, v, ValueCtx::Quoted, self.opts.min_secret_len) {
+            let secret = if kind == Kind::BasicAuth {
+                decodes_to_user_pass(v)
+            } else {
+                heuristics::value_is_secret(kind, v, ValueCtx::Quoted, self.opts.min_secret_len)
+            };
+            if secret {
                 let start = text.len() - text.trim_start().len();
                 cands.push(Candidate { start, end: start + v.len(), kind, priority: rules::P_KEYWORD });
             }
@@ -187,13 +236,41 @@ impl Scanner {
         let mut windows = Vec::new();
         let mut keyword_hits = Vec::new();
         let active = self.active_rules(text, &mut windows, &mut keyword_hits);
-        if active != 0 || !windows.is_empty() || !keyword_hits.is_empty() || !cands.is_empty() {
+        if !active.is_empty() || !windows.is_empty() || !keyword_hits.is_empty() || !cands.is_empty() {
             let markers = self.markers(text);
             // Prose and the entropy heuristic, from the keyword triggers.
             for &hit in &keyword_hits {
                 let Some(kw) = keyword_at(text, hit) else {
                     continue;
                 };
+                // `$ORIG_PWD`, `%API_TOKEN%`, `${SECRET}`: a variable read,
+                // not a keyword that announces a value.
+                let word_start = text[..kw.start]
+                    .bytes()
+                    .rposition(|c| !(c.is_ascii_alphanumeric() || c == b'_'))
+                    .map_or(0, |p| p + 1);
+                if word_start > 0 && matches!(text.as_bytes()[word_start - 1], b'$' | b'%' | b'{') {
+                    continue;
+                }
+                // A keyword inside a longer name (`price_per_token`,
+                // `SECRET_KEY_FALLBACKS`, `the-secret-number`) announces a
+                // value only when the whole name is a secret's.
+                let in_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+                let word_end = text[kw.start..].bytes().position(|c| !in_name(c)).map_or(text.len(), |p| kw.start + p);
+                let word_end = kw
+                    .end
+                    .max(word_end - (text[..word_end].len() - text[..word_end].trim_end_matches(['.', '-']).len()));
+                let name_start = text[..kw.start].bytes().rposition(|c| !in_name(c)).map_or(0, |p| p + 1);
+                if (name_start < kw.start || word_end > kw.end)
+                    && heuristics::classify_key(&text[name_start..word_end]).is_none()
+                {
+                    continue;
+                }
+                // `arn:aws:secretsmanager:…:secret:prod/db`, `/v1/token/…`: a
+                // segment of a path or a name.
+                if name_start > 0 && matches!(text.as_bytes()[name_start - 1], b':' | b'/') {
+                    continue;
+                }
                 if overlaps_any(kw.start.saturating_sub(1), kw.end, &markers) {
                     continue;
                 }
@@ -222,7 +299,7 @@ impl Scanner {
             // for a single-pattern regex, so rules can share it.
             let mut locs: Option<CaptureLocations> = None;
             for (i, rule) in self.rules.iter().enumerate() {
-                if active & (1u128 << i) == 0 {
+                if !active.contains(i) {
                     continue;
                 }
                 let locs = match &mut locs {
@@ -344,15 +421,15 @@ impl Scanner {
         text: &str,
         windows: &mut Vec<(usize, usize, usize)>,
         keyword_hits: &mut Vec<usize>,
-    ) -> u128 {
+    ) -> RuleSet {
         const NONE: (usize, usize) = (usize::MAX, 0);
         const GAP: usize = 256;
-        let mut active: u128 = 0;
+        let mut active = RuleSet::default();
         // The trigger-less rules (Twilio SIDs, Discord tokens) never match
         // fewer than ALWAYS_MIN_LEN bytes.
         if text.len() >= ALWAYS_MIN_LEN {
             for &i in &self.always {
-                active |= 1 << i;
+                active.insert(i);
             }
         }
         let mut current = [NONE; MAX_LINE_RULES];
@@ -367,7 +444,7 @@ impl Scanner {
                     continue;
                 }
                 if !self.rules[i].def.line_scoped {
-                    active |= 1 << i;
+                    active.insert(i);
                     continue;
                 }
                 let cur = &mut current[self.line_slot[i] as usize];
@@ -438,6 +515,16 @@ impl Scanner {
             if me == to && to < full.len() && !full[to..].starts_with(['\n', '\r']) {
                 break;
             }
+            if rule.def.check == Check::K8sSecret {
+                let mut found = Vec::new();
+                self.k8s_candidates(text, ms, &mut found);
+                out.extend(found.into_iter().filter(|c| !overlaps_any(c.start, c.end, markers)));
+                pos = me.max(ms + 1);
+                while pos < hay.len() && !hay.is_char_boundary(pos) {
+                    pos += 1;
+                }
+                continue;
+            }
             let got = self.check(rule, text, locs, ms, me, markers);
             // Keyword rules resume after the key so that a value holding
             // another assignment is still seen; others one character on.
@@ -490,10 +577,12 @@ impl Scanner {
         }
         let min = self.opts.min_secret_len;
         let mut kind = def.kind;
+        let mut priority = def.priority;
         match def.check {
             Check::None => {}
             Check::Mixed => {
-                if Classes::of(&text[s..e]).alnum_kinds() < 2 {
+                // `hf_requiredCharacteristicTypesForDisplayMetadata`: words.
+                if Classes::of(&text[s..e]).alnum_kinds() < 2 || entropy::word_coverage(&text[s..e]) >= 0.75 {
                     return None;
                 }
             }
@@ -524,10 +613,19 @@ impl Scanner {
             Check::Pem => {
                 let h = rule.h.and_then(|i| locs.get(i)).map(|(a, b)| &text[a..b]).unwrap_or("");
                 kind = rules::pem_kind(h);
+                if !key_block_ok(&text[s..e], 64) {
+                    return None;
+                }
+            }
+            Check::Putty => {
+                let block = &text[s..e];
+                let private = block.find("Private-Lines:")?;
+                if !key_block_ok(block, 32) || !key_block_ok(&block[private..], 16) {
+                    return None;
+                }
             }
             Check::UrlPassword => {
-                let pw = &text[s..e];
-                if heuristics::is_placeholder(pw) || pw.contains("%s") {
+                if !url_password_is_secret(text, ms, s, e) {
                     return None;
                 }
             }
@@ -545,13 +643,23 @@ impl Scanner {
                     }
                 }
             }
+            Check::AuthHeader => {
+                let tok = &text[s..e];
+                if heuristics::is_placeholder(tok)
+                    || literal::is_identifier_shaped(tok) && !literal::looks_generated(tok)
+                    || !entropy::looks_random(tok.trim_end_matches('='), 16, self.opts.entropy_threshold)
+                {
+                    return None;
+                }
+            }
             Check::Basic => {
-                let b64 = &text[s..e];
-                let ok = entropy::base64_decode(b64).and_then(|d| String::from_utf8(d).ok()).is_some_and(|d| {
-                    let colon = d.find(':');
-                    colon.is_some_and(|c| c > 0 && c + 1 < d.len()) && d.chars().all(|c| !c.is_control())
-                });
-                if !ok || heuristics::is_placeholder(b64) {
+                if !decodes_to_user_pass(&text[s..e]) || heuristics::is_placeholder(&text[s..e]) {
+                    return None;
+                }
+            }
+            Check::JwtBase64 => {
+                let d = entropy::base64_decode(&text[s..e]).and_then(|d| String::from_utf8(d).ok())?;
+                if !(d.starts_with("eyJ") && d.contains(".eyJ")) {
                     return None;
                 }
             }
@@ -561,50 +669,45 @@ impl Scanner {
                 if text[..ks].ends_with("//") {
                     return None;
                 }
+                let (ss, se) = locs.get(rule.sep?)?;
                 let (vs, ve) = locs.get(rule.v?)?;
-                kind = heuristics::classify_key(&text[ks..ke])?;
-                let (a, b, quoted) = unquote(text, vs, ve);
-                let value = &text[a..b];
-                let ctx = if quoted {
-                    ValueCtx::Quoted
-                } else {
-                    if text[b..].starts_with('(') || text[b..].starts_with('.') {
-                        return None;
-                    }
-                    let sep = rule.sep.and_then(|i| locs.get(i)).map(|(x, y)| &text[x..y]).unwrap_or("=");
-                    let spaced = text[ke..vs].contains([' ', '\t']);
-                    if at_line_start(text, ks) && (sep == ":" || !spaced || !heuristics::is_identifier_like(value)) {
-                        ValueCtx::LineStart
-                    } else {
-                        ValueCtx::Inline
-                    }
-                };
-                if !heuristics::value_is_secret(kind, value, ctx, min) {
-                    return None;
-                }
+                let sep = Sep { text: &text[ss..se], start: ss, end: se };
+                let (a, b, ctx) = literal::assigned_value(text, ks, ke, sep, vs, ve)?;
+                (kind, priority) = self.keyed(text, ks, ke, a, b, ctx)?;
                 (s, e) = (a, b);
             }
             Check::Flag | Check::Xml => {
                 let (ks, ke) = locs.get(rule.k?)?;
                 let (vs, ve) = locs.get(rule.v?)?;
-                kind = heuristics::classify_key(&text[ks..ke])?;
-                let (a, b, quoted) = unquote(text, vs, ve);
+                let (a, b, quoted) = literal::unquote(text, vs, ve);
                 let trimmed = text[a..b].trim();
                 let a = a + (text[a..b].len() - text[a..b].trim_start().len());
                 let b = a + trimmed.len();
                 let ctx = if quoted || def.check == Check::Xml { ValueCtx::Quoted } else { ValueCtx::Flag };
-                if !heuristics::value_is_secret(kind, trimmed, ctx, min) {
+                (kind, priority) = self.keyed(text, ks, ke, a, b, ctx)?;
+                if kind == Kind::BasicAuth {
                     return None;
                 }
                 (s, e) = (a, b);
             }
             Check::CurlUser => {
-                let line = line_of(text, ms);
-                let b = line.as_bytes();
+                // The command may start lines above (`curl … \` continuations).
+                let mut cmd_start = text[..ms].rfind('\n').map_or(0, |i| i + 1);
+                for _ in 0..6 {
+                    let prev = text[..cmd_start.saturating_sub(1)].trim_end_matches('\r');
+                    if cmd_start == 0 || !prev.ends_with('\\') {
+                        break;
+                    }
+                    cmd_start = prev.rfind('\n').map_or(0, |i| i + 1);
+                }
+                let b = &text.as_bytes()[cmd_start..e];
                 if !(contains_ci(b, b"curl") || contains_ci(b, b"wget") || contains_ci(b, b"http")) {
                     return None;
                 }
-                if !heuristics::value_is_secret(Kind::Password, &text[s..e], ValueCtx::Quoted, min.min(4)) {
+                let pair = text[..s].rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'').map_or(ms, |i| i + 1);
+                if heuristics::is_placeholder(&text[pair..e])
+                    || !heuristics::value_is_secret(Kind::Password, &text[s..e], ValueCtx::Quoted, min.min(4))
+                {
                     return None;
                 }
             }
@@ -613,18 +716,176 @@ impl Scanner {
                     return None;
                 }
             }
-            // Run in code from the trigger positions (`find`); their regexes
-            // in rules.rs are the specification the unit tests hold the
-            // code to.
-            Check::Prose | Check::EntropyWindow => return None,
+            // Run in code (`k8s_candidates`, and from the trigger positions in
+            // `find`); the regexes of Prose and EntropyWindow in rules.rs are
+            // the specification the unit tests hold the code to.
+            Check::K8sSecret | Check::Prose | Check::EntropyWindow => return None,
         }
         if s >= e || def.right.blocks(char_at(text, e).unwrap_or(' ')) {
             return None;
         }
-        if heuristics::is_masked(&text[s..e]) {
+        let secret = &text[s..e];
+        if heuristics::is_masked(secret) {
             return None;
         }
-        Some(Candidate { start: s, end: e, kind, priority: def.priority })
+        // A known format with a documentation body (`ghp_xxxx…`,
+        // `AKIA…EXAMPLE`, `sk_live_your_key_here`) or no variety at all.
+        if def.priority >= rules::P_PREFIX && !matches!(def.check, Check::Pem | Check::Putty) && is_dummy(secret) {
+            return None;
+        }
+        Some(Candidate { start: s, end: e, kind, priority })
+    }
+
+    /// The kind of the literal `text[a..b]` assigned to the key `text[ks..ke]`
+    /// (written as `ctx`) and the priority of the finding: a provider's kind
+    /// when the key names it and the value has its shape, else a keyword
+    /// kind when the key names a secret and the value is one. A Terraform
+    /// `default` or a Kubernetes `value` takes the name of its variable.
+    fn keyed(&self, text: &str, ks: usize, ke: usize, a: usize, b: usize, ctx: ValueCtx) -> Option<(Kind, u8)> {
+        let mut key = &text[ks..ke];
+        if key.eq_ignore_ascii_case("default") || key.eq_ignore_ascii_case("value") {
+            key = self.enclosing_name(text, ks)?;
+        }
+        let value = &text[a..b];
+        if let Some(k) = self.provider_kind(key, value) {
+            return Some((k, rules::P_STRUCT));
+        }
+        let kind = heuristics::classify_key(key)?;
+        let ok = if kind == Kind::BasicAuth {
+            decodes_to_user_pass(value)
+        } else {
+            heuristics::value_is_secret(kind, value, ctx, self.opts.min_secret_len)
+        };
+        ok.then_some((kind, rules::P_KEYWORD))
+    }
+
+    /// The variable a `default = …` / `value: …` belongs to, from the three
+    /// lines before: `variable "db_password" {`, `- name: DB_PASSWORD`,
+    /// `{"name": "DB_PASSWORD", "value": …`.
+    fn enclosing_name<'t>(&self, text: &'t str, ks: usize) -> Option<&'t str> {
+        let mut lo = ks;
+        for _ in 0..4 {
+            match text[..lo].rfind('\n') {
+                Some(i) => lo = i,
+                None => {
+                    lo = 0;
+                    break;
+                }
+            }
+        }
+        let lo = lo.max(ks.saturating_sub(400));
+        let mut lo = lo;
+        while !text.is_char_boundary(lo) {
+            lo += 1;
+        }
+        let c = self.name_re.captures_iter(&text[lo..ks]).last()?;
+        c.get(1).map(|m| &text[lo + m.start()..lo + m.end()])
+    }
+
+    /// The provider kind of `value` assigned to `key`, when the key names a
+    /// provider and the value has one of its shapes.
+    fn provider_kind(&self, key: &str, value: &str) -> Option<Kind> {
+        if !self.enabled.iter().any(|e| *e) || heuristics::is_placeholder(value) || is_dummy(value) {
+            return None;
+        }
+        providers::providers_for_key(key)
+            .find(|(i, p)| self.enabled[p.kind as usize] && self.provider_shapes[*i].is_match(value))
+            .map(|(_, p)| p.kind)
+    }
+
+    /// The values of a Kubernetes `kind: Secret` manifest: every
+    /// `name: value` under its `data:` (base64) and `stringData:` maps.
+    fn k8s_candidates(&self, text: &str, kind_line: usize, out: &mut Vec<Candidate>) {
+        if !self.enabled[Kind::KubernetesSecret as usize] {
+            return;
+        }
+        // The YAML document holding the `kind: Secret` line.
+        let doc_start = text[..kind_line].rfind("\n---").map_or(0, |i| i + 4);
+        let doc_end = text[kind_line..].find("\n---").map_or(text.len(), |i| kind_line + i);
+        let doc = &text[doc_start..doc_end];
+        let mut section: Option<(usize, bool)> = None; // (indent of `data:`, base64?)
+        let mut pos = doc_start;
+        for line in doc.split('\n') {
+            let start = pos;
+            pos += line.len() + 1;
+            let l = line.trim_end_matches('\r');
+            let body = l.trim_start();
+            let indent = l.len() - body.len();
+            if body.is_empty() || body.starts_with('#') {
+                continue;
+            }
+            if let Some((ind, base64)) = section {
+                if indent > ind {
+                    let Some((name, v)) = body.split_once(':') else {
+                        continue;
+                    };
+                    let v = v.trim();
+                    if name.contains(' ') || v.is_empty() || v.starts_with(['|', '>', '{', '&', '*', '!']) {
+                        continue;
+                    }
+                    // A user name, an address, an account name: identifiers
+                    // (unless the key also names a secret: `password_in`).
+                    let comps = heuristics::components(name);
+                    let secretish = comps.iter().any(|c| {
+                        ["pass", "pwd", "secret", "token", "key", "cred", "cert"].iter().any(|k| c.contains(k))
+                    });
+                    let identifier = comps.iter().any(|c| {
+                        [
+                            "name",
+                            "user",
+                            "address",
+                            "url",
+                            "uri",
+                            "host",
+                            "endpoint",
+                            "id",
+                            "email",
+                            "account",
+                            "port",
+                            "namespace",
+                            "region",
+                        ]
+                        .iter()
+                        .any(|s| c.ends_with(s))
+                    });
+                    if identifier && !secretish {
+                        continue;
+                    }
+                    let vs = start
+                        + indent
+                        + name.len()
+                        + 1
+                        + (body[name.len() + 1..].len() - body[name.len() + 1..].trim_start().len());
+                    let (a, b, _) = literal::unquote(text, vs, vs + v.len());
+                    let value = &text[a..b];
+                    let ok = if base64 {
+                        value.len() >= 8
+                            && value.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+                            && heuristics::decoded_text(value).is_none_or(|d| {
+                                !heuristics::is_placeholder(&d)
+                                    && !heuristics::is_identifier_like(&d)
+                                    && !heuristics::words_only(&d)
+                                    && !d.contains("://")
+                            })
+                    } else {
+                        heuristics::value_is_secret(Kind::Secret, value, ValueCtx::Quoted, self.opts.min_secret_len)
+                    };
+                    if ok {
+                        out.push(Candidate {
+                            start: a,
+                            end: b,
+                            kind: Kind::KubernetesSecret,
+                            priority: rules::P_ENTROPY,
+                        });
+                    }
+                    continue;
+                }
+                section = None;
+            }
+            if body == "data:" || body == "stringData:" {
+                section = Some((indent, body == "data:"));
+            }
+        }
     }
 
     /// "the password is X": X, when it looks like a secret.
@@ -634,6 +895,34 @@ impl Scanner {
         let v = text[s..e].trim_end_matches(['.', ',', ';', ':', ')', ']']);
         let c = Classes::of(v);
         if v.is_empty() || c.letters() == 0 || c.digit + c.other == 0 {
+            return None;
+        }
+        // Code, not prose: a call, an index, a path, a reference, a macro.
+        if v.contains(['(', ')', '[', ']', '{', '}', '<', '>', ';', ',', '$'])
+            || v.contains("::")
+            || v.contains("->")
+            || v.starts_with(['&', '*', '@', '%', ':', '!', '=', '.'])
+            || v.ends_with('!')
+        {
+            return None;
+        }
+        let after = &text[s + v.len()..];
+        if after.starts_with(['(', '[', '{', '!'])
+            || after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return None;
+        }
+        let link = text[kw.end..s].trim_matches(|c: char| c.is_whitespace() || "\"'“‘`".contains(c));
+        let symbolic = matches!(link, ":" | "=" | "->" | "→");
+        let quoted = text[..s].ends_with(['"', '\'', '`', '“', '‘']);
+        if symbolic && !quoted && literal::code_nearby(text, s) {
+            // `token = abc123` among code is a variable, `x = a-b` an expression.
+            return None;
+        }
+        if literal::is_identifier_shaped(v)
+            && !literal::looks_generated(v)
+            && (symbolic || literal::code_nearby(text, s))
+        {
             return None;
         }
         if !heuristics::value_is_secret(kind, v, ValueCtx::Prose, self.opts.min_secret_len) || heuristics::is_masked(v)
@@ -685,6 +974,35 @@ impl Scanner {
             let mut w = &text[start..i];
             w = w.trim_end_matches(['.', '-', '_', '~']);
             let prev = &text[..start];
+            let next = &text[start + w.len()..];
+            if w.len() < min_len || !entropy::looks_random(w, min_len, self.opts.entropy_threshold) {
+                continue;
+            }
+            // In code, only a quoted literal; never a call, an index, an
+            // attribute, a variable, a path of words or a version.
+            let quoted = prev.ends_with(['"', '\'', '`']) && next.starts_with(&prev[prev.len() - 1..]);
+            if next.starts_with(['(', '[', '{', '$'])
+                || next.starts_with("::")
+                || prev.ends_with(['.', '$', '%', '{', '/'])
+                || prev.ends_with("::")
+                || prev.ends_with("->")
+                || w.contains('$')
+                || next.starts_with("...")
+                || next.starts_with('…')
+                || is_domain(w)
+                // (`w` looks random already: only a compound of words is
+                // still an identifier.)
+                || literal::is_identifier_shaped(w) && literal::is_word_compound(w)
+                || heuristics::decoded_text(w).is_some_and(|d| {
+                    heuristics::is_identifier_like(&d) || heuristics::words_only(&d) || heuristics::is_placeholder(&d)
+                })
+                || w.contains('/') && w.split('/').all(|p| !literal::looks_generated(p))
+                || w.contains('.') && w.split(['.', '-']).any(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+                    && !literal::looks_generated(w)
+                || !quoted && literal::line_is_code(line_of(text, start))
+            {
+                continue;
+            }
             if w.len() < min_len
                 || !entropy::looks_random(w, min_len, self.opts.entropy_threshold)
                 || heuristics::is_uuid(w)
@@ -778,33 +1096,6 @@ fn marker_regex(fmt: &str) -> Result<Option<Regex>, String> {
 
 fn overlaps_any(s: usize, e: usize, ranges: &[(usize, usize)]) -> bool {
     ranges.iter().any(|&(a, b)| s < b && a < e)
-}
-
-/// Strip the quotes (and a Python string prefix) around a value.
-fn unquote(text: &str, vs: usize, ve: usize) -> (usize, usize, bool) {
-    let v = &text[vs..ve];
-    if v.len() >= 4 && v.starts_with("\\\"") && v.ends_with("\\\"") {
-        return (vs + 2, ve - 2, true);
-    }
-    let prefix = v.find(['"', '\'', '`']).filter(|&p| p <= 2 && v[..p].bytes().all(|b| b.is_ascii_alphabetic()));
-    match prefix {
-        Some(p) if ve - vs >= p + 2 && v.as_bytes()[ve - vs - 1] == v.as_bytes()[p] => (vs + p + 1, ve - 1, true),
-        _ => (vs, ve, false),
-    }
-}
-
-/// Only indentation, a list dash, `export`, `set`, a comment mark or a
-/// quote between the start of the line and `pos`.
-fn at_line_start(text: &str, pos: usize) -> bool {
-    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let mut p = text[line_start..pos].trim();
-    for pre in ["export ", "set ", "- ", "# ", "#", "// ", "; "] {
-        if let Some(r) = p.strip_prefix(pre) {
-            p = r.trim_start();
-        }
-    }
-    let p = p.trim_matches(['"', '\'']);
-    p.is_empty() || p.eq_ignore_ascii_case("export") || p == "$" || p == "@" || p == "-"
 }
 
 /// A secret keyword found at a trigger.
@@ -947,6 +1238,165 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Base64 (standard or URL-safe) of `user:password`, nearly all printable.
+fn decodes_to_user_pass(b64: &str) -> bool {
+    entropy::base64_decode(b64).is_some_and(|d| {
+        let colon = d.iter().position(|&c| c == b':');
+        let printable = d.iter().filter(|c| (0x20..0x7f).contains(*c)).count();
+        colon.is_some_and(|c| c > 0 && c + 1 < d.len()) && printable * 20 >= d.len() * 19
+    })
+}
+
+/// `dev-lb1.api.example.com`: a host name, not a secret.
+fn is_domain(w: &str) -> bool {
+    let parts: Vec<&str> = w.split('.').collect();
+    parts.len() >= 3
+        && parts.last().is_some_and(|t| (2..=6).contains(&t.len()) && t.bytes().all(|c| c.is_ascii_lowercase()))
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'))
+}
+
+/// A documentation value in a known format: a placeholder part
+/// (`example`, `xxxxx`, `your_`, `_here`, …), or too little variety for
+/// anything generated (`sk_live_0000000000000000`).
+fn is_dummy(s: &str) -> bool {
+    // Upper-case `EXAMPLE` (AWS's documentation keys) is left to the
+    // `default_allow` list, which a configuration can turn off.
+    let dummy = if s.contains("EXAMPLE") {
+        heuristics::has_placeholder_part(&s.replace("EXAMPLE", ""))
+    } else {
+        heuristics::has_placeholder_part(s)
+    };
+    if dummy {
+        return true;
+    }
+    let mut seen = [false; 128];
+    let mut distinct = 0;
+    for b in s.bytes().filter(u8::is_ascii_alphanumeric) {
+        if !seen[b as usize] {
+            seen[b as usize] = true;
+            distinct += 1;
+        }
+    }
+    // A leading run of `A` is base64 of zero bytes (Twitter bearer tokens).
+    s.len() >= 16 && distinct < 6 || heuristics::has_long_repeat(s.trim_start_matches('A'))
+}
+
+/// The body of a key block (PEM, PuTTY) is base64 lines and `Name: value`
+/// headers only, with at least `min_b64` base64 characters: code between
+/// a `BEGIN` constant and an `END` constant is not a key. Line breaks may be
+/// real or escaped (`\n` in JSON); quotes, `+` and `,` of a string spread
+/// over lines of code, diff markers and comment marks are ignored.
+fn key_block_ok(block: &str, min_b64: usize) -> bool {
+    let mut b64 = 0;
+    for raw in block.split('\n').flat_map(|l| l.split("\\n")).skip(1) {
+        let mut l = raw.trim().trim_start_matches("\\r").trim_end_matches("\\r");
+        if let Some(r) = l.strip_prefix("//") {
+            l = r;
+        }
+        let l = l.trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '+' | ',' | ';' | '\\' | '`' | '(' | ')' | '#' | '*')
+        });
+        if l.is_empty() || l.starts_with("-----END") {
+            continue;
+        }
+        if let Some((name, _)) = l.split_once(':')
+            && !name.is_empty()
+            && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+            && name.bytes().any(|c| c.is_ascii_lowercase())
+        {
+            continue;
+        }
+        if l.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')) {
+            b64 += l.len();
+            continue;
+        }
+        return false;
+    }
+    b64 >= min_b64
+}
+
+/// Passwords that ship as defaults or fill examples: kept in a URL
+/// (README, "Test credentials").
+const DEFAULT_PASSWORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "admin",
+    "root",
+    "toor",
+    "test",
+    "guest",
+    "postgres",
+    "mysql",
+    "redis",
+    "rabbitmq",
+    "mongo",
+    "mongodb",
+    "user",
+    "changeme",
+    "example",
+    "demo",
+    "dev",
+    "default",
+    "letmein",
+    "123456",
+    "12345678",
+    "qwerty",
+    "welcome",
+    "sa",
+    "oracle",
+    "minio",
+    "minioadmin",
+    "mypass",
+    "mypassword",
+    "pw",
+    "pwd",
+    "hunter2",
+    "foobar",
+    "foo",
+    "bar",
+    "abc123",
+    "password1",
+    "password123",
+    "admin123",
+    "testpass",
+    "testpassword",
+];
+
+/// Hosts that only reach this machine.
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').split([']', ':', '/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h.starts_with("127.")
+        || h == "::1"
+        || h == "0.0.0.0"
+        || h.is_empty() && host.starts_with("[::1]")
+}
+
+/// The URL password at `s..e` (the match starts at `ms`) is a secret: not a
+/// placeholder, not the user name again, not a default password, and on a
+/// loopback host only when it looks generated (a local test credential is
+/// not; a random one may be a tunnel to production).
+fn url_password_is_secret(text: &str, ms: usize, s: usize, e: usize) -> bool {
+    let pw = &text[s..e];
+    if heuristics::is_placeholder(pw) || pw.contains("%s") || pw.starts_with('$') {
+        return false;
+    }
+    let userinfo_start = text[ms..s].find("://").map_or(ms, |i| ms + i + 3);
+    let user = text[userinfo_start..s].trim_end_matches(':');
+    let lower = pw.to_ascii_lowercase();
+    if lower == user.to_ascii_lowercase() || DEFAULT_PASSWORDS.contains(&lower.as_str()) {
+        return false;
+    }
+    let host = &text[(e + 1).min(text.len())..];
+    if is_loopback(host) && !literal::looks_generated(pw) {
+        return false;
+    }
+    true
 }
 
 fn has_twilio_sid(text: &str) -> bool {

@@ -1,5 +1,5 @@
 //! A quick native throughput check (not a test of behaviour):
-//! `cargo test --release -p enzyme-security --test bench -- --ignored --nocapture`
+//! `cargo test --release -p enzyme-security --test bench -- --ignored --nocapture --test-threads=1`
 
 mod common;
 
@@ -62,11 +62,24 @@ fn bench(label: &str, span: &logline_sdk::Span, iters: usize) {
     );
 }
 
+/// One span, `N` times: `BENCH_SPAN=typical` (default), `clean` (no
+/// secret) or `dense`. With two values of `N` under
+/// `valgrind --tool=callgrind`, the difference gives instructions per span,
+/// which the load of a shared machine does not blur.
 #[test]
 #[ignore]
 fn typical_only() {
     let n: usize = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
-    bench("typical, one secret", &typical_span(1, true), n);
+    match std::env::var("BENCH_SPAN").as_deref() {
+        Ok("clean") => bench("typical, no secret", &typical_span(2, false), n),
+        Ok("dense") => bench("dense secrets (2 KB)", &dense_span(), n),
+        _ => bench("typical, one secret", &typical_span(1, true), n),
+    }
+}
+
+fn dense_span() -> logline_sdk::Span {
+    let text: String = (0..60).map(|i| common::instantiate(CASES[i % CASES.len()], i as u64).text + "\n").collect();
+    span("dense").this(&text[..text.len().min(2000)]).build()
 }
 
 #[test]
@@ -75,9 +88,7 @@ fn throughput() {
     bench("typical, one secret", &typical_span(1, true), 20_000);
     bench("typical, no secret", &typical_span(2, false), 20_000);
     // The whole corpus in one span: a dense worst case.
-    let text: String = (0..60).map(|i| common::instantiate(CASES[i % CASES.len()], i as u64).text + "\n").collect();
-    let dense = span("dense").this(&text[..text.len().min(2000)]).build();
-    bench("dense secrets (2 KB)", &dense, 5_000);
+    bench("dense secrets (2 KB)", &dense_span(), 5_000);
     let t = Instant::now();
     let scanner = common::default_scanner();
     println!("scanner build: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);

@@ -141,14 +141,14 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("const stripe = require('stripe')('⟦rklive:stripe_restricted_key⟧');", "restricted key"),
     ("STRIPE_WEBHOOK_SECRET=⟦whsec:stripe_webhook_secret⟧", "webhook secret"),
     // ------------------------------------------------------------- Twilio
-    ("TWILIO_ACCOUNT_SID=⟦twsid:twilio_account_sid⟧\nTWILIO_AUTH_TOKEN=⟦hex32:twilio_auth_token⟧", "env"),
+    ("TWILIO_ACCOUNT_SID=⟦twsid:-⟧\nTWILIO_AUTH_TOKEN=⟦hex32:twilio_auth_token⟧", "env"),
     (
-        "curl -X POST https://api.twilio.com/2010-04-01/Accounts/⟦twsid@sid:twilio_account_sid⟧/Messages.json --data-urlencode \"Body=hi\" -u ⟦@sid⟧:⟦hex32:twilio_auth_token⟧",
+        "curl -X POST https://api.twilio.com/2010-04-01/Accounts/⟦twsid@sid:-⟧/Messages.json --data-urlencode \"Body=hi\" -u ⟦@sid⟧:⟦hex32:twilio_auth_token⟧",
         "curl -u SID:token",
     ),
     ("client = Client(\"⟦twsk:twilio_api_key⟧\", api_secret, account_sid)", "API key SID"),
     (
-        "account_sid = '⟦twsid:twilio_account_sid⟧'\nauth_token = '⟦hex32:twilio_auth_token⟧'\nclient = Client(account_sid, auth_token)",
+        "account_sid = '⟦twsid:-⟧'\nauth_token = '⟦hex32:twilio_auth_token⟧'\nclient = Client(account_sid, auth_token)",
         "twilio quickstart",
     ),
     // ---------------------------------------------------- SendGrid / Mailgun
@@ -420,7 +420,7 @@ pub const CORPUS: &[(&str, &str)] = &[
     ("{\"Authorization\": \"Basic ⟦basic:basic_auth⟧\"}", "basic JSON"),
     ("{\"token\": \"⟦xoxb:slack_bot_token⟧\", \"channel\": \"C0123456\"}", "slack JSON"),
     ("grant_type=client_credentials&client_id=svc&client_secret=⟦tok:secret⟧", "form body"),
-    ("export SENTRY_AUTH_TOKEN=⟦hex64:token⟧", "hex64 token"),
+    ("export SENTRY_AUTH_TOKEN=⟦hex64:sentry_token⟧", "hex64 token (Sentry key)"),
     ("api_key=\"⟦hex32:api_key⟧\"", "hex32 api_key"),
     ("providers:\n  - name: weather\n    api_key: ⟦tok:api_key⟧", "YAML list"),
     ("Here's my token: ⟦ghp:github_pat⟧, can you check why it fails?", "prose token"),

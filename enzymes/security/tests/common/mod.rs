@@ -10,7 +10,11 @@
 
 #![allow(dead_code)]
 
+pub mod contexts;
 pub mod corpus;
+pub mod formats;
+pub mod literal_check;
+pub mod traps;
 
 use enzyme_security::{Config, Kind, Scanner};
 
