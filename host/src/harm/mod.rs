@@ -102,6 +102,11 @@ pub fn text_fields(span: &Span) -> [(&'static str, &str); 3] {
     ]
 }
 
+/// Whether `this`, `if_ok` or `if_not` differ (annotations do not count).
+pub fn text_changed(a: &Span, b: &Span) -> bool {
+    a.this != b.this || a.if_ok != b.if_ok || a.if_not != b.if_not
+}
+
 /// Every invariant `after` breaks against `before` for an enzyme of `role`.
 pub fn check(before: &Span, after: &Span, role: Role) -> Vec<Violation> {
     let mut out = Vec::new();

@@ -3,7 +3,7 @@
 //! the invariants of its role; tidy enzymes are also run a second time on
 //! their own output, which must not change it again.
 
-use super::{Role, Rule, Violation, check};
+use super::{Role, Rule, Violation, check, text_changed};
 use crate::enzyme::chain::{self, Item, Stage};
 use crate::enzyme::{EnzymeHost, Lookups, NoLookups};
 use crate::ingest;
@@ -107,10 +107,6 @@ impl HarmReport {
 
 /// One enzyme call's result: (enzyme, line, span id, violations, changed text).
 type Row = (String, u64, String, Vec<Violation>, bool);
-
-fn text_changed(a: &crate::span::Span, b: &crate::span::Span) -> bool {
-    a.this != b.this || a.if_ok != b.if_ok || a.if_not != b.if_not
-}
 
 /// Run the chain of `manifest` over each corpus and check every change.
 pub fn run(host: &EnzymeHost, manifest: &Manifest, corpora: &[PathBuf], workers: usize) -> anyhow::Result<HarmReport> {

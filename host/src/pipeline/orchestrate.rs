@@ -12,7 +12,7 @@ use super::prepare::{self, CombinedMode, EmbeddingsMode, STEM};
 use crate::embed::{Embedder, sidecar};
 use crate::enzyme::chain::{self, ChainOutput, Item, Stage};
 use crate::enzyme::{EnzymeFailure, EnzymeHost, LoadedEnzyme, Lookups};
-use crate::harm::{self, Role};
+use crate::harm::{self, Role, text_changed};
 use crate::index::SpanIndex;
 use crate::ingest;
 use crate::manifest::Manifest;
@@ -493,10 +493,6 @@ struct AppStat {
     delta: f64,
     error: Option<String>,
     micros: f64,
-}
-
-fn text_changed(a: &Span, b: &Span) -> bool {
-    a.this != b.this || a.if_ok != b.if_ok || a.if_not != b.if_not
 }
 
 fn render(
