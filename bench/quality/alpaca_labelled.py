@@ -261,7 +261,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--alpaca-eval", required=True, metavar="DIR", help="local copy of tatsu-lab/alpaca_eval (folder or bare git dir)")
     ap.add_argument("-o", "--output", required=True, help="output NDJSON (never inside the repository)")
-    ap.add_argument("--answers-per-question", type=int, choices=(1, 4), default=1)
+    ap.add_argument("--answers-per-question", choices=("1", "4", "all"), default="1",
+                    help="answers drawn per instruction; 'all' = every generator's answer (for training a scorer)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--generators", help="comma-separated generator list instead of the built-in one")
     ap.add_argument("--min-generators", type=int, default=20)
@@ -300,7 +301,10 @@ def main(argv=None):
     instructions = sorted(avail, key=sha)
     rng = random.Random(f"alpaca_labelled:{args.seed}:{args.answers_per_question}")
     rng.shuffle(instructions)
-    chosen = assign(instructions, avail, args.answers_per_question, rng)
+    if args.answers_per_question == "all":
+        chosen = {ins: sorted(avail[ins]) for ins in instructions}
+    else:
+        chosen = assign(instructions, avail, int(args.answers_per_question), rng)
 
     spans = []
     for ins in sorted(instructions, key=sha):

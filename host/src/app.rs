@@ -2,7 +2,7 @@
 //! call the library, print results. The binary's `main` only calls
 //! [`run`].
 
-use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args};
+use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args, ScorerCommand};
 use crate::embed::{self, EmbedOptions, Embedder};
 use crate::enzyme::{EnzymeHost, HostOptions, Lookups, NoLookups, default_cache_root};
 use crate::index::{HnswParams, SpanIndex};
@@ -145,9 +145,74 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ui.json(&stats)?;
             ui.files(&[PathBuf::from(&stats.output_path), PathBuf::from(&stats.rejects_path)]);
         }
+        Command::Scorer(c) => {
+            let cfg = load_config(cli.config.as_deref(), None)?;
+            cmd_scorer(c, &cfg, ui)?;
+        }
         Command::New(a) => {
             let dir = crate::templates::write(&a.name, a.lang, a.dir.as_deref().unwrap_or(Path::new(".")))?;
             ui.table(&format!("created {}\n{}", dir.display(), crate::templates::next_steps(&a.name, a.lang, &dir)));
+        }
+    }
+    Ok(())
+}
+
+fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
+    use crate::score::{labelled, model};
+    match c {
+        ScorerCommand::Train {
+            input,
+            label,
+            output,
+            label_range,
+            filters,
+            valid_fraction,
+            seed,
+            l1_ratio,
+            model: margs,
+            cache,
+        } => {
+            if !(0.0..=1.0).contains(&l1_ratio) {
+                bail!("--l1-ratio must be within 0..=1, got {l1_ratio}");
+            }
+            if !(0.05..=0.5).contains(&valid_fraction) {
+                bail!("--valid-fraction must be within 0.05..=0.5, got {valid_fraction}");
+            }
+            let mut data = labelled::read(&input, &label, &filters)?;
+            let emb = embedder(&margs, &cache, cfg)?;
+            let embedded = labelled::ensure_embeddings(&mut data.spans, &emb)?;
+            tracing::info!("{} labelled spans ({embedded} embedded now)", data.spans.len());
+            let opts = model::TrainOptions { label, label_range, valid_fraction, seed, l1_ratio, ..Default::default() };
+            let scorer = labelled::train(&data, &opts, emb.model_key(), emb.dims())?;
+            let path = scorer.save(&output)?;
+            let t = &scorer.training;
+            ui.table(&format!(
+                "scorer trained on {} spans ({} to fit, {} to choose the penalty {}; {} left out without a label)\n\
+                 validation Spearman: scorer {:.3}, answer length {:.3}, query-answer cosine {:.3}; {} of {} weights non-zero\n",
+                t.spans,
+                t.train_spans,
+                t.valid_spans,
+                scorer.penalty,
+                t.skipped_without_label,
+                t.valid_spearman,
+                t.valid_spearman_length,
+                t.valid_spearman_cosine,
+                t.nonzero_weights,
+                scorer.weights.len()
+            ));
+            ui.json(&scorer.training)?;
+            ui.files(&[path]);
+        }
+        ScorerCommand::Eval { scorer, input, label, filters, per, positive_from, model: margs, cache } => {
+            let loaded = model::TrainedScorer::load(&scorer)?;
+            let label = label.unwrap_or_else(|| loaded.model.label.clone());
+            let mut data = labelled::read(&input, &label, &filters)?;
+            let emb = embedder(&margs, &cache, cfg)?;
+            loaded.check_embedding_model(emb.model_key(), emb.dims())?;
+            labelled::ensure_embeddings(&mut data.spans, &emb)?;
+            let ev = labelled::evaluate(&loaded, &data, positive_from, per.as_deref())?;
+            ui.table(&(ev.table() + "\n"));
+            ui.json(&ev)?;
         }
     }
     Ok(())
@@ -262,10 +327,13 @@ fn orchestrate_options(
     if let Some(c) = a.checkpoint_every.or(cfg.checkpoint_every) {
         m.pipeline.checkpoint_every = c.max(1);
     }
+    let scorer_path = a.scorer.clone().or_else(|| m.quality.model.as_ref().map(PathBuf::from));
+    let scorer = scorer_path.map(|p| crate::score::model::TrainedScorer::load(&p)).transpose()?;
     Ok(OrchestrateOptions {
         input: input.to_path_buf(),
         out_dir: out.to_path_buf(),
         workers: a.workers.or(cfg.workers).unwrap_or(m.pipeline.workers),
+        scorer,
         manifest: m,
         resume: a.resume,
         reproducible: a.reproducible,
@@ -312,6 +380,12 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
     let cache =
         if a.p0.cache.no_cache || a.p0.cache.cache_dir.is_some() { a.p0.cache.clone() } else { CacheArgs::default() };
     let emb = embedder(&a.p0.model, &cache, cfg)?;
+    // Phase 1's settings (manifest, trained scorer) are checked before Phase 0 runs.
+    let enriched = prepare::outputs(&a.output).0;
+    let p1_opts = if a.skip_phase1 { None } else { Some(orchestrate_options(&enriched, &a.output, &a.p1, cfg, ui)?) };
+    if let Some(s) = p1_opts.as_ref().and_then(|o| o.scorer.as_ref()) {
+        s.check_embedding_model(emb.model_key(), emb.dims())?;
+    }
     let mut phases = Vec::new();
     let phase0 = if a.skip_phase0 {
         None
@@ -328,16 +402,14 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
         ui.table(&stats.table());
         Some(stats)
     };
-    let enriched = prepare::outputs(&a.output).0;
-    let phase1 = if a.skip_phase1 {
-        None
-    } else {
+    let phase1 = if let Some(opts) = p1_opts {
         phases.push("phase1");
-        let opts = orchestrate_options(&enriched, &a.output, &a.p1, cfg, ui)?;
         let host = enzyme_host(&cache, cfg)?;
         let report = orchestrate::orchestrate(&opts, &host, &emb)?;
         ui.table(&report.table());
         Some(report)
+    } else {
+        None
     };
     let manifest =
         a.p1.manifest

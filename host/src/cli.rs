@@ -47,6 +47,9 @@ pub enum Command {
     /// Check or run enzymes from a manifest.
     #[command(subcommand)]
     Enzymes(EnzymesCommand),
+    /// Train a quality scorer on your own labels, or measure one.
+    #[command(subcommand)]
+    Scorer(ScorerCommand),
     /// Write a new enzyme project from a template (rust, python or js).
     ///
     /// Example: logline new pii-masker --lang python --dir my-enzymes/
@@ -106,6 +109,78 @@ pub enum EnzymesCommand {
         #[command(flatten)]
         cache: CacheArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScorerCommand {
+    /// Fit a scorer (an elastic net over the answer embedding and text
+    /// features) to the labels in a spans file; raw or enriched spans.
+    ///
+    /// Example: logline scorer train -i labelled.ndjson --label metadata.grade -o scorer/
+    Train {
+        /// Labelled spans (NDJSON); spans without embeddings are embedded (through the cache).
+        #[arg(short, long)]
+        input: PathBuf,
+        /// Where the label is: `metadata.<key>`, a number.
+        #[arg(long, default_value = "metadata.quality_score")]
+        label: String,
+        /// Output folder (gets `scorer.json`).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Label values that mean 0 and 100, `LO..HI` (default: the labels' min and max).
+        #[arg(long, value_name = "LO..HI", value_parser = parse_range)]
+        label_range: Option<[f64; 2]>,
+        /// Only spans where KEY=VALUE (did, who, status, metadata.<key>, context.<key>); repeatable.
+        #[arg(long = "where", value_name = "KEY=VALUE")]
+        filters: Vec<crate::score::labelled::Where>,
+        /// Share of threads held out to choose the penalty.
+        #[arg(long, default_value_t = 0.2)]
+        valid_fraction: f64,
+        /// Seed of the thread split.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Share of the penalty that is L1 (0: ridge, 1: lasso).
+        #[arg(long, default_value_t = 0.5)]
+        l1_ratio: f64,
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Measure a scorer on labelled spans: Spearman, AUC and calibration,
+    /// beside answer length, query-answer cosine and the heuristic estimate.
+    ///
+    /// Example: logline scorer eval scorer/ -i held-out.ndjson --per metadata.generator
+    Eval {
+        /// A folder `logline scorer train` wrote (or its scorer.json).
+        scorer: PathBuf,
+        /// Labelled spans (NDJSON).
+        #[arg(short, long)]
+        input: PathBuf,
+        /// Where the label is (default: the one the scorer was trained on).
+        #[arg(long)]
+        label: Option<String>,
+        /// Only spans where KEY=VALUE; repeatable.
+        #[arg(long = "where", value_name = "KEY=VALUE")]
+        filters: Vec<crate::score::labelled::Where>,
+        /// Also rank groups by their mean (e.g. metadata.generator).
+        #[arg(long, value_name = "KEY")]
+        per: Option<String>,
+        /// Label value from which a span counts as positive for AUC (default: mid-range).
+        #[arg(long)]
+        positive_from: Option<f64>,
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+}
+
+fn parse_range(s: &str) -> Result<[f64; 2], String> {
+    let (a, b) = s.split_once("..").ok_or_else(|| format!("expected LO..HI, got {s:?}"))?;
+    let (lo, hi): (f64, f64) =
+        (a.trim().parse().map_err(|e| format!("{a:?}: {e}"))?, b.trim().parse().map_err(|e| format!("{b:?}: {e}"))?);
+    if lo.is_finite() && hi.is_finite() && lo < hi { Ok([lo, hi]) } else { Err(format!("need LO < HI, got {s:?}")) }
 }
 
 /// Where caches live.
@@ -228,6 +303,9 @@ pub struct Phase1Args {
     /// Byte-identical reruns: fixed timestamps, zero durations, a single-threaded index build.
     #[arg(long)]
     pub reproducible: bool,
+    /// A trained scorer (`logline scorer train`) for the estimate (overrides `[quality] model`).
+    #[arg(long, value_name = "DIR")]
+    pub scorer: Option<PathBuf>,
 }
 
 /// `on_enzyme_error` on the command line.

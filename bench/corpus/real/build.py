@@ -31,7 +31,6 @@ append `@REV` to pin the snapshot commit (default: the mirror's HEAD).
 """
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -40,8 +39,18 @@ import sys
 from collections import Counter, defaultdict
 from datetime import datetime
 
+# bench/corpus/spancorpus.py: the span format, validator and helpers shared with
+# bench/corpus/registry/build.py.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import spancorpus  # noqa: E402
+from spancorpus import (  # noqa: E402
+    BINARY_EXTS, EXCLUDE_COMMON, MAX_LINE, QUALITY, SHAPES, FileKinds, binary_ext_pattern, diff_has,
+    features_of, fenced, file_lead_in, h, interleave, is_hard_break, md_headings, pick, rst_headings, sha256,
+    span_stats, unfence, write_spans,
+)
+
 # --------------------------------------------------------------------------
-# Limits and knobs
+# Limits and knobs (MAX_LINE, QUALITY and SHAPES come from spancorpus)
 
 MAX_DIFF = 20_000          # bytes of diff text
 MAX_FILE = 6_000           # bytes of a whole file (whole_file / config)
@@ -49,12 +58,9 @@ MIN_FILE = 120
 MIN_CONFIG = 40
 MAX_SECTION = 8_000        # bytes of a prose section
 MIN_SECTION = 160
-MAX_LINE = 60_000          # bytes of one NDJSON line
 MAX_PATHS = 25             # files in one diff
 MAX_PER_THREAD = 4         # spans sharing one thread_id
 FRONT_SPECIAL = 4          # files per language tried first for their special bytes
-QUALITY = 90
-SHAPES = ["raw_diff", "fenced_diff", "whole_file", "prose", "config"]
 
 GIT_ENV = dict(os.environ)
 GIT_ENV.update({
@@ -88,55 +94,32 @@ REPO_CONF = {
     "kubernetes/examples": {"domain": "kubernetes", "short": "k8s-examples"},
 }
 
-BINARY_EXTS = ["png", "jpg", "jpeg", "gif", "ico", "svg", "pdf", "doc", "docx", "xls", "xlsx", "ppt",
-               "pptx", "zip", "gz", "tgz", "bz2", "xz", "tar", "jar", "war", "class", "so", "a", "o",
-               "dll", "exe", "dylib", "woff", "woff2", "ttf", "eot", "otf", "mp3", "mp4", "webm",
-               "webp", "bmp", "psd", "ai", "eps", "pyc", "dot"]
-EXCLUDE_ALWAYS = [
-    r"(^|/)(vendor|vendored|third_party|third-party|node_modules|bower_components|\.yarn)/",
-    r"(^|/)(Cargo\.lock|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|"
-    r"go\.sum|poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock)$",
-    r"\.lock$", r"\.min\.(js|css)$", r"\.map$", r"\.pb\.go$", r"_pb2\.py$",
-    r"(^|/)zz_generated", r"\.generated\.", r"(^|/)(LICENSE|LICENCE|COPYING)[^/]*$",
-    r"\.(" + "|".join(BINARY_EXTS) + r")$",
+EXCLUDE_ALWAYS = EXCLUDE_COMMON + [
+    r"(^|/)(LICENSE|LICENCE|COPYING)[^/]*$",
+    binary_ext_pattern(BINARY_EXTS),
 ]
 BOT_RE = re.compile(r"\[bot\]|dependabot|renovate|github-actions|greenkeeper|snyk-bot", re.I)
 
 # --------------------------------------------------------------------------
-# File kinds
+# File kinds (spancorpus's tables plus the languages of these repositories)
 
 EXT_LANG = {
-    ".rs": "rust", ".py": "python", ".pyi": "python", ".js": "javascript",
-    ".mjs": "javascript", ".cjs": "javascript", ".ts": "typescript",
-    ".go": "go", ".java": "java", ".kt": "kotlin", ".c": "c", ".h": "c",
-    ".cc": "cpp", ".cpp": "cpp", ".sh": "bash", ".bash": "bash", ".jq": "jq",
-    ".rb": "ruby", ".html": "html", ".css": "css", ".y": "yacc", ".l": "lex",
-    ".gradle": "groovy", ".sql": "sql", ".proto": "protobuf", ".php": "php",
-    ".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text",
-    ".stderr": "text", ".stdout": "text",
-    ".yml": "yaml", ".yaml": "yaml", ".json": "json", ".toml": "toml",
-    ".ini": "ini", ".cfg": "ini", ".conf": "conf", ".properties": "properties",
-    ".xml": "xml", ".mk": "makefile", ".env": "dotenv", ".tf": "hcl",
-    ".dockerfile": "dockerfile", ".editorconfig": "ini", ".jade": "pug", ".pug": "pug",
+    **spancorpus.EXT_LANG,
+    ".jq": "jq", ".gradle": "groovy", ".env": "dotenv", ".tf": "hcl", ".jade": "pug", ".pug": "pug",
     ".haml": "haml", ".ejs": "ejs", ".hbs": "handlebars", ".m4": "m4", ".golden": "text",
-    ".styl": "stylus", ".scss": "scss", ".sass": "sass", ".coffee": "coffeescript",
-    ".jj": "javacc", ".ps1": "powershell", ".bat": "batch", ".zsh": "bash", ".fish": "fish",
+    ".styl": "stylus", ".sass": "sass", ".coffee": "coffeescript", ".jj": "javacc", ".fish": "fish",
 }
 NAME_LANG = {
-    "makefile": "makefile", "gnumakefile": "makefile", "dockerfile": "dockerfile",
+    **spancorpus.NAME_LANG,
     ".gitignore": "gitignore", ".dockerignore": "gitignore", ".npmignore": "gitignore",
-    ".editorconfig": "ini", ".gitattributes": "gitignore", "procfile": "conf",
-    "build": "starlark", "build.bazel": "starlark", "workspace": "starlark",
-    "readme": "text", "changes": "text", "authors": "text", "news": "text", ".mailmap": "text",
+    ".gitattributes": "gitignore", "procfile": "conf",
+    "build": "starlark", "build.bazel": "starlark", "workspace": "starlark", ".mailmap": "text",
     "go.mod": "gomod", "owners": "yaml", "owners_aliases": "yaml", "config": "other",
 }
-CODE = {"rust", "python", "javascript", "typescript", "go", "java", "kotlin", "c",
-        "cpp", "bash", "jq", "ruby", "html", "css", "yacc", "lex", "groovy", "sql",
-        "protobuf", "php", "pug", "haml", "ejs", "handlebars", "m4", "stylus", "scss",
-        "sass", "coffeescript", "javacc", "powershell", "batch", "fish"}
-DOCS = {"markdown", "rst"}
-CONFIG = {"yaml", "json", "toml", "ini", "conf", "properties", "xml", "makefile",
-          "dockerfile", "dotenv", "gitignore", "starlark", "hcl", "gomod"}
+CODE = spancorpus.CODE | {"jq", "groovy", "pug", "haml", "ejs", "handlebars", "m4", "stylus", "sass",
+                          "coffeescript", "javacc", "fish"}
+DOCS = spancorpus.DOCS
+CONFIG = spancorpus.CONFIG | {"dotenv", "gitignore", "starlark", "hcl", "gomod"}
 FENCE_LABEL = {"gitignore": "gitignore", "starlark": "python", "conf": "conf", "gomod": "go.mod",
                "dotenv": "dotenv", "pug": "pug", "javacc": "java"}
 # Relative weight of a language when interleaving candidates of a shape (1 if absent).
@@ -152,42 +135,10 @@ TEST_RE = re.compile(
     r"(^|/)(tests?|testing|spec|__tests__|test_suite|testdata|test-suite)/|_test\.(go|py|c)$|"
     r"(^|/)test_[^/]*\.py$|Test[^/]*\.java$|\.(test|spec)\.[jt]s$|\.(test|shtest)$")
 
-
-def lang_of(path):
-    base = path.rsplit("/", 1)[-1]
-    low = base.lower()
-    if low in NAME_LANG:
-        return NAME_LANG[low]
-    if low.startswith("dockerfile") or low.endswith(".dockerfile"):
-        return "dockerfile"
-    if low.startswith("makefile"):
-        return "makefile"
-    if low == ".env" or low.startswith(".env."):
-        return "dotenv"
-    dot = low.rfind(".")
-    if dot > 0 or (dot == 0 and low in EXT_LANG):
-        return EXT_LANG.get(low[dot:], "other")
-    return "other"
-
-
-def kind_of(lang):
-    if lang in CODE:
-        return "code"
-    if lang in DOCS:
-        return "doc"
-    if lang in CONFIG:
-        return "config"
-    return "other"
-
-
-# --------------------------------------------------------------------------
-# Deterministic hashing
-
-
-def h(*parts):
-    """A float in [0, 1) from the parts (stable across runs and platforms)."""
-    d = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
-    return int.from_bytes(d[:8], "big") / 2.0 ** 64
+# `.env` / `.env.*` are dotenv files here; every `makefile*` name is a Makefile.
+KINDS = FileKinds(EXT_LANG, NAME_LANG, CODE, DOCS, CONFIG, dotenv_names=True, makefile_not_exts=())
+lang_of = KINDS.lang_of
+kind_of = KINDS.kind_of
 
 
 # --------------------------------------------------------------------------
@@ -559,18 +510,6 @@ def classify_did(subject, paths, shape):
     return "write_code"
 
 
-def fence_for(text):
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
-
-
-def fenced(label, body):
-    f = fence_for(body)
-    if not body.endswith("\n"):
-        body += "\n"
-    return f"{f}{label}\n{body}{f}"
-
-
 def diff_stats(diff):
     files, plus, minus = [], 0, 0
     per = Counter()
@@ -611,70 +550,22 @@ def diff_sentence(seed, c, main, nfiles, plus, minus, did):
     ]
     if did != "fix_bug":
         options.pop()
-    return options[int(h(seed, c.sha, "sent") * len(options))]
+    return pick(seed, options, c.sha, "sent")
+
+
+FILE_LEAD_INS = [     # spancorpus.file_lead_in() templates: a file as a commit left it
+    "Here is the full `{path}` after this change:",
+    "The updated `{base}` ({n} lines) now reads:",
+    "After the commit, `{path}` looks like this:",
+    "This is the complete {kind} in `{path}` once the change is applied:",
+]
 
 
 def file_sentence(seed, c, path, text, kind):
-    n = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    base = path.rsplit("/", 1)[-1]
-    options = [
-        f"Here is the full `{path}` after this change:",
-        f"The updated `{base}` ({n} lines) now reads:",
-        f"After the commit, `{path}` looks like this:",
-        f"This is the complete {kind} in `{path}` once the change is applied:",
-    ]
-    return options[int(h(seed, c.sha, path, "fsent") * len(options))]
+    return file_lead_in(seed, FILE_LEAD_INS, (c.sha, path, "fsent"), path, text, kind)
 
 
-# ---- prose sections
-
-MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-MD_ATX = re.compile(r"^ {0,3}(#{1,6})(\s|$)")
-RST_UNDER = re.compile(r"^([=\-~^\"'`*+#:.])\1{2,}\s*$")
-
-
-def md_headings(lines):
-    """[(line index, level)] for ATX and setext headings outside code fences."""
-    out, fence = [], None
-    for i, ln in enumerate(lines):
-        s = ln.rstrip("\r\n")
-        m = MD_FENCE.match(s)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not s.strip()[len(m.group(1)):].strip():
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
-            continue
-        m = MD_ATX.match(s)
-        if m:
-            out.append((i, len(m.group(1))))
-            continue
-        if i > 0 and re.match(r"^ {0,3}(=+|-+)\s*$", s):
-            prev = lines[i - 1].rstrip("\r\n")
-            if prev.strip() and not MD_ATX.match(prev) and not re.match(r"^\s*([-*+]|\d+\.)\s", prev) \
-                    and not (out and out[-1][0] == i - 1):
-                out.append((i - 1, 1 if s.strip()[0] == "=" else 2))
-    return out
-
-
-def rst_headings(lines):
-    out, styles = [], []
-    i = 0
-    while i + 1 < len(lines):
-        title = lines[i].rstrip("\r\n")
-        under = lines[i + 1].rstrip("\r\n")
-        if title.strip() and not RST_UNDER.match(title) and RST_UNDER.match(under) \
-                and len(under.rstrip()) >= len(title.rstrip()):
-            over = i > 0 and lines[i - 1].rstrip("\r\n") == under
-            style = (under[0], over)
-            if style not in styles:
-                styles.append(style)
-            out.append((i - 1 if over else i, styles.index(style) + 1))
-            i += 2
-            continue
-        i += 1
-    return out
+# ---- prose sections (headings: spancorpus.md_headings / rst_headings)
 
 
 def section_of(text, lang, line_no):
@@ -682,7 +573,7 @@ def section_of(text, lang, line_no):
     lines = text.splitlines(keepends=True)
     if not lines:
         return None
-    heads = md_headings(lines) if lang == "markdown" else rst_headings(lines)
+    heads = md_headings(lines, setext_skips_table_html=False) if lang == "markdown" else rst_headings(lines)
     line_no = min(max(line_no, 0), len(lines) - 1)
     start, level = 0, 0
     for i, lv in heads:
@@ -708,11 +599,6 @@ def changed_lines(diff_u0):
         start, n = int(m.group(1)), int(m.group(2) or "1")
         out.extend(range(start - 1, start - 1 + n) if n > 0 else [max(start - 1, 0)])
     return out
-
-
-def is_hard_break(line):
-    body = line.rstrip("\r\n")
-    return body.endswith("  ") and bool(body.strip())
 
 
 # --------------------------------------------------------------------------
@@ -823,21 +709,7 @@ class Builder:
                           key=lambda t: (h(self.seed, t[0].sha, t[1], shape), t[0].sha))
             streams[lang] = first + rest
         # weighted round-robin by virtual time
-        weight = LANG_WEIGHT.get(shape, {})
-        streams = {l: st for l, st in streams.items() if weight.get(l, 1) > 0}
-        rate = {l: weight.get(l, 1) * len(st) ** 0.5 for l, st in streams.items()}
-        out, pos = [], {lang: 0 for lang in streams}
-        clock = {lang: h(self.seed, shape, lang) / rate[lang] for lang in streams}
-        while clock:
-            lang = min(clock, key=lambda l: (clock[l], l))
-            s = streams[lang]
-            out.append(s[pos[lang]])
-            pos[lang] += 1
-            if pos[lang] >= len(s):
-                del clock[lang]
-            else:
-                clock[lang] += 1.0 / rate[lang]
-        return out
+        return interleave(self.seed, shape, streams, LANG_WEIGHT.get(shape, {}))
 
     # ---- span construction
 
@@ -906,7 +778,7 @@ class Builder:
             span["if_ok"] = diff_sentence(self.seed, c, main, len(dfiles), plus, minus, did) + "\n\n" + fenced("diff", diff)
             span["metadata"]["fenced"] = True
         feats = sorted(c.features & {"no_newline_eof", "trailing_ws", "crlf", "tabs"})
-        feats = [f for f in feats if self._diff_has(diff, f)]
+        feats = [f for f in feats if diff_has(diff, f, trailing_ws_before_cr=False)]
         if feats:
             span["metadata"]["features"] = feats
         if shape == "raw_diff":
@@ -917,18 +789,6 @@ class Builder:
             span["if_not"] = failed_by.message
             span["metadata"]["reverted_by"] = failed_by.sha
         return span
-
-    @staticmethod
-    def _diff_has(diff, feat):
-        if feat == "no_newline_eof":
-            return "\n\\ No newline at end of file" in diff
-        if feat == "crlf":
-            return "\r\n" in diff
-        if feat == "tabs":
-            return bool(re.search(r"^[+\- ]\t", diff, re.M))
-        if feat == "trailing_ws":
-            return bool(re.search(r"^[+\- ].*[ \t]$", diff, re.M))
-        return False
 
     def make_file(self, c, shape, path):
         blob = next((b for st, p, _, b in self.text_files(c) if p == path), None)
@@ -955,15 +815,7 @@ class Builder:
             span["if_ok"] = text
         span["metadata"]["fenced"] = fence_it
         span["metadata"]["eof_newline"] = text.endswith("\n")
-        feats = []
-        if "\t" in text:
-            feats.append("tabs")
-        if re.search(r"[ \t]\r?$", text, re.M):
-            feats.append("trailing_ws")
-        if "\r\n" in text:
-            feats.append("crlf")
-        if not text.endswith("\n"):
-            feats.append("no_newline_eof")
+        feats = features_of(text)
         if feats:
             span["metadata"]["features"] = feats
         return span
@@ -1018,7 +870,7 @@ class Builder:
             nonlocal total
             if s is None:
                 return False
-            key = hashlib.sha256(s.get("if_ok", "").encode()).hexdigest()
+            key = sha256(s.get("if_ok", ""))
             if key in seen_answers:
                 return False
             tid = s["context"]["thread_id"]
@@ -1081,8 +933,13 @@ class Builder:
 # --------------------------------------------------------------------------
 # Threads, pending, validation
 
-RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 ALLOWED_LICENCES = {"MIT", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause"}
+
+
+def licence_ok(expr):
+    """Whether a repository licence is allowed here: allowed licences joined by " OR " only
+    (registry/build.py also accepts AND, parentheses and more licences)."""
+    return isinstance(expr, str) and bool(expr) and all(p in ALLOWED_LICENCES for p in expr.split(" OR "))
 
 
 def link_threads(spans, seed):
@@ -1114,65 +971,14 @@ def make_pending(s):
 
 
 def validate(line, seen):
-    """Raise ValueError if the line is not a valid span."""
-    if len(line.encode()) >= MAX_LINE:
-        raise ValueError("line too long")
-    s = json.loads(line)
-    if not isinstance(s, dict):
-        raise ValueError("not an object")
-    for k in ("id", "who", "did", "this", "when", "status"):
-        if not isinstance(s.get(k), str) or not s[k].strip():
-            raise ValueError(f"missing/empty {k}")
-    if s["id"] in seen:
-        raise ValueError(f"duplicate id {s['id']}")
-    if not RFC3339.match(s["when"]):
-        raise ValueError(f"bad when {s['when']}")
-    datetime.fromisoformat(s["when"].replace("Z", "+00:00"))
-    if s["status"] not in ("completed", "failed", "pending"):
-        raise ValueError("bad status")
-    if s["status"] == "completed" and not (isinstance(s.get("if_ok"), str) and s["if_ok"].strip()):
-        raise ValueError("completed without if_ok")
-    if s["status"] == "failed" and not (isinstance(s.get("if_not"), str) and s["if_not"].strip()):
-        raise ValueError("failed without if_not")
-    if s["status"] == "pending" and "if_ok" in s:
-        raise ValueError("pending with if_ok")
-    for k in ("if_ok", "if_not", "confirmed_by"):
-        if k in s and not isinstance(s[k], str):
-            raise ValueError(f"{k} not a string")
-    ctx, md = s.get("context"), s.get("metadata")
-    if not isinstance(ctx, dict) or not isinstance(ctx.get("environment"), str) or not isinstance(ctx.get("thread_id"), str):
-        raise ValueError("bad context")
-    prev = ctx.get("previous_spans", [])
-    if not isinstance(prev, list) or not all(isinstance(p, str) and p in seen for p in prev):
-        raise ValueError("previous_spans must name earlier spans")
-    q = md.get("quality_score") if isinstance(md, dict) else None
-    if isinstance(q, bool) or not isinstance(q, (int, float)) or not 0 <= q <= 100:
-        raise ValueError("bad quality_score")
-    if md.get("shape") not in SHAPES or md.get("licence") is None:
-        raise ValueError("bad metadata")
-    if not all(part in ALLOWED_LICENCES for part in md["licence"].split(" OR ")):
-        raise ValueError("licence not allowed")
-    if not s["id"].endswith("-" + md["shape"]) or md["commit"][:12] not in s["id"]:
-        raise ValueError("id does not follow <repo>-<sha12>-<shape>")
-    for k in ("query_embedding", "response_embedding", "combined_embedding", "embedding_row",
-              "semantic_tags", "complexity_score", "transformation_log"):
-        if k in s:
-            raise ValueError(f"reserved key {k}")
-    seen.add(s["id"])
-    return s
+    """Raise ValueError if the line is not a valid span: spancorpus.validate() with this
+    corpus's rules (ids `<repo>-<sha12>-<shape>`; licences as in licence_ok())."""
+    return spancorpus.validate(line, seen, licence_ok=licence_ok, id_form="<repo>-<sha12>-<shape>",
+                               id_ok=lambda sid, md: md["commit"][:12] in sid)
 
 
 # --------------------------------------------------------------------------
 # Verify an existing corpus against git
-
-
-def unfence(text):
-    """(label, body) of the last fenced block of an answer."""
-    m = re.search(r"^(`{3,})([^\n`]*)\n", text, re.M)
-    if not m or not text.endswith(m.group(1)):
-        return None, None
-    body = text[m.end():len(text) - len(m.group(1))]
-    return m.group(2), body
 
 
 def verify(path, mirrors):
@@ -1228,6 +1034,8 @@ def main():
     ap.add_argument("--licenses-dir", help="write each repo's licence text here as <short>.txt")
     ap.add_argument("--stats", help="write counts (JSON) here")
     ap.add_argument("--verify", action="store_true", help="check --out against git instead of building")
+    ap.add_argument("--own-licence", metavar="SPDX",
+                    help="the repositories are your own (e.g. LogLine's history): use this licence instead of reading LICENSE files")
     a = ap.parse_args()
 
     mirrors = find_mirrors(a.mirrors)
@@ -1238,8 +1046,9 @@ def main():
     for name, gitdir, rev in mirrors:
         repo = Repo(name, gitdir, rev)
         lic, texts = repo_licence(repo)
-        parts = lic.split(" OR ") if lic else []
-        if not parts or not all(p in ALLOWED_LICENCES for p in parts):
+        if a.own_licence:
+            lic, texts = a.own_licence, [("(declared by the owner)", f"SPDX-License-Identifier: {a.own_licence}\n")]
+        if not licence_ok(lic):
             print(f"skip {name}: licence {lic or 'unknown'} is not MIT/Apache-2.0/BSD", file=sys.stderr)
             continue
         kept.append((repo, lic, texts))
@@ -1273,36 +1082,15 @@ def main():
 
     link_threads(spans, a.seed)
     spans.sort(key=lambda s: (datetime.fromisoformat(s["when"].replace("Z", "+00:00")).timestamp(), s["id"]))
-    lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in spans]
-    total = sum(len(l.encode()) + 1 for l in lines)
-    if total > a.max_bytes:
-        sys.exit(f"output would be {total} bytes, over --max-bytes {a.max_bytes}; lower --budget")
-    seen = set()
-    for i, l in enumerate(lines, 1):
-        try:
-            validate(l, seen)
-        except ValueError as e:
-            sys.exit(f"invalid span on line {i}: {e}")
-    tmp = a.out + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for l in lines:
-            f.write(l + "\n")
-    os.replace(tmp, a.out)
+    lines, _ = write_spans(a.out, spans, a.max_bytes, validate)
 
     stats = {
-        "spans": len(spans), "bytes": total,
+        **span_stats(spans, lines),
         "repos": repo_info,
         "by_repo": Counter(s["metadata"]["repo"] for s in spans),
-        "by_shape": Counter(s["metadata"]["shape"] for s in spans),
-        "by_did": Counter(s["did"] for s in spans),
         "by_status": Counter(s["status"] for s in spans),
         "by_repo_shape": Counter(f"{s['metadata']['repo']} {s['metadata']['shape']}" for s in spans),
-        "by_language": Counter(s["metadata"]["language"] for s in spans),
         "confirmed": sum(1 for s in spans if "confirmed_by" in s),
-        "threaded": sum(1 for s in spans if s["context"].get("previous_spans")),
-        "features": Counter(f for s in spans for f in s["metadata"].get("features", [])),
-        "hard_line_break_spans": sum(1 for s in spans if s["metadata"].get("hard_line_breaks")),
-        "max_line": max(len(l.encode()) for l in lines),
     }
     text = json.dumps(stats, indent=1, sort_keys=True)
     if a.stats:

@@ -30,8 +30,12 @@ fn main() -> anyhow::Result<()> {
     let mut real_by_did: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut missed: Vec<String> = Vec::new();
     let mut false_caps: Vec<String> = Vec::new();
+    // Real answers with a judge label: (spans, capped) among those the judge
+    // preferred to the reference, and the others.
+    let (mut judge_won, mut judge_lost) = ((0u64, 0u64), (0u64, 0u64));
     for f in &files {
-        let mut v = Validator::new(Mode::Input, 0.0);
+        // Enriched input (from `logline prepare`) carries embeddings: off-topic is judged too.
+        let mut v = Validator::new(Mode::Enriched, 0.0);
         for (i, line) in std::fs::read_to_string(f)?.lines().enumerate() {
             let meta: serde_json::Value = serde_json::from_str(line)?;
             let meta = &meta["metadata"];
@@ -43,7 +47,8 @@ fn main() -> anyhow::Result<()> {
             let line_ref = ingest_line(line, i as u64 + 1);
             let Ok(span) = v.check(&line_ref) else { continue };
             let kind = meta["garbage_kind"].as_str().unwrap_or("real").to_string();
-            let caps = detect(&span, Evidence::default(), &settings);
+            let cosine = logline::score::Signals::of(&span).coherence_cosine;
+            let caps = detect(&span, Evidence { query_answer_cosine: cosine }, &settings);
             let e = kinds.entry(kind.clone()).or_default();
             e.0 += 1;
             if !caps.is_empty() {
@@ -53,6 +58,13 @@ fn main() -> anyhow::Result<()> {
                 *e.2.entry(c.reason.as_str().to_string()).or_default() += 1;
             }
             let preview = |s: &str| s.chars().take(160).collect::<String>().replace('\n', "⏎");
+            if kind == "real"
+                && let Some(p) = meta["judge_preference"].as_f64()
+            {
+                let w = if p >= 1.5 { &mut judge_won } else { &mut judge_lost };
+                w.0 += 1;
+                w.1 += u64::from(!caps.is_empty());
+            }
             if kind == "real" {
                 let d = real_by_did.entry(span.did.clone()).or_default();
                 d.0 += 1;
@@ -77,7 +89,7 @@ fn main() -> anyhow::Result<()> {
                         )
                     ));
                 }
-            } else if caps.is_empty() && !matches!(kind.as_str(), "swapped" | "off_topic") {
+            } else if caps.is_empty() && (cosine.is_some() || !matches!(kind.as_str(), "swapped" | "off_topic")) {
                 missed.push(format!("{} [{kind}] {}", span.id, preview(span.response())));
             }
         }
@@ -91,11 +103,23 @@ fn main() -> anyhow::Result<()> {
     for (d, (n, c)) in &real_by_did {
         println!("  {d:<20} {c:>5} / {n:<6} {:>5.1}%", 100.0 * *c as f64 / *n as f64);
     }
+    if judge_won.0 + judge_lost.0 > 0 {
+        let rate = |(n, c): (u64, u64)| 100.0 * c as f64 / n.max(1) as f64;
+        println!(
+            "  judge preferred to the reference: {} / {} capped ({:.2}%); the others: {} / {} ({:.2}%)",
+            judge_won.1,
+            judge_won.0,
+            rate(judge_won),
+            judge_lost.1,
+            judge_lost.0,
+            rate(judge_lost)
+        );
+    }
     println!("\nfirst false caps:");
     for l in false_caps.iter().take(show) {
         println!("  {l}");
     }
-    println!("\ngarbage not caught (off-topic kinds need the model):");
+    println!("\ngarbage not caught (off topic is judged only on enriched input):");
     for l in missed.iter().take(show) {
         println!("  {l}");
     }

@@ -76,11 +76,7 @@ fn has_duplicate_keys(src: &str) -> bool {
             }
             b'"' => {
                 let start = i;
-                i += 1;
-                while b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
+                i = string_end(b, i);
                 let is_key = b[i..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':');
                 if let (true, Some(Some(keys))) = (is_key, stack.last_mut()) {
                     let Ok(key) = serde_json::from_str::<String>(&src[start..i]) else {
@@ -95,6 +91,16 @@ fn has_duplicate_keys(src: &str) -> bool {
         }
     }
     false
+}
+
+/// Just past the closing quote of the JSON string opening at `start` (the
+/// text parsed, so the string is closed).
+fn string_end(b: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while b[i] != b'"' {
+        i += if b[i] == b'\\' { 2 } else { 1 };
+    }
+    i + 1
 }
 
 /// Re-indent a JSON text that parses.
@@ -114,11 +120,7 @@ fn layout(src: &str) -> String {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'"' => {
                 let start = i;
-                i += 1;
-                while b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
+                i = string_end(b, i);
                 out.push_str(&src[start..i]);
             }
             open @ (b'{' | b'[') => {

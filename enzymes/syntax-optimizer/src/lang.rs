@@ -422,6 +422,12 @@ fn ends_sentence(t: &str) -> bool {
 /// grouped by the first word and by rare bytes (`:`, `(`, `.`, `<`, `$`…)
 /// so that a line costs a handful of comparisons, not a hundred searches.
 pub fn detect(lines: &[String]) -> Option<&'static str> {
+    // An HTTP request or response ("GET /path HTTP/1.1", "HTTP/1.1 200 OK"):
+    // its header lines look like YAML, but it is not.
+    let first = lines.iter().map(|l| l.trim_ascii()).find(|l| !l.is_empty())?;
+    if is_http_start_line(first) {
+        return Some("http");
+    }
     match scores(lines)? {
         Scores::Json => Some("json"),
         Scores::Weights(s, _) => {
@@ -430,6 +436,21 @@ pub fn detect(lines: &[String]) -> Option<&'static str> {
             let (best, second) = (s[order[0]], s[order[1]]);
             (best >= 3.0 && best >= second * 1.5 + 0.5).then(|| LANGS[order[0]])
         }
+    }
+}
+
+fn is_http_start_line(t: &str) -> bool {
+    let mut w = t.split(' ');
+    match (w.next(), w.next(), w.next()) {
+        (Some(m), Some(path), Some(v)) => {
+            matches!(m, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")
+                && (path.starts_with('/') || path.starts_with("http"))
+                && v.starts_with("HTTP/")
+        }
+        (Some(v), Some(code), _) => {
+            v.starts_with("HTTP/") && code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 
@@ -724,6 +745,14 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
         if has(": string") || has(": number") || has(": boolean") || has(": void") || has(": any") {
             add(l::TYPESCRIPT, 3.0);
         }
+        // Type annotations: a return type (`): T[] {`), a typed binding
+        // (`const seen: Set<T> =`), a union with null.
+        if (has("): ") && ends("{")) || has("| null") || has("| undefined") {
+            add(l::TYPESCRIPT, 3.0);
+        }
+        if (first == "const" || first == "let") && rest.split_once(" =").is_some_and(|(lhs, _)| lhs.contains(": ")) {
+            add(l::TYPESCRIPT, 3.0);
+        }
     }
     if p.has_byte(b'!') {
         if has("println!(") || has("format!(") || has("vec![") || has("macro_rules!") {
@@ -791,7 +820,9 @@ fn score_line(raw: &str, t: &str, p: &Probe<'_>, prev_target: bool, s: &mut [f32
             add(l::JAVASCRIPT, 1.0);
             add(l::TYPESCRIPT, 1.0);
         }
-        if has("===") {
+        // Strict equality, not a rule drawn with `=` (an ASCII diagram or
+        // a setext underline: "=======").
+        if has("===") && !has("====") {
             add(l::JAVASCRIPT, 3.0);
             add(l::TYPESCRIPT, 3.0);
         }
@@ -1140,6 +1171,37 @@ mod tests {
         assert_eq!(normalize("yml"), "yaml");
         assert_eq!(normalize("Makefile"), "makefile");
         assert_eq!(normalize("elixir"), "elixir");
+    }
+
+    #[test]
+    fn an_http_request_is_not_yaml_and_typed_code_is_typescript() {
+        // Both were mislabelled on the example data (found by the harm
+        // check's `mislabelled` rule): headers read as YAML, and a generic
+        // function with type annotations as JavaScript.
+        let http: Vec<String> =
+            ["GET /api/v1/messages?page=2 HTTP/1.1", "Host: api.example.com", "Accept: */*"].map(String::from).to_vec();
+        assert_eq!(detect(&http), Some("http"));
+        let ts: Vec<String> = [
+            "function dedupe<T>(items: T[]): T[] {",
+            "  const seen = new Set<T>();",
+            "  const result: T[] = [];",
+            "  return result;",
+            "}",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(detect(&ts), Some("typescript"));
+    }
+
+    #[test]
+    fn an_ascii_diagram_is_not_javascript() {
+        // Found in a crate's design doc (bench/corpus/registry): rules drawn
+        // with `=` read as JavaScript's `===`, and the diagram was labelled.
+        let t = "<----------------- 8 bytes ----------------->\n==============================================\n| num_allocators       | sub_allocator_len     |\n| BtreeBitmap data...                          |\n==============================================";
+        let lines: Vec<String> = t.lines().map(String::from).collect();
+        assert_eq!(detect(&lines), None);
+        let js: Vec<String> = ["if (a === b) {", "  return x => x + 1;", "}"].map(String::from).to_vec();
+        assert_eq!(detect(&js), Some("javascript"));
     }
 
     #[test]

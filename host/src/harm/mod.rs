@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | `annotator_changed_text` | annotators | any change to `this`, `if_ok` or `if_not` |
 //! | `diff_edited` | every enzyme | a changed, removed or inserted line inside a unified diff (fencing a whole diff is fine) |
+//! | `mislabelled` | every enzyme | a code fence newly labelled with a language we can parse (Rust, Python, JavaScript, Go, JSON, TOML, YAML) whose code does not parse as it |
 //! | `whitespace_changed` | every enzyme | changed bytes in whitespace-significant text: Python, YAML, Makefile and other layout-sensitive blocks; the indentation of unfenced lines; Markdown hard line breaks |
 //! | `no_longer_parses` | every enzyme | a code block that parsed before the change (Rust, Python, JavaScript, Go, JSON, TOML, YAML) and does not after |
 //! | `redacted_non_literal` | every enzyme | a `[REDACTED…]` placeholder over anything but a literal value: a quoted string, a config or env value, a URL password, a key block or a credential-shaped token |
@@ -69,6 +70,7 @@ pub enum Rule {
     RedactedNonLiteral,
     TokensChanged,
     NotIdempotent,
+    Mislabelled,
 }
 
 impl Rule {
@@ -81,6 +83,7 @@ impl Rule {
             Rule::RedactedNonLiteral => "redacted_non_literal",
             Rule::TokensChanged => "tokens_changed",
             Rule::NotIdempotent => "not_idempotent",
+            Rule::Mislabelled => "mislabelled",
         }
     }
 }
@@ -150,7 +153,57 @@ pub fn check_text(field: &'static str, before: &str, after: &str, role: Role) ->
     for (lang, i) in broken_blocks(&before_r, after) {
         v(Rule::NoLongerParses, format!("the {lang:?} block #{} no longer parses", i + 1));
     }
+    for (lang, i) in mislabelled(&before_r, after) {
+        v(Rule::Mislabelled, format!("block #{} was labelled {lang:?} but does not parse as {lang:?}", i + 1));
+    }
     out
+}
+
+/// Every fenced block as (info string, body), in order.
+fn fences(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut cur: Option<((char, usize), String, String)> = None;
+    for l in text.lines() {
+        let l = l.trim_end_matches('\r');
+        match &mut cur {
+            Some(((m, run), info, body)) => {
+                if closes_fence(l, *m, *run) {
+                    out.push((std::mem::take(info), std::mem::take(body)));
+                    cur = None;
+                } else {
+                    body.push_str(l);
+                    body.push('\n');
+                }
+            }
+            None => {
+                if let (Some(info), Some(run)) = (fence_info(l), fence_run(l)) {
+                    cur = Some((run, info.trim().to_string(), String::new()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Blocks whose language label the change added or replaced with one we
+/// can parse, and which do not parse as that language (index in order).
+/// A label is a claim about the code: a wrong one misleads every reader
+/// and every tool that trusts it.
+fn mislabelled(before: &str, after: &str) -> Vec<(Lang, usize)> {
+    let (b, a) = (fences(before), fences(after));
+    let old_labels: std::collections::HashMap<&str, &str> =
+        b.iter().map(|(info, body)| (body.as_str(), info.as_str())).collect();
+    a.iter()
+        .enumerate()
+        .filter_map(|(i, (info, body))| {
+            let lang = Lang::from_info(info)?;
+            // The same body before, under another label (or a whole text
+            // newly fenced: no body before at all).
+            let was = old_labels.get(body.as_str()).copied();
+            let relabelled = was.is_none_or(|w| Lang::from_info(w) != Some(lang));
+            (relabelled && !parse::parses(lang, body)).then_some((lang, i))
+        })
+        .collect()
 }
 
 fn snippet(s: &str) -> String {
@@ -545,9 +598,16 @@ fn layout(before: &str, after: &str, role: Role) -> Vec<(Rule, String)> {
                 let prose: Vec<usize> = (0..o.len()).filter(|&i| cls[i] == Class::Prose && !is_blank(o[i])).collect();
                 let n_text: Vec<&str> = n.iter().copied().filter(|l| !is_blank(l) && !is_fence(l)).collect();
                 if !prose.is_empty() {
-                    let o_text: Vec<&str> = o.iter().copied().filter(|l| !is_blank(l) && !is_fence(l)).collect();
+                    // Lines pair up in order; only the old prose lines (not
+                    // code, whose layout a tidy may change) are held to it.
+                    let o_text: Vec<(&str, bool)> = o
+                        .iter()
+                        .zip(cls)
+                        .filter(|(l, _)| !is_blank(l) && !is_fence(l))
+                        .map(|(l, c)| (*l, *c == Class::Prose))
+                        .collect();
                     if o_text.len() == n_text.len() {
-                        for (a, b) in o_text.iter().zip(&n_text) {
+                        for ((a, _), b) in o_text.iter().zip(&n_text).filter(|((_, prose), _)| *prose) {
                             if leading_ws(a) != leading_ws(b) {
                                 out.push((
                                     Rule::WhitespaceChanged,
@@ -563,7 +623,7 @@ fn layout(before: &str, after: &str, role: Role) -> Vec<(Rule, String)> {
                                 break;
                             }
                         }
-                    } else if o.iter().any(|l| hard_break(l)) {
+                    } else if o.iter().zip(cls).any(|(l, c)| *c == Class::Prose && hard_break(l)) {
                         out.push((
                             Rule::WhitespaceChanged,
                             format!("lines with hard breaks rejoined near line {}", old_index + 1),
@@ -591,29 +651,7 @@ fn layout(before: &str, after: &str, role: Role) -> Vec<(Rule, String)> {
 
 /// Fenced blocks with a parseable language, in order.
 fn blocks(text: &str) -> Vec<(Lang, String)> {
-    let mut out = Vec::new();
-    let mut cur: Option<(Option<Lang>, (char, usize), String)> = None;
-    for l in text.lines() {
-        match &mut cur {
-            Some((lang, (m, run), body)) => {
-                if closes_fence(l, *m, *run) {
-                    if let Some(lang) = lang {
-                        out.push((*lang, std::mem::take(body)));
-                    }
-                    cur = None;
-                } else {
-                    body.push_str(l);
-                    body.push('\n');
-                }
-            }
-            None => {
-                if let (Some(info), Some(run)) = (fence_info(l), fence_run(l)) {
-                    cur = Some((Lang::from_info(info), run, String::new()));
-                }
-            }
-        }
-    }
-    out
+    fences(text).into_iter().filter_map(|(info, body)| Some((Lang::from_info(&info)?, body))).collect()
 }
 
 /// Blocks that parsed before and do not after, as (language, index).
@@ -683,6 +721,28 @@ mod tests {
         let b = "Try:\r\n\r\n```\r\nconst s = `a\r\nb`;\r\n```\r\n";
         let a = "Try:\n\n```javascript\nconst s = `a\nb`;\n```\n";
         assert_eq!(rules(b, a, Role::Tidy), vec![]);
+    }
+
+    #[test]
+    fn a_diagram_labelled_as_javascript_is_flagged() {
+        let b = "Layout:\n\n```\n<------ 8 bytes ------>\n=======================\n| len     | data      |\n=======================\n```\n";
+        let bad = b.replace("```\n<", "```javascript\n<");
+        assert_eq!(rules(b, &bad, Role::Tidy), vec![Rule::Mislabelled]);
+        let code = "Try:\n\n```\nconst a = 1;\nif (a === 1) { console.log(a); }\n```\n";
+        assert_eq!(rules(code, &code.replace("```\nconst", "```javascript\nconst"), Role::Tidy), vec![]);
+    }
+
+    #[test]
+    fn crlf_readme_with_tabbed_code_may_be_tidied() {
+        // Found on crate READMEs (bench/corpus/registry): the whole text is
+        // one replaced block, and its code lines were held to the prose rules.
+        let b = "# Title\r\n\r\nText:\r\n\r\n```rust\r\nstruct Foo {\r\n\tdata: u8\r\n}  \r\n```\r\n";
+        let a = "# Title\n\nText:\n\n```rust\nstruct Foo {\n    data: u8\n}\n```\n";
+        assert_eq!(rules(b, a, Role::Tidy), vec![]);
+        // The prose's own hard break still counts.
+        let b = "Line one  \r\nline two\r\n\r\n```rust\r\n\tx\r\n```\r\n";
+        let a = "Line one\nline two\n\n```rust\n    x\n```\n";
+        assert_eq!(rules(b, a, Role::Tidy), vec![Rule::WhitespaceChanged]);
     }
 
     #[test]

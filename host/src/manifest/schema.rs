@@ -289,9 +289,16 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
         None => QualitySettings::default(),
         Some(q) => {
             let span = q.span();
-            let q = q.into_inner();
+            let mut q = q.into_inner();
             if let Err((key, message)) = q.check() {
                 return Err(at(span.start, &key, message));
+            }
+            // A trained scorer's folder, like an enzyme's path, is relative to the manifest.
+            if let Some(m) = &q.model {
+                let rel = std::path::Path::new(m);
+                if !rel.is_absolute() {
+                    q.model = Some(origin.base_dir().join(rel).display().to_string());
+                }
             }
             q
         }

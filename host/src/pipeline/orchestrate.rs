@@ -42,6 +42,8 @@ pub struct OrchestrateOptions {
     pub out_dir: PathBuf,
     pub manifest: Manifest,
     pub workers: usize,
+    /// A trained scorer for the estimate (`--scorer` / `[quality] model`).
+    pub scorer: Option<crate::score::model::Loaded>,
     pub resume: bool,
     /// Fixed timestamps and zero durations, for byte-identical reruns.
     pub reproducible: bool,
@@ -97,8 +99,11 @@ struct Checkpoint {
     elapsed_ms: f64,
 }
 
-fn settings_hash(m: &Manifest, enzymes: &[Arc<LoadedEnzyme>]) -> String {
+fn settings_hash(m: &Manifest, enzymes: &[Arc<LoadedEnzyme>], scorer: Option<&str>) -> String {
     let mut h = Sha256::new();
+    if let Some(sha) = scorer {
+        h.update(format!("scorer {sha}|").as_bytes());
+    }
     h.update(
         format!("{:?}|{:?}|{:?}|{:?}", m.pipeline.quality_gate, m.pipeline.on_enzyme_error, m.quality, m.tags)
             .as_bytes(),
@@ -168,7 +173,7 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
             .with_context(|| format!("loading the index beside {}", opts.input.display()))?,
     );
     let enzymes = host.load_all(&m.enzymes)?;
-    let settings = settings_hash(m, &enzymes);
+    let settings = settings_hash(m, &enzymes, opts.scorer.as_ref().map(|s| s.sha256.as_str()));
     let fp = output::fingerprint(&opts.input)?;
     let (_, _, _, sidecar_path) = prepare::outputs(&index_dir);
     let side = if sidecar_path.exists() { Some(sidecar::SidecarReader::open(&sidecar_path)?) } else { None };
@@ -217,7 +222,11 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         tagger: Tagger::new(&m.tags),
         pool: Mutex::new(Vec::new()),
     };
-    let scorer = Scorer::new(m.quality.clone());
+    let mut scorer = Scorer::new(m.quality.clone());
+    if let Some(trained) = &opts.scorer {
+        trained.check_embedding_model(embedder.model_key(), embedder.dims())?;
+        scorer = scorer.with_model(trained.clone());
+    }
     let roles: BTreeMap<String, Role> = m.enzymes.iter().map(|e| (e.name.clone(), e.role)).collect();
     let workers = crate::threads_or_all(opts.workers);
     let pool =

@@ -18,6 +18,9 @@
 
 pub mod garbage;
 pub mod heuristic;
+pub mod labelled;
+pub mod metrics;
+pub mod model;
 pub mod text;
 
 pub use garbage::{Cap, Evidence, Garbage, GarbageSettings};
@@ -47,6 +50,10 @@ pub struct QualitySettings {
     pub label_weight: f64,
     /// How far enzyme effects may move a labelled span's score, either way.
     pub max_adjustment: f64,
+    /// A trained scorer (`logline scorer train`) whose prediction replaces
+    /// the heuristic estimate; relative to the manifest's folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     pub thresholds: Thresholds,
     pub garbage: GarbageSettings,
 }
@@ -65,6 +72,7 @@ impl Default for QualitySettings {
             label_scale: 100.0,
             label_weight: 1.0,
             max_adjustment: 5.0,
+            model: None,
             thresholds: Thresholds::default(),
             garbage: GarbageSettings::default(),
         }
@@ -155,8 +163,13 @@ pub struct Verdict {
     /// The owner's label on the 0–100 scale.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<f64>,
-    /// The heuristic estimate, 0–100.
+    /// The estimate, 0–100: the trained scorer's when one is in use,
+    /// otherwise the weighted heuristic dimensions.
     pub estimate: f64,
+    /// The trained scorer that made the estimate (its file's sha256, first
+    /// 12 digits); absent for the heuristic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_by: Option<String>,
     /// label_weight·label + (1 − label_weight)·estimate, or the estimate.
     pub prior: f64,
     /// What the enzymes' changes moved the score by (bounded for a labelled span).
@@ -186,6 +199,7 @@ pub struct Step<'a> {
 pub struct Scorer {
     settings: QualitySettings,
     weights: Weights,
+    model: Option<std::sync::Arc<model::Loaded>>,
 }
 
 fn round2(x: f64) -> f64 {
@@ -195,7 +209,20 @@ fn round2(x: f64) -> f64 {
 impl Scorer {
     pub fn new(settings: QualitySettings) -> Self {
         let weights = settings.weights();
-        Scorer { settings, weights }
+        Scorer { settings, weights, model: None }
+    }
+
+    /// Estimate with a trained scorer instead of the heuristic dimensions
+    /// (spans it cannot read, e.g. without an answer embedding, keep the
+    /// heuristic).
+    pub fn with_model(mut self, model: model::Loaded) -> Self {
+        self.model = Some(std::sync::Arc::new(model));
+        self
+    }
+
+    /// The trained scorer in use, if any.
+    pub fn model(&self) -> Option<&model::Loaded> {
+        self.model.as_deref()
     }
 
     pub fn settings(&self) -> &QualitySettings {
@@ -214,10 +241,20 @@ impl Scorer {
         raw.is_finite().then(|| (100.0 * raw / self.settings.label_scale).clamp(0.0, 100.0))
     }
 
-    /// The heuristic estimate of one snapshot and its dimensions.
+    /// The estimate of one snapshot and its dimensions.
     pub fn estimate(&self, span: &Span, signals: Signals) -> (f64, Dimensions) {
+        self.estimate_by(span, signals).0
+    }
+
+    /// The estimate, its dimensions, and which trained scorer made it.
+    fn estimate_by(&self, span: &Span, signals: Signals) -> ((f64, Dimensions), Option<String>) {
         let d = heuristic::dimensions(span, signals.coherence_cosine, &self.settings.thresholds);
-        (self.weights.combine(&d), d)
+        if let Some(m) = &self.model
+            && let Some(p) = m.model.predict(span)
+        {
+            return ((p, d), Some(m.sha256[..12].to_string()));
+        }
+        ((self.weights.combine(&d), d), None)
     }
 
     /// The verdict of a span as it is (no enzymes).
@@ -232,8 +269,8 @@ impl Scorer {
         let Some(first) = steps.first() else { return Vec::new() };
         let label = self.label(first.span);
         let s = &self.settings;
-        let estimates: Vec<(f64, Dimensions)> =
-            steps.iter().zip(signals).map(|(st, sig)| self.estimate(st.span, *sig)).collect();
+        let (estimates, by): (Vec<(f64, Dimensions)>, Vec<Option<String>>) =
+            steps.iter().zip(signals).map(|(st, sig)| self.estimate_by(st.span, *sig)).unzip();
         let prior = match label {
             Some(l) => s.label_weight * l + (1.0 - s.label_weight) * estimates[0].0,
             None => estimates[0].0,
@@ -275,6 +312,7 @@ impl Scorer {
                 score: round2(score),
                 label: label.map(round2),
                 estimate: round2(estimates[i].0),
+                estimated_by: by[i].clone(),
                 prior: round2(prior),
                 adjustment: round2(adjustment),
                 caps,

@@ -9,6 +9,7 @@
 //! - `embed`: the real model against stored reference vectors.
 //! - `harm`: the built-ins break no do-no-harm invariant on real and generated spans.
 //! - `host`: loading, pins, the compile cache, versions, policies.
+//! - `scorer`: `scorer train / eval` and `run --scorer` on the labelled fixture.
 mod builtins;
 mod common;
 mod embed;
@@ -18,3 +19,4 @@ mod inputs;
 mod pipeline;
 mod resume;
 mod sandbox;
+mod scorer;

@@ -44,6 +44,7 @@ pub fn orchestrate_into(out: &Path, m: manifest::Manifest, reproducible: bool) -
         out_dir: out.to_path_buf(),
         manifest: m,
         workers: 2,
+        scorer: None,
         resume: false,
         reproducible,
         progress: logline::progress::Mode::Quiet,

@@ -67,18 +67,28 @@ fn killed_runs_resume_to_the_same_outputs() {
         x ^= x >> 7;
         x ^= x << 17;
         let jitter = (x % 1000) as f64 / 1000.0;
-        let at = warm_time.mul_f64((k as f64 + jitter) / (trials as f64 + 1.0));
-        let dir = tempfile::tempdir().unwrap();
-        // Kill once; every other trial, kill the first resume too.
-        for _ in 0..(1 + k % 2) {
-            let mut child = logline(dir.path(), cache.path()).spawn().unwrap();
-            std::thread::sleep(at);
-            if child.try_wait().unwrap().is_none() {
-                interrupted += 1;
+        let mut at = warm_time.mul_f64((k as f64 + jitter) / (trials as f64 + 1.0));
+        // Kill once; every other trial, kill the first resume too. The warm
+        // run was timed while other tests shared the cores: when a run now
+        // ends before its kill, the trial starts again, killing earlier.
+        let dir = loop {
+            let dir = tempfile::tempdir().unwrap();
+            let mut landed = 0;
+            for _ in 0..(1 + k % 2) {
+                let mut child = logline(dir.path(), cache.path()).spawn().unwrap();
+                std::thread::sleep(at);
+                if child.try_wait().unwrap().is_none() {
+                    landed += 1;
+                }
+                let _ = child.kill();
+                let _ = child.wait();
             }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+            if landed > 0 || at < std::time::Duration::from_millis(20) {
+                interrupted += landed;
+                break dir;
+            }
+            at /= 2;
+        };
         let out = logline(dir.path(), cache.path()).output().unwrap();
         assert!(out.status.success(), "trial {k} (killed at {at:?}): {}", String::from_utf8_lossy(&out.stderr));
         for f in OUTPUTS {

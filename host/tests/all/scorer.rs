@@ -1,0 +1,178 @@
+//! `logline scorer train / eval / run --scorer` on the committed labelled
+//! fixture (bench/quality/fixture: questions and graded answers written for
+//! LogLine, plus garbage made from them), with the real model.
+
+use crate::common::{example_spans, shared_embedder};
+use crate::pipeline::{orchestrate_into, prepared};
+use logline::pipeline::orchestrate;
+use logline::score::labelled::{self, Where};
+use logline::score::model::{TrainOptions, TrainedScorer};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/quality/fixture/labelled.ndjson")
+}
+
+fn split(name: &str) -> Vec<Where> {
+    vec![format!("metadata.split={name}").parse().unwrap()]
+}
+
+fn read(name: &str) -> labelled::Labelled {
+    let mut d = labelled::read(&fixture(), "metadata.grade", &split(name)).unwrap();
+    labelled::ensure_embeddings(&mut d.spans, shared_embedder()).unwrap();
+    d
+}
+
+/// A scorer trained on the fixture's train split, saved once.
+fn trained() -> &'static (tempfile::TempDir, PathBuf) {
+    static T: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    T.get_or_init(|| {
+        let e = shared_embedder();
+        let opts =
+            TrainOptions { label: "metadata.grade".into(), label_range: Some([0.0, 10.0]), ..Default::default() };
+        let scorer = labelled::train(&read("train"), &opts, e.model_key(), e.dims()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = scorer.save(dir.path()).unwrap();
+        (dir, path)
+    })
+}
+
+#[test]
+fn a_scorer_trained_on_labels_ranks_held_out_spans_better_than_length() {
+    let loaded = TrainedScorer::load(&trained().1).unwrap();
+    let ev = labelled::evaluate(&loaded, &read("valid"), None, Some("metadata.topic")).unwrap();
+    let by = |n: &str| ev.agreement.iter().find(|a| a.name == n).unwrap().clone();
+    let (model, length) = (by("trained scorer"), by("answer length"));
+    assert!(ev.spans >= 30, "{}", ev.table());
+    assert!(model.spearman >= 0.6, "{}", ev.table());
+    assert!(model.spearman > length.spearman && model.auc > length.auc, "{}", ev.table());
+    assert!(ev.table().contains("calibration"));
+}
+
+#[test]
+fn garbage_gets_a_low_estimate_from_a_trained_scorer() {
+    let loaded = TrainedScorer::load(&trained().1).unwrap();
+    let valid = read("valid");
+    let (mut garbage, mut good) = (Vec::new(), Vec::new());
+    for (s, y) in valid.spans.iter().zip(&valid.labels) {
+        let Some(p) = loaded.model.predict(s) else { continue };
+        if labelled::field(s, "metadata.garbage_kind").is_some() {
+            garbage.push(p);
+        } else if *y >= 8.0 {
+            good.push(p);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    assert!(!garbage.is_empty() && !good.is_empty());
+    assert!(mean(&garbage) + 25.0 < mean(&good), "garbage {garbage:?} good {good:?}");
+}
+
+#[test]
+fn run_with_a_scorer_estimates_with_it_and_keeps_the_owners_label() {
+    let out = tempfile::tempdir().unwrap();
+    let loaded = TrainedScorer::load(&trained().1).unwrap();
+    let sha = loaded.sha256[..12].to_string();
+    let input = logline::pipeline::prepare::outputs(prepared().0.path()).0;
+    let opts = orchestrate::OrchestrateOptions {
+        input,
+        out_dir: out.path().to_path_buf(),
+        manifest: logline::manifest::bundled(),
+        workers: 2,
+        scorer: Some(loaded),
+        resume: false,
+        reproducible: true,
+        progress: logline::progress::Mode::Quiet,
+    };
+    orchestrate::orchestrate(&opts, crate::common::shared_host(), shared_embedder()).unwrap();
+    let plus = std::fs::read_to_string(orchestrate::outputs(out.path()).0).unwrap();
+    let mut seen = 0;
+    for line in plus.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let q = &v["transformation_log"][0]["quality_dimensions"];
+        if q["estimated_by"] == sha.as_str() {
+            seen += 1;
+            // Labelled spans: the owner's label is still the prior.
+            if let Some(l) = q["label"].as_f64() {
+                assert_eq!(q["prior"].as_f64(), Some(l), "{q}");
+            }
+        }
+    }
+    assert!(seen > 0, "no verdict names the scorer");
+    // Without it, the same run names no scorer.
+    let plain = tempfile::tempdir().unwrap();
+    orchestrate_into(plain.path(), logline::manifest::bundled(), true).unwrap();
+    let text = std::fs::read_to_string(orchestrate::outputs(plain.path()).0).unwrap();
+    assert!(!text.contains("estimated_by"));
+}
+
+#[test]
+fn a_scorer_for_another_embedding_model_is_refused_by_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&trained().1).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["embedding_model"] = "some-other-model:0123".into();
+    std::fs::write(dir.path().join("scorer.json"), v.to_string()).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_logline"))
+        .args(["-q", "run", "-i"])
+        .arg(example_spans())
+        .arg("-o")
+        .arg(&out)
+        .arg("--scorer")
+        .arg(dir.path())
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("some-other-model") && err.contains("Train the scorer again"), "{err}");
+}
+
+#[test]
+fn scorer_train_and_eval_work_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let scorer = dir.path().join("scorer");
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let f = fixture();
+    let f = f.to_str().unwrap();
+    let s = scorer.to_str().unwrap();
+    let cache = dir.path().join("cache");
+    let c = cache.to_str().unwrap();
+    run(&[
+        "-q",
+        "scorer",
+        "train",
+        "-i",
+        f,
+        "--label",
+        "metadata.grade",
+        "--where",
+        "metadata.split=train",
+        "-o",
+        s,
+        "--cache-dir",
+        c,
+    ]);
+    assert!(scorer.join("scorer.json").is_file());
+    let json =
+        run(&["--json", "-q", "scorer", "eval", s, "-i", f, "--where", "metadata.split=valid", "--cache-dir", c]);
+    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    let names: Vec<&str> = v["agreement"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["trained scorer", "answer length", "query-answer cosine", "heuristic estimate"]);
+    // A bad line names its file and line.
+    let bad = dir.path().join("bad.ndjson");
+    std::fs::write(&bad, "{\"id\":\"x\"}\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_logline"))
+        .args(["-q", "scorer", "train", "-i", bad.to_str().unwrap(), "--label", "metadata.grade", "-o", s])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.ndjson:1"), "{}", String::from_utf8_lossy(&o.stderr));
+}
