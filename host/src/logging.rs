@@ -11,10 +11,13 @@ pub fn init(verbose: u8, quiet: bool) {
         (false, 2) => "debug",
         _ => "trace",
     };
-    let filter =
-        std::env::var("LOGLINE_LOG").ok().and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok()).unwrap_or_else(
-            || tracing_subscriber::EnvFilter::new(format!("{level},ort=warn,wasmtime=warn,cranelift=warn")),
-        );
+    // LOGLINE_LOG first, then the usual RUST_LOG; else the -v level.
+    let filter = ["LOGLINE_LOG", "RUST_LOG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok()))
+        .unwrap_or_else(|| {
+            tracing_subscriber::EnvFilter::new(format!("{level},ort=warn,wasmtime=warn,cranelift=warn"))
+        });
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

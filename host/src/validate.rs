@@ -71,12 +71,19 @@ pub enum Mode {
 pub struct Validator {
     mode: Mode,
     min_quality: f64,
+    max_line: usize,
     seen: HashMap<String, u64>,
 }
 
 impl Validator {
     pub fn new(mode: Mode, min_quality: f64) -> Self {
-        Validator { mode, min_quality, seen: HashMap::new() }
+        Validator { mode, min_quality, max_line: crate::ingest::DEFAULT_MAX_LINE, seen: HashMap::new() }
+    }
+
+    /// The line limit the reader applied, for the `line_too_long` message.
+    pub fn max_line(mut self, bytes: usize) -> Self {
+        self.max_line = bytes;
+        self
     }
 
     /// Validate one line. Duplicate ids are caught here (the first wins).
@@ -87,7 +94,7 @@ impl Validator {
                 vec![Reason::new(
                     "line_too_long",
                     None,
-                    format!("{total} bytes, over the {} byte limit", line.bytes.len()),
+                    format!("{total} bytes, over the {} byte limit (--max-line-bytes)", self.max_line),
                 )],
                 None,
             ));
@@ -195,7 +202,83 @@ pub fn parse_span(text: &str, mode: Mode) -> Result<Span, (Vec<Reason>, Option<S
     }
     let RawObject(fields) =
         serde_json::from_str(text).map_err(|e| fail(Reason::new("invalid_json", None, e.to_string())))?;
+    // A repeated key inside a nested object: serde_json keeps the last
+    // value, another reader may keep the first; what LogLine validated and
+    // what they see would differ. (Top-level repeats: `from_fields`.)
+    if let Some(path) = nested_duplicate_key(text) {
+        let id = fields.iter().find(|(k, _)| k == "id").and_then(|(_, v)| serde_json::from_str(v.get()).ok());
+        return Err((
+            vec![Reason::new("duplicate_key", Some(&path), format!("key `{path}` appears more than once"))],
+            id,
+        ));
+    }
     from_fields(fields, mode)
+}
+
+/// The dotted path of the first key repeated inside a nested object of a
+/// JSON text that parsed (`metadata.quality_score`; arrays add `[]`).
+fn nested_duplicate_key(text: &str) -> Option<String> {
+    enum Frame {
+        Object { keys: std::collections::HashSet<String>, path: String },
+        Array { path: String },
+    }
+    let b = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut last_key: Option<String> = None;
+    let mut i = 0;
+    let path_of = |stack: &[Frame], key: Option<&str>| -> String {
+        let base = match stack.last() {
+            Some(Frame::Object { path, .. }) | Some(Frame::Array { path }) => path.clone(),
+            None => String::new(),
+        };
+        let in_array = matches!(stack.last(), Some(Frame::Array { .. }));
+        match (in_array, key) {
+            (true, _) => format!("{base}[]"),
+            (false, Some(k)) if base.is_empty() => k.to_string(),
+            (false, Some(k)) => format!("{base}.{k}"),
+            (false, None) => base,
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            c @ (b'{' | b'[') => {
+                let path = path_of(&stack, last_key.take().as_deref());
+                stack.push(if c == b'{' {
+                    Frame::Object { keys: Default::default(), path }
+                } else {
+                    Frame::Array { path }
+                });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                last_key = None;
+                i += 1;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                let is_key = b.get(i..).and_then(|r| r.iter().find(|c| !c.is_ascii_whitespace())) == Some(&b':');
+                if is_key && let Some(Frame::Object { keys, .. }) = stack.last_mut() {
+                    let key: String = serde_json::from_str(text.get(start..i)?).ok()?;
+                    if !keys.insert(key.clone()) && stack.len() > 1 {
+                        return Some(path_of(&stack, Some(&key)));
+                    }
+                    last_key = Some(key);
+                }
+            }
+            b',' => {
+                last_key = None;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Build a span from an object's fields.
@@ -221,9 +304,17 @@ pub fn from_fields(fields: Vec<(String, Box<RawValue>)>, mode: Mode) -> Result<S
 
     let mut take_str = |name: &'static str, required: bool, reasons: &mut Vec<Reason>| -> Option<String> {
         match known.remove(name) {
+            // `null` for an optional field is an absent field (pandas and
+            // Python's json write them); for a required one it is missing.
             None => {
                 if required {
                     reasons.push(Reason::new("missing_field", Some(name), format!("`{name}` is required")));
+                }
+                None
+            }
+            Some(raw) if raw.get() == "null" => {
+                if required {
+                    reasons.push(Reason::new("missing_field", Some(name), format!("`{name}` is required, got null")));
                 }
                 None
             }
@@ -276,8 +367,8 @@ pub fn from_fields(fields: Vec<(String, Box<RawValue>)>, mode: Mode) -> Result<S
     }
 
     let mut facts = Facts::default();
-    let context = known.remove("context");
-    let metadata = known.remove("metadata");
+    let context = known.remove("context").filter(|r| r.get() != "null");
+    let metadata = known.remove("metadata").filter(|r| r.get() != "null");
     if let Some(raw) = &context {
         read_context(raw, &mut facts, &mut reasons);
     }
@@ -336,16 +427,17 @@ fn kind_of(raw: &str) -> &'static str {
     }
 }
 
-/// Accept ISO 8601 date-times: RFC 3339 (`2024-05-01T12:30:00Z`,
-/// `…+02:00`, fractional seconds, `T` or a space), or a local date-time
-/// without an offset. Calendar dates and times must exist.
+/// Accept RFC 3339 date-times (`2024-05-01T12:30:00Z`, `…+02:00`,
+/// fractional seconds, `T` or a space). A zone is required; calendar dates
+/// and times must exist.
 pub fn check_timestamp(s: &str) -> Result<(), String> {
     if chrono::DateTime::parse_from_rfc3339(s).is_ok() {
         return Ok(());
     }
+    // A date-time without a zone names no instant: RFC 3339 requires one.
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if chrono::NaiveDateTime::parse_from_str(s, fmt).is_ok() {
-            return Ok(());
+            return Err("no time zone: add `Z` (UTC) or an offset such as `+02:00`".into());
         }
     }
     // Say why, for the common near-misses.
@@ -364,18 +456,9 @@ pub fn check_timestamp(s: &str) -> Result<(), String> {
     Err(why)
 }
 
-/// `when` as milliseconds since the epoch (UTC when it has no offset);
-/// i64::MIN when it does not parse.
+/// `when` as milliseconds since the epoch; i64::MIN when it does not parse.
 pub fn when_millis(s: &str) -> i64 {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return t.timestamp_millis();
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
-            return t.and_utc().timestamp_millis();
-        }
-    }
-    i64::MIN
+    chrono::DateTime::parse_from_rfc3339(s).map_or(i64::MIN, |t| t.timestamp_millis())
 }
 
 pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<Reason>) {
@@ -387,7 +470,7 @@ pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<
         }
     };
     let string_at = |key: &str, reasons: &mut Vec<Reason>| match map.get(key) {
-        None => None,
+        None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => Some(s.clone()),
         Some(v) => {
             reasons.push(Reason::new(
@@ -410,7 +493,7 @@ pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<
         ));
     }
     match map.get("previous_spans") {
-        None => {}
+        None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Array(items)) => {
             for item in items {
                 match item {
@@ -443,7 +526,8 @@ pub(crate) fn read_metadata(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec
         }
     };
     match map.get("quality_score") {
-        None => {}
+        // null: no score (filtered as missing when a threshold is set).
+        None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Number(n)) => match n.as_f64() {
             Some(q) if (0.0..=100.0).contains(&q) => facts.input_quality = Some(q),
             _ => reasons.push(Reason::new(
@@ -558,11 +642,23 @@ mod tests {
     }
 
     #[test]
-    fn context_null_is_rejected() {
+    fn context_null_is_absent() {
         let text = GOOD.replace(r#""metadata""#, r#""context":null,"metadata""#);
+        let s = Validator::new(Mode::Input, 80.0).check(&line(1, &text)).unwrap();
+        assert!(s.context.is_none());
+        // Another type than an object is still wrong.
+        let text = GOOD.replace(r#""metadata""#, r#""context":7,"metadata""#);
         let r = Validator::new(Mode::Input, 80.0).check(&line(1, &text)).unwrap_err();
-        assert_eq!(codes(&r), ["wrong_type"]);
-        assert_eq!(r.reasons[0].field.as_deref(), Some("context"));
+        assert_eq!((codes(&r), r.reasons[0].field.as_deref()), (vec!["wrong_type"], Some("context")));
+    }
+
+    #[test]
+    fn nested_duplicate_keys_are_found_with_their_path() {
+        assert_eq!(nested_duplicate_key(r#"{"a":{"b":1,"b":2}}"#).as_deref(), Some("a.b"));
+        assert_eq!(nested_duplicate_key(r#"{"a":[{"b":1},{"b":2}],"c":{"d":"x:y","e":1}}"#), None);
+        assert_eq!(nested_duplicate_key(r#"{"a":[[{"k":"\"","k":0}]]}"#).as_deref(), Some("a[][].k"));
+        // Top-level repeats are `from_fields`' to report, with every other problem.
+        assert_eq!(nested_duplicate_key(r#"{"a":1,"a":2}"#), None);
     }
 
     #[test]
@@ -608,14 +704,14 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        for ok in [
-            "2024-05-01T10:00:00Z",
-            "2024-05-01T10:00:00.123+02:00",
-            "2024-05-01 10:00:00Z",
-            "2024-05-01T10:00:00",
-            "2024-02-29T00:00:00Z",
-        ] {
+        for ok in
+            ["2024-05-01T10:00:00Z", "2024-05-01T10:00:00.123+02:00", "2024-05-01 10:00:00Z", "2024-02-29T00:00:00Z"]
+        {
             assert!(check_timestamp(ok).is_ok(), "{ok}");
+        }
+        // No zone: which instant is meant is unknown.
+        for local in ["2024-05-01T10:00:00", "2024-05-01 10:00:00.5", "2024-05-01T10:00"] {
+            assert!(check_timestamp(local).unwrap_err().contains("no time zone"), "{local}");
         }
         for bad in
             ["2024-13-45T99:00:00Z", "yesterday", "2023-02-29T00:00:00Z", "2024-05-01", "2024-05-01T25:00:00Z", ""]

@@ -8,6 +8,13 @@
 //!
 //! Every span keeps snapshots of itself before and after each change, so
 //! the pipeline can score each enzyme's impact afterwards.
+//!
+//! After a change to the text, what LogLine derives from it is derived
+//! again ([`Derive`]): tags and complexity, and — when the run has a model —
+//! the embeddings, so a later enzyme's look-ups (`host.embedding`,
+//! `host.neighbours`) answer from the current text, as `wit/host.wit`
+//! promises. Without a model a changed span has no vector to offer: its
+//! look-ups answer nothing rather than answer for text it no longer has.
 
 use super::{ChangeRecord, Current, EnzymeFailure, FailureKind, Instance, Outcome, ThreadKey};
 use crate::complexity::{complexity_score, has_code};
@@ -17,6 +24,39 @@ use crate::tags::Tagger;
 use crate::validate::when_millis;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+
+/// Embeds a span's current text (query, answer, combined) in place.
+pub type Embed<'a> = &'a (dyn Fn(&mut Span) -> anyhow::Result<()> + Sync);
+
+/// What the chain derives again after an enzyme changed a span.
+#[derive(Clone, Copy)]
+pub struct Derive<'a> {
+    pub tagger: &'a Tagger,
+    /// The run's model; `None` (e.g. `enzymes run`) leaves changed text
+    /// without vectors.
+    pub embed: Option<Embed<'a>>,
+}
+
+impl Derive<'_> {
+    /// Tags and complexity of `span`; its vectors too when its text is not
+    /// the text of `before` (or it has none).
+    fn apply(&self, span: &mut Span, before: &Span) {
+        refresh_derived(span, self.tagger);
+        let text_changed = span.this != before.this || span.if_ok != before.if_ok;
+        if !text_changed && span.enriched.combined_embedding.is_some() {
+            return;
+        }
+        let e = &mut span.enriched;
+        (e.query_embedding, e.response_embedding, e.combined_embedding) = (None, None, None);
+        if let Some(embed) = self.embed
+            && let Err(err) = embed(span)
+        {
+            tracing::warn!("span {}: could not embed its changed text: {err:#}", span.id);
+            let e = &mut span.enriched;
+            (e.query_embedding, e.response_embedding, e.combined_embedding) = (None, None, None);
+        }
+    }
+}
 
 /// One enzyme of a worker's chain.
 pub struct Stage {
@@ -79,6 +119,8 @@ pub struct Item {
     pub span: Span,
     /// For a variant: the id of the span it came from.
     pub variant_of: Option<String>,
+    /// For a variant: the enzyme that emitted it.
+    pub variant_by: Option<String>,
     /// The span as it entered the chain, then after each change.
     pub snapshots: Vec<Arc<Span>>,
     pub applications: Vec<Application>,
@@ -87,7 +129,7 @@ pub struct Item {
 impl Item {
     pub fn new(span: Span) -> Self {
         let snap = Arc::new(span.clone());
-        Item { span, variant_of: None, snapshots: vec![snap], applications: Vec::new() }
+        Item { span, variant_of: None, variant_by: None, snapshots: vec![snap], applications: Vec::new() }
     }
 }
 
@@ -128,11 +170,15 @@ fn refresh_derived(span: &mut Span, tagger: &Tagger) {
     span.enriched.complexity_score = complexity_score(span.response());
 }
 
-fn current_of(span: &Span) -> Current {
+fn current_of(span: &Span, first: &Span) -> Current {
+    // Text changed and no vector of the new text: say nothing rather than
+    // answer for the old text (the index holds the span as it came in).
+    let stale = (span.this != first.this || span.if_ok != first.if_ok) && span.enriched.combined_embedding.is_none();
     Current {
         id: span.id.clone(),
         tags: span.enriched.semantic_tags.clone(),
         embedding: span.enriched.combined_embedding.clone(),
+        stale,
         thread: ThreadKey {
             thread_id: span.facts.thread_id.clone(),
             previous_spans: span.facts.previous_spans.clone(),
@@ -153,8 +199,15 @@ fn matches(when: &When, span: &Span) -> bool {
     })
 }
 
-/// Run one span through `stages`. `Err` only under the `abort` policy.
+/// Run one span through `stages` with no model (tags and complexity are
+/// derived again after a change, vectors are not). `Err` only under the
+/// `abort` policy.
 pub fn run(stages: &mut [Stage], span: Span, tagger: &Tagger) -> Result<ChainOutput, EnzymeFailure> {
+    run_with(stages, span, Derive { tagger, embed: None })
+}
+
+/// Run one span through `stages`, deriving with `derive` after each change.
+pub fn run_with(stages: &mut [Stage], span: Span, derive: Derive<'_>) -> Result<ChainOutput, EnzymeFailure> {
     let mut out = ChainOutput::default();
     let mut items = vec![Item::new(span)];
     for stage in stages.iter_mut() {
@@ -167,7 +220,7 @@ pub fn run(stages: &mut [Stage], span: Span, tagger: &Tagger) -> Result<ChainOut
             let input_hash = span_hash(&item.span);
             let before = item.snapshots.len() - 1;
             let enzyme = stage.instance.enzyme().clone();
-            let call = stage.instance.call(&item.span, current_of(&item.span));
+            let call = stage.instance.call(&item.span, current_of(&item.span, &item.snapshots[0]));
             let mut app = Application {
                 enzyme: enzyme.name.clone(),
                 version: enzyme.info.version.clone(),
@@ -204,7 +257,7 @@ pub fn run(stages: &mut [Stage], span: Span, tagger: &Tagger) -> Result<ChainOut
                         }
                         Outcome::Changed(span) => {
                             let mut span = *span;
-                            refresh_derived(&mut span, tagger);
+                            derive.apply(&mut span, &item.span);
                             app.output_hash = span_hash(&span);
                             item.snapshots.push(Arc::new(span.clone()));
                             app.after = item.snapshots.len() - 1;
@@ -219,7 +272,7 @@ pub fn run(stages: &mut [Stage], span: Span, tagger: &Tagger) -> Result<ChainOut
                         Outcome::Variants(spans) => {
                             let mut continued = false;
                             for mut span in spans {
-                                refresh_derived(&mut span, tagger);
+                                derive.apply(&mut span, &item.span);
                                 let mut child = item.clone();
                                 let mut a = app.clone();
                                 a.output_hash = span_hash(&span);
@@ -227,7 +280,7 @@ pub fn run(stages: &mut [Stage], span: Span, tagger: &Tagger) -> Result<ChainOut
                                     continued = true;
                                 } else {
                                     child.variant_of = Some(item.span.id.clone());
-                                    span.enriched.combined_embedding = None;
+                                    child.variant_by = Some(enzyme.name.clone());
                                 }
                                 if a.output_hash != a.input_hash {
                                     child.snapshots.push(Arc::new(span.clone()));

@@ -45,11 +45,6 @@ impl FailureKind {
             FailureKind::Instantiation => "instantiation",
         }
     }
-
-    /// Whether the instance must be thrown away after this failure.
-    pub fn poisons_instance(self) -> bool {
-        !matches!(self, FailureKind::InvalidOutput | FailureKind::InputTooLarge | FailureKind::EnzymeError)
-    }
 }
 
 impl fmt::Display for FailureKind {

@@ -83,6 +83,9 @@ pub struct Current {
     pub id: String,
     pub tags: Vec<String>,
     pub embedding: Option<Arc<[f32]>>,
+    /// Its text changed and there is no vector of the new text: look-ups
+    /// about it answer nothing.
+    pub stale: bool,
     pub thread: ThreadKey,
 }
 
@@ -132,6 +135,7 @@ impl host_iface::Host for StoreState {
         }
         let c = &self.call;
         let query = match &c.current {
+            Some(cur) if cur.id == span_id && cur.stale => return Vec::new(),
             Some(cur) if cur.id == span_id => match &cur.embedding {
                 Some(v) => NeighbourQuery::Vector { vector: v, exclude: &cur.id },
                 None => NeighbourQuery::Id(&span_id),
@@ -168,6 +172,7 @@ impl host_iface::Host for StoreState {
 
     fn embedding(&mut self, span_id: String) -> Option<Vec<f32>> {
         match &self.call.current {
+            Some(cur) if cur.id == span_id && cur.stale => None,
             Some(cur) if cur.id == span_id => cur.embedding.as_ref().map(|v| v.to_vec()),
             _ => self.call.lookups.vector(&span_id),
         }

@@ -53,7 +53,7 @@ impl StoreState {
         StoreState {
             wasi,
             table: ResourceTable::new(),
-            limiter: Limiter { memory_bytes, hit: None },
+            limiter: Limiter { memory_bytes },
             stdout,
             stderr,
             call: CallState { enzyme, config, lookups, current: None, logs_this_call: 0 },
@@ -72,13 +72,11 @@ impl WasiView for StoreState {
 /// most guests turn into an abort with a less useful message).
 pub struct Limiter {
     memory_bytes: usize,
-    pub(crate) hit: Option<usize>,
 }
 
 impl wasmtime::ResourceLimiter for Limiter {
     fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
         if desired > self.memory_bytes {
-            self.hit = Some(desired);
             return Err(wasmtime::Error::new(MemoryLimitExceeded { desired, limit: self.memory_bytes }));
         }
         Ok(true)

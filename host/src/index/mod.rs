@@ -424,7 +424,9 @@ impl SpanIndex {
     }
 
     /// The `k` nearest spans to `vector`, most similar first, skipping
-    /// `exclude` and spans `keep` refuses.
+    /// `exclude` and spans `keep` refuses. A selective filter can leave the
+    /// graph's candidates (ef_search of them) short of `k`: then every
+    /// span is scored exactly, so `k` come back whenever `k` match.
     pub fn search_filtered(
         &self,
         vector: &[f32],
@@ -445,6 +447,25 @@ impl SpanIndex {
             if out.len() == k {
                 break;
             }
+        }
+        if out.len() < k && out.len() < self.len() {
+            let mut all: Vec<(f32, u32)> = self
+                .map
+                .iter()
+                .enumerate()
+                .map(|(i, (_, p))| (i, p))
+                .filter_map(|(i, p)| {
+                    let node = self.map.values[i];
+                    let keep_it = Some(self.ids[node as usize].as_str()) != exclude && keep(node);
+                    keep_it.then(|| (instant_distance::Point::distance(&point, p), node))
+                })
+                .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            out = all
+                .into_iter()
+                .take(k)
+                .map(|(d, node)| Hit { id: self.ids[node as usize].clone(), similarity: 1.0 - d })
+                .collect();
         }
         out
     }

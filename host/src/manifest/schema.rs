@@ -98,6 +98,14 @@ pub struct When {
     pub any: Option<Vec<When>>,
 }
 
+impl When {
+    /// A `status` value (here or in `any`) no span can have.
+    fn unknown_status(&self) -> Option<&str> {
+        let own = self.status.iter().flatten().find(|s| crate::span::Status::parse(s).is_none());
+        own.map(String::as_str).or_else(|| self.any.iter().flatten().find_map(When::unknown_status))
+    }
+}
+
 /// The facts `when` filters look at.
 pub struct WhenFacts<'a> {
     pub did: &'a str,
@@ -369,6 +377,13 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
         };
         if limits.memory_mb == Some(0) || limits.timeout_ms == Some(0) || limits.fuel == Some(0) {
             return Err(at(limits_at, "enzyme.limits", format!("`{name}`: limits must be > 0")));
+        }
+        if let Some(bad) = e.when.unknown_status() {
+            return Err(at(
+                span.start,
+                "enzyme.when.status",
+                format!("`{name}`: `{bad}` is not pending, completed or failed"),
+            ));
         }
         let role = e.role.unwrap_or(match &source {
             Source::Builtin(b) => crate::harm::Role::of_builtin(b),

@@ -33,6 +33,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+/// Longest enriched line Phase 1 reads (inline vectors make lines long).
+const PHASE1_MAX_LINE: usize = 64 << 20;
+
 /// File stem of Phase 1's outputs.
 pub const PLUS: &str = "diamonds-plus";
 
@@ -193,7 +196,14 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
             if !ok {
                 tracing::warn!("checkpoint {} is for other input or settings; starting over", ckpt_path.display());
             }
-            ok
+            // A run stopped while it committed its outputs (before this
+            // version removed the checkpoint first) has no partial files
+            // left to continue.
+            let partials = [&plus_path, &rejects_path].iter().all(|p| output::partial_path(p).exists());
+            if ok && !partials {
+                tracing::warn!("checkpoint {} has no partial outputs to continue; starting over", ckpt_path.display());
+            }
+            ok && partials
         })
     } else {
         None
@@ -241,8 +251,8 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
 
     let total_lines = ingest::count_lines(&opts.input)?;
     let progress = Progress::new(opts.progress, "orchestrate", total_lines);
-    let mut reader = ingest::open(&opts.input, ingest::DEFAULT_MAX_LINE.max(64 << 20))?;
-    let mut validator = Validator::new(Mode::Enriched, 0.0);
+    let mut reader = ingest::open(&opts.input, PHASE1_MAX_LINE)?;
+    let mut validator = Validator::new(Mode::Enriched, 0.0).max_line(PHASE1_MAX_LINE);
     let mut batches_since_ckpt = 0usize;
     let mut last_line = skip_to;
     loop {
@@ -276,6 +286,14 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         fill_embeddings(&mut spans, side.as_ref(), embedder, combined_mode)?;
 
         // The chain, in parallel over batches; results keep input order.
+        // A changed text is embedded again at once (through the cache), so
+        // later enzymes' look-ups see the current text.
+        let chain_embedded = std::sync::atomic::AtomicU64::new(0);
+        let embed = |s: &mut Span| -> anyhow::Result<()> {
+            chain_embedded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            prepare::embed_spans(embedder, std::slice::from_mut(s), combined_mode)
+        };
+        let derive = chain::Derive { tagger: &ctx.tagger, embed: Some(&embed) };
         let outputs: Vec<Result<ChainOutput, EnzymeFailure>> = pool.install(|| {
             spans
                 .par_chunks_mut(batch_size)
@@ -283,7 +301,7 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
                     let mut stages = ctx.stages();
                     let out: Vec<_> = batch
                         .iter_mut()
-                        .map(|s| chain::run(&mut stages, std::mem::replace(s, placeholder()), &ctx.tagger))
+                        .map(|s| chain::run_with(&mut stages, std::mem::replace(s, placeholder()), derive))
                         .collect();
                     ctx.give_back(stages);
                     out
@@ -299,7 +317,7 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         }
 
         // Re-embed changed text (through the cache), then score every snapshot.
-        acc.reembedded += reembed(&mut results, embedder, combined_mode)?;
+        acc.reembedded += chain_embedded.into_inner() + reembed(&mut results, embedder, combined_mode)?;
         let lines = pool.install(|| {
             results
                 .par_iter()
@@ -361,12 +379,19 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         report.peak_rss_mb = None;
         report.enzymes.values_mut().for_each(|c| c.micros_sum = 0.0);
     }
+    // The checkpoint goes first: a kill between here and the report leaves
+    // no checkpoint pointing at partial files that a commit renamed away
+    // (found by the kill test), and a resume simply starts over.
+    if let Err(e) = std::fs::remove_file(&ckpt_path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(e).with_context(|| format!("removing {}", ckpt_path.display()));
+    }
     let (p, _) = plus.commit()?;
     let (r, _) = rejects.commit()?;
     report.output_path = p.display().to_string();
     report.rejects_path = r.display().to_string();
     output::write_file(&report_path, serde_json::to_string_pretty(&report)?.as_bytes())?;
-    let _ = std::fs::remove_file(&ckpt_path);
     Ok(report)
 }
 
@@ -419,17 +444,15 @@ fn fill_embeddings(
     Ok(())
 }
 
-/// Embed the snapshots whose text changed (through the cache); returns how
-/// many snapshots that was.
+/// Embed the snapshots the chain left without vectors (its embedding
+/// failed); returns how many that was.
 fn reembed(results: &mut [ChainOutput], embedder: &Embedder, mode: CombinedMode) -> anyhow::Result<u64> {
-    // Every snapshot after the first whose text differs from the first.
     let mut todo: Vec<(usize, usize, usize, Span)> = Vec::new(); // (result, item-slot, snapshot, span)
     for (ri, r) in results.iter().enumerate() {
         let groups = r.items.iter().chain(r.dropped.iter().map(|d| &d.item)).chain(r.rejected.iter().map(|x| &x.item));
         for (ii, item) in groups.enumerate() {
-            let first = &item.snapshots[0];
             for (si, snap) in item.snapshots.iter().enumerate().skip(1) {
-                if snap.this != first.this || snap.if_ok != first.if_ok || snap.enriched.combined_embedding.is_none() {
+                if snap.enriched.combined_embedding.is_none() {
                     todo.push((ri, ii, si, (**snap).clone()));
                 }
             }
@@ -473,6 +496,8 @@ struct RenderedItem {
     passed: bool,
     changed: bool,
     variant: bool,
+    /// For a variant: the enzyme that emitted it.
+    variant_by: Option<String>,
     /// A variant whose id was already taken (it goes to the rejects).
     duplicate: bool,
     /// The garbage reasons that capped it.
@@ -626,6 +651,7 @@ fn render(
             passed,
             changed,
             variant: item.variant_of.is_some(),
+            variant_by: item.variant_by.clone(),
             duplicate: false,
             caps: verdict.caps.iter().map(|c| c.reason.as_str()).collect(),
             labelled: verdict.label.is_some(),
@@ -660,6 +686,9 @@ fn account(acc: &mut Acc, r: &ChainOutput, rendered: &Rendered) {
     for it in &rendered.items {
         if it.variant {
             acc.variants_added += 1;
+            if let Some(e) = &it.variant_by {
+                acc.enzymes.entry(e.clone()).or_default().variants += 1;
+            }
         } else {
             acc.hist_before[bucket(it.before)] += 1;
             acc.improvement_sum += it.after - it.before;

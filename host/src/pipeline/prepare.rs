@@ -126,7 +126,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         rejects_path: rejects_path.display().to_string(),
         ..Default::default()
     };
-    let mut validator = Validator::new(Mode::Input, opts.min_quality);
+    let mut validator = Validator::new(Mode::Input, opts.min_quality).max_line(opts.max_line);
     let mut index = IndexWriter::create(&opts.out_dir, STEM, embedder.model_key(), embedder.dims())?;
     let mut quality_sum = 0.0;
     let mut quality_n = 0u64;

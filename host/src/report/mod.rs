@@ -128,6 +128,7 @@ pub struct EnzymeCounters {
     pub errors: u64,
     pub errors_by_kind: BTreeMap<String, u64>,
     pub dropped: u64,
+    /// New spans (variants) it emitted.
     pub variants: u64,
     /// Sum of (quality after − before) over the spans it changed.
     pub impact_sum: f64,

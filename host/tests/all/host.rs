@@ -101,6 +101,9 @@ fn drops_and_variants_are_accounted() {
     let o = out[0].as_ref().unwrap();
     let ids: Vec<_> = o.items.iter().map(|i| (i.span.id.as_str(), i.variant_of.as_deref())).collect();
     assert_eq!(ids, [("bad-1", None), ("bad-1-v1", Some("bad-1"))]);
+    // The report counts a variant under the enzyme that emitted it (was always 0).
+    assert_eq!(o.items[1].variant_by.as_deref(), Some(e.name.as_str()));
+    assert_eq!(o.items[0].variant_by, None);
     assert!(o.items[1].span.this.starts_with("Rephrased: "));
 }
 
@@ -136,4 +139,54 @@ fn a_component_for_another_world_is_refused() {
     let m = manifest_for(logline_test_guests::otherworld(), "");
     let err = format!("{:#}", host().load(&m.enzymes[0]).unwrap_err());
     assert!(err.contains("not a LogLine enzyme") && err.contains("run"), "{err}");
+}
+
+/// `wit/host.wit`: `embedding` is "of its current text". An enzyme after one
+/// that changed the text saw the vector of the text before the change (the
+/// old vector was carried over); privacy-wise, semantic-enricher's `related`
+/// was computed from unredacted text.
+#[test]
+fn lookups_answer_from_the_current_text() {
+    use logline::enzyme::NoLookups;
+    use logline::enzyme::chain::{self, Derive, Stage};
+    use logline::pipeline::prepare::{self, CombinedMode};
+    use std::sync::Arc;
+    let rewrite = hostile("rewrite", "").unwrap();
+    let record = hostile("record-embedding", "").unwrap();
+    let stages = || {
+        [&rewrite, &record]
+            .into_iter()
+            .map(|e| Stage {
+                instance: e.instance(Arc::new(NoLookups)),
+                when: Default::default(),
+                policy: OnError::Abort,
+            })
+            .collect::<Vec<_>>()
+    };
+    let emb = crate::common::shared_embedder();
+    let embed = |s: &mut logline::span::Span| prepare::embed_spans(emb, std::slice::from_mut(s), CombinedMode::Mean);
+    let mut input = crate::common::span("bad-1");
+    prepare::embed_spans(emb, std::slice::from_mut(&mut input), CombinedMode::Mean).unwrap();
+    let old = input.enriched.combined_embedding.clone().unwrap();
+    let tagger = logline::tags::Tagger::default();
+
+    let out = chain::run_with(&mut stages(), input.clone(), Derive { tagger: &tagger, embed: Some(&embed) }).unwrap();
+    let span = &out.items[0].span;
+    assert!(span.this.ends_with("Answer in French."));
+    let seen: Vec<f32> =
+        serde_json::from_str(span.extra.iter().find(|(k, _)| k == "seen_embedding").map(|(_, v)| v.get()).unwrap())
+            .unwrap();
+    let mut expected = span.clone();
+    prepare::embed_spans(emb, std::slice::from_mut(&mut expected), CombinedMode::Mean).unwrap();
+    let expected = expected.enriched.combined_embedding.unwrap();
+    assert_eq!(seen.as_slice(), &expected[..], "the later enzyme saw the vector of the current text");
+    assert_ne!(&old[..], &expected[..]);
+    // The output carries the vectors of its own text.
+    assert_eq!(span.enriched.combined_embedding.as_deref(), Some(&expected[..]));
+
+    // Without a model (`enzymes run`), a changed span has no vector to
+    // offer: `embedding` is absent, not the old text's.
+    let out = chain::run(&mut stages(), input, &tagger).unwrap();
+    let seen = out.items[0].span.extra.iter().find(|(k, _)| k == "seen_embedding").map(|(_, v)| v.get().to_string());
+    assert_eq!(seen.as_deref(), Some("null"));
 }

@@ -94,6 +94,61 @@ fn a_100_mb_line_is_rejected_without_holding_it() {
     assert_eq!(r[0]["raw_truncated"], true);
     assert!(r[0]["raw_bytes"].as_u64().unwrap() > 100 << 20);
     assert!(r[0]["raw"].as_str().unwrap().len() <= logline::ingest::LONG_LINE_PREFIX);
+    // The message names the limit that applied, not the prefix kept.
+    let detail = r[0]["reasons"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains(&format!("over the {} byte limit", logline::ingest::DEFAULT_MAX_LINE)), "{detail}");
+}
+
+#[test]
+fn nulls_for_optional_fields_are_absent() {
+    // What pandas' to_json and Python's json write for missing values.
+    let lines = [
+        good("ctx").replace(r#""metadata""#, r#""context":null,"metadata""#),
+        good("ifnot").replace(r#""metadata""#, r#""if_not":null,"confirmed_by":null,"metadata""#),
+        good("env").replace(r#""metadata""#, r#""context":{"environment":null,"thread_id":null},"metadata""#),
+        good("meta").replace(r#""metadata":{"quality_score":90}"#, r#""metadata":null"#),
+        good("score").replace(r#""quality_score":90"#, r#""quality_score":null"#),
+    ];
+    let (o, r, raw) = run_raw("nulls.ndjson", lines.join("\n").as_bytes());
+    let ids: Vec<&str> = o.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["ctx", "ifnot", "env"]);
+    // An absent field is not written back as null (a context object keeps
+    // what it holds, as written).
+    for line in raw.lines().take(2) {
+        assert!(!line.contains("null"), "{}", &line[..200.min(line.len())]);
+    }
+    // No score at all: filtered as missing (the default threshold is 80), not invalid.
+    for rej in &r {
+        assert_eq!((rej["kind"].as_str(), codes(rej)), (Some("filtered"), vec!["missing_quality"]), "{rej}");
+    }
+    assert_eq!(r.len(), 2);
+    // A required field set to null is missing.
+    let (o, r) = run("null-id.ndjson", good("x").replace(r#""who":"u""#, r#""who":null"#).as_bytes());
+    assert_eq!((o.len(), codes(&r[0])), (0, vec!["missing_field"]));
+}
+
+#[test]
+fn a_duplicate_key_inside_an_object_is_invalid() {
+    // serde_json keeps the last value, other readers the first: what LogLine
+    // validated and what another tool sees would differ.
+    let lines = [
+        good("m").replace(r#""quality_score":90"#, r#""quality_score":95,"quality_score":12"#),
+        good("c").replace(r#""metadata""#, r#""context":{"thread_id":"a","thread_id":"b"},"metadata""#),
+        good("deep").replace(r#""metadata""#, r#""extra":{"list":[{"k":1,"k":2}]},"metadata""#),
+        good("ok").replace(r#""metadata""#, r#""extra":{"list":[{"k":1},{"k":2}]},"metadata""#),
+    ];
+    let (o, r) = run("dup-nested.ndjson", lines.join("\n").as_bytes());
+    assert_eq!(o.len(), 1, "the same key in two objects of a list is fine");
+    let fields: Vec<&str> = r.iter().map(|x| x["reasons"][0]["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["metadata.quality_score", "context.thread_id", "extra.list[].k"]);
+    assert!(r.iter().all(|x| codes(x) == ["duplicate_key"] && x["id"].is_string()), "{r:?}");
+}
+
+#[test]
+fn a_when_without_a_zone_is_invalid() {
+    let (o, r) = run("zone.ndjson", good("z").replace("2024-05-01T10:00:00Z", "2024-05-01T10:00:00").as_bytes());
+    assert_eq!((o.len(), codes(&r[0])), (0, vec!["bad_timestamp"]));
+    assert!(r[0]["reasons"][0]["detail"].as_str().unwrap().contains("no time zone"), "{}", r[0]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! LogLine's integration tests, one binary. Each module is one area:
 //!
 //! - `inputs`: hostile input files, accounted for line by line.
+//! - `manifest`: `.toml` → `.err` fixtures for manifest errors.
 //! - `pipeline`: Phase 0 and Phase 1 on the example spans (counts, index,
 //!   gate, transformation log, secrets, determinism).
 //! - `resume`: SIGKILL at many points, then `--resume`: same outputs.
@@ -16,6 +17,7 @@ mod embed;
 mod harm;
 mod host;
 mod inputs;
+mod manifest;
 mod pipeline;
 mod resume;
 mod sandbox;

@@ -103,6 +103,17 @@ impl Enzyme for Hostile {
                 Ok(Outcome::Variants(vec![span.clone(), a]))
             }
             "drop" => Ok(Outcome::Drop("dropped on purpose".into())),
+            // Change the text (for the look-ups-on-current-text test).
+            "rewrite" => {
+                span.this = format!("{} Answer in French.", span.this);
+                Ok(Outcome::Keep)
+            }
+            // Record what `host.embedding` says of the span being processed.
+            "record-embedding" => {
+                span.extra.insert("seen_embedding".into(), json!(cx.embedding()));
+                span.extra.insert("seen_neighbours".into(), json!(cx.neighbours(3).len()));
+                Ok(Outcome::Keep)
+            }
             "stack" => {
                 let mut sink = [0u64; 64];
                 let r = recurse(0, &mut sink);
