@@ -3,15 +3,16 @@
 //! [`run`].
 
 use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args, ScorerCommand};
+use crate::derive::CombinedMode;
 use crate::embed::{self, EmbedOptions, Embedder};
 use crate::enzyme::{EnzymeHost, HostOptions, Lookups, NoLookups, default_cache_root};
 use crate::index::{HnswParams, SpanIndex};
 use crate::manifest::{self, Manifest, OnError};
 use crate::pipeline::orchestrate::{self, OrchestrateOptions};
-use crate::pipeline::prepare::{self, CombinedMode, EmbeddingsMode, PrepareOptions};
+use crate::pipeline::prepare::{self, EmbeddingsMode, PrepareOptions};
 use crate::pipeline::{self, Phase0Summary, Phase1Summary, Summary, SummaryConfig, SummaryResults};
 use crate::progress;
-use crate::report::count_file_lines;
+use crate::report::{Phase0Stats, Phase1Report};
 use crate::tags::Tagger;
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
@@ -77,18 +78,16 @@ impl Ui {
         }
         Ok(())
     }
-    fn files(&self, files: &[PathBuf]) {
+    /// The closing list: each file with the line count its writer kept
+    /// (never re-read: outputs with inline vectors run to gigabytes).
+    fn files(&self, files: &[(PathBuf, Option<u64>)]) {
         if self.quiet {
             return;
         }
         eprintln!("Files written:");
-        for f in files {
+        for (f, lines) in files {
             if f.is_file() {
-                let lines = if f.extension().is_some_and(|e| e == "ndjson") {
-                    format!("{} lines", count_file_lines(f))
-                } else {
-                    "-".into()
-                };
+                let lines = lines.map_or_else(|| "-".into(), |n| format!("{n} lines"));
                 let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
                 eprintln!("  {:<60} {:>12}  {:>10} bytes", f.display(), lines, size);
             }
@@ -105,14 +104,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let stats = cmd_prepare(&a.input, &a.output, &a.p0, &cfg, ui)?;
             ui.table(&stats.table());
             ui.json(&stats)?;
-            ui.files(&phase0_files(&a.output));
+            ui.files(&phase0_files(&a.output, Some(&stats)));
         }
         Command::Orchestrate(a) => {
             let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
             let report = cmd_orchestrate(&a.input, &a.output, &a.p1, &a.model, &a.cache, &cfg, ui)?;
             ui.table(&report.table());
             ui.json(&report)?;
-            ui.files(&phase1_files(&a.output));
+            ui.files(&phase1_files(&a.output, Some(&report)));
         }
         Command::Run(a) => {
             let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
@@ -143,7 +142,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 stats.spans, stats.invalid, stats.written, stats.changed, stats.variants_added, stats.dropped, stats.enzyme_errors, stats.rejected_by_errors
             ));
             ui.json(&stats)?;
-            ui.files(&[PathBuf::from(&stats.output_path), PathBuf::from(&stats.rejects_path)]);
+            ui.files(&[
+                (PathBuf::from(&stats.output_path), Some(stats.written)),
+                (PathBuf::from(&stats.rejects_path), Some(stats.rejects.total())),
+            ]);
         }
         Command::Scorer(c) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
@@ -201,7 +203,7 @@ fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> 
                 scorer.weights.len()
             ));
             ui.json(&scorer.training)?;
-            ui.files(&[path]);
+            ui.files(&[(path, None)]);
         }
         ScorerCommand::Eval { scorer, input, label, filters, per, positive_from, model: margs, cache } => {
             let loaded = model::TrainedScorer::load(&scorer)?;
@@ -359,15 +361,21 @@ fn cmd_orchestrate(
     orchestrate::orchestrate(&opts, &host, &emb)
 }
 
-fn phase0_files(dir: &Path) -> Vec<PathBuf> {
+fn phase0_files(dir: &Path, stats: Option<&Phase0Stats>) -> Vec<(PathBuf, Option<u64>)> {
     let (o, r, s, side) = prepare::outputs(dir);
     let (m, f) = crate::index::file_names(prepare::STEM);
-    vec![o, r, s, side, dir.join(m), dir.join(f.graph), dir.join(f.meta), dir.join(f.store)]
+    let mut files = vec![(o, stats.map(|s| s.valid)), (r, stats.map(|s| s.rejected.total()))];
+    files.extend([s, side, dir.join(m), dir.join(f.graph), dir.join(f.meta), dir.join(f.store)].map(|p| (p, None)));
+    files
 }
 
-fn phase1_files(dir: &Path) -> Vec<PathBuf> {
+fn phase1_files(dir: &Path, report: Option<&Phase1Report>) -> Vec<(PathBuf, Option<u64>)> {
     let (o, r, rep, _) = orchestrate::outputs(dir);
-    vec![o, r, rep]
+    vec![
+        (o, report.map(|r| r.diamonds_plus + r.diamonds_original)),
+        (r, report.map(|r| r.rejects.total())),
+        (rep, None),
+    ]
 }
 
 fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
@@ -437,9 +445,9 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
     };
     let path = pipeline::write_summary(&a.output, &summary)?;
     ui.json(&summary)?;
-    let mut files = phase0_files(&a.output);
-    files.extend(phase1_files(&a.output));
-    files.push(path);
+    let mut files = phase0_files(&a.output, summary.results.phase0.as_ref().map(|p| &p.stats));
+    files.extend(phase1_files(&a.output, summary.results.phase1.as_ref().map(|p| &p.report)));
+    files.push((path, None));
     ui.files(&files);
     Ok(())
 }
@@ -499,7 +507,7 @@ fn cmd_harm(
             text.push('\n');
         }
         crate::output::write_file(out, text.as_bytes())?;
-        ui.files(&[out.to_path_buf()]);
+        ui.files(&[(out.to_path_buf(), Some(report.violations.len() as u64))]);
     }
     let n = report.total_violations();
     if n > 0 {

@@ -1,8 +1,9 @@
 //! Command-line arguments (clap). Nothing else lives here.
 
+use crate::derive::CombinedMode;
 use crate::embed::sidecar::Dtype;
 use crate::manifest::OnError;
-use crate::pipeline::prepare::{CombinedMode, EmbeddingsMode};
+use crate::pipeline::prepare::EmbeddingsMode;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

@@ -2,7 +2,8 @@
 //!
 //! A data-curation pipeline for LLM training spans. The stages, in the order
 //! data flows through them:
-//! read → validate → embed → index → enzyme chain → score → gate → write.
+//! read → validate → derive (tags, complexity, embed) → index → enzyme chain →
+//! score → gate → write.
 //!
 //! - [`ingest`] reads lines; [`validate`] turns them into [`span::Span`]s or
 //!   rejects with reasons.
@@ -31,6 +32,9 @@ pub mod tags;
 
 // Complexity score.
 pub mod complexity;
+
+// Tags, complexity and vectors of a span's current text: one path.
+pub mod derive;
 
 // HNSW and inverted indexes.
 pub mod index;

@@ -17,7 +17,7 @@
 //! look-ups answer nothing rather than answer for text it no longer has.
 
 use super::{ChangeRecord, Current, EnzymeFailure, FailureKind, Instance, Outcome, ThreadKey};
-use crate::complexity::{complexity_score, has_code};
+use crate::complexity::has_code;
 use crate::manifest::{OnError, When, WhenFacts};
 use crate::span::Span;
 use crate::tags::Tagger;
@@ -41,7 +41,7 @@ impl Derive<'_> {
     /// Tags and complexity of `span`; its vectors too when its text is not
     /// the text of `before` (or it has none).
     fn apply(&self, span: &mut Span, before: &Span) {
-        refresh_derived(span, self.tagger);
+        crate::derive::text_facts(span, self.tagger);
         let text_changed = span.this != before.this || span.if_ok != before.if_ok;
         if !text_changed && span.enriched.combined_embedding.is_some() {
             return;
@@ -163,11 +163,6 @@ pub struct ChainOutput {
 pub fn span_hash(span: &Span) -> String {
     let digest = Sha256::digest(span.to_json_line(false, &[]).as_bytes());
     hex::encode(&digest[..8])
-}
-
-fn refresh_derived(span: &mut Span, tagger: &Tagger) {
-    span.enriched.semantic_tags = tagger.tags(&span.this, span.if_ok.as_deref(), span.facts.domain.as_deref());
-    span.enriched.complexity_score = complexity_score(span.response());
 }
 
 fn current_of(span: &Span, first: &Span) -> Current {

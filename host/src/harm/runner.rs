@@ -133,8 +133,7 @@ pub fn run(host: &EnzymeHost, manifest: &Manifest, corpora: &[PathBuf], workers:
             let line = line.with_context(|| format!("reading {name}"))?;
             match validator.check(&line) {
                 Ok(mut s) => {
-                    s.enriched.semantic_tags = tagger.tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
-                    s.enriched.complexity_score = crate::complexity::complexity_score(s.response());
+                    crate::derive::text_facts(&mut s, &tagger);
                     spans.push(s);
                 }
                 Err(_) => report.invalid_lines += 1,

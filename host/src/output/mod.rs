@@ -3,6 +3,8 @@
 //! A crash leaves `.partial` files (which `--resume` picks up), never a
 //! file that looks finished.
 
+pub mod sink;
+
 use anyhow::Context as _;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};

@@ -1,19 +1,19 @@
-//! `logline enzymes run`: just the enzyme chain over a spans file, no
-//! embedding, scoring or gate. Spans that go on are written with a
-//! transformation log of the calls; dropped spans, enzyme errors under the
-//! `reject` policy and invalid lines go to `<out>.rejects.ndjson`.
+//! `logline enzymes run`: the Phase 1 chain without embedding, score or
+//! gate, streaming a round at a time. Spans that go on are written with a
+//! transformation log entry of the same shape as Phase 1's (without the
+//! scores); dropped spans, enzyme errors under the `reject` policy and
+//! invalid lines go to `<out>.rejects.ndjson` as the same reject records.
 
-use super::prepare::reject_line;
-use crate::enzyme::chain::{self, ChainOutput};
-use crate::enzyme::{EnzymeFailure, EnzymeHost, Lookups};
+use super::round::{self, StagePool};
+use super::translog;
+use crate::enzyme::chain::Derive;
+use crate::enzyme::{EnzymeHost, Lookups};
 use crate::ingest;
 use crate::manifest::Manifest;
-use crate::output::{self, AsideWriter};
+use crate::output;
+use crate::output::sink::{RejectCode, RejectCounts, RejectRecord, RejectStage, Sink};
 use crate::tags::Tagger;
-use crate::validate::{Mode, Validator};
-use anyhow::{Context as _, bail};
-use rayon::prelude::*;
-use serde_json::json;
+use crate::validate::Mode;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,6 +29,8 @@ pub struct ChainRunStats {
     pub dropped: u64,
     pub rejected_by_errors: u64,
     pub enzyme_errors: u64,
+    /// Lines written to the rejects file, by reject code (`dropped_<code>`).
+    pub rejects: RejectCounts,
     pub output_path: String,
     pub rejects_path: String,
 }
@@ -53,76 +55,72 @@ pub fn run_chain(
         output::ensure_dir(dir)?;
     }
     let rejects_path = rejects_path_for(out);
-    let mut w = AsideWriter::create(out)?;
-    let mut rw = AsideWriter::create(&rejects_path)?;
+    let mut sink = Sink::create(out, &rejects_path)?;
     let tagger = Tagger::new(&manifest.tags);
-    let mut validator = Validator::new(Mode::Input, 0.0);
-    let mut stats = ChainRunStats::default();
-    let mut spans = Vec::new();
-    for line in ingest::open(input, ingest::DEFAULT_MAX_LINE)? {
-        let line = line.with_context(|| format!("reading {}", input.display()))?;
-        stats.input_lines += 1;
-        match validator.check(&line) {
-            Ok(mut s) => {
-                s.enriched.semantic_tags = tagger.tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
-                s.enriched.complexity_score = crate::complexity::complexity_score(s.response());
-                spans.push(s);
-            }
-            Err(r) => {
-                stats.invalid += 1;
-                rw.write_line(&reject_line(&r, &line))?;
-            }
-        }
-    }
-    stats.spans = spans.len() as u64;
+    let stages = StagePool::new(enzymes, manifest, lookups);
     let workers = crate::threads_or_all(workers);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build()?;
-    let make_stages = || chain::stages(&enzymes, manifest, &lookups);
     let batch = manifest.pipeline.batch_size;
-    let results: Vec<Result<ChainOutput, EnzymeFailure>> = pool.install(|| {
-        spans
-            .into_par_iter()
-            .chunks(batch)
-            .flat_map_iter(|chunk| {
-                let mut stages = make_stages();
-                let tagger = &tagger;
-                chunk.into_iter().map(move |s| chain::run(&mut stages, s, tagger)).collect::<Vec<_>>()
-            })
-            .collect()
-    });
-    for r in results {
-        let r = match r {
-            Ok(r) => r,
-            Err(f) => bail!("aborting (on_enzyme_error = \"abort\"): {f}"),
-        };
-        stats.enzyme_errors += r.failures.len() as u64;
-        for item in &r.items {
-            let log = json!([{ "enzyme_applications": item.applications, "variant_of": item.variant_of }]);
-            if item.applications.iter().any(|a| a.changed()) {
-                stats.changed += 1;
-            }
-            if item.variant_of.is_some() {
-                stats.variants_added += 1;
-            }
-            w.write_line(&item.span.to_json_line(false, &[("transformation_log", &log)]))?;
-            stats.written += 1;
+    let timestamp = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // No model here: a changed text has no vector, and look-ups for it
+    // answer nothing rather than answer for the old text.
+    let derive = Derive { tagger: &tagger, embed: None };
+    let mut reader = ingest::open(input, ingest::DEFAULT_MAX_LINE)?;
+    let mut validator = round::validator(Mode::Input, ingest::DEFAULT_MAX_LINE);
+    let mut stats = ChainRunStats::default();
+    loop {
+        let mut invalid = 0;
+        let mut r = round::read(&mut reader, input, &mut validator, batch * workers, 0, |rec| {
+            invalid += 1;
+            sink.reject(&rec)
+        })?;
+        stats.invalid += invalid;
+        stats.input_lines += r.lines_read;
+        if r.lines_read == 0 {
+            break;
         }
-        for d in &r.dropped {
-            stats.dropped += 1;
-            let span: serde_json::Value = serde_json::from_str(&d.item.span.to_json_line(false, &[]))?;
-            rw.write_line(&json!({"id": d.item.span.id, "reason": "dropped", "enzyme": d.enzyme, "detail": d.reason, "span": span}).to_string())?;
+        for s in &mut r.spans {
+            crate::derive::text_facts(s, &tagger);
         }
-        for x in &r.rejected {
-            stats.rejected_by_errors += 1;
-            let span: serde_json::Value = serde_json::from_str(&x.item.span.to_json_line(false, &[]))?;
-            rw.write_line(
-                &json!({"id": x.item.span.id, "reason": "enzyme_error", "error_kind": x.failure.kind, "detail": x.failure.to_string(), "span": span})
-                    .to_string(),
-            )?;
+        stats.spans += r.spans.len() as u64;
+        for r in round::run_chain(&pool, &stages, r.spans, batch, derive)? {
+            stats.enzyme_errors += r.failures.len() as u64;
+            for item in &r.items {
+                let log = translog::log(&item.span, translog::entry(item, &timestamp, false, None));
+                stats.changed += translog::changed(item) as u64;
+                stats.variants_added += item.variant_of.is_some() as u64;
+                sink.keep(&item.span.to_json_line(false, &[("transformation_log", &log)]))?;
+                stats.written += 1;
+            }
+            for d in &r.dropped {
+                stats.dropped += 1;
+                let log = translog::log(&d.item.span, translog::entry(&d.item, &timestamp, false, None));
+                let json = d.item.span.to_json_line(false, &[("transformation_log", &log)]);
+                let rec =
+                    RejectRecord::span(RejectStage::Chain, RejectCode::Dropped, &d.item.span, json, d.reason.clone());
+                sink.reject(&RejectRecord { enzyme: Some(d.enzyme.clone()), ..rec })?;
+            }
+            for x in &r.rejected {
+                stats.rejected_by_errors += 1;
+                let log = translog::log(&x.item.span, translog::entry(&x.item, &timestamp, false, None));
+                let json = x.item.span.to_json_line(false, &[("transformation_log", &log)]);
+                let rec = RejectRecord::span(
+                    RejectStage::Chain,
+                    RejectCode::EnzymeError,
+                    &x.item.span,
+                    json,
+                    x.failure.to_string(),
+                );
+                sink.reject(&RejectRecord {
+                    enzyme: Some(x.failure.enzyme.clone()),
+                    error_kind: Some(x.failure.kind),
+                    ..rec
+                })?;
+            }
         }
     }
-    let (p, _) = w.commit()?;
-    let (rp, _) = rw.commit()?;
+    stats.rejects = sink.counts.clone();
+    let ((p, _), (rp, _)) = sink.commit()?;
     stats.output_path = p.display().to_string();
     stats.rejects_path = rp.display().to_string();
     Ok(stats)

@@ -1,8 +1,13 @@
-//! The phases wired together: no logic of their own beyond ordering.
+//! The phases: Phase 0 (`prepare`), Phase 1 (`orchestrate`, in modules in
+//! data-flow order), the chain alone (`chain_only`), and what they share:
+//! reading in rounds and running the chain (`round`), the transformation
+//! log (`translog`).
 
 pub mod chain_only;
 pub mod orchestrate;
 pub mod prepare;
+pub mod round;
+pub mod translog;
 
 use crate::output;
 use crate::report::{Phase0Stats, Phase1Report};

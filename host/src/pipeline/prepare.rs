@@ -5,18 +5,17 @@
 //! writes while the model works on the next chunk. Memory holds a few chunks
 //! plus the index.
 
-use crate::complexity::complexity_score;
-use crate::embed::{Embedder, normalized_mean, sidecar};
+use crate::embed::{Embedder, sidecar};
 use crate::index::{HnswParams, IndexWriter};
 use crate::ingest::{self, Line};
-use crate::output::{self, AsideWriter};
+use crate::output;
+use crate::output::sink::{RejectCounts, RejectRecord, Sink};
 use crate::progress::{self, Progress};
 use crate::report::Phase0Stats;
 use crate::span::Span;
 use crate::tags::Tagger;
-use crate::validate::{Mode, Reject, RejectKind, Validator};
+use crate::validate::{Mode, RejectKind, Validator};
 use anyhow::Context as _;
-use base64::Engine as _;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,16 +33,7 @@ pub enum EmbeddingsMode {
     Sidecar,
 }
 
-/// How `combined_embedding` is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CombinedMode {
-    /// The normalised mean of the query and response vectors (no third
-    /// model pass).
-    Mean,
-    /// Embed `this + "\n\n" + if_ok` as its own text.
-    Encode,
-}
+pub use crate::derive::CombinedMode;
 
 /// Phase 0 settings.
 pub struct PrepareOptions {
@@ -71,30 +61,9 @@ pub fn outputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     )
 }
 
-/// A rejects-file line: line number, kind, reasons, and the raw line.
-pub fn reject_line(r: &Reject, line: &Line) -> String {
-    let mut v = serde_json::json!({
-        "line": r.line,
-        "kind": r.kind,
-        "reasons": r.reasons,
-    });
-    if let Some(id) = &r.id {
-        v["id"] = id.clone().into();
-    }
-    match std::str::from_utf8(&line.bytes) {
-        Ok(text) => v["raw"] = text.into(),
-        Err(_) => v["raw_base64"] = base64::engine::general_purpose::STANDARD.encode(&line.bytes).into(),
-    }
-    if let Some(total) = line.truncated_from {
-        v["raw_truncated"] = true.into();
-        v["raw_bytes"] = total.into();
-    }
-    v.to_string()
-}
-
 enum ToWriter {
     Spans(Vec<Span>),
-    Rejects(Vec<String>),
+    Rejects(Vec<RejectRecord>),
 }
 
 /// Run Phase 0.
@@ -165,9 +134,8 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         let dtype = opts.sidecar_dtype;
         let dims = embedder.dims();
         let (out_path, rejects_path, sidecar_path) = (out_path.clone(), rejects_path.clone(), sidecar_path.clone());
-        let writer = scope.spawn(move || -> anyhow::Result<(u64, u64, Option<PathBuf>)> {
-            let mut out = AsideWriter::create(&out_path)?;
-            let mut rejects = AsideWriter::create(&rejects_path)?;
+        let writer = scope.spawn(move || -> anyhow::Result<(u64, RejectCounts, Option<PathBuf>)> {
+            let mut sink = Sink::create(&out_path, &rejects_path)?;
             let side_tmp = output::partial_path(&sidecar_path);
             let mut side = match embeddings {
                 EmbeddingsMode::Sidecar => Some(sidecar::SidecarWriter::create(&side_tmp, dtype, dims)?),
@@ -175,7 +143,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
             };
             for msg in out_rx {
                 match msg {
-                    ToWriter::Rejects(lines) => lines.iter().try_for_each(|l| rejects.write_line(l))?,
+                    ToWriter::Rejects(records) => records.iter().try_for_each(|r| sink.reject(r))?,
                     ToWriter::Spans(spans) => {
                         for mut s in spans {
                             if let Some(side) = &mut side {
@@ -185,7 +153,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                                 let row = side.push(q, e.response_embedding.as_deref(), c)?;
                                 s.enriched.embedding_row = Some(row);
                             }
-                            out.write_line(&s.to_json_line(side.is_none(), &[]))?;
+                            sink.keep(&s.to_json_line(side.is_none(), &[]))?;
                         }
                     }
                 }
@@ -198,9 +166,9 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                 }
                 None => None,
             };
-            let (_, n_out) = out.commit()?;
-            let (_, n_rej) = rejects.commit()?;
-            Ok((n_out, n_rej, side_path))
+            let counts = sink.counts.clone();
+            let ((_, n_out), _) = sink.commit()?;
+            Ok((n_out, counts, side_path))
         });
 
         let send = |m: ToWriter| out_tx.send(m).map_err(|_| anyhow::anyhow!("the output writer stopped"));
@@ -220,7 +188,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                         for code in r.reasons.iter().map(|x| x.code).collect::<BTreeSet<_>>() {
                             *stats.reasons.entry(code.to_string()).or_default() += 1;
                         }
-                        rejects.push(reject_line(&r, line));
+                        rejects.push(RejectRecord::input(&r, line));
                     }
                 }
             }
@@ -228,8 +196,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                 send(ToWriter::Rejects(rejects))?;
             }
             for s in &mut spans {
-                s.enriched.semantic_tags = opts.tagger.tags(&s.this, s.if_ok.as_deref(), s.facts.domain.as_deref());
-                s.enriched.complexity_score = complexity_score(s.response());
+                crate::derive::text_facts(s, &opts.tagger);
                 stats.valid += 1;
                 if let Some(q) = s.facts.input_quality {
                     quality_sum += q;
@@ -240,7 +207,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                 }
                 *actions.entry(s.did.clone()).or_default() += 1;
             }
-            embed_spans(embedder, &mut spans, opts.combined)?;
+            crate::derive::embed_spans(embedder, &mut spans, opts.combined)?;
             for s in &spans {
                 index.add(s)?;
             }
@@ -248,8 +215,9 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
             send(ToWriter::Spans(spans))?;
         }
         drop(out_tx);
-        let (n_out, _n_rej, side) = writer.join().map_err(|_| anyhow::anyhow!("the output writer panicked"))??;
+        let (n_out, rejected, side) = writer.join().map_err(|_| anyhow::anyhow!("the output writer panicked"))??;
         debug_assert_eq!(n_out, stats.valid);
+        stats.rejected = rejected;
         stats.sidecar_path = side.map(|p| p.display().to_string());
         Ok(())
     });
@@ -271,40 +239,4 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
     stats.peak_rss_mb = crate::report::peak_rss_mb();
     output::write_file(&stats_path, serde_json::to_string_pretty(&stats)?.as_bytes())?;
     Ok(stats)
-}
-
-/// Embed query, response and combined texts for a chunk of spans.
-pub fn embed_spans(embedder: &Embedder, spans: &mut [Span], combined: CombinedMode) -> anyhow::Result<()> {
-    let joined: Vec<Option<String>> = spans
-        .iter()
-        .map(|s| match (combined, &s.if_ok) {
-            (CombinedMode::Encode, Some(r)) => Some(format!("{}\n\n{}", s.this, r)),
-            _ => None,
-        })
-        .collect();
-    let mut texts: Vec<&str> = Vec::with_capacity(spans.len() * 3);
-    for (s, j) in spans.iter().zip(&joined) {
-        texts.push(&s.this);
-        if let Some(r) = &s.if_ok {
-            texts.push(r);
-        }
-        if let Some(j) = j {
-            texts.push(j);
-        }
-    }
-    let vectors = embedder.embed(&texts)?;
-    let mut it = vectors.into_iter();
-    for (s, j) in spans.iter_mut().zip(&joined) {
-        let q = it.next().context("embedding count")?;
-        let r = if s.if_ok.is_some() { Some(it.next().context("embedding count")?) } else { None };
-        let c = match (j, &r) {
-            (Some(_), _) => it.next().context("embedding count")?,
-            (None, Some(r)) => normalized_mean(&q, r).into(),
-            (None, None) => q.clone(),
-        };
-        s.enriched.query_embedding = Some(q);
-        s.enriched.response_embedding = r;
-        s.enriched.combined_embedding = Some(c);
-    }
-    Ok(())
 }

@@ -22,6 +22,9 @@ pub struct Phase0Stats {
     pub filtered: u64,
     /// Reason code → lines (a line may have several reasons).
     pub reasons: BTreeMap<String, u64>,
+    /// Lines sent to the rejects file, by reject code (`dropped_<code>`).
+    #[serde(default)]
+    pub rejected: crate::output::sink::RejectCounts,
     pub unique_domains: usize,
     pub unique_actions: usize,
     pub domains: BTreeMap<String, u64>,
@@ -135,6 +138,26 @@ pub struct EnzymeCounters {
     pub micros_sum: f64,
 }
 
+impl std::ops::AddAssign<&EnzymeCounters> for EnzymeCounters {
+    fn add_assign(&mut self, o: &EnzymeCounters) {
+        if !o.version.is_empty() {
+            self.version.clone_from(&o.version);
+        }
+        self.calls += o.calls;
+        self.changed += o.changed;
+        self.annotated += o.annotated;
+        self.harmful += o.harmful;
+        self.errors += o.errors;
+        for (k, v) in &o.errors_by_kind {
+            *self.errors_by_kind.entry(k.clone()).or_default() += v;
+        }
+        self.dropped += o.dropped;
+        self.variants += o.variants;
+        self.impact_sum += o.impact_sum;
+        self.micros_sum += o.micros_sum;
+    }
+}
+
 /// One entry of `top_enzymes`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TopEnzyme {
@@ -180,6 +203,9 @@ pub struct Phase1Report {
     /// Spans kept or rejected on their owner's label (the rest had none).
     #[serde(default)]
     pub labelled: u64,
+    /// Lines written to the rejects file, by reject code (`dropped_<code>`).
+    #[serde(default)]
+    pub rejects: crate::output::sink::RejectCounts,
     /// Span versions whose changed text was re-embedded (through the cache).
     pub reembedded_texts: u64,
     /// Seconds the model ran in this phase (re-embedding changed text).
@@ -248,11 +274,6 @@ impl Phase1Report {
         let _ = writeln!(s, "  took {:.1}s", self.duration_ms / 1000.0);
         s
     }
-}
-
-/// Count lines of a finished output file (for the closing list).
-pub fn count_file_lines(path: &std::path::Path) -> u64 {
-    std::fs::read(path).map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64).unwrap_or(0)
 }
 
 /// Peak resident set size of this process (VmHWM), MiB; None off Linux.

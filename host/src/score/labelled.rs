@@ -4,8 +4,8 @@
 use super::metrics::{self, Bin};
 use super::model::{self, Loaded, Sample, TrainOptions, TrainedScorer};
 use super::{QualitySettings, Scorer, Signals};
+use crate::derive::{self, CombinedMode};
 use crate::embed::Embedder;
-use crate::pipeline::prepare::{self, CombinedMode};
 use crate::span::Span;
 use crate::validate::{Mode, parse_span};
 use anyhow::{Context as _, bail};
@@ -122,7 +122,7 @@ pub fn ensure_embeddings(spans: &mut [Span], embedder: &Embedder) -> anyhow::Res
     }
     for chunk in missing.chunks(2048) {
         let mut batch: Vec<Span> = chunk.iter().map(|&i| spans[i].clone()).collect();
-        prepare::embed_spans(embedder, &mut batch, CombinedMode::Mean)?;
+        derive::embed_spans(embedder, &mut batch, CombinedMode::Mean)?;
         for (&i, s) in chunk.iter().zip(batch) {
             spans[i].enriched = s.enriched;
         }

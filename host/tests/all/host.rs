@@ -147,9 +147,9 @@ fn a_component_for_another_world_is_refused() {
 /// was computed from unredacted text.
 #[test]
 fn lookups_answer_from_the_current_text() {
+    use logline::derive::CombinedMode;
     use logline::enzyme::NoLookups;
     use logline::enzyme::chain::{self, Derive, Stage};
-    use logline::pipeline::prepare::{self, CombinedMode};
     use std::sync::Arc;
     let rewrite = hostile("rewrite", "").unwrap();
     let record = hostile("record-embedding", "").unwrap();
@@ -164,9 +164,10 @@ fn lookups_answer_from_the_current_text() {
             .collect::<Vec<_>>()
     };
     let emb = crate::common::shared_embedder();
-    let embed = |s: &mut logline::span::Span| prepare::embed_spans(emb, std::slice::from_mut(s), CombinedMode::Mean);
+    let embed =
+        |s: &mut logline::span::Span| logline::derive::embed_spans(emb, std::slice::from_mut(s), CombinedMode::Mean);
     let mut input = crate::common::span("bad-1");
-    prepare::embed_spans(emb, std::slice::from_mut(&mut input), CombinedMode::Mean).unwrap();
+    logline::derive::embed_spans(emb, std::slice::from_mut(&mut input), CombinedMode::Mean).unwrap();
     let old = input.enriched.combined_embedding.clone().unwrap();
     let tagger = logline::tags::Tagger::default();
 
@@ -177,7 +178,7 @@ fn lookups_answer_from_the_current_text() {
         serde_json::from_str(span.extra.iter().find(|(k, _)| k == "seen_embedding").map(|(_, v)| v.get()).unwrap())
             .unwrap();
     let mut expected = span.clone();
-    prepare::embed_spans(emb, std::slice::from_mut(&mut expected), CombinedMode::Mean).unwrap();
+    logline::derive::embed_spans(emb, std::slice::from_mut(&mut expected), CombinedMode::Mean).unwrap();
     let expected = expected.enriched.combined_embedding.unwrap();
     assert_eq!(seen.as_slice(), &expected[..], "the later enzyme saw the vector of the current text");
     assert_ne!(&old[..], &expected[..]);
@@ -189,4 +190,54 @@ fn lookups_answer_from_the_current_text() {
     let out = chain::run(&mut stages(), input, &tagger).unwrap();
     let seen = out.items[0].span.extra.iter().find(|(k, _)| k == "seen_embedding").map(|(_, v)| v.get().to_string());
     assert_eq!(seen.as_deref(), Some("null"));
+}
+
+/// `enzymes run` rejects had no line number and their own shapes; it also
+/// read its whole input into memory first.
+#[test]
+fn enzymes_run_rejects_carry_their_line_in_the_one_shape() {
+    use logline::pipeline::chain_only;
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest_for(logline_test_guests::length_filter(), "config = { min_words = 3 }\n");
+    let long = crate::common::span("x").to_json_line(false, &[]);
+    let short = long.replace("Use `reversed(xs)` or `xs[::-1]`.", "Reversed.");
+    let mut lines = Vec::new();
+    // More than one round (workers × batch_size), so rounds carry over.
+    for i in 0..700 {
+        let l = if i % 7 == 3 { &short } else { &long };
+        lines.push(l.replace(r#""id":"x""#, &format!(r#""id":"s{i}""#)));
+    }
+    lines.insert(100, "{not json".into());
+    let input = dir.path().join("in.ndjson");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out.ndjson");
+    let stats =
+        chain_only::run_chain(host(), &m, &input, &out, std::sync::Arc::new(logline::enzyme::NoLookups), 2).unwrap();
+    assert_eq!((stats.input_lines, stats.invalid, stats.spans), (701, 1, 700));
+    assert_eq!((stats.written, stats.dropped), (600, 100));
+    let kept: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(kept.len(), 600);
+    assert_eq!(kept[0]["transformation_log"][0]["intent"], "implement");
+    let rejects: Vec<serde_json::Value> = std::fs::read_to_string(chain_only::rejects_path_for(&out))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rejects.len(), 101);
+    let bad = rejects.iter().find(|r| r["reason"] == "invalid").unwrap();
+    assert_eq!(
+        (bad["line"].as_u64(), bad["stage"].as_str(), bad["raw"].as_str()),
+        (Some(101), Some("input"), Some("{not json"))
+    );
+    for r in rejects.iter().filter(|r| r["reason"] == "dropped") {
+        let id = r["id"].as_str().unwrap();
+        let i: u64 = id[1..].parse().unwrap();
+        // Line numbers count the invalid line at 101.
+        assert_eq!(r["line"].as_u64().unwrap(), if i < 100 { i + 1 } else { i + 2 }, "{r}");
+        assert_eq!((r["stage"].as_str(), r["enzyme"].as_str()), (Some("chain"), Some("e")));
+        assert_eq!(r["span"]["id"], r["id"]);
+        assert!(r["detail"].as_str().unwrap().contains("fewer than 3"), "{r}");
+    }
+    assert_eq!(stats.rejects.get(logline::output::sink::RejectCode::Dropped), 100);
 }

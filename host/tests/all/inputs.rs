@@ -119,7 +119,7 @@ fn nulls_for_optional_fields_are_absent() {
     }
     // No score at all: filtered as missing (the default threshold is 80), not invalid.
     for rej in &r {
-        assert_eq!((rej["kind"].as_str(), codes(rej)), (Some("filtered"), vec!["missing_quality"]), "{rej}");
+        assert_eq!((rej["reason"].as_str(), codes(rej)), (Some("filtered"), vec!["missing_quality"]), "{rej}");
     }
     assert_eq!(r.len(), 2);
     // A required field set to null is missing.

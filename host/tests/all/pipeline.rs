@@ -4,6 +4,7 @@ use crate::common::{example_spans, shared_embedder, shared_host};
 use logline::enzyme::Lookups;
 use logline::index::{HnswParams, SpanIndex, exact_top_k};
 use logline::manifest;
+use logline::output::sink::RejectCode;
 use logline::pipeline::orchestrate::{self, OrchestrateOptions};
 use logline::pipeline::prepare::{self, CombinedMode, EmbeddingsMode, PrepareOptions};
 use logline::report::{Phase0Stats, Phase1Report};
@@ -84,8 +85,12 @@ fn phase0_accounts_for_every_line() {
         assert!(r["line"].as_u64().unwrap() >= 1);
         assert!(!r["reasons"].as_array().unwrap().is_empty(), "{r}");
         assert!(r["raw"].is_string() || r["raw_base64"].is_string());
-        assert!(matches!(r["kind"].as_str(), Some("invalid" | "filtered")));
+        assert!(matches!(r["reason"].as_str(), Some("invalid" | "filtered")));
+        assert_eq!(r["stage"], "input");
+        assert_eq!(r["detail"], r["reasons"][0]["detail"]);
     }
+    assert_eq!(stats.rejected.get(RejectCode::Invalid), stats.invalid);
+    assert_eq!(stats.rejected.get(RejectCode::Filtered), stats.filtered);
     let saved: Phase0Stats = serde_json::from_slice(&std::fs::read(stats_path).unwrap()).unwrap();
     assert_eq!(saved.valid, stats.valid);
     assert!(stats.unique_domains > 5 && stats.unique_actions > 5);
@@ -233,9 +238,20 @@ fn outputs_carry_their_transformation_log() {
         }
         assert!(s["enrichment"]["intent"].is_string(), "semantic-enricher ran");
     }
+    // One reject record shape; the report counts each code the sink wrote.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(orchestrate::outputs(dir.path()).2).unwrap()).unwrap();
+    let mut by_code: std::collections::BTreeMap<String, u64> = Default::default();
     for s in lines(&orchestrate::outputs(dir.path()).1) {
-        assert!(s["reason"].is_string() && s["span"]["id"].is_string(), "{s}");
+        assert!(s["line"].as_u64().unwrap() >= 1, "{s}");
+        assert!(matches!(s["stage"].as_str(), Some("input" | "chain" | "gate")), "{s}");
+        assert!(s["detail"].is_string(), "{s}");
+        if s["stage"] != "input" {
+            assert_eq!(s["span"]["id"], s["id"], "{s}");
+        }
+        *by_code.entry(format!("dropped_{}", s["reason"].as_str().unwrap())).or_default() += 1;
     }
+    assert_eq!(serde_json::to_value(&by_code).unwrap(), report["rejects"]);
 }
 
 #[test]
