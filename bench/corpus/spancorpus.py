@@ -31,7 +31,7 @@ MAX_LINE = 60_000           # bytes of one NDJSON line (the corpus rule is < 64 
 QUALITY = 90                # metadata.quality_score of every span
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 # Keys LogLine computes itself; a corpus span must not bring them.
-RESERVED_KEYS = ("query_embedding", "response_embedding", "combined_embedding", "embedding_row",
+RESERVED_KEYS = ("embeddings", "query_embedding", "response_embedding", "combined_embedding", "embedding_row",
                  "semantic_tags", "complexity_score", "transformation_log")
 
 

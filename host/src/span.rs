@@ -66,6 +66,7 @@ pub struct Enriched {
 /// Keys the pipeline writes itself; an input's own values for them are
 /// replaced, and enzymes may not set them through `extra`.
 pub const RESERVED_KEYS: &[&str] = &[
+    "embeddings",
     "query_embedding",
     "response_embedding",
     "combined_embedding",
@@ -171,22 +172,36 @@ impl Span {
         let e = &self.enriched;
         m.serialize_entry("semantic_tags", &e.semantic_tags)?;
         m.serialize_entry("complexity_score", &e.complexity_score)?;
-        if embeddings {
-            if let Some(v) = &e.query_embedding {
-                m.serialize_entry("query_embedding", &**v)?;
-            }
-            if let Some(v) = &e.response_embedding {
-                m.serialize_entry("response_embedding", &**v)?;
-            }
-            if let Some(v) = &e.combined_embedding {
-                m.serialize_entry("combined_embedding", &**v)?;
-            }
+        if embeddings && (e.query_embedding.is_some() || e.combined_embedding.is_some()) {
+            // The original guide's shape: `.embeddings.query_embedding`, …
+            m.serialize_entry("embeddings", &Vectors(e))?;
         }
         if let Some(row) = e.embedding_row {
             m.serialize_entry("embedding_row", &row)?;
         }
         for (k, v) in more {
             m.serialize_entry(k, *v)?;
+        }
+        m.end()
+    }
+}
+
+/// The three vectors as one `"embeddings"` object.
+struct Vectors<'a>(&'a Enriched);
+
+impl serde::Serialize for Vectors<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let e = self.0;
+        let mut m = ser.serialize_map(None)?;
+        for (k, v) in [
+            ("query_embedding", &e.query_embedding),
+            ("response_embedding", &e.response_embedding),
+            ("combined_embedding", &e.combined_embedding),
+        ] {
+            if let Some(v) = v {
+                m.serialize_entry(k, &**v)?;
+            }
         }
         m.end()
     }

@@ -7,7 +7,7 @@ use crate::ingest::Line;
 use crate::span::{Enriched, Facts, KNOWN_FIELDS, RESERVED_KEYS, Span, Status};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -581,19 +581,40 @@ fn read_enriched(
         "query_embedding" | "response_embedding" | "combined_embedding" => {
             match serde_json::from_str::<Vec<f32>>(raw.get()) {
                 Ok(v) => {
-                    let v: Arc<[f32]> = v.into();
-                    match key {
-                        "query_embedding" => e.query_embedding = Some(v),
-                        "response_embedding" => e.response_embedding = Some(v),
-                        _ => e.combined_embedding = Some(v),
-                    }
+                    set_vector(e, key, v.into());
                 }
                 Err(_) => bad(reasons, "an array of numbers"),
             }
         }
+        // The nested shape LogLine writes; the flat one above is read too.
+        "embeddings" => match serde_json::from_str::<BTreeMap<String, Vec<f32>>>(raw.get()) {
+            Ok(vectors) => {
+                for (k, v) in vectors {
+                    if !set_vector(e, &k, v.into()) {
+                        reasons.push(Reason::new(
+                            "wrong_type",
+                            Some(&format!("embeddings.{k}")),
+                            "expected query_embedding, response_embedding or combined_embedding",
+                        ));
+                    }
+                }
+            }
+            Err(_) => bad(reasons, "an object of three arrays of numbers"),
+        },
         "transformation_log" => *log = Some(raw),
         _ => {}
     }
+}
+
+/// Put one named vector in place; false for an unknown name.
+fn set_vector(e: &mut Enriched, name: &str, v: Arc<[f32]>) -> bool {
+    match name {
+        "query_embedding" => e.query_embedding = Some(v),
+        "response_embedding" => e.response_embedding = Some(v),
+        "combined_embedding" => e.combined_embedding = Some(v),
+        _ => return false,
+    }
+    true
 }
 
 #[cfg(test)]
@@ -608,6 +629,29 @@ mod tests {
 
     fn codes(r: &Reject) -> Vec<&'static str> {
         r.reasons.iter().map(|r| r.code).collect()
+    }
+
+    /// The original guide reads `.embeddings.query_embedding`; LogLine once
+    /// wrote the three vectors flat. Both shapes read the same.
+    #[test]
+    fn enriched_spans_read_both_vector_shapes() {
+        let base = &GOOD[..GOOD.len() - 1];
+        let flat = format!(r#"{base},"query_embedding":[1.0,0.0],"combined_embedding":[0.0,1.0]}}"#);
+        let nested = format!(r#"{base},"embeddings":{{"query_embedding":[1.0,0.0],"combined_embedding":[0.0,1.0]}}}}"#);
+        let a = parse_span(&flat, Mode::Enriched).unwrap();
+        let b = parse_span(&nested, Mode::Enriched).unwrap();
+        assert_eq!(a.enriched.query_embedding.as_deref(), Some(&[1.0f32, 0.0][..]));
+        assert_eq!(a.enriched.combined_embedding, b.enriched.combined_embedding);
+        assert_eq!(a.enriched.query_embedding, b.enriched.query_embedding);
+        let written = a.to_json_line(true, &[]);
+        assert!(
+            written.contains(r#""embeddings":{"query_embedding":[1.0,0.0],"combined_embedding":[0.0,1.0]}"#),
+            "{written}"
+        );
+        assert!(!written.contains(r#","query_embedding""#));
+        let bad = format!(r#"{base},"embeddings":{{"query_vector":[1.0]}}}}"#);
+        let (reasons, _) = parse_span(&bad, Mode::Enriched).unwrap_err();
+        assert_eq!(reasons[0].field.as_deref(), Some("embeddings.query_vector"));
     }
 
     #[test]

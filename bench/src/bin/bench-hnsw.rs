@@ -32,7 +32,12 @@ fn main() -> anyhow::Result<()> {
             .lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                v["combined_embedding"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
+                v["embeddings"]["combined_embedding"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap() as f32)
+                    .collect()
             })
             .collect()
     };

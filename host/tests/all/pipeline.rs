@@ -103,10 +103,12 @@ fn phase0_writes_tags_complexity_and_embeddings() {
     for s in lines(&prepare::outputs(dir.path()).0) {
         assert!(s["semantic_tags"].is_array());
         assert!(s["complexity_score"].as_f64().unwrap() <= 100.0);
+        // Nested, as the original guide reads them (`.embeddings.…`).
         for k in ["query_embedding", "combined_embedding"] {
-            assert_eq!(s[k].as_array().unwrap().len(), 384, "{k}");
+            assert_eq!(s["embeddings"][k].as_array().unwrap().len(), 384, "{k}");
+            assert!(s.get(k).is_none(), "not flat");
         }
-        assert_eq!(s["response_embedding"].is_array(), s["if_ok"].is_string());
+        assert_eq!(s["embeddings"]["response_embedding"].is_array(), s["if_ok"].is_string());
         if let Some(d) = s["context"]["environment"].as_str() {
             assert!(s["semantic_tags"].as_array().unwrap().iter().any(|t| t == d));
         }
@@ -121,7 +123,14 @@ fn the_index_loads_searches_and_answers_lookups() {
     let spans = lines(&prepare::outputs(dir.path()).0);
     let points: Vec<Vec<f32>> = spans
         .iter()
-        .map(|s| s["combined_embedding"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect())
+        .map(|s| {
+            s["embeddings"]["combined_embedding"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap() as f32)
+                .collect()
+        })
         .collect();
     // Recall@10 against exact search, each span's own vector as the query.
     let (mut found, mut wanted) = (0usize, 0usize);
