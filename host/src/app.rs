@@ -1,62 +1,22 @@
-//! Commands: resolve settings (flags over `logline.toml` over defaults),
-//! call the library, print results. The binary's `main` only calls
+//! Commands: take their settings from [`crate::settings`], call the
+//! library, print results. The binary's `main` only calls
 //! [`run`].
 
 use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args, ScorerCommand};
-use crate::derive::CombinedMode;
-use crate::embed::{self, EmbedOptions, Embedder};
-use crate::enzyme::{EnzymeHost, HostOptions, Lookups, NoLookups, default_cache_root};
-use crate::index::{HnswParams, SpanIndex};
-use crate::manifest::{self, Manifest, OnError};
-use crate::pipeline::orchestrate::{self, OrchestrateOptions};
-use crate::pipeline::prepare::{self, EmbeddingsMode, PrepareOptions};
+use crate::enzyme::{Lookups, NoLookups};
+use crate::index::SpanIndex;
+use crate::pipeline::orchestrate;
+use crate::pipeline::prepare;
 use crate::pipeline::{self, Phase0Summary, Phase1Summary, Summary, SummaryConfig, SummaryResults};
 use crate::progress;
 use crate::report::{Phase0Stats, Phase1Report};
-use crate::tags::Tagger;
+use crate::settings::{
+    FileConfig, embedder, enzyme_host, load_config, load_manifest, orchestrate_options, prepare_options,
+};
 use anyhow::{Context as _, bail};
-use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// Defaults from `logline.toml` (next to the input, or `--config`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub min_quality: Option<f64>,
-    pub embeddings: Option<EmbeddingsMode>,
-    pub sidecar_dtype: Option<embed::sidecar::Dtype>,
-    pub combined: Option<CombinedMode>,
-    pub max_line_bytes: Option<usize>,
-    pub ef_construction: Option<usize>,
-    pub ef_search: Option<usize>,
-    pub model_dir: Option<PathBuf>,
-    pub model: Option<String>,
-    pub threads: Option<usize>,
-    pub cache_dir: Option<PathBuf>,
-    pub manifest: Option<PathBuf>,
-    pub quality_gate: Option<f64>,
-    pub on_enzyme_error: Option<OnError>,
-    pub workers: Option<usize>,
-    pub batch_size: Option<usize>,
-    pub checkpoint_every: Option<usize>,
-}
-
-fn load_config(explicit: Option<&Path>, input: Option<&Path>) -> anyhow::Result<FileConfig> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => input.and_then(|i| i.parent()).map(|d| d.join("logline.toml")).filter(|p| p.is_file()),
-    };
-    let Some(path) = path else {
-        return Ok(FileConfig::default());
-    };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map(|s| crate::manifest::line_col(&text, s.start)).unwrap_or((1, 1));
-        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message().trim())
-    })
-}
 
 /// Console output settings.
 #[derive(Clone, Copy)]
@@ -220,75 +180,6 @@ fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn cache_root(c: &CacheArgs, cfg: &FileConfig) -> Option<PathBuf> {
-    if c.no_cache {
-        return None;
-    }
-    c.cache_dir.clone().or_else(|| cfg.cache_dir.clone()).or_else(default_cache_root)
-}
-
-fn enzyme_host(c: &CacheArgs, cfg: &FileConfig) -> anyhow::Result<EnzymeHost> {
-    EnzymeHost::new(HostOptions { cache_dir: cache_root(c, cfg).map(|r| r.join("components")) })
-}
-
-fn embedder(m: &ModelArgs, c: &CacheArgs, cfg: &FileConfig) -> anyhow::Result<Embedder> {
-    let model_dir = m.model_dir.clone().or_else(|| cfg.model_dir.clone());
-    let name = m.model.clone().or_else(|| cfg.model.clone()).unwrap_or_else(|| embed::DEFAULT_MODEL.to_string());
-    let files = embed::locate(model_dir.as_deref(), &name)?;
-    let opts =
-        EmbedOptions { threads: m.threads.or(cfg.threads).unwrap_or(0), cuda: m.cuda, ..EmbedOptions::default() };
-    let model = embed::Model::load(files, opts)?;
-    let cache = match cache_root(c, cfg) {
-        Some(root) => embed::cache::EmbedCache::open(&root.join("embeddings.redb"))?,
-        None => None,
-    };
-    Ok(Embedder::new(model, cache))
-}
-
-fn load_manifest(path: Option<&Path>, select: &[String]) -> anyhow::Result<Manifest> {
-    let mut m = match path {
-        Some(p) => manifest::load_file(p)?,
-        None => manifest::bundled(),
-    };
-    if !select.is_empty() {
-        m.select(select).map_err(anyhow::Error::msg)?;
-    }
-    Ok(m)
-}
-
-fn prepare_options(
-    input: &Path,
-    out: &Path,
-    a: &Phase0Args,
-    cfg: &FileConfig,
-    ui: Ui,
-    reproducible: bool,
-) -> anyhow::Result<PrepareOptions> {
-    let tags = match &a.tags_from {
-        Some(p) => manifest::load_file(p)?.tags,
-        None => Default::default(),
-    };
-    let defaults = HnswParams::default();
-    Ok(PrepareOptions {
-        input: input.to_path_buf(),
-        out_dir: out.to_path_buf(),
-        min_quality: a.min_quality.or(cfg.min_quality).unwrap_or(80.0),
-        embeddings: a.embeddings.or(cfg.embeddings).unwrap_or(EmbeddingsMode::Inline),
-        sidecar_dtype: a.sidecar_dtype.or(cfg.sidecar_dtype).unwrap_or(embed::sidecar::Dtype::F32),
-        combined: a.combined.or(cfg.combined).unwrap_or(CombinedMode::Mean),
-        max_line: a.max_line_bytes.or(cfg.max_line_bytes).unwrap_or(crate::ingest::DEFAULT_MAX_LINE),
-        hnsw: HnswParams {
-            ef_construction: a.ef_construction.or(cfg.ef_construction).unwrap_or(defaults.ef_construction),
-            ef_search: a.ef_search.or(cfg.ef_search).unwrap_or(defaults.ef_search),
-            threads: if reproducible { 1 } else { 0 },
-            ..defaults
-        },
-        tagger: Tagger::new(&tags),
-        chunk: 1024,
-        progress: ui.progress,
-    })
-}
-
 fn cmd_prepare(
     input: &Path,
     out: &Path,
@@ -299,48 +190,9 @@ fn cmd_prepare(
     if !input.is_file() {
         bail!("input {} does not exist or is not a file", input.display());
     }
-    let opts = prepare_options(input, out, a, cfg, ui, false)?;
+    let opts = prepare_options(input, out, a, cfg, ui.progress, false)?;
     let emb = embedder(&a.model, &a.cache, cfg)?;
     prepare::prepare(&opts, &emb)
-}
-
-fn orchestrate_options(
-    input: &Path,
-    out: &Path,
-    a: &Phase1Args,
-    cfg: &FileConfig,
-    ui: Ui,
-) -> anyhow::Result<OrchestrateOptions> {
-    let manifest_path = a.manifest.clone().or_else(|| cfg.manifest.clone());
-    let mut m = load_manifest(manifest_path.as_deref(), &a.enzymes)?;
-    if let Some(g) = a.quality_gate.or(cfg.quality_gate) {
-        if !(0.0..=100.0).contains(&g) {
-            bail!("--quality-gate must be within 0..=100, got {g}");
-        }
-        m.pipeline.quality_gate = g;
-    }
-    if let Some(p) = a.on_enzyme_error.map(OnError::from).or(cfg.on_enzyme_error) {
-        m.pipeline.on_enzyme_error = p;
-        m.enzymes.iter_mut().for_each(|e| e.on_error = None);
-    }
-    if let Some(b) = a.batch_size.or(cfg.batch_size) {
-        m.pipeline.batch_size = b.max(1);
-    }
-    if let Some(c) = a.checkpoint_every.or(cfg.checkpoint_every) {
-        m.pipeline.checkpoint_every = c.max(1);
-    }
-    let scorer_path = a.scorer.clone().or_else(|| m.quality.model.as_ref().map(PathBuf::from));
-    let scorer = scorer_path.map(|p| crate::score::model::TrainedScorer::load(&p)).transpose()?;
-    Ok(OrchestrateOptions {
-        input: input.to_path_buf(),
-        out_dir: out.to_path_buf(),
-        workers: a.workers.or(cfg.workers).unwrap_or(m.pipeline.workers),
-        scorer,
-        manifest: m,
-        resume: a.resume,
-        reproducible: a.reproducible,
-        progress: ui.progress,
-    })
 }
 
 fn cmd_orchestrate(
@@ -355,7 +207,7 @@ fn cmd_orchestrate(
     if !input.is_file() {
         bail!("input {} does not exist (run `logline prepare` first)", input.display());
     }
-    let opts = orchestrate_options(input, out, a, cfg, ui)?;
+    let opts = orchestrate_options(input, out, a, cfg, ui.progress)?;
     let host = enzyme_host(cache, cfg)?;
     let emb = embedder(model, cache, cfg)?;
     orchestrate::orchestrate(&opts, &host, &emb)
@@ -390,7 +242,8 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
     let emb = embedder(&a.p0.model, &cache, cfg)?;
     // Phase 1's settings (manifest, trained scorer) are checked before Phase 0 runs.
     let enriched = prepare::outputs(&a.output).0;
-    let p1_opts = if a.skip_phase1 { None } else { Some(orchestrate_options(&enriched, &a.output, &a.p1, cfg, ui)?) };
+    let p1_opts =
+        if a.skip_phase1 { None } else { Some(orchestrate_options(&enriched, &a.output, &a.p1, cfg, ui.progress)?) };
     if let Some(s) = p1_opts.as_ref().and_then(|o| o.scorer.as_ref()) {
         s.check_embedding_model(emb.model_key(), emb.dims())?;
     }
@@ -405,7 +258,7 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
         Some(done)
     } else {
         phases.push("phase0");
-        let opts = prepare_options(&a.input, &a.output, &a.p0, cfg, ui, a.p1.reproducible)?;
+        let opts = prepare_options(&a.input, &a.output, &a.p0, cfg, ui.progress, a.p1.reproducible)?;
         let stats = prepare::prepare(&opts, &emb)?;
         ui.table(&stats.table());
         Some(stats)

@@ -231,14 +231,14 @@ pub struct Phase0Args {
     /// Minimum `metadata.quality_score`; lower (or missing) is filtered. Default 80.
     #[arg(long)]
     pub min_quality: Option<f64>,
-    /// Where embeddings go: inline JSON arrays, or a numpy `.npy` sidecar.
-    #[arg(long, value_enum)]
+    /// Where embeddings go: `inline` JSON arrays, or a numpy `.npy` `sidecar`.
+    #[arg(long, value_parser = lowercase_enum::<EmbeddingsMode>, value_name = "inline|sidecar")]
     pub embeddings: Option<EmbeddingsMode>,
     /// Element type of the sidecar.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = lowercase_enum::<Dtype>, value_name = "f32|f16")]
     pub sidecar_dtype: Option<Dtype>,
     /// How `combined_embedding` is made: `mean` of query and response vectors, or `encode` the joined text.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = lowercase_enum::<CombinedMode>, value_name = "mean|encode")]
     pub combined: Option<CombinedMode>,
     /// Longest input line accepted, bytes (default 16 MiB).
     #[arg(long)]
@@ -389,4 +389,10 @@ pub enum Lang {
     Rust,
     Python,
     Js,
+}
+
+/// A flag value for one of the library's settings enums, by its serde
+/// name: the library stays free of clap.
+fn lowercase_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| e.to_string())
 }

@@ -10,7 +10,7 @@ use crate::tags::Tagger;
 use anyhow::Context as _;
 
 /// How `combined_embedding` is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CombinedMode {
     /// The normalised mean of the query and response vectors (no third

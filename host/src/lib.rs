@@ -66,6 +66,9 @@ pub mod pipeline;
 // Enzyme project templates.
 pub mod templates;
 
+// Flags over logline.toml over defaults, merged once.
+pub mod settings;
+
 // Command line, commands, logging.
 pub mod app;
 

@@ -251,11 +251,11 @@ impl LoadedEnzyme {
     }
 
     fn timeout_ms(&self) -> u64 {
-        self.limits.timeout_ms.unwrap_or(1000)
+        self.limits.timeout_ms()
     }
 
     fn new_live(&self, lookups: Arc<dyn Lookups>, probe: bool) -> Result<Live, EnzymeFailure> {
-        let memory = (self.limits.memory_mb.unwrap_or(64) as usize) << 20;
+        let memory = self.limits.memory_bytes();
         let state = StoreState::new(self.name.as_str().into(), self.config.clone(), lookups, memory);
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|s| &mut s.limiter);
@@ -399,7 +399,7 @@ impl Instance {
     ) -> Result<(Outcome, Vec<ChangeRecord>, CallStats), EnzymeFailure> {
         let e = self.enzyme.clone();
         let limits = e.limits;
-        let max_in = (limits.max_input_kb.unwrap_or(4096) as usize) << 10;
+        let max_in = limits.max_input_bytes();
         if span.text_len() > max_in {
             let msg = format!("span is {} KiB, over the {} KiB input cap", span.text_len() >> 10, max_in >> 10);
             return Err(e.failure(FailureKind::InputTooLarge, &span.id, msg, None));
@@ -444,10 +444,8 @@ impl Instance {
                 Err(e.failure(FailureKind::EnzymeError, &span.id, msg, stderr))
             }
             Ok(Ok(processed)) => {
-                let caps = convert::OutputCaps {
-                    max_bytes: (limits.max_output_kb.unwrap_or(8192) as usize) << 10,
-                    max_variants: limits.max_variants.unwrap_or(64) as usize,
-                };
+                let caps =
+                    convert::OutputCaps { max_bytes: limits.max_output_bytes(), max_variants: limits.max_variants() };
                 convert::from_wit(span, processed, caps)
                     .map(|(o, c)| (o, c, stats))
                     .map_err(|msg| e.failure(FailureKind::InvalidOutput, &span.id, msg, stderr))

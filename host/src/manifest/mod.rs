@@ -9,7 +9,9 @@ mod schema;
 
 pub use error::ManifestError;
 pub(crate) use error::line_col;
-pub use schema::{EnzymeEntry, Limits, Manifest, OnError, PipelineSection, Source, When, WhenFacts};
+pub use schema::{
+    DEFAULT_QUALITY_GATE, EnzymeEntry, Limits, Manifest, OnError, PipelineSection, Source, When, WhenFacts, check_gate,
+};
 
 use std::path::{Path, PathBuf};
 

@@ -32,6 +32,15 @@ impl OnError {
     }
 }
 
+/// `[pipeline] quality_gate` when the manifest has none.
+pub const DEFAULT_QUALITY_GATE: f64 = 85.0;
+
+/// A quality gate is a score: 0..=100. The one check, for the manifest,
+/// `logline.toml` and `--quality-gate` alike.
+pub fn check_gate(g: f64) -> Result<f64, String> {
+    if (0.0..=100.0).contains(&g) { Ok(g) } else { Err(format!("must be within 0..=100, got {g}")) }
+}
+
 /// Per-enzyme resource limits. Unset values fall back to `[pipeline.limits]`,
 /// then to [`Limits::DEFAULT`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, serde::Serialize)]
@@ -61,6 +70,31 @@ impl Limits {
         max_output_kb: Some(8192),
         max_variants: Some(64),
     };
+
+    /// The wall-clock deadline per call, ms (the default when unset).
+    pub fn timeout_ms(&self) -> u64 {
+        self.timeout_ms.or(Self::DEFAULT.timeout_ms).expect("a default")
+    }
+
+    /// The linear-memory cap per instance, bytes.
+    pub fn memory_bytes(&self) -> usize {
+        (self.memory_mb.or(Self::DEFAULT.memory_mb).expect("a default") as usize) << 20
+    }
+
+    /// The cap on the span handed to the enzyme, bytes.
+    pub fn max_input_bytes(&self) -> usize {
+        (self.max_input_kb.or(Self::DEFAULT.max_input_kb).expect("a default") as usize) << 10
+    }
+
+    /// The cap on what one call may return, bytes.
+    pub fn max_output_bytes(&self) -> usize {
+        (self.max_output_kb.or(Self::DEFAULT.max_output_kb).expect("a default") as usize) << 10
+    }
+
+    /// The most spans one `variants` outcome may hold.
+    pub fn max_variants(&self) -> usize {
+        self.max_variants.or(Self::DEFAULT.max_variants).expect("a default") as usize
+    }
 
     /// `self`, with unset values taken from `fallback`.
     pub fn or(self, fallback: Limits) -> Limits {
@@ -269,15 +303,8 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
 
     let p = raw.pipeline;
     let quality_gate = match p.quality_gate {
-        None => 85.0,
-        Some(g) if (0.0..=100.0).contains(g.get_ref()) => *g.get_ref(),
-        Some(g) => {
-            return Err(at(
-                g.span().start,
-                "pipeline.quality_gate",
-                format!("must be within 0..=100, got {}", g.get_ref()),
-            ));
-        }
+        None => DEFAULT_QUALITY_GATE,
+        Some(g) => check_gate(*g.get_ref()).map_err(|m| at(g.span().start, "pipeline.quality_gate", m))?,
     };
     let positive = |v: Option<Spanned<usize>>, key: &str, default: usize| match v {
         None => Ok(default),

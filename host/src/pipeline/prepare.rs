@@ -24,7 +24,7 @@ use std::time::Instant;
 pub const STEM: &str = "diamonds-enriched";
 
 /// How embeddings are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EmbeddingsMode {
     /// JSON arrays in each span.
