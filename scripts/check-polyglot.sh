@@ -71,6 +71,10 @@ PY
   [ "$masked" -gt 0 ] && [ "$variants" -gt 0 ]
 }
 check "polyglot chain masks PII and adds variants" poly_run
+# The conformance every enzyme must pass (succeeds on valid spans, ids kept,
+# host-owned keys untouched, deterministic, idempotent), in every language.
+check "python and js examples conform" "$LOGLINE" --quiet enzymes check examples/polyglot.toml \
+  --enzymes python-pii-masker,js-question-variants --conformance "$input" --cache-dir "$cache"
 
 # --- a fresh project per language ----------------------------------------------
 for lang in rust python js; do

@@ -81,12 +81,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_search(&a, &cfg, ui)?;
         }
-        Command::Enzymes(EnzymesCommand::Check { manifest, enzymes, harm, violations, workers, cache }) => {
+        Command::Enzymes(EnzymesCommand::Check {
+            manifest,
+            enzymes,
+            harm,
+            conformance,
+            violations,
+            workers,
+            cache,
+        }) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_check(&manifest, &enzymes, &cache, &cfg, ui)?;
-            if !harm.is_empty() {
-                cmd_harm(&manifest, &enzymes, &harm, violations.as_deref(), workers, &cache, &cfg, ui)?;
-            }
+            // Both checks run before either fails the command.
+            let harm = (!harm.is_empty())
+                .then(|| cmd_harm(&manifest, &enzymes, &harm, violations.as_deref(), workers, &cache, &cfg, ui));
+            let conformance =
+                (!conformance.is_empty()).then(|| cmd_conformance(&manifest, &enzymes, &conformance, &cache, &cfg, ui));
+            harm.transpose()?;
+            conformance.transpose()?;
         }
         Command::Enzymes(EnzymesCommand::Run { manifest, input, output, enzymes, index, workers, cache }) => {
             let cfg = load_config(cli.config.as_deref(), Some(&input))?;
@@ -368,6 +380,26 @@ fn cmd_harm(
             "{n} do-no-harm violation(s) in {}",
             corpora.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", ")
         );
+    }
+    Ok(())
+}
+
+fn cmd_conformance(
+    path: &Path,
+    select: &[String],
+    corpora: &[PathBuf],
+    cache: &CacheArgs,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let m = load_manifest(Some(path), select)?;
+    let host = enzyme_host(cache, cfg)?;
+    let report = crate::enzyme::conformance::check(&host, &m, corpora)?;
+    ui.table(&report.table());
+    ui.json(&report)?;
+    let n = report.total();
+    if n > 0 {
+        anyhow::bail!("{n} conformance breach(es): every enzyme must succeed, be deterministic and idempotent");
     }
     Ok(())
 }

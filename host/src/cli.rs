@@ -77,6 +77,10 @@ pub enum EnzymesCommand {
         /// Spans (NDJSON) to run the do-no-harm checks on; repeatable.
         #[arg(long, value_name = "CORPUS")]
         harm: Vec<PathBuf>,
+        /// Spans (NDJSON) to check every enzyme's conformance on (succeeds,
+        /// deterministic, idempotent, ids kept); repeatable.
+        #[arg(long, value_name = "CORPUS")]
+        conformance: Vec<PathBuf>,
         /// Write every violation found by --harm as NDJSON here.
         #[arg(long, value_name = "FILE", requires = "harm")]
         violations: Option<PathBuf>,

@@ -4,9 +4,10 @@
 //! `enzymes run` and by the do-no-harm runner.
 
 use crate::complexity::complexity_score;
-use crate::embed::{Embedder, normalized_mean, sidecar};
+use crate::embed::{Embedder, sidecar};
 use crate::span::Span;
 use crate::tags::Tagger;
+use crate::vector::normalized_mean;
 use anyhow::Context as _;
 
 /// How `combined_embedding` is made.

@@ -36,6 +36,12 @@ pub mod complexity;
 // Tags, complexity and vectors of a span's current text: one path.
 pub mod derive;
 
+// Vector math (dot, cosine, normalised mean).
+pub mod vector;
+
+// What an enzyme may look up (neighbours, threads, tags), whoever answers.
+pub mod lookup;
+
 // HNSW and inverted indexes.
 pub mod index;
 

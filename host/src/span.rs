@@ -206,3 +206,8 @@ impl serde::Serialize for Vectors<'_> {
         m.end()
     }
 }
+
+/// `when` as milliseconds since the epoch; i64::MIN when it does not parse.
+pub fn when_millis(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s).map_or(i64::MIN, |t| t.timestamp_millis())
+}

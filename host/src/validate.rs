@@ -456,11 +456,6 @@ pub fn check_timestamp(s: &str) -> Result<(), String> {
     Err(why)
 }
 
-/// `when` as milliseconds since the epoch; i64::MIN when it does not parse.
-pub fn when_millis(s: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(s).map_or(i64::MIN, |t| t.timestamp_millis())
-}
-
 pub(crate) fn read_context(raw: &RawValue, facts: &mut Facts, reasons: &mut Vec<Reason>) {
     let map = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get()) {
         Ok(m) => m,

@@ -5,7 +5,8 @@
 //!
 //! cargo run --release -p logline-bench --bin bench-hnsw -- DIR [--ef-construction N] [--ef-search N] [--queries Q]
 
-use logline::index::{HnswParams, Point, dot, exact_top_k};
+use logline::index::{HnswParams, Point, exact_top_k};
+use logline::vector::dot;
 use std::io::Write;
 use std::time::Instant;
 

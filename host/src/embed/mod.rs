@@ -7,6 +7,7 @@ pub mod cache;
 pub mod model;
 pub mod sidecar;
 
+pub use crate::vector::{cosine, normalized_mean};
 pub use model::{DEFAULT_MODEL, EmbedOptions, Model, ModelFiles, ModelStats, locate};
 
 use crate::span::Embedding;
@@ -130,17 +131,4 @@ impl Embedder {
         }
         Ok(slots.into_iter().map(|s| vectors[group[s]].clone().expect("every group filled")).collect())
     }
-}
-
-/// Cosine of two normalised vectors.
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    crate::index::dot(a, b)
-}
-
-/// The normalised mean of two normalised vectors (`--combined mean`).
-pub fn normalized_mean(a: &[f32], b: &[f32]) -> Vec<f32> {
-    let mut v: Vec<f32> = a.iter().zip(b).map(|(x, y)| x + y).collect();
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
-    v.iter_mut().for_each(|x| *x /= norm);
-    v
 }

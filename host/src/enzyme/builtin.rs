@@ -12,3 +12,14 @@ pub fn names() -> Vec<&'static str> {
 pub fn bytes(name: &str) -> Option<&'static [u8]> {
     BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The manifest checks names against its own list; it must be ours.
+    #[test]
+    fn the_manifest_knows_every_embedded_builtin() {
+        let ours = super::names();
+        let theirs: Vec<&str> = crate::manifest::BUILTINS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(ours, theirs);
+    }
+}

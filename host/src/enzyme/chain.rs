@@ -20,8 +20,8 @@ use super::{ChangeRecord, Current, EnzymeFailure, FailureKind, Instance, Outcome
 use crate::complexity::has_code;
 use crate::manifest::{OnError, When, WhenFacts};
 use crate::span::Span;
+use crate::span::when_millis;
 use crate::tags::Tagger;
-use crate::validate::when_millis;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 

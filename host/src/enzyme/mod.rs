@@ -17,15 +17,17 @@ mod bindings;
 pub mod builtin;
 mod cache;
 pub mod chain;
+pub mod conformance;
 mod convert;
 mod failure;
 mod imports;
 mod sandbox;
 
+pub use crate::lookup::{Lookups, NeighbourQuery, NoLookups, ThreadEntry, ThreadKey};
 pub use cache::{CompileCache, CompileStats, default_cache_root};
 pub use convert::{ChangeRecord, Outcome, snippet};
 pub use failure::{EnzymeFailure, FailureKind};
-pub use imports::{Current, Lookups, NeighbourQuery, NoLookups, ThreadEntry, ThreadKey};
+pub use imports::Current;
 
 /// The result decoding, for the fuzz targets (`fuzz/`).
 #[doc(hidden)]

@@ -9,7 +9,7 @@
 //! what WASI p2 gives every guest.
 
 use super::failure::MemoryLimitExceeded;
-use super::imports::Lookups;
+use crate::lookup::Lookups;
 use bytes::Bytes;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};

@@ -21,43 +21,9 @@ pub mod runner;
 use crate::score::text::{closes_fence, continues_diff, fence_info, fence_run, is_diff_header};
 use crate::span::Span;
 use parse::Lang;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// What an enzyme is allowed to do to the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Adds annotations; never changes `this`, `if_ok`, `if_not`.
-    Annotator,
-    /// Changes layout only: same tokens, idempotent.
-    Tidy,
-    /// Replaces literal secrets with placeholders.
-    Redactor,
-    /// Any change that keeps the universal invariants.
-    #[default]
-    Transform,
-}
-
-impl Role {
-    /// The role of a built-in enzyme.
-    pub fn of_builtin(name: &str) -> Role {
-        match name {
-            "security" => Role::Redactor,
-            "syntax-optimizer" => Role::Tidy,
-            "semantic-enricher" | "context-preserver" => Role::Annotator,
-            _ => Role::Transform,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Annotator => "annotator",
-            Role::Tidy => "tidy",
-            Role::Redactor => "redactor",
-            Role::Transform => "transform",
-        }
-    }
-}
+pub use crate::manifest::Role;
 
 /// Which invariant a change broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

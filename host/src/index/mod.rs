@@ -8,13 +8,10 @@
 //! `<stem>.spans.redb` (short span records for thread look-ups). Loading
 //! reads them back; nothing is rebuilt.
 
-mod distance;
+use crate::vector::dot;
 
-pub use distance::{dot, dot_portable};
-
-use crate::enzyme::{Lookups, NeighbourQuery, ThreadEntry, ThreadKey};
-use crate::span::Span;
-use crate::validate::when_millis;
+use crate::lookup::{Lookups, NeighbourQuery, ThreadEntry, ThreadKey};
+use crate::span::{Span, when_millis};
 use anyhow::{Context as _, bail};
 use instant_distance::{Builder, HnswMap, Search};
 use redb::{Database, ReadableDatabase, TableDefinition};

@@ -10,7 +10,8 @@ mod schema;
 pub use error::ManifestError;
 pub(crate) use error::line_col;
 pub use schema::{
-    DEFAULT_QUALITY_GATE, EnzymeEntry, Limits, Manifest, OnError, PipelineSection, Source, When, WhenFacts, check_gate,
+    BUILTINS, DEFAULT_QUALITY_GATE, EnzymeEntry, Limits, Manifest, OnError, PipelineSection, Role, Source, When,
+    WhenFacts, check_gate,
 };
 
 use std::path::{Path, PathBuf};

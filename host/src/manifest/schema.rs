@@ -5,7 +5,7 @@ use super::Origin;
 use super::error::{ManifestError, line_col};
 use crate::score::QualitySettings;
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use toml::Spanned;
 
@@ -28,6 +28,47 @@ impl OnError {
             OnError::Skip => "skip",
             OnError::Reject => "reject",
             OnError::Abort => "abort",
+        }
+    }
+}
+
+/// The built-in enzymes a manifest may name (`builtin = "…"`) and the role
+/// each plays for the do-no-harm checks. The host embeds their components
+/// (`enzyme::builtin`; a test keeps the two lists equal).
+pub const BUILTINS: &[(&str, Role)] = &[
+    ("security", Role::Redactor),
+    ("syntax-optimizer", Role::Tidy),
+    ("semantic-enricher", Role::Annotator),
+    ("context-preserver", Role::Annotator),
+];
+
+/// What an enzyme is allowed to do to the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Adds annotations; never changes `this`, `if_ok`, `if_not`.
+    Annotator,
+    /// Changes layout only: same tokens, idempotent.
+    Tidy,
+    /// Replaces literal secrets with placeholders.
+    Redactor,
+    /// Any change that keeps the universal invariants.
+    #[default]
+    Transform,
+}
+
+impl Role {
+    /// The role of a built-in enzyme.
+    pub fn of_builtin(name: &str) -> Role {
+        BUILTINS.iter().find(|(n, _)| *n == name).map_or(Role::Transform, |(_, r)| *r)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Annotator => "annotator",
+            Role::Tidy => "tidy",
+            Role::Redactor => "redactor",
+            Role::Transform => "transform",
         }
     }
 }
@@ -193,7 +234,7 @@ pub struct EnzymeEntry {
     /// What the enzyme may do to the text, for the do-no-harm checks
     /// (`role = "annotator" | "tidy" | "redactor" | "transform"`; built-ins
     /// have their own, others default to `transform`).
-    pub role: crate::harm::Role,
+    pub role: Role,
     /// Line of the entry in the manifest, for messages.
     pub line: usize,
 }
@@ -283,7 +324,7 @@ struct RawEnzyme {
     #[serde(default = "yes")]
     enabled: bool,
     on_error: Option<OnError>,
-    role: Option<crate::harm::Role>,
+    role: Option<Role>,
 }
 
 fn yes() -> bool {
@@ -360,14 +401,14 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
                 Source::Path(if rel.is_absolute() { rel } else { origin.base_dir().join(rel) })
             }
             (None, Some(b)) => {
-                if !crate::enzyme::builtin::names().contains(&b.get_ref().as_str()) {
+                if !BUILTINS.iter().any(|(n, _)| n == b.get_ref()) {
                     return Err(at(
                         b.span().start,
                         "enzyme.builtin",
                         format!(
                             "no built-in enzyme `{}` (built-ins: {})",
                             b.get_ref(),
-                            crate::enzyme::builtin::names().join(", ")
+                            BUILTINS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                         ),
                     ));
                 }
@@ -413,8 +454,8 @@ pub(super) fn parse(text: &str, origin: Origin) -> Result<Manifest, ManifestErro
             ));
         }
         let role = e.role.unwrap_or(match &source {
-            Source::Builtin(b) => crate::harm::Role::of_builtin(b),
-            Source::Path(_) => crate::harm::Role::Transform,
+            Source::Builtin(b) => Role::of_builtin(b),
+            Source::Path(_) => Role::Transform,
         });
         enzymes.push(EnzymeEntry {
             name,

@@ -149,7 +149,7 @@ impl Signals {
     pub fn of(span: &Span) -> Signals {
         let e = &span.enriched;
         let coherence_cosine = match (&e.query_embedding, &e.response_embedding) {
-            (Some(q), Some(r)) => Some(crate::embed::cosine(q, r)),
+            (Some(q), Some(r)) => Some(crate::vector::cosine(q, r)),
             _ => None,
         };
         Signals { coherence_cosine }

@@ -99,7 +99,7 @@ pub fn features(span: &Span, dims: usize) -> Result<Vec<f64>, &'static str> {
     if a.len() != dims || q.len() != dims {
         return Err("embedding length differs from the scorer's");
     }
-    let cos = crate::embed::cosine(q, a) as f64;
+    let cos = crate::vector::cosine(q, a) as f64;
     let answer = span.response();
     let parts = text::split(answer);
     let words = word_count(answer) as f64;

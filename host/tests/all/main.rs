@@ -13,6 +13,7 @@
 //! - `scorer`: `scorer train / eval` and `run --scorer` on the labelled fixture.
 mod builtins;
 mod common;
+mod conformance;
 mod embed;
 mod harm;
 mod host;

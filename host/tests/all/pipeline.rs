@@ -165,7 +165,7 @@ fn the_index_loads_searches_and_answers_lookups() {
     let key = index.thread_key(id).unwrap();
     let earlier = index.thread(&key, id, 10);
     assert!(!earlier.is_empty(), "{id} has earlier spans");
-    let whens: Vec<i64> = earlier.iter().map(|e| logline::validate::when_millis(&e.when)).collect();
+    let whens: Vec<i64> = earlier.iter().map(|e| logline::span::when_millis(&e.when)).collect();
     assert!(whens.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     assert!(earlier.iter().all(|e| e.id != id));
     assert!(!index.tags(id).is_empty());

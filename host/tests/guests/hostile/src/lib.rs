@@ -103,6 +103,14 @@ impl Enzyme for Hostile {
                 Ok(Outcome::Variants(vec![span.clone(), a]))
             }
             "drop" => Ok(Outcome::Drop("dropped on purpose".into())),
+            // Output that depends on how many calls came before (for the
+            // conformance test: not deterministic).
+            "counter" => {
+                static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                span.extra.insert("calls".into(), json!(n));
+                Ok(Outcome::Keep)
+            }
             // Change the text (for the look-ups-on-current-text test).
             "rewrite" => {
                 span.this = format!("{} Answer in French.", span.this);
