@@ -3,7 +3,7 @@
 //!
 //! - **succeeds** on valid spans, and so keeps the id and leaves the
 //!   host-owned keys alone (the host refuses either as `invalid_output`);
-//!   variants get ids of their own;
+//!   the spans it lets go on (it and its variants) have distinct ids;
 //! - **deterministic**: the same span gives the same output from a fresh
 //!   instance and from one that has already seen it (no clock, no chance,
 //!   no state carried between spans);
@@ -32,8 +32,8 @@ pub enum Breach {
     /// A call failed on a valid span (a changed id and a host-owned key
     /// are failures the host reports as `invalid_output`).
     Failed,
-    /// A variant reused its parent's id.
-    VariantKeptId,
+    /// Two spans it let go on share an id.
+    DuplicateId,
     /// Another run on the same span gave other output.
     NotDeterministic,
     /// Its output, given back, changed again.
@@ -44,7 +44,7 @@ impl Breach {
     pub fn as_str(self) -> &'static str {
         match self {
             Breach::Failed => "failed",
-            Breach::VariantKeptId => "variant_kept_id",
+            Breach::DuplicateId => "duplicate_id",
             Breach::NotDeterministic => "not_deterministic",
             Breach::NotIdempotent => "not_idempotent",
         }
@@ -169,9 +169,10 @@ pub fn check_span(e: &Arc<LoadedEnzyme>, a: &mut Stage, span: &Span, tagger: &Ta
         out.push((Breach::Failed, format!("{}: {f}", f.kind.as_str())));
         return out;
     }
-    for v in first.items.iter().filter(|it| it.variant_of.is_some()) {
-        if v.span.id == span.id {
-            out.push((Breach::VariantKeptId, format!("a variant has the id `{}` of its parent", span.id)));
+    let mut ids = std::collections::HashSet::new();
+    for it in &first.items {
+        if !ids.insert(it.span.id.as_str()) {
+            out.push((Breach::DuplicateId, format!("two spans that go on have the id `{}`", it.span.id)));
         }
     }
     let fp = fingerprint(&first);
