@@ -3,8 +3,9 @@
 //! [`run`].
 
 use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args, ScorerCommand};
-use crate::enzyme::{Lookups, NoLookups};
+use crate::enzyme::{EnzymeHost, Lookups, NoLookups};
 use crate::index::SpanIndex;
+use crate::manifest::Manifest;
 use crate::pipeline::orchestrate;
 use crate::pipeline::prepare;
 use crate::pipeline::{self, Phase0Summary, Phase1Summary, Summary, SummaryConfig, SummaryResults};
@@ -91,12 +92,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             cache,
         }) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
-            cmd_check(&manifest, &enzymes, &cache, &cfg, ui)?;
+            let m = load_manifest(Some(&manifest), &enzymes)?;
+            let host = enzyme_host(&cache, &cfg)?;
+            cmd_check(&manifest, &m, &host, ui)?;
             // Both checks run before either fails the command.
-            let harm = (!harm.is_empty())
-                .then(|| cmd_harm(&manifest, &enzymes, &harm, violations.as_deref(), workers, &cache, &cfg, ui));
-            let conformance =
-                (!conformance.is_empty()).then(|| cmd_conformance(&manifest, &enzymes, &conformance, &cache, &cfg, ui));
+            let harm = (!harm.is_empty()).then(|| cmd_harm(&m, &host, &harm, violations.as_deref(), workers, ui));
+            let conformance = (!conformance.is_empty()).then(|| cmd_conformance(&m, &host, &conformance, ui));
             harm.transpose()?;
             conformance.transpose()?;
         }
@@ -349,20 +350,15 @@ fn cmd_search(a: &crate::cli::SearchArgs, cfg: &FileConfig, ui: Ui) -> anyhow::R
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn cmd_harm(
-    path: &Path,
-    select: &[String],
+    m: &Manifest,
+    host: &EnzymeHost,
     corpora: &[PathBuf],
     violations: Option<&Path>,
     workers: usize,
-    cache: &CacheArgs,
-    cfg: &FileConfig,
     ui: Ui,
 ) -> anyhow::Result<()> {
-    let m = load_manifest(Some(path), select)?;
-    let host = enzyme_host(cache, cfg)?;
-    let report = crate::harm::runner::run(&host, &m, corpora, workers)?;
+    let report = crate::harm::runner::run(host, m, corpora, workers)?;
     ui.table(&report.table());
     ui.json(&report)?;
     if let Some(out) = violations {
@@ -384,17 +380,8 @@ fn cmd_harm(
     Ok(())
 }
 
-fn cmd_conformance(
-    path: &Path,
-    select: &[String],
-    corpora: &[PathBuf],
-    cache: &CacheArgs,
-    cfg: &FileConfig,
-    ui: Ui,
-) -> anyhow::Result<()> {
-    let m = load_manifest(Some(path), select)?;
-    let host = enzyme_host(cache, cfg)?;
-    let report = crate::enzyme::conformance::check(&host, &m, corpora)?;
+fn cmd_conformance(m: &Manifest, host: &EnzymeHost, corpora: &[PathBuf], ui: Ui) -> anyhow::Result<()> {
+    let report = crate::enzyme::conformance::check(host, m, corpora)?;
     ui.table(&report.table());
     ui.json(&report)?;
     let n = report.total();
@@ -404,9 +391,7 @@ fn cmd_conformance(
     Ok(())
 }
 
-fn cmd_check(path: &Path, select: &[String], cache: &CacheArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
-    let m = load_manifest(Some(path), select)?;
-    let host = enzyme_host(cache, cfg)?;
+fn cmd_check(path: &Path, m: &Manifest, host: &EnzymeHost, ui: Ui) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let mut failures = Vec::new();
     for e in &m.enzymes {

@@ -103,3 +103,21 @@ pub fn fill_embeddings(
     }
     Ok(())
 }
+
+/// The valid spans of a corpus file, tags and complexity derived, and how
+/// many lines were not valid spans (for the checks that run on corpora).
+pub fn read_corpus(path: &std::path::Path, tagger: &Tagger) -> anyhow::Result<(Vec<Span>, u64)> {
+    let mut validator = crate::validate::Validator::new(crate::validate::Mode::Input, 0.0);
+    let (mut spans, mut invalid) = (Vec::new(), 0);
+    for line in crate::ingest::open(path, crate::ingest::DEFAULT_MAX_LINE)? {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        match validator.check(&line) {
+            Ok(mut s) => {
+                text_facts(&mut s, tagger);
+                spans.push(s);
+            }
+            Err(_) => invalid += 1,
+        }
+    }
+    Ok((spans, invalid))
+}

@@ -85,6 +85,37 @@ pub fn stages(
         .collect()
 }
 
+/// Enzyme instances, one set per worker, reused from round to round.
+pub struct StagePool<'a> {
+    enzymes: Vec<Arc<super::LoadedEnzyme>>,
+    manifest: &'a crate::manifest::Manifest,
+    lookups: Arc<dyn super::Lookups>,
+    free: std::sync::Mutex<Vec<Vec<Stage>>>,
+}
+
+impl<'a> StagePool<'a> {
+    pub fn new(
+        enzymes: Vec<Arc<super::LoadedEnzyme>>,
+        manifest: &'a crate::manifest::Manifest,
+        lookups: Arc<dyn super::Lookups>,
+    ) -> Self {
+        StagePool { enzymes, manifest, lookups, free: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    /// A worker's stages: reused, or fresh when none is free.
+    pub fn take(&self) -> Vec<Stage> {
+        if let Some(s) = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            return s;
+        }
+        stages(&self.enzymes, self.manifest, &self.lookups)
+    }
+
+    /// Hand a worker's stages back for the next batch.
+    pub fn give_back(&self, s: Vec<Stage>) {
+        self.free.lock().unwrap_or_else(|p| p.into_inner()).push(s);
+    }
+}
+
 /// One enzyme call on one span, for the transformation log.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Application {

@@ -11,13 +11,10 @@
 
 use super::chain::{self, ChainOutput, Stage};
 use super::{EnzymeHost, LoadedEnzyme};
-use crate::ingest;
 use crate::lookup::{Lookups, NoLookups};
 use crate::manifest::{Manifest, OnError, When};
 use crate::span::Span;
 use crate::tags::Tagger;
-use crate::validate::{Mode, Validator};
-use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -206,14 +203,8 @@ pub fn check(host: &EnzymeHost, manifest: &Manifest, corpora: &[PathBuf]) -> any
     for corpus in corpora {
         let name = corpus.display().to_string();
         report.corpora.push(name.clone());
-        let mut validator = Validator::new(Mode::Input, 0.0);
-        for line in ingest::open(corpus, ingest::DEFAULT_MAX_LINE)? {
-            let line = line.with_context(|| format!("reading {name}"))?;
-            if let Ok(mut s) = validator.check(&line) {
-                crate::derive::text_facts(&mut s, &tagger);
-                spans.push((name.clone(), s));
-            }
-        }
+        let (found, _) = crate::derive::read_corpus(corpus, &tagger)?;
+        spans.extend(found.into_iter().map(|s| (name.clone(), s)));
     }
     report.spans = spans.len() as u64;
     for e in &enzymes {

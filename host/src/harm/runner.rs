@@ -4,19 +4,16 @@
 //! their own output, which must not change it again.
 
 use super::{Role, Rule, Violation, check, text_changed};
-use crate::enzyme::chain::{self, Item, Stage};
+use crate::enzyme::chain::{self, Item, StagePool};
 use crate::enzyme::{EnzymeHost, Lookups, NoLookups};
-use crate::ingest;
 use crate::manifest::Manifest;
 use crate::tags::Tagger;
-use crate::validate::{Mode, Validator};
-use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// One enzyme's line of the table.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -115,7 +112,7 @@ pub fn run(host: &EnzymeHost, manifest: &Manifest, corpora: &[PathBuf], workers:
     let tagger = Tagger::new(&manifest.tags);
     let lookups: Arc<dyn Lookups> = Arc::new(NoLookups);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(crate::threads_or_all(workers)).build()?;
-    let spare: Mutex<Vec<Vec<Stage>>> = Mutex::new(Vec::new());
+    let pool_of_stages = StagePool::new(enzymes, manifest, lookups);
     let mut report = HarmReport::default();
     let mut table: BTreeMap<String, EnzymeHarm> = manifest
         .enzymes
@@ -127,28 +124,14 @@ pub fn run(host: &EnzymeHost, manifest: &Manifest, corpora: &[PathBuf], workers:
     for corpus in corpora {
         let name = corpus.display().to_string();
         report.corpora.push(name.clone());
-        let mut validator = Validator::new(Mode::Input, 0.0);
-        let mut spans = Vec::new();
-        for line in ingest::open(corpus, ingest::DEFAULT_MAX_LINE)? {
-            let line = line.with_context(|| format!("reading {name}"))?;
-            match validator.check(&line) {
-                Ok(mut s) => {
-                    crate::derive::text_facts(&mut s, &tagger);
-                    spans.push(s);
-                }
-                Err(_) => report.invalid_lines += 1,
-            }
-        }
+        let (spans, invalid) = crate::derive::read_corpus(corpus, &tagger)?;
+        report.invalid_lines += invalid;
         report.spans += spans.len() as u64;
         let results: Vec<anyhow::Result<Vec<Row>>> = pool.install(|| {
             spans
                 .into_par_iter()
                 .map(|span| {
-                    let mut stages = spare
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .pop()
-                        .unwrap_or_else(|| chain::stages(&enzymes, manifest, &lookups));
+                    let mut stages = pool_of_stages.take();
                     let (id, line) = (span.id.clone(), span.line);
                     let out = chain::run(&mut stages, span, &tagger).map_err(|f| anyhow::anyhow!("{f}"))?;
                     let items: Vec<&Item> = out
@@ -182,7 +165,7 @@ pub fn run(host: &EnzymeHost, manifest: &Manifest, corpora: &[PathBuf], workers:
                             rows.push((a.enzyme.clone(), line, id.clone(), v, changed));
                         }
                     }
-                    spare.lock().unwrap_or_else(|p| p.into_inner()).push(stages);
+                    pool_of_stages.give_back(stages);
                     Ok(rows)
                 })
                 .collect()

@@ -4,9 +4,9 @@
 //! scores); dropped spans, enzyme errors under the `reject` policy and
 //! invalid lines go to `<out>.rejects.ndjson` as the same reject records.
 
-use super::round::{self, StagePool};
+use super::round;
 use super::translog;
-use crate::enzyme::chain::Derive;
+use crate::enzyme::chain::{Derive, StagePool};
 use crate::enzyme::{EnzymeHost, Lookups};
 use crate::ingest;
 use crate::manifest::Manifest;

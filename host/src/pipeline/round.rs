@@ -6,10 +6,9 @@
 //! [`StagePool`]; results keep input order, so the same input and manifest
 //! give the same output. Memory holds one round, never the whole input.
 
-use crate::enzyme::chain::{self, ChainOutput, Derive, Stage};
-use crate::enzyme::{EnzymeFailure, LoadedEnzyme, Lookups};
+use crate::enzyme::EnzymeFailure;
+use crate::enzyme::chain::{self, ChainOutput, Derive, StagePool};
 use crate::ingest::LineReader;
-use crate::manifest::Manifest;
 use crate::output::sink::RejectRecord;
 use crate::span::Span;
 use crate::validate::{Mode, Validator};
@@ -17,32 +16,6 @@ use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 use std::io::BufRead;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-/// Enzyme instances, one set per worker, reused from round to round.
-pub struct StagePool<'a> {
-    enzymes: Vec<Arc<LoadedEnzyme>>,
-    manifest: &'a Manifest,
-    lookups: Arc<dyn Lookups>,
-    free: Mutex<Vec<Vec<Stage>>>,
-}
-
-impl<'a> StagePool<'a> {
-    pub fn new(enzymes: Vec<Arc<LoadedEnzyme>>, manifest: &'a Manifest, lookups: Arc<dyn Lookups>) -> Self {
-        StagePool { enzymes, manifest, lookups, free: Mutex::new(Vec::new()) }
-    }
-
-    fn take(&self) -> Vec<Stage> {
-        if let Some(s) = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-            return s;
-        }
-        chain::stages(&self.enzymes, self.manifest, &self.lookups)
-    }
-
-    fn give_back(&self, s: Vec<Stage>) {
-        self.free.lock().unwrap_or_else(|p| p.into_inner()).push(s);
-    }
-}
 
 /// One round of input.
 pub struct Round {

@@ -13,9 +13,9 @@ mod render;
 mod stats;
 
 use super::prepare::{self, CombinedMode, EmbeddingsMode, STEM};
-use super::round::{self, StagePool};
+use super::round;
 use crate::embed::{Embedder, sidecar};
-use crate::enzyme::chain::{ChainOutput, Derive};
+use crate::enzyme::chain::{ChainOutput, Derive, StagePool};
 use crate::enzyme::{EnzymeHost, Lookups};
 use crate::harm::Role;
 use crate::index::SpanIndex;
