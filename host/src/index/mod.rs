@@ -41,9 +41,8 @@ fn bincode_config() -> impl bincode::config::Config {
 
 /// A normalised vector; distance is 1 − cosine.
 ///
-/// Shared (`Arc`), not owned: the index takes the span's own combined
-/// vector without a copy, and instant-distance's builder, which clones every
-/// point while it keeps the originals, then copies a pointer instead of
+/// Shared (`Arc`), not owned: instant-distance's builder clones every point
+/// while it keeps the originals, and then copies a pointer instead of
 /// 1.5 KB per span (#12). Serialised exactly like a `Vec<f32>` (by hand:
 /// serde's `rc` feature would rebuild every crate that uses serde).
 #[derive(Clone, Debug)]
@@ -176,17 +175,20 @@ pub fn file_names(stem: &str) -> (String, IndexFiles) {
 
 /// Collects spans during Phase 0 and builds the indexes at the end.
 ///
-/// Only what the graph build needs (the points) and the inverted lists (a
-/// few `u32` per span) stay in memory; ids and per-node facts go to two
-/// scratch files as they come, already encoded, and are copied into
-/// `<stem>.index.bin` at the end (#12).
+/// Only the inverted lists (a few `u32` per span) stay in memory while spans
+/// come in (#12). Combined vectors, ids and per-node facts go to scratch
+/// files as they come; the vectors are read back into points for the graph
+/// build, allocated one after the other (kept one by one among each chunk's
+/// short-lived texts and vectors, they fragmented the heap: measured ~1 KB
+/// of RSS per span above their size), and ids and facts are copied into
+/// `<stem>.index.bin` at the end.
 pub struct IndexWriter {
     dir: PathBuf,
     stem: String,
     model: String,
     dims: usize,
     len: usize,
-    points: Vec<Point>,
+    vectors: Scratch,
     ids: Scratch,
     meta: Scratch,
     inverted: Inverted,
@@ -229,6 +231,23 @@ impl Scratch {
         Ok(())
     }
 
+    /// Read back `n` vectors of `dims` f32 written raw, then delete the file.
+    fn read_points(self, n: usize, dims: usize) -> anyhow::Result<Vec<Point>> {
+        use std::io::Read as _;
+        let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
+        std::io::Seek::rewind(&mut file)?;
+        let mut r = BufReader::with_capacity(1 << 20, file);
+        let mut buf = vec![0u8; dims * 4];
+        let mut points = Vec::with_capacity(n);
+        for _ in 0..n {
+            r.read_exact(&mut buf).with_context(|| format!("reading {}", self.path.display()))?;
+            points.push(Point(buf.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()));
+        }
+        drop(r);
+        let _ = std::fs::remove_file(&self.path);
+        Ok(points)
+    }
+
     /// Copy everything pushed to `to`, then delete the file.
     fn copy_to(self, to: &mut impl std::io::Write) -> anyhow::Result<()> {
         let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
@@ -256,7 +275,7 @@ impl IndexWriter {
             model: model.to_string(),
             dims,
             len: 0,
-            points: Vec::new(),
+            vectors: Scratch::create(suffixed(&meta_path, ".vectors.tmp"))?,
             ids: Scratch::create(suffixed(&meta_path, ".ids.tmp"))?,
             meta: Scratch::create(suffixed(&meta_path, ".nodes.tmp"))?,
             inverted: Inverted::default(),
@@ -291,9 +310,12 @@ impl IndexWriter {
         if let Some(t) = &span.facts.thread_id {
             inv.by_thread.entry(t.clone()).or_default().push(node);
         }
+        if combined.len() != self.dims {
+            bail!("span `{}` has a {}-dim combined embedding in a {}-dim index", span.id, combined.len(), self.dims)
+        }
         self.len += 1;
+        combined.iter().try_for_each(|x| self.vectors.out.write_all(&x.to_le_bytes()))?;
         self.ids.push(&span.id)?;
-        self.points.push(Point(combined.clone()));
         self.meta.push(&NodeMeta {
             tags: span.enriched.semantic_tags.clone(),
             thread_id: span.facts.thread_id.clone(),
@@ -338,8 +360,8 @@ impl IndexWriter {
         drop(self.store);
         let (manifest_name, files) = file_names(&self.stem);
         let start = Instant::now();
-        let values: Vec<u32> = (0..self.points.len() as u32).collect();
-        let points = std::mem::take(&mut self.points);
+        let points = self.vectors.read_points(self.len, self.dims)?;
+        let values: Vec<u32> = (0..points.len() as u32).collect();
         let builder =
             Builder::default().ef_construction(params.ef_construction).ef_search(params.ef_search).seed(params.seed);
         let map = if params.threads == 0 {
