@@ -276,6 +276,7 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
         ui.table(&stats.table());
         Some(stats)
     };
+    crate::report::trim_heap();
     let phase1 = if let Some(opts) = p1_opts {
         phases.push("phase1");
         let host = enzyme_host(&cache, cfg)?;

@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
         .ef_construction(efc)
         .ef_search(efs)
         .seed(HnswParams::default().seed)
-        .build(points.iter().map(|p| Point(p.clone())).collect(), values);
+        .build(points.iter().map(|p| Point(p.as_slice().into())).collect(), values);
     let build = t.elapsed().as_secs_f64();
 
     let mut found = 0usize;
@@ -78,7 +78,7 @@ fn main() -> anyhow::Result<()> {
     for (qi, &q) in queries.iter().enumerate() {
         let mut search = instant_distance::Search::default();
         let got: Vec<usize> = map
-            .search(&Point(points[q].clone()), &mut search)
+            .search(&Point(points[q].as_slice().into()), &mut search)
             .map(|i| *i.value as usize)
             .filter(|&i| i != q)
             .take(10)

@@ -14,6 +14,12 @@ pub type Embedded = (Vec<f32>, bool);
 
 const TABLE: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("embeddings");
 
+/// redb's page cache for this file. Its default (1 GiB) kept every vector
+/// written or looked up during a run in memory, ~1.5 KB per new text, so a
+/// run's memory grew with its input (#12). Look-ups are by hash, a page
+/// each; the OS page cache keeps the file's hot pages.
+const CACHE_BYTES: usize = 8 << 20;
+
 /// A cache key: the model and the token ids the text became. Texts that
 /// differ only in what the tokenizer ignores (whitespace, line endings) share
 /// one entry, so a whitespace-only edit never runs the model again.
@@ -40,7 +46,7 @@ impl EmbedCache {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        match Database::create(path) {
+        match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => Ok(Some(EmbedCache { db, path: path.to_path_buf() })),
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
                 tracing::warn!("embedding cache {} is in use by another process; running without it", path.display());

@@ -76,9 +76,14 @@ impl SidecarWriter {
     }
 }
 
-/// Reads rows back (memory-mapped).
+/// Reads rows back, each with one positioned read.
+///
+/// Not memory-mapped: every page of a mapping that Phase 1 touched stayed
+/// resident and counted in its RSS, so reading the whole sidecar once
+/// (4.6 KB per span in f32) grew memory with the input (#12). A `pread` per
+/// vector costs a copy from the OS page cache and keeps nothing.
 pub struct SidecarReader {
-    map: memmap2::Mmap,
+    file: File,
     dtype: Dtype,
     dims: usize,
     rows: u64,
@@ -86,22 +91,20 @@ pub struct SidecarReader {
 
 impl SidecarReader {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
+        use std::os::unix::fs::FileExt as _;
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        // SAFETY: the file is only read; LogLine writes sidecars aside and
-        // renames them into place, so a finished file is not modified.
-        let map = unsafe { memmap2::Mmap::map(&file)? };
-        anyhow::ensure!(
-            map.len() >= HEADER_LEN && map.starts_with(b"\x93NUMPY"),
-            "{}: not an .npy file",
-            path.display()
-        );
-        let hlen = u16::from_le_bytes([map[8], map[9]]) as usize;
-        let dict = std::str::from_utf8(&map[10..10 + hlen]).context("npy header")?;
+        let mut head = [0u8; HEADER_LEN];
+        let n = file.read_at(&mut head, 0)?;
+        anyhow::ensure!(n >= 10 && head.starts_with(b"\x93NUMPY"), "{}: not an .npy file", path.display());
+        let hlen = u16::from_le_bytes([head[8], head[9]]) as usize;
+        let mut header = vec![0u8; 10 + hlen];
+        file.read_exact_at(&mut header, 0).with_context(|| format!("{}: npy header", path.display()))?;
+        let dict = std::str::from_utf8(&header[10..]).context("npy header")?;
         let dtype = if dict.contains("'<f2'") { Dtype::F16 } else { Dtype::F32 };
         let shape = dict.split("'shape': (").nth(1).and_then(|s| s.split(')').next()).context("npy shape")?;
         let dimsv: Vec<u64> = shape.split(',').filter_map(|s| s.trim().parse().ok()).collect();
         anyhow::ensure!(dimsv.len() == 3 && dimsv[1] == 3, "{}: expected shape (rows, 3, dims)", path.display());
-        Ok(SidecarReader { map, dtype, dims: dimsv[2] as usize, rows: dimsv[0] })
+        Ok(SidecarReader { file, dtype, dims: dimsv[2] as usize, rows: dimsv[0] })
     }
 
     pub fn rows(&self) -> u64 {
@@ -110,6 +113,7 @@ impl SidecarReader {
 
     /// Vector `which` (0 query, 1 response, 2 combined) of `row`.
     pub fn get(&self, row: u64, which: usize) -> Option<Vec<f32>> {
+        use std::os::unix::fs::FileExt as _;
         if row >= self.rows || which > 2 {
             return None;
         }
@@ -118,7 +122,8 @@ impl SidecarReader {
             Dtype::F16 => 2,
         };
         let start = HEADER_LEN + ((row as usize * 3 + which) * self.dims) * width;
-        let bytes = self.map.get(start..start + self.dims * width)?;
+        let mut bytes = vec![0u8; self.dims * width];
+        self.file.read_exact_at(&mut bytes, start as u64).ok()?;
         let v: Vec<f32> = match self.dtype {
             Dtype::F32 => bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
             Dtype::F16 => bytes.chunks_exact(2).map(|c| f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
