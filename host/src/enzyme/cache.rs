@@ -82,7 +82,7 @@ fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -91,12 +91,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // may already have mapped after the first rename.
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("tmp{}-{seq}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let aside = path.with_extension(format!("tmp{}-{seq}", std::process::id()));
+    crate::output::write_file_via(path, &aside, |w| Ok(std::io::Write::write_all(w, bytes)?))
 }
 
 /// The default cache root: `$LOGLINE_CACHE_DIR`, else

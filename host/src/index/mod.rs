@@ -195,7 +195,7 @@ pub struct IndexWriter {
 }
 
 fn tmp_name(p: &Path) -> PathBuf {
-    suffixed(p, ".tmp")
+    crate::output::partial_path(p)
 }
 
 fn suffixed(p: &Path, suffix: &str) -> PathBuf {
@@ -415,20 +415,7 @@ impl IndexWriter {
     }
 }
 
-fn write_aside(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_aside_with(path, |w| Ok(w.write_all(bytes)?))
-}
-
-/// Write `path` aside through a buffer, then rename it into place.
-fn write_aside_with(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let tmp = tmp_name(path);
-    let file = File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
-    let mut w = BufWriter::with_capacity(1 << 20, file);
-    write(&mut w).and_then(|()| Ok(w.flush()?)).with_context(|| format!("writing {}", tmp.display()))?;
-    drop(w);
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", path.display()))?;
-    Ok(())
-}
+use crate::output::{write_file as write_aside, write_file_with as write_aside_with};
 
 /// Read the graph's shape from its serialised file (the layout of
 /// instant-distance 0.6.1, pinned in Cargo.toml; a test checks it against

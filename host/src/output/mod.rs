@@ -92,11 +92,38 @@ impl AsideWriter {
 
 /// Write a whole small file aside and rename it into place.
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let partial = partial_path(path);
-    let mut f = File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    f.write_all(bytes).and_then(|_| f.sync_data()).with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("renaming {} into place", partial.display()))?;
-    Ok(())
+    write_file_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Write a file through a buffer as `<name>.partial`, sync it, and rename
+/// it into place: the one way LogLine writes a whole file.
+pub fn write_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    write_file_via(path, &partial_path(path), write)
+}
+
+/// [`write_file_with`] through a given aside name (the compile cache needs
+/// one per write: two threads may write the same component at once). The
+/// aside file is removed when writing fails.
+pub fn write_file_via(
+    path: &Path,
+    aside: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let result = (|| {
+        let f = File::create(aside).with_context(|| format!("cannot create {}", aside.display()))?;
+        let mut w = BufWriter::with_capacity(1 << 20, f);
+        write(&mut w).with_context(|| format!("writing {}", aside.display()))?;
+        let f = w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", aside.display()))?;
+        f.sync_data().with_context(|| format!("syncing {}", aside.display()))?;
+        std::fs::rename(aside, path).with_context(|| format!("renaming {} into place", aside.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(aside);
+    }
+    result
 }
 
 /// Remove finished outputs a new run will replace, so a failed run never
