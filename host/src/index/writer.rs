@@ -27,10 +27,6 @@ pub struct IndexWriter {
     pending: Vec<(u32, Vec<u8>)>,
 }
 
-fn tmp_name(p: &Path) -> PathBuf {
-    crate::output::partial_path(p)
-}
-
 fn suffixed(p: &Path, suffix: &str) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(suffix);
@@ -92,7 +88,7 @@ impl Scratch {
 impl IndexWriter {
     pub fn create(dir: &Path, stem: &str, model: &str, dims: usize) -> anyhow::Result<Self> {
         let (_, files) = file_names(stem);
-        let store_tmp = tmp_name(&dir.join(&files.store));
+        let store_tmp = crate::output::partial_path(&dir.join(&files.store));
         let _ = std::fs::remove_file(&store_tmp);
         let store = Database::builder()
             .set_cache_size(STORE_CACHE_BYTES)

@@ -37,16 +37,6 @@ pub enum RejectCode {
 }
 
 impl RejectCode {
-    pub const ALL: [RejectCode; 7] = [
-        RejectCode::Invalid,
-        RejectCode::Filtered,
-        RejectCode::Dropped,
-        RejectCode::EnzymeError,
-        RejectCode::BelowGate,
-        RejectCode::Garbage,
-        RejectCode::DuplicateId,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             RejectCode::Invalid => "invalid",
@@ -277,11 +267,6 @@ impl Sink {
     pub fn reject(&mut self, r: &RejectRecord) -> anyhow::Result<()> {
         self.counts.add(r.reason);
         self.rejects.write_line(&r.to_line())
-    }
-
-    /// Lines written so far: (kept, rejected).
-    pub fn lines(&self) -> (u64, u64) {
-        (self.out.lines(), self.rejects.lines())
     }
 
     /// Flush and sync both; `(bytes, lines)` of each for a checkpoint.

@@ -13,7 +13,7 @@ use crate::manifest::Manifest;
 use crate::output;
 use crate::output::sink::{RejectCode, RejectCounts, RejectRecord, RejectStage, Sink};
 use crate::tags::Tagger;
-use crate::validate::Mode;
+use crate::validate::{Mode, Validator};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -66,7 +66,7 @@ pub fn run_chain(
     // answer nothing rather than answer for the old text.
     let derive = Derive { tagger: &tagger, embed: None };
     let mut reader = ingest::open(input, ingest::DEFAULT_MAX_LINE)?;
-    let mut validator = round::validator(Mode::Input, ingest::DEFAULT_MAX_LINE);
+    let mut validator = Validator::new(Mode::Input, 0.0);
     let mut stats = ChainRunStats::default();
     loop {
         let mut invalid = 0;

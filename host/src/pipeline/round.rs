@@ -11,7 +11,7 @@ use crate::enzyme::chain::{self, ChainOutput, Derive, StagePool};
 use crate::ingest::LineReader;
 use crate::output::sink::RejectRecord;
 use crate::span::Span;
-use crate::validate::{Mode, Validator};
+use crate::validate::Validator;
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 use std::io::BufRead;
@@ -53,11 +53,6 @@ pub fn read<R: BufRead>(
         }
     }
     Ok(round)
-}
-
-/// A validator for `mode` whose line limit is `max_line`.
-pub fn validator(mode: Mode, max_line: usize) -> Validator {
-    Validator::new(mode, 0.0).max_line(max_line)
 }
 
 /// The chain over a round, in parallel over batches; results keep input

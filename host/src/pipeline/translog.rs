@@ -73,13 +73,13 @@ pub fn entry(item: &Item, timestamp: &str, reproducible: bool, scored: Option<&S
         })
         .collect();
     let mut entry = json!({ "timestamp": timestamp, "enzyme_applications": apps });
-    if let Some(s) = scored {
-        let verdict = s.verdicts.last().expect("at least one snapshot");
-        entry["quality_score"] = json!(verdict.score);
-        entry["intent"] = intent(&item.span).into();
-        entry["quality_dimensions"] = json!(verdict);
-    } else {
-        entry["intent"] = intent(&item.span).into();
+    let verdict = scored.map(|s| s.verdicts.last().expect("at least one snapshot"));
+    if let Some(v) = verdict {
+        entry["quality_score"] = json!(v.score);
+    }
+    entry["intent"] = intent(&item.span).into();
+    if let Some(v) = verdict {
+        entry["quality_dimensions"] = json!(v);
     }
     if let Some(parent) = &item.variant_of {
         entry["variant_of"] = parent.clone().into();

@@ -28,7 +28,7 @@ use crate::report::Phase1Report;
 use crate::score::Scorer;
 use crate::span::Span;
 use crate::tags::Tagger;
-use crate::validate::Mode;
+use crate::validate::{Mode, Validator};
 use anyhow::Context as _;
 use checkpoint::{Checkpoint, VariantIds};
 use rayon::prelude::*;
@@ -39,8 +39,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
-
-pub use crate::pipeline::translog::intent;
 
 /// Longest enriched line Phase 1 reads (inline vectors make lines long).
 const PHASE1_MAX_LINE: usize = 64 << 20;
@@ -173,7 +171,7 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
 
     let progress = Progress::new(opts.progress, "orchestrate", ingest::count_lines(&opts.input)?);
     let mut reader = ingest::open(&opts.input, PHASE1_MAX_LINE)?;
-    let mut validator = round::validator(Mode::Enriched, PHASE1_MAX_LINE);
+    let mut validator = Validator::new(Mode::Enriched, 0.0).max_line(PHASE1_MAX_LINE);
     let mut batches_since_ckpt = 0usize;
     loop {
         let mut invalid = 0u64;
