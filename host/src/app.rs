@@ -124,6 +124,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_scorer(c, &cfg, ui)?;
         }
+        Command::Train(a) => {
+            let cfg = load_config(cli.config.as_deref(), a.input.as_deref())?;
+            cmd_train(&a, &cfg, ui)?;
+        }
+        Command::Predict(a) => {
+            let cfg = load_config(cli.config.as_deref(), None)?;
+            cmd_predict(&a, &cfg, ui)?;
+        }
+        Command::Eval(a) => {
+            let model = crate::matcher::Model::load(&a.folder)?;
+            let report = crate::matcher::eval::evaluate(&model);
+            let path = a.folder.join(crate::matcher::train::files::EVAL);
+            crate::matcher::store::write_json(&path, &report)?;
+            ui.table(&report.table());
+            ui.json(&report)?;
+            ui.files(&[(path, None)]);
+        }
         Command::New(a) => {
             let dir = crate::templates::write(&a.name, a.lang, a.dir.as_deref().unwrap_or(Path::new(".")))?;
             ui.table(&format!("created {}\n{}", dir.display(), crate::templates::next_steps(&a.name, a.lang, &dir)));
@@ -190,6 +207,100 @@ fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> 
             ui.json(&ev)?;
         }
     }
+    Ok(())
+}
+
+fn cmd_train(a: &crate::cli::TrainArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
+    use crate::matcher::{self, MatchParams, TrainOptions};
+    let emb = embedder(&a.model_args, &a.cache, cfg)?;
+    let summary = match (&a.add, &a.folder, &a.input, &a.output) {
+        (Some(more), Some(dir), _, _) => matcher::add(dir, more, &emb, a.workers)?,
+        (None, _, Some(input), Some(out)) => {
+            if !input.is_file() {
+                bail!("input {} does not exist or is not a file", input.display());
+            }
+            let d = TrainOptions::default();
+            let p = MatchParams::default();
+            let params = MatchParams {
+                k: a.k.unwrap_or(p.k),
+                tau: a.tau.unwrap_or(p.tau),
+                alpha: a.alpha.unwrap_or(p.alpha),
+                index_on: a.index_on.unwrap_or(p.index_on),
+                ..p
+            };
+            if !(params.alpha > 0.0 && params.alpha < 1.0) {
+                bail!("--alpha must be within (0, 1), got {}", params.alpha);
+            }
+            if !(-1.0..=1.0).contains(&params.tau) || params.k == 0 {
+                bail!("--tau must be a cosine within -1..=1 and -k at least 1");
+            }
+            let opts = TrainOptions {
+                shares: a.split.unwrap_or(d.shares),
+                seed: a.seed.unwrap_or(d.seed),
+                params,
+                ivf: matcher::ivf::IvfParams {
+                    nlist: a.nlist.unwrap_or(d.ivf.nlist),
+                    seed: a.seed.unwrap_or(d.seed),
+                    ..d.ivf
+                },
+                threads: a.workers,
+            };
+            matcher::train(input, out, &opts, &emb)?
+        }
+        _ => bail!("give -i INPUT -o MODEL_DIR to train, or --add FILE MODEL_DIR to grow a model"),
+    };
+    ui.table(&summary.table());
+    ui.json(&summary)?;
+    ui.files(&[(summary.dir.join(crate::matcher::train::files::MANIFEST), None)]);
+    Ok(())
+}
+
+fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
+    use crate::matcher::{Model, predict::Query};
+    let model = Model::load(&a.folder)?;
+    let emb = embedder(&a.model_args, &a.cache, cfg)?;
+    if model.manifest.embedding_model != emb.model_key() {
+        bail!(
+            "{} was trained with embedding model {}, not {}",
+            a.folder.display(),
+            model.manifest.embedding_model,
+            emb.model_key()
+        );
+    }
+    let v = emb.embed(&[a.query.as_str()])?.pop().context("no embedding")?;
+    let q = Query { did: a.did.as_deref(), domain: a.domain.as_deref(), k: a.k, mondrian: a.mondrian };
+    let Some(p) = model.predict(&v, &q) else {
+        bail!("no trajectory in {} matches (filters: did {:?}, domain {:?})", a.folder.display(), a.did, a.domain);
+    };
+    if !ui.json {
+        let short = |s: &str| s.chars().take(160).collect::<String>().replace('\n', " ");
+        let mut t = format!(
+            "predicted outcome (from {}, confidence {:.2}, raw {:.2}):\n  {}\nstatus: {} (confidence {:.2})\n",
+            p.outcome_id,
+            p.confidence,
+            p.raw_score,
+            short(&p.outcome),
+            p.status,
+            p.status_confidence
+        );
+        t += &format!("conformal set at α {} ({} outcomes", p.alpha, p.set.len());
+        if let Some(c) = p.set_open_within_cosine {
+            t += &format!(", and any outcome within cosine {c:.2} of one");
+        }
+        t += "):\n";
+        for m in &p.set {
+            t += &format!("  {:.2}  {}  {}\n", m.share, m.id, short(&m.outcome));
+        }
+        t += "evidence:\n";
+        for e in &p.evidence {
+            t += &format!("  {:.3}  {}  {}  {}  group {}\n", e.similarity, e.id, e.did, e.status, e.group);
+        }
+        ui.table(&t);
+        if ui.quiet {
+            println!("{}", p.outcome);
+        }
+    }
+    ui.json(&p)?;
     Ok(())
 }
 

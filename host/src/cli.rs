@@ -51,6 +51,20 @@ pub enum Command {
     /// Train a quality scorer on your own labels, or measure one.
     #[command(subcommand)]
     Scorer(ScorerCommand),
+    /// Phase 2: train a trajectory matcher on enriched spans (IVF + HNSW
+    /// index, Platt calibration, conformal sets), or add spans to one.
+    ///
+    /// Example: logline train -i out/diamonds-plus.ndjson -o model/
+    /// Example: logline train --add more.ndjson model/
+    Train(TrainArgs),
+    /// Predict the outcome and status of a request from its nearest trajectories.
+    ///
+    /// Example: logline predict model/ "how do I read a file in rust" --did write_code
+    Predict(PredictArgs),
+    /// Evaluate a model on its test split against baselines; writes model/eval.json.
+    ///
+    /// Example: logline eval model/
+    Eval(EvalArgs),
     /// Write a new enzyme project from a template (rust, python or js).
     ///
     /// Example: logline new pii-masker --lang python --dir my-enzymes/
@@ -373,6 +387,82 @@ pub struct SearchArgs {
     pub model: ModelArgs,
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TrainArgs {
+    /// Enriched spans (Phase 0 or Phase 1 output; raw spans are embedded).
+    #[arg(short, long, required_unless_present = "add", conflicts_with = "add")]
+    pub input: Option<PathBuf>,
+    /// The model folder to write.
+    #[arg(short, long, required_unless_present = "add")]
+    pub output: Option<PathBuf>,
+    /// Add these spans to the model folder given as MODEL (rebuilds only the partitions they touch).
+    #[arg(long, value_name = "FILE", requires = "folder")]
+    pub add: Option<PathBuf>,
+    /// The model folder `--add` grows.
+    #[arg(value_name = "MODEL", conflicts_with = "output")]
+    pub folder: Option<PathBuf>,
+    /// Train / calibration / test shares, by thread (default 0.7/0.15/0.15).
+    #[arg(long, value_name = "T/C/T", value_parser = crate::matcher::split::parse_shares)]
+    pub split: Option<[f64; 3]>,
+    /// Conformal miscoverage: prediction sets cover the truth with probability ≥ 1 − α (default 0.1).
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Seed of the split, k-means and the graphs (default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Neighbours per prediction (default 10).
+    #[arg(short)]
+    pub k: Option<usize>,
+    /// Outcomes agree at this cosine or above (default 0.7).
+    #[arg(long)]
+    pub tau: Option<f64>,
+    /// IVF partitions (default ≈ 4√n).
+    #[arg(long)]
+    pub nlist: Option<usize>,
+    /// Which vector the index holds: `combined` (request + outcome) or `query`.
+    #[arg(long, value_parser = lowercase_enum::<crate::matcher::IndexOn>, value_name = "combined|query")]
+    pub index_on: Option<crate::matcher::IndexOn>,
+    /// Threads for the partition builds (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
+    #[command(flatten)]
+    pub model_args: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PredictArgs {
+    /// A folder `logline train` wrote.
+    #[arg(value_name = "MODEL")]
+    pub folder: PathBuf,
+    /// The request (the `this` of a span).
+    pub query: String,
+    /// Only trajectories with this `did`.
+    #[arg(long)]
+    pub did: Option<String>,
+    /// Only trajectories of this domain (`context.environment`).
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Neighbours (default: the model's).
+    #[arg(short)]
+    pub k: Option<usize>,
+    /// Conformal set from the --did's own calibration (Mondrian).
+    #[arg(long, requires = "did")]
+    pub mondrian: bool,
+    #[command(flatten)]
+    pub model_args: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EvalArgs {
+    /// A folder `logline train` wrote.
+    #[arg(value_name = "MODEL")]
+    pub folder: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -63,6 +63,9 @@ pub mod output;
 // Stats and reports.
 pub mod report;
 
+// Phase 2: trajectory matching (IVF + HNSW, Platt, conformal).
+pub mod matcher;
+
 // Progress display.
 pub mod progress;
 

@@ -181,6 +181,30 @@ pub fn json_depth(text: &str) -> usize {
 }
 
 /// Parse one line of JSON text into a span, collecting every problem.
+/// Every span of a file that must hold only valid spans (raw or enriched):
+/// `each` gets them in order, with their line number set; the first line
+/// that is not one is an error naming the file, the line and the reasons.
+pub fn read_strict(path: &std::path::Path, mut each: impl FnMut(Span) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+    use anyhow::Context as _;
+    let mut lines = 0;
+    for line in crate::ingest::open(path, crate::ingest::DEFAULT_MAX_LINE)? {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        lines = line.no;
+        if let Some(n) = line.truncated_from {
+            anyhow::bail!("{}:{}: the line is {n} bytes, over the 16 MiB limit", path.display(), line.no);
+        }
+        let text = std::str::from_utf8(&line.bytes)
+            .map_err(|e| anyhow::anyhow!("{}:{}: not UTF-8 ({e})", path.display(), line.no))?;
+        let mut span = parse_span(text, Mode::Enriched).map_err(|(reasons, _)| {
+            let why: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("{}:{}: not a valid span: {}", path.display(), line.no, why.join("; "))
+        })?;
+        span.line = line.no;
+        each(span)?;
+    }
+    Ok(lines)
+}
+
 pub fn parse_span(text: &str, mode: Mode) -> Result<Span, (Vec<Reason>, Option<String>)> {
     let fail = |r: Reason| (vec![r], None);
     let trimmed = text.trim_start();

@@ -7,8 +7,7 @@ use super::{QualitySettings, Scorer, Signals};
 use crate::derive::{self, CombinedMode};
 use crate::embed::Embedder;
 use crate::span::Span;
-use crate::validate::{Mode, parse_span};
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use serde::Serialize;
 use std::path::Path;
 
@@ -83,30 +82,20 @@ pub fn read(path: &Path, label: &str, filters: &[Where]) -> anyhow::Result<Label
         bail!("--label must be `metadata.<key>`, got {label:?}");
     }
     let mut out = Labelled { spans: Vec::new(), labels: Vec::new(), without_label: 0, filtered: 0 };
-    for line in crate::ingest::open(path, crate::ingest::DEFAULT_MAX_LINE)? {
-        let line = line.with_context(|| format!("reading {}", path.display()))?;
-        if let Some(n) = line.truncated_from {
-            bail!("{}:{}: the line is {n} bytes, over the 16 MiB limit", path.display(), line.no);
-        }
-        let text = std::str::from_utf8(&line.bytes)
-            .map_err(|e| anyhow::anyhow!("{}:{}: not UTF-8 ({e})", path.display(), line.no))?;
-        let mut span = parse_span(text, Mode::Enriched).map_err(|(reasons, _)| {
-            let why: Vec<String> = reasons.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!("{}:{}: not a valid span: {}", path.display(), line.no, why.join("; "))
-        })?;
+    crate::validate::read_strict(path, |mut span| {
         if !filters.iter().all(|w| field(&span, &w.key).as_deref() == Some(w.value.as_str())) {
             out.filtered += 1;
-            continue;
+            return Ok(());
         }
         let Some(y) = label_value(&span, label) else {
             out.without_label += 1;
-            continue;
+            return Ok(());
         };
-        span.line = line.no;
         span.enriched.complexity_score = crate::complexity::complexity_score(span.response());
         out.spans.push(span);
         out.labels.push(y);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

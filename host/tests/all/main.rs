@@ -11,6 +11,7 @@
 //! - `harm`: the built-ins break no do-no-harm invariant on real and generated spans.
 //! - `host`: loading, pins, the compile cache, versions, policies.
 //! - `scorer`: `scorer train / eval` and `run --scorer` on the labelled fixture.
+//! - `matcher`: Phase 2 `train / predict / eval / train --add` on the example spans and real commits.
 mod builtins;
 mod common;
 mod conformance;
@@ -19,6 +20,7 @@ mod harm;
 mod host;
 mod inputs;
 mod manifest;
+mod matcher;
 mod pipeline;
 mod resume;
 mod sandbox;

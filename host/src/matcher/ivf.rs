@@ -1,0 +1,379 @@
+//! The production index (SPEC §5.2): an inverted file (IVF) whose coarse
+//! quantiser is spherical k-means ([`super::kmeans`]), with an HNSW graph
+//! (instant-distance) per partition. A query scores every centroid, searches
+//! the `nprobe` best partitions' graphs and merges their hits.
+//!
+//! Partitions are built in parallel, each on a one-thread pool, so a graph
+//! is the same whatever the machine (instant-distance inserts in parallel
+//! within a graph, which would make it depend on the schedule).
+//!
+//! On disk: `centroids.f32` (k × dims little-endian floats, memory-mapped
+//! when loaded) and one `partitions/NNNNN.hnsw` per partition (bincode).
+
+use super::kmeans::{self, KMeans};
+use crate::index::Point;
+use crate::output::write_file_with;
+use crate::vector::dot;
+use anyhow::Context as _;
+use instant_distance::{Builder, HnswMap, Search};
+use ndarray::ArrayView2;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// How the index is built.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IvfParams {
+    /// Partitions (0: ≈ 4√n, faiss's rule of thumb).
+    pub nlist: usize,
+    pub kmeans_iterations: usize,
+    pub ef_construction: usize,
+    pub ef_search: usize,
+    pub seed: u64,
+}
+
+impl Default for IvfParams {
+    fn default() -> Self {
+        IvfParams { nlist: 0, kmeans_iterations: 10, ef_construction: 100, ef_search: 100, seed: 0 }
+    }
+}
+
+/// `nlist` for `n` vectors: the given one, else ≈ 4√n (at least 1, at most n).
+pub fn nlist_for(n: usize, nlist: usize) -> usize {
+    let auto = (4.0 * (n as f64).sqrt()).round() as usize;
+    if nlist > 0 { nlist } else { auto }.clamp(1, n.max(1))
+}
+
+/// One partition: its graph over the rows it holds.
+pub type Partition = HnswMap<Point, u32>;
+
+/// Time spent per build step.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildTimes {
+    pub kmeans: Duration,
+    pub assign: Duration,
+    pub hnsw: Duration,
+}
+
+/// An IVF index over rows `0..n` of a vector table.
+pub struct Ivf {
+    pub dims: usize,
+    pub centroids: Vec<f32>,
+    pub partitions: Vec<Partition>,
+    /// Rows per partition.
+    pub members: Vec<Vec<u32>>,
+}
+
+impl Ivf {
+    pub fn nlist(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Build over `n × dims` normalised vectors (row-major).
+    pub fn build(vectors: &[f32], dims: usize, p: &IvfParams, threads: usize) -> (Ivf, BuildTimes) {
+        let n = vectors.len() / dims;
+        let mut times = BuildTimes::default();
+        let t = Instant::now();
+        let KMeans { centroids, k, .. } =
+            kmeans::kmeans(vectors, dims, nlist_for(n, p.nlist), p.kmeans_iterations, p.seed);
+        times.kmeans = t.elapsed();
+        let t = Instant::now();
+        let mut members = vec![Vec::new(); k];
+        let x = ArrayView2::from_shape((n, dims), vectors).expect("shape");
+        for (row, c) in kmeans::assign_rows(x, &centroids, k).0.into_iter().enumerate() {
+            members[c].push(row as u32);
+        }
+        times.assign = t.elapsed();
+        let t = Instant::now();
+        let all: Vec<usize> = (0..k).collect();
+        let partitions =
+            build_partitions(vectors, dims, &members, &all, p, threads).into_iter().map(|(_, g)| g).collect();
+        times.hnsw = t.elapsed();
+        (Ivf { dims, centroids, partitions, members }, times)
+    }
+
+    /// The partition a vector belongs to (its nearest centroid).
+    pub fn nearest_partition(&self, v: &[f32]) -> usize {
+        self.probe_order(v, 1)[0]
+    }
+
+    /// The `nprobe` partitions whose centroids are nearest, best first.
+    pub fn probe_order(&self, q: &[f32], nprobe: usize) -> Vec<usize> {
+        let mut scored: Vec<(f32, usize)> =
+            self.centroids.chunks_exact(self.dims).enumerate().map(|(i, c)| (dot(q, c), i)).collect();
+        let nprobe = nprobe.clamp(1, scored.len());
+        scored.select_nth_unstable_by(nprobe - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(nprobe);
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Up to `k` rows nearest to `q` (normalised) with their cosine, best
+    /// first, among the rows `keep` accepts.
+    pub fn search(&self, q: &[f32], k: usize, nprobe: usize, keep: &dyn Fn(u32) -> bool) -> Vec<(u32, f32)> {
+        let point = Point(q.to_vec().into());
+        let mut search = Search::default();
+        let mut hits: Vec<(u32, f32)> = Vec::new();
+        for p in self.probe_order(q, nprobe) {
+            if self.members[p].is_empty() {
+                continue;
+            }
+            let mut taken = 0;
+            for item in self.partitions[p].search(&point, &mut search) {
+                if keep(*item.value) {
+                    hits.push((*item.value, 1.0 - item.distance));
+                    taken += 1;
+                    if taken == k {
+                        break;
+                    }
+                }
+            }
+        }
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits.truncate(k);
+        hits
+    }
+
+    /// Add rows (already appended to the vector table) and rebuild only the
+    /// partitions they land in; returns those partitions.
+    pub fn add(&mut self, vectors: &[f32], rows: std::ops::Range<u32>, p: &IvfParams, threads: usize) -> Vec<usize> {
+        let mut touched = Vec::new();
+        for row in rows {
+            let v = &vectors[row as usize * self.dims..(row as usize + 1) * self.dims];
+            let c = self.nearest_partition(v);
+            self.members[c].push(row);
+            touched.push(c);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for (i, g) in build_partitions(vectors, self.dims, &self.members, &touched, p, threads) {
+            self.partitions[i] = g;
+        }
+        touched
+    }
+
+    /// Write `centroids.f32` and `partitions/*.hnsw` under `dir` (only the
+    /// partitions listed, or all).
+    pub fn save(&self, dir: &Path, only: Option<&[usize]>) -> anyhow::Result<()> {
+        write_file_with(&dir.join(CENTROIDS), |w| {
+            for x in &self.centroids {
+                w.write_all(&x.to_le_bytes())?;
+            }
+            Ok(())
+        })?;
+        let pdir = dir.join(PARTITIONS);
+        std::fs::create_dir_all(&pdir).with_context(|| format!("cannot create {}", pdir.display()))?;
+        let all: Vec<usize> = (0..self.nlist()).collect();
+        for &i in only.unwrap_or(&all) {
+            write_file_with(&partition_path(dir, i), |w| {
+                bincode::serde::encode_into_std_write(&self.partitions[i], w, bincode_config())?;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Load what [`Ivf::save`] wrote; `members` are read back from the graphs.
+    pub fn load(dir: &Path, dims: usize, nlist: usize) -> anyhow::Result<Ivf> {
+        let centroids = super::store::read_f32(&dir.join(CENTROIDS))?;
+        if centroids.len() != nlist * dims {
+            anyhow::bail!("{}: {} floats, expected {nlist} × {dims}", dir.join(CENTROIDS).display(), centroids.len());
+        }
+        let mut partitions = Vec::with_capacity(nlist);
+        let mut members = Vec::with_capacity(nlist);
+        for i in 0..nlist {
+            let path = partition_path(dir, i);
+            let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+            let g: Partition = bincode::serde::decode_from_std_read(&mut std::io::BufReader::new(f), bincode_config())
+                .with_context(|| format!("{} is not a partition graph", path.display()))?;
+            let mut rows: Vec<u32> = g.values.clone();
+            rows.sort_unstable();
+            members.push(rows);
+            partitions.push(g);
+        }
+        Ok(Ivf { dims, centroids, partitions, members })
+    }
+}
+
+/// The exact top-`k` rows of a table for `q` (brute force).
+pub fn exact_top(vectors: &[f32], dims: usize, q: &[f32], k: usize) -> Vec<u32> {
+    let mut scored: Vec<(f32, u32)> =
+        vectors.chunks_exact(dims).enumerate().map(|(i, v)| (dot(q, v), i as u32)).collect();
+    let k = k.min(scored.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    scored.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.truncate(k);
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// recall@k of the index at `nprobe` against exact search.
+pub fn recall_at(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], k: usize, nprobe: usize) -> f64 {
+    let exact: Vec<Vec<u32>> = queries.iter().map(|q| exact_top(vectors, ivf.dims, q, k)).collect();
+    recall_against(ivf, queries, &exact, k, nprobe)
+}
+
+fn recall_against(ivf: &Ivf, queries: &[&[f32]], exact: &[Vec<u32>], k: usize, nprobe: usize) -> f64 {
+    use rayon::prelude::*;
+    let (found, total) = queries
+        .par_iter()
+        .zip(exact)
+        .map(|(q, e)| {
+            let got = ivf.search(q, k, nprobe, &|_| true);
+            (got.iter().filter(|(r, _)| e.contains(r)).count(), e.len())
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    if total == 0 { 1.0 } else { found as f64 / total as f64 }
+}
+
+/// The fewest partitions to probe (1, 2, 4, …, all) for recall@k ≥
+/// `target` on these queries; and the recall it reaches.
+pub fn choose_nprobe(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], k: usize, target: f64) -> (usize, f64) {
+    let exact: Vec<Vec<u32>> = queries.iter().map(|q| exact_top(vectors, ivf.dims, q, k)).collect();
+    let mut nprobe = 1;
+    loop {
+        let r = recall_against(ivf, queries, &exact, k, nprobe);
+        if r >= target || nprobe >= ivf.nlist() {
+            return (nprobe.min(ivf.nlist()), r);
+        }
+        nprobe = (nprobe * 2).min(ivf.nlist());
+    }
+}
+
+pub const CENTROIDS: &str = "centroids.f32";
+pub const PARTITIONS: &str = "partitions";
+
+fn partition_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join(PARTITIONS).join(format!("{i:05}.hnsw"))
+}
+
+fn bincode_config() -> impl bincode::config::Config {
+    bincode::config::standard().with_fixed_int_encoding().with_little_endian()
+}
+
+/// Build the graphs of the partitions in `which`, largest first, on
+/// `threads` workers that each run one graph at a time on a one-thread pool.
+fn build_partitions(
+    vectors: &[f32],
+    dims: usize,
+    members: &[Vec<u32>],
+    which: &[usize],
+    p: &IvfParams,
+    threads: usize,
+) -> Vec<(usize, Partition)> {
+    let mut order: Vec<usize> = which.to_vec();
+    order.sort_by(|&a, &b| members[b].len().cmp(&members[a].len()).then(a.cmp(&b)));
+    let next = AtomicUsize::new(0);
+    let mut built: Vec<(usize, Partition)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.clamp(1, order.len().max(1)))
+            .map(|_| {
+                s.spawn(|| {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&part) = order.get(i) else { break };
+                        let rows = &members[part];
+                        let points: Vec<Point> = rows
+                            .iter()
+                            .map(|&r| Point(vectors[r as usize * dims..(r as usize + 1) * dims].to_vec().into()))
+                            .collect();
+                        let g = pool.install(|| {
+                            Builder::default()
+                                .ef_construction(p.ef_construction)
+                                .ef_search(p.ef_search)
+                                .seed(p.seed ^ part as u64)
+                                .build(points, rows.clone())
+                        });
+                        out.push((part, g));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a partition build panicked")).collect()
+    });
+    built.sort_by_key(|(i, _)| *i);
+    built
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::exact_top_k;
+    use crate::matcher::kmeans::SplitMix64;
+
+    /// Clustered unit vectors: 40 directions, points scattered around them.
+    pub(crate) fn clustered(n: usize, dims: usize, seed: u64) -> Vec<f32> {
+        let mut rng = SplitMix64::new(seed);
+        let mut gauss = move || {
+            let (u, v) = (rng.next_f64().max(1e-12), rng.next_f64());
+            ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+        };
+        let centres: Vec<Vec<f32>> = (0..40).map(|_| (0..dims).map(|_| gauss()).collect()).collect();
+        let mut out = Vec::with_capacity(n * dims);
+        for i in 0..n {
+            let c = &centres[i % 40];
+            let v: Vec<f32> = c.iter().map(|x| x + 0.6 * gauss()).collect();
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            out.extend(v.iter().map(|x| x / norm));
+        }
+        out
+    }
+
+    #[test]
+    fn ivf_recall_against_exact_search_reaches_the_target_when_probing_enough() {
+        let dims = 32;
+        let data = clustered(3000, dims, 9);
+        let (ivf, _) = Ivf::build(&data, dims, &IvfParams { seed: 3, ..Default::default() }, 2);
+        assert_eq!(ivf.len(), 3000);
+        let points: Vec<Vec<f32>> = data.chunks_exact(dims).map(<[f32]>::to_vec).collect();
+        let recall = |nprobe: usize| {
+            let mut found = 0;
+            for q in (0..3000).step_by(30) {
+                let exact: Vec<u32> =
+                    exact_top_k(&points, &points[q], 10, None).into_iter().map(|i| i as u32).collect();
+                let got = ivf.search(&points[q], 10, nprobe, &|_| true);
+                found += got.iter().filter(|(r, _)| exact.contains(r)).count();
+            }
+            found as f64 / 1000.0
+        };
+        let (low, high) = (recall(1), recall(ivf.nlist()));
+        assert!(high >= 0.99, "probing every partition is near exact: {high}");
+        assert!(low < high, "one probe misses neighbours across partitions: {low} vs {high}");
+    }
+
+    #[test]
+    fn ivf_build_is_byte_identical_for_a_seed_and_add_rebuilds_only_touched_partitions() {
+        let dims = 16;
+        let data = clustered(1200, dims, 2);
+        let p = IvfParams { seed: 11, ..Default::default() };
+        let (a, _) = Ivf::build(&data[..1000 * dims], dims, &p, 2);
+        let (b, _) = Ivf::build(&data[..1000 * dims], dims, &p, 1);
+        let bytes = |ivf: &Ivf| -> Vec<Vec<u8>> {
+            ivf.partitions.iter().map(|g| bincode::serde::encode_to_vec(g, bincode_config()).unwrap()).collect()
+        };
+        assert_eq!(bytes(&a), bytes(&b), "same seed, other thread count, same graphs");
+        let mut a = a;
+        let before = bytes(&a);
+        let touched = a.add(&data, 1000..1010, &p, 2);
+        assert!(!touched.is_empty() && touched.len() < a.nlist());
+        assert_eq!(a.len(), 1010);
+        let after = bytes(&a);
+        for i in 0..a.nlist() {
+            assert_eq!(before[i] == after[i], !touched.contains(&i), "partition {i}");
+        }
+        let hit = a.search(&data[1005 * dims..1006 * dims], 1, 1, &|_| true);
+        assert_eq!(hit[0].0, 1005, "an added row is found");
+    }
+}
