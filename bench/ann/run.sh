@@ -30,11 +30,16 @@ fi
 for n in ${SIZES//,/ }; do
   echo "size $n: hnswlib" >&2
   "$PY" bench/ann/hnswlib_bench.py --dir "$DIR" --size "$n" --threads 2 > "$DIR/result-$n-hnswlib.json"
-  rm -f "$DIR/result-$n-ivf.json"
+  rm -f "$DIR/result-$n-ivf.json" "$DIR/result-$n-ivf-graphs.json"
   if [ -x "$IVF" ]; then
-    echo "size $n: bench-ivf" >&2
-    "$IVF" --base "$DIR/base-$n.f32" --queries "$DIR/queries-$n.f32" --exact "$DIR/exact-$n.json" \
-      --dims 384 --k 10 --seed 7 | grep '^{' | tail -n 1 > "$DIR/result-$n-ivf.json"
+    args=(--base "$DIR/base-$n.f32" --queries "$DIR/queries-$n.f32" --exact "$DIR/exact-$n.json" --dims 384 --k 10 --seed 7)
+    # Phase 0's index today is one instant-distance graph: time it where it is affordable.
+    single=(); [ "$n" -le 20000 ] && single=(--single-graph)
+    echo "size $n: bench-ivf (default nlist)" >&2
+    "$IVF" "${args[@]}" "${single[@]}" | grep '^{' | tail -n 1 > "$DIR/result-$n-ivf.json"
+    # The same index with partitions of ~1,500 vectors, so every partition gets a graph.
+    echo "size $n: bench-ivf (nlist $((n / 1500)), graphs)" >&2
+    "$IVF" "${args[@]}" --nlist $((n / 1500)) | grep '^{' | tail -n 1 > "$DIR/result-$n-ivf-graphs.json"
   fi
 done
 
@@ -54,11 +59,19 @@ for n in sizes:
     if h:
         print(f"| {int(n):,} | hnswlib (M {h['M']}, ef_c {h['ef_construction']}, ef {h['ef_search']}) | {h['build_s']:.2f} "
               f"| {h['recall_at_10']:.4f} | {h['p50_us']:.0f} | {h['p99_us']:.0f} | {h['bytes_per_vector']:.0f} |")
+    for name in ("ivf", "ivf-graphs"):
+        path = os.path.join(d, f"result-{n}-{name}.json")
+        if os.path.exists(path) and os.path.getsize(path):
+            r[name] = json.load(open(path))
     i = r.get("ivf")
-    if i:
-        print(f"| {int(n):,} | IVF-HNSW (nlist {i['nlist']}, nprobe {i['nprobe']}; k-means {i['kmeans_s']:.2f} s, "
-              f"HNSW {i['hnsw_s']:.2f} s) | {i['build_s']:.2f} | {i['recall_at_10']:.4f} | {i['p50_us']:.0f} "
-              f"| {i['p99_us']:.0f} | {i['bytes_per_vector']:.0f} |")
+    for g in (r.get("ivf"), r.get("ivf-graphs")):
+        if g:
+            print(f"| {int(n):,} | IVF (nlist {g['nlist']}, {g['graph_partitions']} with a graph, nprobe {g['nprobe']}; "
+                  f"k-means {g['kmeans_s']:.2f} s, partitions {g['hnsw_s']:.2f} s) | {g['build_s']:.2f} "
+                  f"| {g['recall_at_10']:.4f} | {g['p50_us']:.0f} | {g['p99_us']:.0f} | {g['bytes_per_vector']:.0f} |")
+    if i and "single_graph_build_s" in i:
+        print(f"| {int(n):,} | one instant-distance graph (Phase 0's index) | {i['single_graph_build_s']:.2f} "
+              f"| {i['single_graph_recall_at_10']:.4f} | – | – | – |")
     if h:
         notes.append(f"{int(n):,}: {h['call_overhead_us']:.1f} µs")
     if h and i:

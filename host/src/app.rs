@@ -268,7 +268,13 @@ fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow:
         );
     }
     let v = emb.embed(&[a.query.as_str()])?.pop().context("no embedding")?;
-    let q = Query { did: a.did.as_deref(), domain: a.domain.as_deref(), k: a.k, mondrian: a.mondrian };
+    let q = Query {
+        did: a.did.as_deref(),
+        domain: a.domain.as_deref(),
+        k: a.k,
+        mondrian: a.mondrian,
+        exclude_thread: None,
+    };
     let Some(p) = model.predict(&v, &q) else {
         bail!("no trajectory in {} matches (filters: did {:?}, domain {:?})", a.folder.display(), a.did, a.domain);
     };

@@ -77,27 +77,68 @@ pub struct Scored {
 
 /// Predict every held-out item of `split` with the model as it is.
 pub fn score_split(model: &Model, split: Split, seed: u64) -> Vec<Scored> {
+    let items = model.heldout.iter().enumerate().filter(|(_, h)| h.split == split).map(|(i, h)| Item {
+        index: i,
+        trajectory: &h.trajectory,
+        query: &h.query_vec,
+        outcome: &h.outcome_vec,
+    });
+    score_items(model, items, seed, false)
+}
+
+/// Train spans to predict out of fold for Platt (at most this many).
+pub const OUT_OF_FOLD: usize = 5000;
+
+/// Predict a seeded sample of train spans from the rest of the index, their
+/// own thread left out — how a held-out request meets the index. Platt
+/// fits on these and the calibration split (scikit-learn's
+/// `CalibratedClassifierCV` fits on out-of-fold predictions the same way);
+/// the conformal thresholds use the calibration split alone.
+pub fn score_out_of_fold(model: &Model, seed: u64) -> Vec<Scored> {
+    let rows = SplitMix64::new(seed ^ 0xF01D).sample(model.records.len(), OUT_OF_FOLD);
+    let items = rows.into_iter().map(|r| Item {
+        index: usize::MAX - r,
+        trajectory: &model.records[r],
+        query: model.queries.row(r),
+        outcome: model.outcomes.row(r),
+    });
+    score_items(model, items, seed, true)
+}
+
+/// A span to predict and score.
+struct Item<'a> {
+    /// Seeds its random neighbour.
+    index: usize,
+    trajectory: &'a super::Trajectory,
+    query: &'a [f32],
+    outcome: &'a [f32],
+}
+
+fn score_items<'a>(
+    model: &Model,
+    items: impl Iterator<Item = Item<'a>>,
+    seed: u64,
+    own_thread_out: bool,
+) -> Vec<Scored> {
     let majority = model.manifest.majority_outcome_row as usize;
-    let query = super::predict::Query::default();
-    model
-        .heldout
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.split == split)
-        .filter_map(|(i, h)| {
-            let a = model.analyse(model.neighbours(&h.query_vec, &query))?;
-            let cos = |row: u32| f64::from(dot(model.outcomes.row(row as usize), &h.outcome_vec));
-            let pick = a.hits[SplitMix64::new(seed ^ (i as u64).wrapping_mul(0x9E37_79B9)).below(a.hits.len())].0;
+    items
+        .filter_map(|it| {
+            let exclude = own_thread_out.then_some(it.trajectory.thread.as_str());
+            let query = super::predict::Query { exclude_thread: exclude, ..Default::default() };
+            let a = model.analyse(model.neighbours(it.query, &query))?;
+            let cos = |row: u32| f64::from(dot(model.outcomes.row(row as usize), it.outcome));
+            let pick =
+                a.hits[SplitMix64::new(seed ^ (it.index as u64).wrapping_mul(0x9E37_79B9)).below(a.hits.len())].0;
             Some(Scored {
-                did: h.trajectory.did.clone(),
+                did: it.trajectory.did.clone(),
                 features: a.features,
                 raw: a.raw,
                 status_features: a.status_features,
                 status_raw: a.status_raw,
                 predicted_cos: cos(a.predicted_row()),
-                groups: a.agreement_with(&model.outcomes, &h.outcome_vec),
+                groups: a.agreement_with(&model.outcomes, it.outcome),
                 status_pred: a.status,
-                status_truth: completed(&h.trajectory.status),
+                status_truth: completed(&it.trajectory.status),
                 random_cos: cos(pick),
                 random_status: completed(&model.records[pick as usize].status),
                 majority_cos: if model.records.is_empty() { -1.0 } else { cos(majority as u32) },
@@ -111,12 +152,14 @@ fn rate(items: &[Scored], hit: impl Fn(&Scored) -> Option<bool>) -> f64 {
     if v.is_empty() { 0.0 } else { v.iter().filter(|&&b| b).count() as f64 / v.len() as f64 }
 }
 
-/// Fit Platt and the conformal thresholds at `tau` on calibration items.
-pub fn calibrate(cal: &[Scored], tau: f64, alpha: f64, majority_status: bool) -> Calibration {
-    let xs: Vec<Vec<f64>> = cal.iter().map(|s| s.features.to_vec()).collect();
-    let ys: Vec<bool> = cal.iter().map(|s| s.predicted_cos >= tau).collect();
-    let with_status: Vec<&Scored> =
-        cal.iter().filter(|s| s.status_pred.is_some() && s.status_truth.is_some()).collect();
+/// Fit Platt at `tau` on out-of-fold train items and calibration items,
+/// and the conformal thresholds on calibration items alone.
+pub fn calibrate(cal: &[Scored], oof: &[Scored], tau: f64, alpha: f64, majority_status: bool) -> Calibration {
+    let fit_on: Vec<&Scored> = oof.iter().chain(cal).collect();
+    let xs: Vec<Vec<f64>> = fit_on.iter().map(|s| s.features.to_vec()).collect();
+    let ys: Vec<bool> = fit_on.iter().map(|s| s.predicted_cos >= tau).collect();
+    let with_status: Vec<&&Scored> =
+        fit_on.iter().filter(|s| s.status_pred.is_some() && s.status_truth.is_some()).collect();
     let sx: Vec<Vec<f64>> = with_status.iter().map(|s| s.status_features.to_vec()).collect();
     let sy: Vec<bool> = with_status.iter().map(|s| s.status_pred == s.status_truth).collect();
     let scores: Vec<(f64, &str)> = cal.iter().map(|s| (nonconformity(&s.groups, tau), s.did.as_str())).collect();
@@ -253,6 +296,7 @@ pub fn evaluate(model: &Model) -> EvalReport {
     let seed = model.manifest.seed;
     let p = model.params();
     let cal = score_split(model, Split::Calibration, seed);
+    let oof = score_out_of_fold(model, seed);
     let test = score_split(model, Split::Test, seed);
     let c = &model.calibration;
     let tau = c.tau;
@@ -298,7 +342,7 @@ pub fn evaluate(model: &Model) -> EvalReport {
     let by_tau = TAUS
         .iter()
         .map(|&t| {
-            let ct = calibrate(&cal, t, c.conformal.alpha, model.manifest.majority_status);
+            let ct = calibrate(&cal, &oof, t, c.conformal.alpha, model.manifest.majority_status);
             let j = judge_outcome(&test, &ct, t);
             let (coverage, size, _) = cover(&test, &ct.conformal, t, false);
             AtTau {
@@ -316,7 +360,7 @@ pub fn evaluate(model: &Model) -> EvalReport {
         .collect();
     let (coverage, mean_set_size, open_share) = cover(&test, &c.conformal, tau, false);
     let (mondrian_coverage, mondrian_mean_set_size, _) = cover(&test, &c.conformal, tau, true);
-    let resplits = resplit(&cal, &test, tau, c.conformal.alpha, seed);
+    let resplits = resplit(&cal, &test, &oof, tau, c.conformal.alpha, seed);
     let queries: Vec<&[f32]> =
         model.heldout.iter().filter(|h| h.split == Split::Test).map(|h| h.query_vec.as_slice()).collect();
     EvalReport {
@@ -372,8 +416,9 @@ fn cover(items: &[Scored], c: &Conformal, tau: f64, mondrian: bool) -> (f64, f64
 
 /// Over `RESPLITS` random re-splits of calibration ∪ test (same sizes;
 /// exchangeable, as the guarantee assumes): coverage mean and sd, and the
-/// mean ECE of the raw score and of Platt refitted on each calibration part.
-fn resplit(cal: &[Scored], test: &[Scored], tau: f64, alpha: f64, seed: u64) -> Resplit {
+/// mean ECE of the raw score and of Platt refitted on each calibration part
+/// (with the out-of-fold train items).
+fn resplit(cal: &[Scored], test: &[Scored], oof: &[Scored], tau: f64, alpha: f64, seed: u64) -> Resplit {
     let pool: Vec<&Scored> = cal.iter().chain(test).collect();
     if cal.is_empty() || test.is_empty() {
         return Resplit::default();
@@ -392,8 +437,8 @@ fn resplit(cal: &[Scored], test: &[Scored], tau: f64, alpha: f64, seed: u64) -> 
         );
         let q = quantile(&c.iter().map(|s| nonconformity(&s.groups, tau)).collect::<Vec<_>>(), alpha);
         covs.push(t.iter().filter(|s| within(nonconformity(&s.groups, tau), q)).count() as f64 / t.len() as f64);
-        let xs: Vec<Vec<f64>> = c.iter().map(|s| s.features.to_vec()).collect();
-        let ys: Vec<bool> = c.iter().map(|s| s.predicted_cos >= tau).collect();
+        let xs: Vec<Vec<f64>> = oof.iter().chain(c.iter().copied()).map(|s| s.features.to_vec()).collect();
+        let ys: Vec<bool> = oof.iter().chain(c.iter().copied()).map(|s| s.predicted_cos >= tau).collect();
         let fit = platt::fit(&OUTCOME_FEATURES, &xs, &ys);
         let y: Vec<bool> = t.iter().map(|s| s.predicted_cos >= tau).collect();
         let raw: Vec<f64> = t.iter().map(|s| s.raw.clamp(0.0, 1.0)).collect();

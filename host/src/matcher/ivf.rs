@@ -1,10 +1,17 @@
 //! The production index (SPEC §5.2): an inverted file (IVF) whose coarse
 //! quantiser is spherical k-means ([`super::kmeans`]), with an HNSW graph
 //! (instant-distance) per partition. A query scores every centroid, searches
-//! the `nprobe` best partitions' graphs and merges their hits.
+//! the `nprobe` best partitions and merges their hits.
 //!
-//! Partitions are built in parallel, each on a one-thread pool, so a graph
-//! is the same whatever the machine (instant-distance inserts in parallel
+//! A partition smaller than `GRAPH_FROM` vectors is scanned exactly instead
+//! (faiss's IVF-Flat): a graph over fewer points than its search breadth
+//! visits them all anyway, costs n²·M distances to build (instant-distance's
+//! neighbour heuristic, M = 32), and searching it was slower than the scan
+//! (BENCHMARKS.md). At the default nlist ≈ 4√n partitions hold ~√n/4
+//! vectors, so graphs appear with a smaller `--nlist` or skewed clusters.
+//!
+//! Graphs are built in parallel, each on a one-thread pool, so a graph is
+//! the same whatever the machine (instant-distance inserts in parallel
 //! within a graph, which would make it depend on the schedule).
 //!
 //! On disk: `centroids.f32` (k × dims little-endian floats, memory-mapped
@@ -45,8 +52,56 @@ pub fn nlist_for(n: usize, nlist: usize) -> usize {
     if nlist > 0 { nlist } else { auto }.clamp(1, n.max(1))
 }
 
-/// One partition: its graph over the rows it holds.
-pub type Partition = HnswMap<Point, u32>;
+/// Partitions with at least this many vectors get a graph.
+pub const GRAPH_FROM: usize = 1024;
+
+/// One partition: its rows, scanned exactly in the vector table, or a
+/// graph over them.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub enum Partition {
+    Flat { rows: Vec<u32> },
+    Graph(HnswMap<Point, u32>),
+}
+
+impl Partition {
+    pub fn rows(&self) -> &[u32] {
+        match self {
+            Partition::Flat { rows } => rows,
+            Partition::Graph(g) => &g.values,
+        }
+    }
+
+    /// Up to `k` rows `keep` accepts, nearest first, with their cosine
+    /// (`vectors`: the table the rows index).
+    fn search(&self, vectors: &[f32], q: &[f32], k: usize, keep: &dyn Fn(u32) -> bool, out: &mut Vec<(u32, f32)>) {
+        match self {
+            Partition::Flat { rows } => {
+                let dims = q.len();
+                let mut hits: Vec<(u32, f32)> = rows
+                    .iter()
+                    .filter(|r| keep(**r))
+                    .map(|&r| (r, dot(q, &vectors[r as usize * dims..(r as usize + 1) * dims])))
+                    .collect();
+                hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                out.extend(hits.into_iter().take(k));
+            }
+            Partition::Graph(g) => {
+                let point = Point(q.to_vec().into());
+                let mut search = Search::default();
+                out.extend(
+                    g.search(&point, &mut search)
+                        .filter(|item| keep(*item.value))
+                        .take(k)
+                        .map(|item| (*item.value, 1.0 - item.distance)),
+                );
+            }
+        }
+    }
+
+    pub fn is_graph(&self) -> bool {
+        matches!(self, Partition::Graph(_))
+    }
+}
 
 /// Time spent per build step.
 #[derive(Debug, Clone, Copy, Default)]
@@ -101,6 +156,37 @@ impl Ivf {
         (Ivf { dims, centroids, partitions, members }, times)
     }
 
+    /// Reorder rows so each partition's rows are contiguous in the vector
+    /// table (a scan then reads one run of memory): permutes every table
+    /// in `tables` (rows of `dims` floats) and renumbers the index. Returns,
+    /// for each new row, the old row it was.
+    pub fn group_rows(&mut self, tables: &mut [&mut Vec<f32>]) -> Vec<u32> {
+        let order: Vec<u32> = self.members.concat();
+        let mut new_of_old = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_of_old[old as usize] = new as u32;
+        }
+        let dims = self.dims;
+        for t in tables.iter_mut() {
+            let mut out = Vec::with_capacity(t.len());
+            for &old in &order {
+                out.extend_from_slice(&t[old as usize * dims..(old as usize + 1) * dims]);
+            }
+            **t = out;
+        }
+        let renumber = |rows: &mut Vec<u32>| rows.iter_mut().for_each(|r| *r = new_of_old[*r as usize]);
+        for m in &mut self.members {
+            renumber(m);
+        }
+        for p in &mut self.partitions {
+            match p {
+                Partition::Flat { rows } => renumber(rows),
+                Partition::Graph(g) => renumber(&mut g.values),
+            }
+        }
+        order
+    }
+
     /// The partition a vector belongs to (its nearest centroid).
     pub fn nearest_partition(&self, v: &[f32]) -> usize {
         self.probe_order(v, 1)[0]
@@ -118,24 +204,20 @@ impl Ivf {
     }
 
     /// Up to `k` rows nearest to `q` (normalised) with their cosine, best
-    /// first, among the rows `keep` accepts.
-    pub fn search(&self, q: &[f32], k: usize, nprobe: usize, keep: &dyn Fn(u32) -> bool) -> Vec<(u32, f32)> {
-        let point = Point(q.to_vec().into());
-        let mut search = Search::default();
+    /// first, among the rows `keep` accepts; `vectors` is the table the
+    /// index was built over (scanned partitions read it).
+    pub fn search(
+        &self,
+        vectors: &[f32],
+        q: &[f32],
+        k: usize,
+        nprobe: usize,
+        keep: &dyn Fn(u32) -> bool,
+    ) -> Vec<(u32, f32)> {
         let mut hits: Vec<(u32, f32)> = Vec::new();
         for p in self.probe_order(q, nprobe) {
-            if self.members[p].is_empty() {
-                continue;
-            }
-            let mut taken = 0;
-            for item in self.partitions[p].search(&point, &mut search) {
-                if keep(*item.value) {
-                    hits.push((*item.value, 1.0 - item.distance));
-                    taken += 1;
-                    if taken == k {
-                        break;
-                    }
-                }
+            if !self.members[p].is_empty() {
+                self.partitions[p].search(vectors, q, k, keep, &mut hits);
             }
         }
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -195,7 +277,7 @@ impl Ivf {
             let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
             let g: Partition = bincode::serde::decode_from_std_read(&mut std::io::BufReader::new(f), bincode_config())
                 .with_context(|| format!("{} is not a partition graph", path.display()))?;
-            let mut rows: Vec<u32> = g.values.clone();
+            let mut rows: Vec<u32> = g.rows().to_vec();
             rows.sort_unstable();
             members.push(rows);
             partitions.push(g);
@@ -220,16 +302,16 @@ pub fn exact_top(vectors: &[f32], dims: usize, q: &[f32], k: usize) -> Vec<u32> 
 /// recall@k of the index at `nprobe` against exact search.
 pub fn recall_at(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], k: usize, nprobe: usize) -> f64 {
     let exact: Vec<Vec<u32>> = queries.iter().map(|q| exact_top(vectors, ivf.dims, q, k)).collect();
-    recall_against(ivf, queries, &exact, k, nprobe)
+    recall_against(ivf, vectors, queries, &exact, k, nprobe)
 }
 
-fn recall_against(ivf: &Ivf, queries: &[&[f32]], exact: &[Vec<u32>], k: usize, nprobe: usize) -> f64 {
+fn recall_against(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], exact: &[Vec<u32>], k: usize, nprobe: usize) -> f64 {
     use rayon::prelude::*;
     let (found, total) = queries
         .par_iter()
         .zip(exact)
         .map(|(q, e)| {
-            let got = ivf.search(q, k, nprobe, &|_| true);
+            let got = ivf.search(vectors, q, k, nprobe, &|_| true);
             (got.iter().filter(|(r, _)| e.contains(r)).count(), e.len())
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
@@ -242,7 +324,7 @@ pub fn choose_nprobe(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], k: usize, t
     let exact: Vec<Vec<u32>> = queries.iter().map(|q| exact_top(vectors, ivf.dims, q, k)).collect();
     let mut nprobe = 1;
     loop {
-        let r = recall_against(ivf, queries, &exact, k, nprobe);
+        let r = recall_against(ivf, vectors, queries, &exact, k, nprobe);
         if r >= target || nprobe >= ivf.nlist() {
             return (nprobe.min(ivf.nlist()), r);
         }
@@ -261,8 +343,8 @@ fn bincode_config() -> impl bincode::config::Config {
     bincode::config::standard().with_fixed_int_encoding().with_little_endian()
 }
 
-/// Build the graphs of the partitions in `which`, largest first, on
-/// `threads` workers that each run one graph at a time on a one-thread pool.
+/// Build the partitions in `which`, largest first, on `threads` workers that
+/// each build one at a time (a graph on a one-thread pool).
 fn build_partitions(
     vectors: &[f32],
     dims: usize,
@@ -284,10 +366,12 @@ fn build_partitions(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&part) = order.get(i) else { break };
                         let rows = &members[part];
-                        let points: Vec<Point> = rows
-                            .iter()
-                            .map(|&r| Point(vectors[r as usize * dims..(r as usize + 1) * dims].to_vec().into()))
-                            .collect();
+                        let row = |r: u32| &vectors[r as usize * dims..(r as usize + 1) * dims];
+                        if rows.len() < GRAPH_FROM {
+                            out.push((part, Partition::Flat { rows: rows.clone() }));
+                            continue;
+                        }
+                        let points: Vec<Point> = rows.iter().map(|&r| Point(row(r).to_vec().into())).collect();
                         let g = pool.install(|| {
                             Builder::default()
                                 .ef_construction(p.ef_construction)
@@ -295,7 +379,7 @@ fn build_partitions(
                                 .seed(p.seed ^ part as u64)
                                 .build(points, rows.clone())
                         });
-                        out.push((part, g));
+                        out.push((part, Partition::Graph(g)));
                     }
                     out
                 })
@@ -343,7 +427,7 @@ mod tests {
             for q in (0..3000).step_by(30) {
                 let exact: Vec<u32> =
                     exact_top_k(&points, &points[q], 10, None).into_iter().map(|i| i as u32).collect();
-                let got = ivf.search(&points[q], 10, nprobe, &|_| true);
+                let got = ivf.search(&data, &points[q], 10, nprobe, &|_| true);
                 found += got.iter().filter(|(r, _)| exact.contains(r)).count();
             }
             found as f64 / 1000.0
@@ -351,29 +435,49 @@ mod tests {
         let (low, high) = (recall(1), recall(ivf.nlist()));
         assert!(high >= 0.99, "probing every partition is near exact: {high}");
         assert!(low < high, "one probe misses neighbours across partitions: {low} vs {high}");
+        assert!(ivf.partitions.iter().all(|p| !p.is_graph()), "small partitions are scanned");
+        // Two big partitions: each gets a graph, and search through them stays near exact.
+        let (ivf, _) = Ivf::build(&data, dims, &IvfParams { seed: 3, nlist: 2, ..Default::default() }, 2);
+        assert!(ivf.partitions.iter().all(Partition::is_graph));
+        let mut found = 0;
+        for q in (0..3000).step_by(30) {
+            let exact: Vec<u32> = exact_top_k(&points, &points[q], 10, None).into_iter().map(|i| i as u32).collect();
+            found += ivf.search(&data, &points[q], 10, 2, &|_| true).iter().filter(|(r, _)| exact.contains(r)).count();
+        }
+        assert!(found as f64 / 1000.0 >= 0.95, "graph recall {found}/1000");
     }
 
     #[test]
     fn ivf_build_is_byte_identical_for_a_seed_and_add_rebuilds_only_touched_partitions() {
         let dims = 16;
-        let data = clustered(1200, dims, 2);
+        let data = clustered(3200, dims, 2);
         let p = IvfParams { seed: 11, ..Default::default() };
-        let (a, _) = Ivf::build(&data[..1000 * dims], dims, &p, 2);
-        let (b, _) = Ivf::build(&data[..1000 * dims], dims, &p, 1);
+        let p = IvfParams { nlist: 2, ..p };
+        let (a, _) = Ivf::build(&data[..3000 * dims], dims, &p, 2);
+        let (b, _) = Ivf::build(&data[..3000 * dims], dims, &p, 1);
+        assert!(a.partitions.iter().any(Partition::is_graph));
         let bytes = |ivf: &Ivf| -> Vec<Vec<u8>> {
             ivf.partitions.iter().map(|g| bincode::serde::encode_to_vec(g, bincode_config()).unwrap()).collect()
         };
         assert_eq!(bytes(&a), bytes(&b), "same seed, other thread count, same graphs");
         let mut a = a;
         let before = bytes(&a);
-        let touched = a.add(&data, 1000..1010, &p, 2);
+        let touched = a.add(&data, 3000..3001, &p, 2);
         assert!(!touched.is_empty() && touched.len() < a.nlist());
-        assert_eq!(a.len(), 1010);
+        assert_eq!(a.len(), 3001);
         let after = bytes(&a);
         for i in 0..a.nlist() {
             assert_eq!(before[i] == after[i], !touched.contains(&i), "partition {i}");
         }
-        let hit = a.search(&data[1005 * dims..1006 * dims], 1, 1, &|_| true);
-        assert_eq!(hit[0].0, 1005, "an added row is found");
+        let hit = a.search(&data, &data[3000 * dims..3001 * dims], 1, 1, &|_| true);
+        assert_eq!(hit[0].0, 3000, "an added row is found");
+        // Grouping rows by partition changes row numbers, not answers.
+        let mut table = data[..3001 * dims].to_vec();
+        let q = &data[17 * dims..18 * dims];
+        let before: Vec<(u32, f32)> = a.search(&table, q, 5, 2, &|_| true);
+        let old_of_new = a.group_rows(&mut [&mut table]);
+        let after: Vec<u32> = a.search(&table, q, 5, 2, &|_| true).iter().map(|h| old_of_new[h.0 as usize]).collect();
+        assert_eq!(before.iter().map(|h| h.0).collect::<Vec<_>>(), after);
+        assert!(a.members.iter().all(|m| m.windows(2).all(|w| w[1] == w[0] + 1)), "each partition is one run");
     }
 }

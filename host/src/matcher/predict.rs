@@ -190,6 +190,9 @@ pub struct Model {
     pub vectors: F32Table,
     /// Outcome embeddings, one row per record (memory-mapped).
     pub outcomes: F32Table,
+    /// Request embeddings, one row per record (memory-mapped; out-of-fold
+    /// predictions for calibration read them).
+    pub queries: F32Table,
     pub ivf: Ivf,
     pub calibration: Calibration,
     pub heldout: Vec<HeldOut>,
@@ -204,6 +207,8 @@ pub struct Query<'a> {
     pub k: Option<usize>,
     /// Per-`did` conformal thresholds.
     pub mondrian: bool,
+    /// Leave this thread's trajectories out (out-of-fold predictions).
+    pub exclude_thread: Option<&'a str>,
 }
 
 /// One neighbour, as evidence.
@@ -260,19 +265,21 @@ impl Model {
         let records: Vec<Trajectory> = read_bin(&dir.join(files::RECORDS))?;
         let vectors = F32Table::open(&dir.join(files::VECTORS), dims)?;
         let outcomes = F32Table::open(&dir.join(files::OUTCOMES), dims)?;
-        if vectors.rows() != records.len() || outcomes.rows() != records.len() {
+        let queries = F32Table::open(&dir.join(files::QUERIES), dims)?;
+        if [vectors.rows(), outcomes.rows(), queries.rows()].iter().any(|&n| n != records.len()) {
             anyhow::bail!(
-                "{}: {} records but {} vectors and {} outcomes",
+                "{}: {} records but {} vectors, {} outcomes and {} requests",
                 dir.display(),
                 records.len(),
                 vectors.rows(),
-                outcomes.rows()
+                outcomes.rows(),
+                queries.rows()
             );
         }
         let ivf = Ivf::load(dir, dims, manifest.nlist)?;
         let calibration: Calibration = read_json(&dir.join(files::CALIBRATION))?;
         let heldout: Vec<HeldOut> = read_bin(&dir.join(files::HELDOUT))?;
-        Ok(Model { dir: dir.to_path_buf(), manifest, records, vectors, outcomes, ivf, calibration, heldout })
+        Ok(Model { dir: dir.to_path_buf(), manifest, records, vectors, outcomes, queries, ivf, calibration, heldout })
     }
 
     pub fn params(&self) -> &MatchParams {
@@ -284,12 +291,15 @@ impl Model {
         let k = query.k.unwrap_or(self.params().k).max(1);
         let keep = |row: u32| {
             let r = &self.records[row as usize];
-            query.did.is_none_or(|d| r.did == d) && query.domain.is_none_or(|d| r.domain.as_deref() == Some(d))
+            query.did.is_none_or(|d| r.did == d)
+                && query.domain.is_none_or(|d| r.domain.as_deref() == Some(d))
+                && query.exclude_thread.is_none_or(|t| r.thread != t)
         };
-        let hits = self.ivf.search(q, k, self.params().nprobe, &keep);
-        if hits.len() < k && (query.did.is_some() || query.domain.is_some()) {
+        let table = self.vectors.as_slice();
+        let hits = self.ivf.search(table, q, k, self.params().nprobe, &keep);
+        if hits.len() < k && (query.did.is_some() || query.domain.is_some() || query.exclude_thread.is_some()) {
             // A filter left too few in the probed partitions: probe them all.
-            return self.ivf.search(q, k, self.ivf.nlist(), &keep);
+            return self.ivf.search(table, q, k, self.ivf.nlist(), &keep);
         }
         hits
     }

@@ -5,13 +5,13 @@
 //! |---|---|
 //! | `manifest.json` | input hashes, counts, parameters, embedding model, versions (written last) |
 //! | `records.bin` | the train split's trajectories (id, thread, did, domain, status, request, outcome) |
-//! | `vectors.f32`, `outcomes.f32` | their index and outcome vectors, raw little-endian `f32` rows (memory-mapped) |
+//! | `vectors.f32`, `outcomes.f32`, `queries.f32` | their index, outcome and request vectors, raw little-endian `f32` rows (memory-mapped) |
 //! | `centroids.f32`, `partitions/NNNNN.hnsw` | the IVF index |
 //! | `calibration.json` | Platt fits, conformal thresholds, baseline rates |
 //! | `heldout.bin` | the calibration and test splits (requests' and outcomes' vectors) |
 //! | `skipped.ndjson` | every input span not used, with its line and reason |
 
-use super::eval::{Calibration, calibrate, score_split};
+use super::eval::{Calibration, calibrate, score_out_of_fold, score_split};
 use super::ivf::{self, Ivf, IvfParams};
 use super::kmeans::SplitMix64;
 use super::predict::{Model, completed};
@@ -33,6 +33,7 @@ pub mod files {
     pub const RECORDS: &str = "records.bin";
     pub const VECTORS: &str = "vectors.f32";
     pub const OUTCOMES: &str = "outcomes.f32";
+    pub const QUERIES: &str = "queries.f32";
     pub const CALIBRATION: &str = "calibration.json";
     pub const HELDOUT: &str = "heldout.bin";
     pub const SKIPPED: &str = "skipped.ndjson";
@@ -252,13 +253,15 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
     let keys = thread_keys(&read);
     let splits = split::assign(&keys, opts.shares, opts.seed);
     let dims = embedder.dims();
-    let (mut records, mut vectors, mut outcomes, mut heldout) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut records, mut vectors, mut outcomes, mut queries, mut heldout) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for ((mut r, key), s) in read.drain(..).zip(keys.iter()).zip(&splits) {
         r.t.thread = key.clone();
         match s {
             Split::Train => {
                 vectors.extend_from_slice(index_vector(&r, opts.params.index_on));
                 outcomes.extend_from_slice(&r.outcome);
+                queries.extend_from_slice(&r.query);
                 records.push(r.t);
             }
             _ => heldout.push(HeldOut { split: *s, trajectory: r.t, query_vec: r.query, outcome_vec: r.outcome }),
@@ -275,7 +278,12 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
         );
     }
     let read_s = t0.elapsed();
-    let (ivf, times) = Ivf::build(&vectors, dims, &opts.ivf, threads);
+    let (mut ivf, times) = Ivf::build(&vectors, dims, &opts.ivf, threads);
+    // Each partition's rows contiguous (records in the same order).
+    let order = ivf.group_rows(&mut [&mut vectors, &mut outcomes, &mut queries]);
+    let mut slots: Vec<Option<Trajectory>> = records.into_iter().map(Some).collect();
+    let records: Vec<Trajectory> =
+        order.iter().map(|&old| slots[old as usize].take().expect("a permutation")).collect();
     let counts = Counts {
         train: records.len(),
         calibration: n_cal,
@@ -316,6 +324,7 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
         records,
         vectors: F32Table::from_vec(vectors, dims),
         outcomes: F32Table::from_vec(outcomes, dims),
+        queries: F32Table::from_vec(queries, dims),
         ivf,
         heldout,
     };
@@ -357,24 +366,16 @@ fn recalibrate(model: &mut Model) {
     model.manifest.majority_status = yes >= no;
     model.manifest.completed_share = if yes + no == 0 { 0.5 } else { f64::from(yes) / f64::from(yes + no) };
     let cal = score_split(model, Split::Calibration, model.manifest.seed);
+    let oof = score_out_of_fold(model, model.manifest.seed);
     let p = model.manifest.params;
-    model.calibration = calibrate(&cal, p.tau, p.alpha, model.manifest.majority_status);
+    model.calibration = calibrate(&cal, &oof, p.tau, p.alpha, model.manifest.majority_status);
 }
 
 /// The train outcome that agrees (cosine ≥ τ) with the most others, over a
 /// seeded sample of at most `MAJORITY_SAMPLE`.
 fn majority_outcome(outcomes: &F32Table, tau: f64, seed: u64) -> u32 {
     use rayon::prelude::*;
-    let n = outcomes.rows();
-    let mut rows: Vec<usize> = (0..n).collect();
-    if n > MAJORITY_SAMPLE {
-        let mut rng = SplitMix64::new(seed ^ 0x5A5A);
-        for i in 0..MAJORITY_SAMPLE {
-            rows.swap(i, i + rng.below(n - i));
-        }
-        rows.truncate(MAJORITY_SAMPLE);
-        rows.sort_unstable();
-    }
+    let rows = SplitMix64::new(seed ^ 0x5A5A).sample(outcomes.rows(), MAJORITY_SAMPLE);
     let agree: Vec<usize> = rows
         .par_iter()
         .map(|&a| rows.iter().filter(|&&b| f64::from(dot(outcomes.row(a), outcomes.row(b))) >= tau).count())
@@ -388,6 +389,7 @@ fn save(model: &Model, only: Option<&[usize]>, skipped: &[Skip]) -> anyhow::Resu
     store::write_bin(&dir.join(files::RECORDS), &model.records)?;
     store::write_f32(&dir.join(files::VECTORS), model.vectors.as_slice())?;
     store::write_f32(&dir.join(files::OUTCOMES), model.outcomes.as_slice())?;
+    store::write_f32(&dir.join(files::QUERIES), model.queries.as_slice())?;
     model.ivf.save(dir, only)?;
     store::write_json(&dir.join(files::CALIBRATION), &model.calibration)?;
     store::write_bin(&dir.join(files::HELDOUT), &model.heldout)?;
@@ -460,6 +462,7 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
     let on = model.manifest.params.index_on;
     let mut vectors = model.vectors.as_slice().to_vec();
     let mut outcomes = model.outcomes.as_slice().to_vec();
+    let mut queries = model.queries.as_slice().to_vec();
     let first = model.records.len() as u32;
     let mut held_out_thread = 0;
     for (mut r, key) in read.into_iter().zip(keys) {
@@ -476,6 +479,7 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
         r.t.thread = key;
         vectors.extend_from_slice(index_vector(&r, on));
         outcomes.extend_from_slice(&r.outcome);
+        queries.extend_from_slice(&r.query);
         model.records.push(r.t);
     }
     let added = model.records.len() - first as usize;
@@ -486,6 +490,7 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
     let hnsw_s = t.elapsed();
     model.vectors = F32Table::from_vec(vectors, dims);
     model.outcomes = F32Table::from_vec(outcomes, dims);
+    model.queries = F32Table::from_vec(queries, dims);
     let c = &mut model.manifest.counts;
     c.train += added;
     c.skipped_no_outcome += skipped.iter().filter(|s| s.reason == "no_outcome").count();

@@ -108,7 +108,7 @@ fn eval_on_the_example_spans_beats_both_baselines_covers_one_minus_alpha_and_pla
 }
 
 #[test]
-fn eval_on_real_commit_spans_keeps_conformal_coverage_within_three_points() {
+fn eval_on_real_commit_spans_keeps_conformal_coverage_within_three_points_and_platt_lowers_ece() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/corpus/real/spans.ndjson");
     train(&corpus, dir.path(), &TrainOptions::default(), shared_embedder()).unwrap();
@@ -116,6 +116,7 @@ fn eval_on_real_commit_spans_keeps_conformal_coverage_within_three_points() {
     assert!(r.test >= 100, "{}", r.table());
     assert!((r.resplits.coverage - 0.9).abs() <= 0.03, "{}", r.table());
     assert!(r.outcome.matcher.accuracy > r.outcome.random_neighbour.accuracy, "{}", r.table());
+    assert!(r.outcome.ece_platt < r.outcome.ece_raw, "{}", r.table());
 }
 
 #[test]
