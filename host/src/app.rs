@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Eval(a) => {
             let model = crate::matcher::Model::load(&a.folder)?;
-            let report = crate::matcher::eval::evaluate(&model);
+            let report = crate::matcher::eval::evaluate(&model)?;
             let path = a.folder.join(crate::matcher::train::files::EVAL);
             crate::matcher::store::write_json(&path, &report)?;
             ui.table(&report.table());
@@ -281,14 +281,17 @@ fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow:
     if !ui.json {
         let short = |s: &str| s.chars().take(160).collect::<String>().replace('\n', " ");
         let mut t = format!(
-            "predicted outcome (from {}, confidence {:.2}, raw {:.2}):\n  {}\nstatus: {} (confidence {:.2})\n",
+            "predicted outcome (from {}, confidence {:.2}, raw {:.2}):\n  {}\nstatus: {}{}\n",
             p.outcome_id,
             p.confidence,
             p.raw_score,
             short(&p.outcome),
             p.status,
-            p.status_confidence
+            p.status_confidence.map_or(String::new(), |c| format!(" (confidence {c:.2})"))
         );
+        if !p.calibrated_for_query {
+            t += "note: confidence and set were calibrated on unfiltered queries at the model's k (a did filter is calibrated with --mondrian)\n";
+        }
         t += &format!("conformal set at α {} ({} outcomes", p.alpha, p.set.len());
         if let Some(c) = p.set_open_within_cosine {
             t += &format!(", and any outcome within cosine {c:.2} of one");

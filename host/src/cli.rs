@@ -404,25 +404,25 @@ pub struct TrainArgs {
     #[arg(value_name = "MODEL", conflicts_with = "output")]
     pub folder: Option<PathBuf>,
     /// Train / calibration / test shares, by thread (default 0.7/0.15/0.15).
-    #[arg(long, value_name = "T/C/T", value_parser = crate::matcher::split::parse_shares)]
+    #[arg(long, value_name = "T/C/T", value_parser = crate::matcher::split::parse_shares, conflicts_with = "add")]
     pub split: Option<[f64; 3]>,
     /// Conformal miscoverage: prediction sets cover the truth with probability ≥ 1 − α (default 0.1).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "add")]
     pub alpha: Option<f64>,
     /// Seed of the split, k-means and the graphs (default 0).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "add")]
     pub seed: Option<u64>,
     /// Neighbours per prediction (default 10).
-    #[arg(short)]
+    #[arg(short, conflicts_with = "add")]
     pub k: Option<usize>,
     /// Outcomes agree at this cosine or above (default 0.7).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "add")]
     pub tau: Option<f64>,
     /// IVF partitions (default ≈ 4√n).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "add")]
     pub nlist: Option<usize>,
     /// Which vector the index holds: `combined` (request + outcome) or `query`.
-    #[arg(long, value_parser = lowercase_enum::<crate::matcher::IndexOn>, value_name = "combined|query")]
+    #[arg(long, value_parser = lowercase_enum::<crate::matcher::IndexOn>, value_name = "combined|query", conflicts_with = "add")]
     pub index_on: Option<crate::matcher::IndexOn>,
     /// Threads for the partition builds (0: one per core).
     #[arg(long, default_value_t = 0)]

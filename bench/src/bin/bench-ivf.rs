@@ -47,7 +47,7 @@ fn main() -> anyhow::Result<()> {
     let mut lat = Vec::with_capacity(q.len() - half);
     for (qi, v) in q.iter().enumerate().skip(half) {
         let t = Instant::now();
-        let got = ivf.search(&table, v, 10, nprobe, &|_| true);
+        let got = ivf.search(&table, v, 10, nprobe, None);
         lat.push(t.elapsed().as_secs_f64() * 1e6);
         found += got.iter().filter(|(r, _)| exact[qi].contains(&old_of_new[*r as usize])).count();
     }

@@ -49,18 +49,20 @@ pub struct Stratum {
 }
 
 impl Conformal {
-    /// Fit on calibration scores, each with its `did`.
-    pub fn fit(scores: &[(f64, &str)], alpha: f64) -> Conformal {
-        let all: Vec<f64> = scores.iter().map(|s| s.0).collect();
+    /// Fit the global threshold on `scores` and one per `did` on
+    /// `by_did` (each item's score when its neighbours are its `did`'s
+    /// alone, as a Mondrian query searches).
+    pub fn fit(scores: &[f64], by_did: &[(f64, &str)], alpha: f64) -> Conformal {
+        let all = scores;
         let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-        for (s, did) in scores {
+        for (s, did) in by_did {
             by.entry(did).or_default().push(*s);
         }
         let mondrian = by
             .into_iter()
             .map(|(did, v)| (did.to_string(), Stratum { n: v.len(), threshold: quantile(&v, alpha) }))
             .collect();
-        Conformal { alpha, n: all.len(), threshold: quantile(&all, alpha), mondrian }
+        Conformal { alpha, n: all.len(), threshold: quantile(all, alpha), mondrian }
     }
 
     /// The threshold for a query: its `did`'s stratum under Mondrian
@@ -118,7 +120,7 @@ mod tests {
             let did = if i % 3 == 0 { "hard" } else { "easy" };
             cal.push((draw(&mut rng, did), did));
         }
-        let c = Conformal::fit(&cal, 0.1);
+        let c = Conformal::fit(&cal.iter().map(|s| s.0).collect::<Vec<_>>(), &cal, 0.1);
         let cov = |did: &str, mondrian: bool, rng: &mut SplitMix64| {
             let q = c.threshold(Some(did), mondrian);
             (0..4000).filter(|_| within(draw(rng, did), q)).count() as f64 / 4000.0

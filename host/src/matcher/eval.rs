@@ -49,7 +49,7 @@ impl Calibration {
             tau,
             outcome: platt::fit(&OUTCOME_FEATURES, &[], &[]),
             status: platt::fit(&STATUS_FEATURES, &[], &[]),
-            conformal: Conformal::fit(&[], alpha),
+            conformal: Conformal::fit(&[], &[], alpha),
             baselines: Rates::default(),
         }
     }
@@ -75,15 +75,16 @@ pub struct Scored {
     pub majority_cos: f64,
 }
 
-/// Predict every held-out item of `split` with the model as it is.
-pub fn score_split(model: &Model, split: Split, seed: u64) -> Vec<Scored> {
+/// Predict every held-out item of `split` with the model as it is; with
+/// `by_did`, from its own `did`'s trajectories only (as a Mondrian query).
+pub fn score_split(model: &Model, split: Split, seed: u64, by_did: bool) -> Vec<Scored> {
     let items = model.heldout.iter().enumerate().filter(|(_, h)| h.split == split).map(|(i, h)| Item {
         index: i,
         trajectory: &h.trajectory,
         query: &h.query_vec,
         outcome: &h.outcome_vec,
     });
-    score_items(model, items, seed, false)
+    score_items(model, items, seed, Filter { own_thread_out: false, own_did: by_did })
 }
 
 /// Train spans to predict out of fold for Platt (at most this many).
@@ -102,7 +103,14 @@ pub fn score_out_of_fold(model: &Model, seed: u64) -> Vec<Scored> {
         query: model.queries.row(r),
         outcome: model.outcomes.row(r),
     });
-    score_items(model, items, seed, true)
+    score_items(model, items, seed, Filter { own_thread_out: true, own_did: false })
+}
+
+/// Which trajectories an item's prediction may use.
+#[derive(Clone, Copy)]
+struct Filter {
+    own_thread_out: bool,
+    own_did: bool,
 }
 
 /// A span to predict and score.
@@ -114,17 +122,15 @@ struct Item<'a> {
     outcome: &'a [f32],
 }
 
-fn score_items<'a>(
-    model: &Model,
-    items: impl Iterator<Item = Item<'a>>,
-    seed: u64,
-    own_thread_out: bool,
-) -> Vec<Scored> {
+fn score_items<'a>(model: &Model, items: impl Iterator<Item = Item<'a>>, seed: u64, filter: Filter) -> Vec<Scored> {
     let majority = model.manifest.majority_outcome_row as usize;
     items
         .filter_map(|it| {
-            let exclude = own_thread_out.then_some(it.trajectory.thread.as_str());
-            let query = super::predict::Query { exclude_thread: exclude, ..Default::default() };
+            let query = super::predict::Query {
+                exclude_thread: filter.own_thread_out.then_some(it.trajectory.thread.as_str()),
+                did: filter.own_did.then_some(it.trajectory.did.as_str()),
+                ..Default::default()
+            };
             let a = model.analyse(model.neighbours(it.query, &query))?;
             let cos = |row: u32| f64::from(dot(model.outcomes.row(row as usize), it.outcome));
             let pick =
@@ -153,8 +159,17 @@ fn rate(items: &[Scored], hit: impl Fn(&Scored) -> Option<bool>) -> f64 {
 }
 
 /// Fit Platt at `tau` on out-of-fold train items and calibration items,
-/// and the conformal thresholds on calibration items alone.
-pub fn calibrate(cal: &[Scored], oof: &[Scored], tau: f64, alpha: f64, majority_status: bool) -> Calibration {
+/// and the conformal thresholds on calibration items alone (`cal_by_did`:
+/// the same items predicted from their own `did`'s trajectories, for the
+/// Mondrian thresholds).
+pub fn calibrate(
+    cal: &[Scored],
+    cal_by_did: &[Scored],
+    oof: &[Scored],
+    tau: f64,
+    alpha: f64,
+    majority_status: bool,
+) -> Calibration {
     let fit_on: Vec<&Scored> = oof.iter().chain(cal).collect();
     let xs: Vec<Vec<f64>> = fit_on.iter().map(|s| s.features.to_vec()).collect();
     let ys: Vec<bool> = fit_on.iter().map(|s| s.predicted_cos >= tau).collect();
@@ -162,12 +177,13 @@ pub fn calibrate(cal: &[Scored], oof: &[Scored], tau: f64, alpha: f64, majority_
         fit_on.iter().filter(|s| s.status_pred.is_some() && s.status_truth.is_some()).collect();
     let sx: Vec<Vec<f64>> = with_status.iter().map(|s| s.status_features.to_vec()).collect();
     let sy: Vec<bool> = with_status.iter().map(|s| s.status_pred == s.status_truth).collect();
-    let scores: Vec<(f64, &str)> = cal.iter().map(|s| (nonconformity(&s.groups, tau), s.did.as_str())).collect();
+    let scores: Vec<f64> = cal.iter().map(|s| nonconformity(&s.groups, tau)).collect();
+    let by_did: Vec<(f64, &str)> = cal_by_did.iter().map(|s| (nonconformity(&s.groups, tau), s.did.as_str())).collect();
     Calibration {
         tau,
         outcome: platt::fit(&OUTCOME_FEATURES, &xs, &ys),
         status: platt::fit(&STATUS_FEATURES, &sx, &sy),
-        conformal: Conformal::fit(&scores, alpha),
+        conformal: Conformal::fit(&scores, &by_did, alpha),
         baselines: Rates {
             majority_outcome: rate(cal, |s| Some(s.majority_cos >= tau)),
             random_outcome: rate(cal, |s| Some(s.random_cos >= tau)),
@@ -242,6 +258,8 @@ pub struct Coverage {
     pub mean_set_size: f64,
     /// Sets that also hold outcomes near their members (threshold above 2 − τ).
     pub open_share: f64,
+    /// Mondrian: each test request predicted from its own `did`'s
+    /// trajectories, against that `did`'s threshold (`predict --did X --mondrian`).
     pub mondrian_coverage: f64,
     pub mondrian_mean_set_size: f64,
 }
@@ -292,12 +310,20 @@ pub struct EvalReport {
 
 /// Evaluate the model on its test split (recalibrating at each τ of `TAUS`
 /// on its calibration split; the model's own τ uses its stored fit).
-pub fn evaluate(model: &Model) -> EvalReport {
+pub fn evaluate(model: &Model) -> anyhow::Result<EvalReport> {
+    if !model.heldout.iter().any(|h| h.split == Split::Test) {
+        anyhow::bail!(
+            "{} has no test split to evaluate on (it was trained with a test share of 0)",
+            model.dir.display()
+        );
+    }
     let seed = model.manifest.seed;
     let p = model.params();
-    let cal = score_split(model, Split::Calibration, seed);
+    let cal = score_split(model, Split::Calibration, seed, false);
+    let cal_by_did = score_split(model, Split::Calibration, seed, true);
     let oof = score_out_of_fold(model, seed);
-    let test = score_split(model, Split::Test, seed);
+    let test = score_split(model, Split::Test, seed, false);
+    let test_by_did = score_split(model, Split::Test, seed, true);
     let c = &model.calibration;
     let tau = c.tau;
     let outcome = judge_outcome(&test, c, tau);
@@ -342,7 +368,7 @@ pub fn evaluate(model: &Model) -> EvalReport {
     let by_tau = TAUS
         .iter()
         .map(|&t| {
-            let ct = calibrate(&cal, &oof, t, c.conformal.alpha, model.manifest.majority_status);
+            let ct = calibrate(&cal, &cal_by_did, &oof, t, c.conformal.alpha, model.manifest.majority_status);
             let j = judge_outcome(&test, &ct, t);
             let (coverage, size, _) = cover(&test, &ct.conformal, t, false);
             AtTau {
@@ -359,11 +385,11 @@ pub fn evaluate(model: &Model) -> EvalReport {
         })
         .collect();
     let (coverage, mean_set_size, open_share) = cover(&test, &c.conformal, tau, false);
-    let (mondrian_coverage, mondrian_mean_set_size, _) = cover(&test, &c.conformal, tau, true);
+    let (mondrian_coverage, mondrian_mean_set_size, _) = cover(&test_by_did, &c.conformal, tau, true);
     let resplits = resplit(&cal, &test, &oof, tau, c.conformal.alpha, seed);
     let queries: Vec<&[f32]> =
         model.heldout.iter().filter(|h| h.split == Split::Test).map(|h| h.query_vec.as_slice()).collect();
-    EvalReport {
+    Ok(EvalReport {
         train: model.records.len(),
         calibration: cal.len(),
         test: test.len(),
@@ -386,7 +412,7 @@ pub fn evaluate(model: &Model) -> EvalReport {
         abstention,
         by_tau,
         recall_at_10: ivf::recall_at(&model.ivf, model.vectors.as_slice(), &queries, 10, p.nprobe),
-    }
+    })
 }
 
 fn judge_outcome(test: &[Scored], c: &Calibration, tau: f64) -> Judged {

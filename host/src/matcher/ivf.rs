@@ -14,8 +14,10 @@
 //! the same whatever the machine (instant-distance inserts in parallel
 //! within a graph, which would make it depend on the schedule).
 //!
-//! On disk: `centroids.f32` (k × dims little-endian floats, memory-mapped
-//! when loaded) and one `partitions/NNNNN.hnsw` per partition (bincode).
+//! On disk: `centroids.f32` (k × dims little-endian floats) and one
+//! `partitions/NNNNN.hnsw` per partition (bincode: row ids, or a graph),
+//! both read into memory when loaded; the vector table they index is the
+//! model's memory-mapped `vectors.f32`.
 
 use super::kmeans::{self, KMeans};
 use crate::index::Point;
@@ -54,6 +56,8 @@ pub fn nlist_for(n: usize, nlist: usize) -> usize {
 
 /// Partitions with at least this many vectors get a graph.
 pub const GRAPH_FROM: usize = 1024;
+/// A graph search returns at most this many (its ef_search).
+const GRAPH_SEARCH_BREADTH: usize = 100;
 
 /// One partition: its rows, scanned exactly in the vector table, or a
 /// graph over them.
@@ -71,11 +75,27 @@ impl Partition {
         }
     }
 
-    /// Up to `k` rows `keep` accepts, nearest first, with their cosine
-    /// (`vectors`: the table the rows index).
-    fn search(&self, vectors: &[f32], q: &[f32], k: usize, keep: &dyn Fn(u32) -> bool, out: &mut Vec<(u32, f32)>) {
+    /// Up to `k` rows `keep` accepts (all with `None`), nearest first, with
+    /// their cosine (`vectors`: the table the rows index). A graph answers
+    /// only unfiltered searches for at most its search breadth; others scan
+    /// its rows, so a filter never hides a match the graph did not visit.
+    fn search(
+        &self,
+        vectors: &[f32],
+        q: &[f32],
+        k: usize,
+        keep: Option<&dyn Fn(u32) -> bool>,
+        out: &mut Vec<(u32, f32)>,
+    ) {
         match self {
-            Partition::Flat { rows } => {
+            Partition::Graph(g) if keep.is_none() && k <= g.values.len().min(GRAPH_SEARCH_BREADTH) => {
+                let point = Point(q.to_vec().into());
+                let mut search = Search::default();
+                out.extend(g.search(&point, &mut search).take(k).map(|item| (*item.value, 1.0 - item.distance)));
+            }
+            _ => {
+                let keep = keep.unwrap_or(&|_| true);
+                let rows = self.rows();
                 let dims = q.len();
                 let mut hits: Vec<(u32, f32)> = rows
                     .iter()
@@ -84,16 +104,6 @@ impl Partition {
                     .collect();
                 hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 out.extend(hits.into_iter().take(k));
-            }
-            Partition::Graph(g) => {
-                let point = Point(q.to_vec().into());
-                let mut search = Search::default();
-                out.extend(
-                    g.search(&point, &mut search)
-                        .filter(|item| keep(*item.value))
-                        .take(k)
-                        .map(|item| (*item.value, 1.0 - item.distance)),
-                );
             }
         }
     }
@@ -204,15 +214,15 @@ impl Ivf {
     }
 
     /// Up to `k` rows nearest to `q` (normalised) with their cosine, best
-    /// first, among the rows `keep` accepts; `vectors` is the table the
-    /// index was built over (scanned partitions read it).
+    /// first, among the rows `keep` accepts (all with `None`); `vectors` is
+    /// the table the index was built over (scanned partitions read it).
     pub fn search(
         &self,
         vectors: &[f32],
         q: &[f32],
         k: usize,
         nprobe: usize,
-        keep: &dyn Fn(u32) -> bool,
+        keep: Option<&dyn Fn(u32) -> bool>,
     ) -> Vec<(u32, f32)> {
         let mut hits: Vec<(u32, f32)> = Vec::new();
         for p in self.probe_order(q, nprobe) {
@@ -311,7 +321,7 @@ fn recall_against(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], exact: &[Vec<u
         .par_iter()
         .zip(exact)
         .map(|(q, e)| {
-            let got = ivf.search(vectors, q, k, nprobe, &|_| true);
+            let got = ivf.search(vectors, q, k, nprobe, None);
             (got.iter().filter(|(r, _)| e.contains(r)).count(), e.len())
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
@@ -427,7 +437,7 @@ mod tests {
             for q in (0..3000).step_by(30) {
                 let exact: Vec<u32> =
                     exact_top_k(&points, &points[q], 10, None).into_iter().map(|i| i as u32).collect();
-                let got = ivf.search(&data, &points[q], 10, nprobe, &|_| true);
+                let got = ivf.search(&data, &points[q], 10, nprobe, None);
                 found += got.iter().filter(|(r, _)| exact.contains(r)).count();
             }
             found as f64 / 1000.0
@@ -442,7 +452,7 @@ mod tests {
         let mut found = 0;
         for q in (0..3000).step_by(30) {
             let exact: Vec<u32> = exact_top_k(&points, &points[q], 10, None).into_iter().map(|i| i as u32).collect();
-            found += ivf.search(&data, &points[q], 10, 2, &|_| true).iter().filter(|(r, _)| exact.contains(r)).count();
+            found += ivf.search(&data, &points[q], 10, 2, None).iter().filter(|(r, _)| exact.contains(r)).count();
         }
         assert!(found as f64 / 1000.0 >= 0.95, "graph recall {found}/1000");
     }
@@ -469,14 +479,14 @@ mod tests {
         for i in 0..a.nlist() {
             assert_eq!(before[i] == after[i], !touched.contains(&i), "partition {i}");
         }
-        let hit = a.search(&data, &data[3000 * dims..3001 * dims], 1, 1, &|_| true);
+        let hit = a.search(&data, &data[3000 * dims..3001 * dims], 1, 1, None);
         assert_eq!(hit[0].0, 3000, "an added row is found");
         // Grouping rows by partition changes row numbers, not answers.
         let mut table = data[..3001 * dims].to_vec();
         let q = &data[17 * dims..18 * dims];
-        let before: Vec<(u32, f32)> = a.search(&table, q, 5, 2, &|_| true);
+        let before: Vec<(u32, f32)> = a.search(&table, q, 5, 2, None);
         let old_of_new = a.group_rows(&mut [&mut table]);
-        let after: Vec<u32> = a.search(&table, q, 5, 2, &|_| true).iter().map(|h| old_of_new[h.0 as usize]).collect();
+        let after: Vec<u32> = a.search(&table, q, 5, 2, None).iter().map(|h| old_of_new[h.0 as usize]).collect();
         assert_eq!(before.iter().map(|h| h.0).collect::<Vec<_>>(), after);
         assert!(a.members.iter().all(|m| m.windows(2).all(|w| w[1] == w[0] + 1)), "each partition is one run");
     }

@@ -71,6 +71,10 @@ pub struct Trajectory {
     pub id: String,
     /// Thread key (see [`split::threads`]).
     pub thread: String,
+    /// The links the thread key came from (`context.thread_id`,
+    /// `context.previous_spans`), kept so `train --add` can join threads.
+    pub thread_id: Option<String>,
+    pub previous: Vec<String>,
     pub did: String,
     pub domain: Option<String>,
     /// `completed`, `failed` or `pending`.
@@ -78,6 +82,12 @@ pub struct Trajectory {
     pub query: String,
     /// `if_ok`, else `if_not`.
     pub outcome: String,
+}
+
+impl Trajectory {
+    pub fn member(&self) -> split::Member<'_> {
+        split::Member { id: &self.id, thread_id: self.thread_id.as_deref(), previous: &self.previous }
+    }
 }
 
 /// A calibration or test item: its trajectory and the vectors prediction

@@ -77,9 +77,13 @@ pub fn fit(features: &[&str], xs: &[Vec<f64>], ys: &[bool]) -> Platt {
     let all: Vec<usize> = (0..features.len()).collect();
     let mut candidates: Vec<(Vec<usize>, f64)> = vec![(vec![0], 0.0)];
     candidates.extend(PENALTIES.iter().map(|&l| (all.clone(), l)));
-    let mut choice = candidates.len() - 1;
     let one_class = ys.iter().all(|&y| y) || !ys.iter().any(|&y| y);
-    if xs.len() >= 2 * FOLDS && !one_class {
+    if !one_class && xs.len() < 2 * FOLDS {
+        // Too few to cross-validate: nothing fitted.
+        return identity(features, ys);
+    }
+    let mut choice = candidates.len() - 1;
+    if !one_class {
         let losses: Vec<Vec<f64>> =
             candidates.iter().map(|(uses, lambda)| cv_losses(features, xs, ys, uses, *lambda)).collect();
         let mean = |l: &[f64]| l.iter().sum::<f64>() / l.len() as f64;

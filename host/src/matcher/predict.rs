@@ -241,7 +241,8 @@ pub struct Prediction {
     pub confidence: f64,
     pub raw_score: f64,
     pub status: String,
-    pub status_confidence: f64,
+    /// `None` when no neighbour completed or failed (status "unknown").
+    pub status_confidence: Option<f64>,
     pub status_raw: f64,
     pub features: std::collections::BTreeMap<&'static str, f64>,
     /// Candidate outcomes that cover the truth with probability ≥ 1 − α.
@@ -250,6 +251,10 @@ pub struct Prediction {
     pub set_open_within_cosine: Option<f64>,
     pub alpha: f64,
     pub mondrian: bool,
+    /// Whether confidence and set were calibrated on queries like this one:
+    /// the model's k, no `domain` filter, and a `did` filter only with
+    /// Mondrian sets (calibrated per `did` on `did`-filtered neighbours).
+    pub calibrated_for_query: bool,
     pub evidence: Vec<Evidence>,
 }
 
@@ -296,10 +301,12 @@ impl Model {
                 && query.exclude_thread.is_none_or(|t| r.thread != t)
         };
         let table = self.vectors.as_slice();
-        let hits = self.ivf.search(table, q, k, self.params().nprobe, &keep);
-        if hits.len() < k && (query.did.is_some() || query.domain.is_some() || query.exclude_thread.is_some()) {
+        let filtered = query.did.is_some() || query.domain.is_some() || query.exclude_thread.is_some();
+        let keep: Option<&dyn Fn(u32) -> bool> = if filtered { Some(&keep) } else { None };
+        let hits = self.ivf.search(table, q, k, self.params().nprobe, keep);
+        if hits.len() < k && filtered {
             // A filter left too few in the probed partitions: probe them all.
-            return self.ivf.search(table, q, k, self.ivf.nlist(), &keep);
+            return self.ivf.search(table, q, k, self.ivf.nlist(), keep);
         }
         hits
     }
@@ -330,7 +337,7 @@ impl Model {
                 None => "unknown",
             }
             .to_string(),
-            status_confidence: c.status.prob(&a.status_features),
+            status_confidence: a.status.map(|_| c.status.prob(&a.status_features)),
             status_raw: a.status_raw,
             features: OUTCOME_FEATURES.iter().copied().zip(a.features).collect(),
             set: members
@@ -343,6 +350,9 @@ impl Model {
             set_open_within_cosine: open,
             alpha: c.conformal.alpha,
             mondrian: query.mondrian,
+            calibrated_for_query: query.k.is_none_or(|k| k == self.params().k)
+                && query.domain.is_none()
+                && (query.did.is_none() || query.mondrian),
             evidence: a
                 .hits
                 .iter()

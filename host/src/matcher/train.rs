@@ -147,8 +147,6 @@ pub struct TrainSummary {
 struct Read {
     line: u64,
     t: Trajectory,
-    thread_id: Option<String>,
-    previous: Vec<String>,
     query: Vec<f32>,
     combined: Vec<f32>,
     outcome: Vec<f32>,
@@ -168,17 +166,39 @@ fn normalised(v: &[f32]) -> Vec<f32> {
     v.iter().map(|x| x / n).collect()
 }
 
-/// Read spans, skip those without an outcome or with a known id, embed
-/// what the file does not carry.
+/// A skipped span's thread links: it still joins the spans it links.
+struct Links {
+    id: String,
+    thread_id: Option<String>,
+    previous: Vec<String>,
+}
+
+/// Read spans, skip those without an outcome or with a known id (keeping
+/// their thread links), embed what the file does not carry.
 fn read_spans(
     path: &Path,
     known: &mut HashSet<String>,
     embedder: &Embedder,
     skipped: &mut Vec<Skip>,
-) -> anyhow::Result<(Vec<Read>, u64)> {
+) -> anyhow::Result<(Vec<Read>, Vec<Links>, u64)> {
     let mut spans: Vec<Span> = Vec::new();
+    let mut links = Vec::new();
     let file = path.display().to_string();
+    let dims = embedder.dims();
     let lines = crate::validate::read_strict(path, |s| {
+        let e = &s.enriched;
+        for (name, v) in
+            [("query", &e.query_embedding), ("response", &e.response_embedding), ("combined", &e.combined_embedding)]
+        {
+            if let Some(v) = v.as_ref().filter(|v| v.len() != dims) {
+                bail!(
+                    "{file}:{}: embeddings.{name}_embedding has {} dimensions; the model {} makes {dims}",
+                    s.line,
+                    v.len(),
+                    embedder.model_key()
+                );
+            }
+        }
         let reason = if s.if_ok.is_none() && s.if_not.is_none() {
             Some("no_outcome")
         } else if !known.insert(s.id.clone()) {
@@ -187,7 +207,17 @@ fn read_spans(
             None
         };
         match reason {
-            Some(reason) => skipped.push(Skip { file: file.clone(), line: s.line, id: s.id.clone(), reason }),
+            Some(reason) => {
+                skipped.push(Skip { file: file.clone(), line: s.line, id: s.id.clone(), reason });
+                if reason == "no_outcome" {
+                    let f = &s.facts;
+                    links.push(Links {
+                        id: s.id.clone(),
+                        thread_id: f.thread_id.clone(),
+                        previous: f.previous_spans.clone(),
+                    });
+                }
+            }
             None => spans.push(s),
         }
         Ok(())
@@ -211,30 +241,32 @@ fn read_spans(
         let t = Trajectory {
             id: s.id.clone(),
             thread: String::new(),
+            thread_id: s.facts.thread_id.clone(),
+            previous: s.facts.previous_spans.clone(),
             did: s.did.clone(),
             domain: s.facts.domain.clone(),
             status: s.status.as_str().to_string(),
             query: s.this.clone(),
             outcome: s.if_ok.clone().or(s.if_not.clone()).unwrap_or_default(),
         };
-        out.push(Read {
-            line: s.line,
-            t,
-            thread_id: s.facts.thread_id.clone(),
-            previous: s.facts.previous_spans.clone(),
-            query,
-            combined,
-            outcome,
-        });
+        out.push(Read { line: s.line, t, query, combined, outcome });
     }
-    Ok((out, lines))
+    Ok((out, links, lines))
 }
 
-/// Thread keys of read spans.
-fn thread_keys(read: &[Read]) -> Vec<String> {
-    let members: Vec<Member> =
-        read.iter().map(|r| Member { id: &r.t.id, thread_id: r.thread_id.as_deref(), previous: &r.previous }).collect();
-    split::threads(&members)
+/// Thread keys of `spans`, joined through each other and through `links`
+/// (skipped spans still link the spans on either side of them).
+fn thread_keys<'a>(spans: impl Iterator<Item = &'a Trajectory>, links: &'a [Links]) -> Vec<String> {
+    let mut members: Vec<Member> = spans.map(Trajectory::member).collect();
+    let n = members.len();
+    members.extend(links.iter().map(|l| Member {
+        id: &l.id,
+        thread_id: l.thread_id.as_deref(),
+        previous: &l.previous,
+    }));
+    let mut keys = split::threads(&members);
+    keys.truncate(n);
+    keys
 }
 
 fn index_vector(r: &Read, on: IndexOn) -> &[f32] {
@@ -249,8 +281,8 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
     let threads = crate::threads_or_all(opts.threads);
     let t0 = Instant::now();
     let mut skipped = Vec::new();
-    let (mut read, lines) = read_spans(input, &mut HashSet::new(), embedder, &mut skipped)?;
-    let keys = thread_keys(&read);
+    let (mut read, links, lines) = read_spans(input, &mut HashSet::new(), embedder, &mut skipped)?;
+    let keys = thread_keys(read.iter().map(|r| &r.t), &links);
     let splits = split::assign(&keys, opts.shares, opts.seed);
     let dims = embedder.dims();
     let (mut records, mut vectors, mut outcomes, mut queries, mut heldout) =
@@ -365,10 +397,12 @@ fn recalibrate(model: &mut Model) {
     });
     model.manifest.majority_status = yes >= no;
     model.manifest.completed_share = if yes + no == 0 { 0.5 } else { f64::from(yes) / f64::from(yes + no) };
-    let cal = score_split(model, Split::Calibration, model.manifest.seed);
-    let oof = score_out_of_fold(model, model.manifest.seed);
+    let seed = model.manifest.seed;
+    let cal = score_split(model, Split::Calibration, seed, false);
+    let cal_by_did = score_split(model, Split::Calibration, seed, true);
+    let oof = score_out_of_fold(model, seed);
     let p = model.manifest.params;
-    model.calibration = calibrate(&cal, &oof, p.tau, p.alpha, model.manifest.majority_status);
+    model.calibration = calibrate(&cal, &cal_by_did, &oof, p.tau, p.alpha, model.manifest.majority_status);
 }
 
 /// The train outcome that agrees (cosine ≥ τ) with the most others, over a
@@ -454,19 +488,33 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
         .map(|r| r.id.clone())
         .chain(model.heldout.iter().map(|h| h.trajectory.id.clone()))
         .collect();
-    let held_threads: HashSet<&str> = model.heldout.iter().map(|h| h.trajectory.thread.as_str()).collect();
-    let held_ids: HashSet<&str> = model.heldout.iter().map(|h| h.trajectory.id.as_str()).collect();
     let mut skipped = Vec::new();
-    let (read, lines) = read_spans(more, &mut known, embedder, &mut skipped)?;
-    let keys = thread_keys(&read);
+    let (read, links, lines) = read_spans(more, &mut known, embedder, &mut skipped)?;
+    // Threads over everything the model holds and the new file: a new span
+    // joined (directly or through others) to a held-out span is left out.
+    let held = model.heldout.len();
+    let all_keys = thread_keys(
+        model.heldout.iter().map(|h| &h.trajectory).chain(&model.records).chain(read.iter().map(|r| &r.t)),
+        &links,
+    );
+    let held_keys: HashSet<&str> = all_keys[..held].iter().map(String::as_str).collect();
+    // A new span that continues a train thread takes that thread's key.
+    let mut old_key: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (k, r) in all_keys[held..held + model.records.len()].iter().zip(&model.records) {
+        old_key.entry(k.as_str()).or_insert_with(|| r.thread.clone());
+    }
+    let new_keys: Vec<String> = all_keys[held + model.records.len()..]
+        .iter()
+        .map(|k| old_key.get(k.as_str()).cloned().unwrap_or_else(|| k.clone()))
+        .collect();
     let on = model.manifest.params.index_on;
     let mut vectors = model.vectors.as_slice().to_vec();
     let mut outcomes = model.outcomes.as_slice().to_vec();
     let mut queries = model.queries.as_slice().to_vec();
     let first = model.records.len() as u32;
     let mut held_out_thread = 0;
-    for (mut r, key) in read.into_iter().zip(keys) {
-        if held_threads.contains(key.as_str()) || r.previous.iter().any(|p| held_ids.contains(p.as_str())) {
+    for ((mut r, key), all_key) in read.into_iter().zip(new_keys).zip(&all_keys[held + first as usize..]) {
+        if held_keys.contains(all_key.as_str()) {
             skipped.push(Skip {
                 file: more.display().to_string(),
                 line: r.line,
@@ -496,6 +544,13 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
     c.skipped_no_outcome += skipped.iter().filter(|s| s.reason == "no_outcome").count();
     c.skipped_duplicate_id += skipped.iter().filter(|s| s.reason == "duplicate_id").count();
     c.skipped_held_out_thread += held_out_thread;
+    c.threads = model
+        .records
+        .iter()
+        .map(|r| &r.thread)
+        .chain(model.heldout.iter().map(|h| &h.trajectory.thread))
+        .collect::<HashSet<_>>()
+        .len();
     model.manifest.inputs.push(InputFile {
         path: more.display().to_string(),
         sha256: store::sha256_file(more)?,
@@ -507,8 +562,10 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
     let t = Instant::now();
     recalibrate(&mut model);
     let cal_s = t.elapsed();
-    // The evaluation was of the model before; `logline eval` again.
-    crate::output::clear(&[dir.join(files::EVAL)])?;
+    // The evaluation was of the model before (`logline eval` again); the
+    // manifest goes first, so an interrupted add leaves no folder that
+    // looks complete.
+    crate::output::clear(&[dir.join(files::MANIFEST), dir.join(files::EVAL)])?;
     save(&model, Some(&touched), &skipped)?;
     Ok(summary(&model, touched.len(), read_s, Duration::ZERO, hnsw_s, cal_s))
 }
@@ -540,5 +597,36 @@ impl TrainSummary {
             self.hnsw_s,
             self.calibrate_s
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(id: &str, previous: &[&str]) -> Trajectory {
+        Trajectory {
+            id: id.into(),
+            thread: String::new(),
+            thread_id: None,
+            previous: previous.iter().map(|s| s.to_string()).collect(),
+            did: "d".into(),
+            domain: None,
+            status: "completed".into(),
+            query: String::new(),
+            outcome: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_skipped_span_in_the_middle_of_a_thread_still_joins_its_two_sides() {
+        // a → x → b, and x has no outcome (skipped): a and b are one thread.
+        let spans = [t("a", &[]), t("b", &["x"]), t("c", &[])];
+        let links = [Links { id: "x".into(), thread_id: None, previous: vec!["a".into()] }];
+        let keys = thread_keys(spans.iter(), &links);
+        assert_eq!(keys.len(), 3);
+        assert_eq!(keys[0], keys[1]);
+        assert_ne!(keys[0], keys[2]);
+        assert_ne!(thread_keys(spans.iter(), &[])[0], thread_keys(spans.iter(), &[])[1], "without the link they split");
     }
 }
