@@ -141,6 +141,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ui.json(&report)?;
             ui.files(&[(path, None)]);
         }
+        Command::Export(a) => {
+            let base =
+                if a.out.is_file() { a.out.parent().unwrap_or(Path::new(".")).to_path_buf() } else { a.out.clone() };
+            let dir = a.dir.clone().unwrap_or_else(|| base.join("export"));
+            let crate::cli::ExportFormat::Chat = a.format;
+            let opts =
+                crate::export::ChatOptions { failed: a.failed, threads: a.threads, include_rejects: a.include_rejects };
+            let stats = crate::export::export_chat(&a.out, &dir, &opts)?;
+            ui.table(&stats.table());
+            ui.json(&stats)?;
+            ui.files(&stats.files.iter().map(|(p, n)| (p.clone(), Some(*n))).collect::<Vec<_>>());
+        }
         Command::New(a) => {
             let dir = crate::templates::write(&a.name, a.lang, a.dir.as_deref().unwrap_or(Path::new(".")))?;
             ui.table(&format!("created {}\n{}", dir.display(), crate::templates::next_steps(&a.name, a.lang, &dir)));

@@ -65,6 +65,11 @@ pub enum Command {
     ///
     /// Example: logline eval model/
     Eval(EvalArgs),
+    /// Export the curated set for a trainer: chat JSONL (`messages`), as
+    /// TRL's SFTTrainer and axolotl read it.
+    ///
+    /// Example: logline export out/ --format chat --threads
+    Export(ExportArgs),
     /// Write a new enzyme project from a template (rust, python or js).
     ///
     /// Example: logline new pii-masker --lang python --dir my-enzymes/
@@ -463,6 +468,34 @@ pub struct EvalArgs {
     /// A folder `logline train` wrote.
     #[arg(value_name = "MODEL")]
     pub folder: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// A folder `logline run` wrote (its `diamonds-plus.ndjson`), or a spans file.
+    pub out: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value = "chat")]
+    pub format: ExportFormat,
+    /// Output folder (default: OUT/export).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Keep failed spans, answered by their `if_not`.
+    #[arg(long)]
+    pub failed: bool,
+    /// One multi-turn conversation per thread (`context.thread_id` / `previous_spans`), in `when` order.
+    #[arg(long)]
+    pub threads: bool,
+    /// Also export the gate's rejects to `chat.rejects.jsonl` (with their reason and score).
+    #[arg(long)]
+    pub include_rejects: bool,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// JSONL with `messages: [{role, content}, …]`.
+    Chat,
 }
 
 #[derive(Debug, Args, Clone)]

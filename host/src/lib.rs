@@ -63,6 +63,9 @@ pub mod output;
 // Stats and reports.
 pub mod report;
 
+// The curated set for trainers (chat JSONL).
+pub mod export;
+
 // Phase 2: trajectory matching (IVF + HNSW, Platt, conformal).
 pub mod matcher;
 

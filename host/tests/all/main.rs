@@ -11,11 +11,13 @@
 //! - `harm`: the built-ins break no do-no-harm invariant on real and generated spans.
 //! - `host`: loading, pins, the compile cache, versions, policies.
 //! - `scorer`: `scorer train / eval` and `run --scorer` on the labelled fixture.
+//! - `export`: `export --format chat` (messages, threads, every span accounted for).
 //! - `matcher`: Phase 2 `train / predict / eval / train --add` on the example spans and real commits.
 mod builtins;
 mod common;
 mod conformance;
 mod embed;
+mod export;
 mod harm;
 mod host;
 mod inputs;

@@ -1,0 +1,80 @@
+//! `logline export --format chat` on the example spans after Phase 1: the
+//! `messages` shape trainers read, every span accounted for, threads as
+//! multi-turn conversations.
+
+use crate::pipeline::orchestrate_into;
+use logline::export::{ChatOptions, export_chat};
+use logline::manifest;
+use std::collections::HashSet;
+
+fn lines(p: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn alternates(messages: &[serde_json::Value]) -> bool {
+    !messages.is_empty()
+        && messages.iter().enumerate().all(|(i, m)| {
+            m["role"] == if i % 2 == 0 { "user" } else { "assistant" }
+                && m["content"].as_str().is_some_and(|c| !c.is_empty())
+        })
+}
+
+/// Phase 1 output of the example spans, and its curated spans.
+fn curated() -> (tempfile::TempDir, Vec<serde_json::Value>) {
+    let out = tempfile::tempdir().unwrap();
+    orchestrate_into(out.path(), manifest::bundled(), true).unwrap();
+    let plus = lines(&out.path().join("diamonds-plus.ndjson"));
+    (out, plus)
+}
+
+#[test]
+fn chat_export_writes_user_assistant_pairs_and_accounts_for_every_span() {
+    let (out, plus) = curated();
+    let dir = out.path().join("export");
+    let s = export_chat(out.path(), &dir, &ChatOptions::default()).unwrap();
+    let chat = lines(&dir.join("chat.jsonl"));
+    let skipped = lines(&dir.join("chat.skipped.ndjson"));
+    assert_eq!(s.spans as usize, plus.len());
+    assert_eq!(chat.len() + skipped.len(), plus.len(), "every span exported or skipped");
+    for c in &chat {
+        let m = c["messages"].as_array().unwrap();
+        assert_eq!(m.len(), 2);
+        assert!(alternates(m), "{c}");
+        let span = plus.iter().find(|p| p["id"] == c["id"]).unwrap();
+        assert_eq!((&m[0]["content"], &m[1]["content"]), (&span["this"], &span["if_ok"]));
+        assert_ne!(span["status"], "failed");
+    }
+    for k in &skipped {
+        let span = plus.iter().find(|p| p["id"] == k["id"]).unwrap();
+        match k["reason"].as_str().unwrap() {
+            "failed" => assert_eq!(span["status"], "failed"),
+            "no_answer" => assert!(span["if_ok"].is_null()),
+            r => panic!("unexpected reason {r}"),
+        }
+    }
+    // Failed spans kept, answered by their if_not.
+    let with_failed = export_chat(out.path(), &dir, &ChatOptions { failed: true, ..Default::default() }).unwrap();
+    assert_eq!(with_failed.conversations, s.conversations + s.skipped_failed);
+}
+
+#[test]
+fn chat_export_by_thread_makes_one_conversation_per_thread_in_time_order() {
+    let (out, plus) = curated();
+    let dir = out.path().join("export");
+    let per_span = export_chat(out.path(), &dir, &ChatOptions::default()).unwrap();
+    let s = export_chat(out.path(), &dir, &ChatOptions { threads: true, ..Default::default() }).unwrap();
+    let chat = lines(&dir.join("chat.jsonl"));
+    assert_eq!(s.messages, per_span.messages, "the same turns, grouped");
+    assert!(s.conversations < per_span.conversations, "the example data has multi-span threads");
+    let mut seen = HashSet::new();
+    for c in &chat {
+        let m = c["messages"].as_array().unwrap();
+        let ids: Vec<&str> = c["span_ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert!(alternates(m) && m.len() == 2 * ids.len(), "{c}");
+        let whens: Vec<&str> =
+            ids.iter().map(|id| plus.iter().find(|p| p["id"] == *id).unwrap()["when"].as_str().unwrap()).collect();
+        let ms: Vec<i64> = whens.iter().map(|w| logline::span::when_millis(w)).collect();
+        assert!(ms.windows(2).all(|w| w[0] <= w[1]), "turns in time order: {whens:?}");
+        assert!(ids.iter().all(|id| seen.insert(id.to_string())), "a span in two conversations");
+    }
+}
