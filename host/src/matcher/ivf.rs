@@ -338,16 +338,29 @@ fn recall_against(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], exact: &[Vec<u
 /// these queries is at least `target` with 95 % confidence (the mean per
 /// query minus 1.645 standard errors: a point estimate on a few hundred
 /// queries picked an nprobe that fell short on new ones); and the mean
-/// recall it reaches.
-pub fn choose_nprobe(ivf: &Ivf, vectors: &[f32], queries: &[&[f32]], k: usize, target: f64) -> (usize, f64) {
+/// recall it reaches. `groups[i]` is query i's group (its thread): the
+/// standard error is cluster-robust, since requests of one thread are
+/// alike.
+pub fn choose_nprobe(
+    ivf: &Ivf,
+    vectors: &[f32],
+    queries: &[&[f32]],
+    groups: &[usize],
+    k: usize,
+    target: f64,
+) -> (usize, f64) {
     let exact: Vec<Vec<u32>> = queries.iter().map(|q| exact_top(vectors, ivf.dims, q, k)).collect();
     let mut nprobe = 1;
     loop {
         let r = recalls(ivf, vectors, queries, &exact, k, nprobe);
         let n = r.len().max(1) as f64;
         let mean = if r.is_empty() { 1.0 } else { r.iter().sum::<f64>() / n };
-        let sd = (r.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
-        if mean - 1.645 * sd / n.sqrt() >= target || nprobe >= ivf.nlist() {
+        let mut by_group: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
+        for (x, g) in r.iter().zip(groups) {
+            *by_group.entry(*g).or_default() += x - mean;
+        }
+        let se = by_group.values().map(|d| d * d).sum::<f64>().sqrt() / n;
+        if mean - 1.645 * se >= target || nprobe >= ivf.nlist() {
             return (nprobe.min(ivf.nlist()), mean);
         }
         nprobe = (nprobe * 2).min(ivf.nlist());

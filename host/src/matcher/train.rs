@@ -378,14 +378,19 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
 /// Choose `nprobe`, find the baselines and fit the calibration on the
 /// calibration split, with the index as it is now.
 fn recalibrate(model: &mut Model) {
-    let queries: Vec<&[f32]> = model
-        .heldout
+    let cal: Vec<&HeldOut> =
+        model.heldout.iter().filter(|h| h.split == Split::Calibration).take(NPROBE_QUERIES).collect();
+    let queries: Vec<&[f32]> = cal.iter().map(|h| h.query_vec.as_slice()).collect();
+    let mut thread_no: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let groups: Vec<usize> = cal
         .iter()
-        .filter(|h| h.split == Split::Calibration)
-        .take(NPROBE_QUERIES)
-        .map(|h| h.query_vec.as_slice())
+        .map(|h| {
+            let next = thread_no.len();
+            *thread_no.entry(h.trajectory.thread.as_str()).or_insert(next)
+        })
         .collect();
-    let (nprobe, recall) = ivf::choose_nprobe(&model.ivf, model.vectors.as_slice(), &queries, 10, TARGET_RECALL);
+    let (nprobe, recall) =
+        ivf::choose_nprobe(&model.ivf, model.vectors.as_slice(), &queries, &groups, 10, TARGET_RECALL);
     model.manifest.params.nprobe = nprobe;
     model.manifest.nprobe_recall_at_10 = recall;
     model.manifest.majority_outcome_row =
