@@ -210,8 +210,5 @@ impl Lookups for SpanIndex {
 
 /// Exact top-k by brute force (for recall measurements and tests).
 pub fn exact_top_k(points: &[Vec<f32>], query: &[f32], k: usize, exclude: Option<usize>) -> Vec<usize> {
-    let mut scored: Vec<(f32, usize)> =
-        points.iter().enumerate().filter(|(i, _)| Some(*i) != exclude).map(|(i, p)| (dot(p, query), i)).collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(k).map(|(_, i)| i).collect()
+    crate::vector::top_k(points.iter().map(Vec::as_slice), query, k, exclude)
 }

@@ -298,15 +298,7 @@ impl Ivf {
 
 /// The exact top-`k` rows of a table for `q` (brute force).
 pub fn exact_top(vectors: &[f32], dims: usize, q: &[f32], k: usize) -> Vec<u32> {
-    let mut scored: Vec<(f32, u32)> =
-        vectors.chunks_exact(dims).enumerate().map(|(i, v)| (dot(q, v), i as u32)).collect();
-    let k = k.min(scored.len());
-    if k == 0 {
-        return Vec::new();
-    }
-    scored.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.truncate(k);
-    scored.into_iter().map(|(_, i)| i).collect()
+    crate::vector::top_k(vectors.chunks_exact(dims), q, k, None).into_iter().map(|i| i as u32).collect()
 }
 
 /// recall@k of the index at `nprobe` against exact search.
@@ -435,10 +427,7 @@ mod tests {
     /// Clustered unit vectors: 40 directions, points scattered around them.
     pub(crate) fn clustered(n: usize, dims: usize, seed: u64) -> Vec<f32> {
         let mut rng = SplitMix64::new(seed);
-        let mut gauss = move || {
-            let (u, v) = (rng.next_f64().max(1e-12), rng.next_f64());
-            ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
-        };
+        let mut gauss = move || rng.gauss() as f32;
         let centres: Vec<Vec<f32>> = (0..40).map(|_| (0..dims).map(|_| gauss()).collect()).collect();
         let mut out = Vec::with_capacity(n * dims);
         for i in 0..n {

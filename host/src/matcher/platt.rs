@@ -302,11 +302,6 @@ mod tests {
     use super::*;
     use crate::matcher::kmeans::SplitMix64;
 
-    fn gauss(rng: &mut SplitMix64) -> f64 {
-        let (u, v) = (rng.next_f64().max(1e-12), rng.next_f64());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
     #[test]
     fn platt_recovers_the_parameters_of_a_known_logistic_sample() {
         let mut rng = SplitMix64::new(7);
@@ -314,7 +309,7 @@ mod tests {
         let mut xs = Vec::new();
         let mut ys = Vec::new();
         for _ in 0..40_000 {
-            let x: Vec<f64> = (0..3).map(|j| gauss(&mut rng) * (1.0 + j as f64) + 0.3).collect();
+            let x: Vec<f64> = (0..3).map(|j| rng.gauss() * (1.0 + j as f64) + 0.3).collect();
             let p = sigmoid(b + w.iter().zip(&x).map(|(a, v)| a * v).sum::<f64>());
             ys.push(rng.next_f64() < p);
             xs.push(x);
@@ -334,7 +329,7 @@ mod tests {
     fn platt_keeps_a_score_that_is_already_calibrated_as_it_is() {
         // x₀ is the true log-odds: no fit does better out of fold.
         let mut rng = SplitMix64::new(3);
-        let xs: Vec<Vec<f64>> = (0..300).map(|_| vec![gauss(&mut rng), gauss(&mut rng)]).collect();
+        let xs: Vec<Vec<f64>> = (0..300).map(|_| vec![rng.gauss(), rng.gauss()]).collect();
         let ys: Vec<bool> = xs.iter().map(|x| rng.next_f64() < sigmoid(x[0])).collect();
         let f = fit(&["logit", "noise"], &xs, &ys);
         let id = identity(&["logit", "noise"], &ys);
