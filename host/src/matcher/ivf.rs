@@ -56,8 +56,6 @@ pub fn nlist_for(n: usize, nlist: usize) -> usize {
 
 /// Partitions with at least this many vectors get a graph.
 pub const GRAPH_FROM: usize = 1024;
-/// A graph search returns at most this many (its ef_search).
-const GRAPH_SEARCH_BREADTH: usize = 100;
 
 /// One partition: its rows, scanned exactly in the vector table, or a
 /// graph over them.
@@ -77,18 +75,20 @@ impl Partition {
 
     /// Up to `k` rows `keep` accepts (all with `None`), nearest first, with
     /// their cosine (`vectors`: the table the rows index). A graph answers
-    /// only unfiltered searches for at most its search breadth; others scan
-    /// its rows, so a filter never hides a match the graph did not visit.
+    /// only unfiltered searches for at most its search breadth (`ef`, what
+    /// it was built with); others scan its rows, so a filter never hides a
+    /// match the graph did not visit.
     fn search(
         &self,
         vectors: &[f32],
         q: &[f32],
         k: usize,
+        ef: usize,
         keep: Option<&dyn Fn(u32) -> bool>,
         out: &mut Vec<(u32, f32)>,
     ) {
         match self {
-            Partition::Graph(g) if keep.is_none() && k <= g.values.len().min(GRAPH_SEARCH_BREADTH) => {
+            Partition::Graph(g) if keep.is_none() && k <= g.values.len().min(ef) => {
                 let point = Point(q.to_vec().into());
                 let mut search = Search::default();
                 out.extend(g.search(&point, &mut search).take(k).map(|item| (*item.value, 1.0 - item.distance)));
@@ -128,6 +128,8 @@ pub struct Ivf {
     pub partitions: Vec<Partition>,
     /// Rows per partition.
     pub members: Vec<Vec<u32>>,
+    /// The graphs' search breadth (`IvfParams::ef_search`).
+    pub ef_search: usize,
 }
 
 impl Ivf {
@@ -163,7 +165,7 @@ impl Ivf {
         let partitions =
             build_partitions(vectors, dims, &members, &all, p, threads).into_iter().map(|(_, g)| g).collect();
         times.hnsw = t.elapsed();
-        (Ivf { dims, centroids, partitions, members }, times)
+        (Ivf { dims, centroids, partitions, members, ef_search: p.ef_search }, times)
     }
 
     /// Reorder rows so each partition's rows are contiguous in the vector
@@ -227,7 +229,7 @@ impl Ivf {
         let mut hits: Vec<(u32, f32)> = Vec::new();
         for p in self.probe_order(q, nprobe) {
             if !self.members[p].is_empty() {
-                self.partitions[p].search(vectors, q, k, keep, &mut hits);
+                self.partitions[p].search(vectors, q, k, self.ef_search, keep, &mut hits);
             }
         }
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -275,7 +277,7 @@ impl Ivf {
     }
 
     /// Load what [`Ivf::save`] wrote; `members` are read back from the graphs.
-    pub fn load(dir: &Path, dims: usize, nlist: usize) -> anyhow::Result<Ivf> {
+    pub fn load(dir: &Path, dims: usize, nlist: usize, ef_search: usize) -> anyhow::Result<Ivf> {
         let centroids = super::store::read_f32(&dir.join(CENTROIDS))?;
         if centroids.len() != nlist * dims {
             anyhow::bail!("{}: {} floats, expected {nlist} × {dims}", dir.join(CENTROIDS).display(), centroids.len());
@@ -292,7 +294,7 @@ impl Ivf {
             members.push(rows);
             partitions.push(g);
         }
-        Ok(Ivf { dims, centroids, partitions, members })
+        Ok(Ivf { dims, centroids, partitions, members, ef_search })
     }
 }
 

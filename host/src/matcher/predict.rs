@@ -281,7 +281,7 @@ impl Model {
                 queries.rows()
             );
         }
-        let ivf = Ivf::load(dir, dims, manifest.nlist)?;
+        let ivf = Ivf::load(dir, dims, manifest.nlist, manifest.ivf.ef_search)?;
         let calibration: Calibration = read_json(&dir.join(files::CALIBRATION))?;
         let heldout: Vec<HeldOut> = read_bin(&dir.join(files::HELDOUT))?;
         Ok(Model { dir: dir.to_path_buf(), manifest, records, vectors, outcomes, queries, ivf, calibration, heldout })
