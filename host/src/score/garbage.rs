@@ -367,8 +367,92 @@ fn normalised(t: &str) -> String {
     text::words(t).collect::<Vec<_>>().join(" ")
 }
 
-const PLACEHOLDERS: &[&str] =
-    &["n a", "na", "todo", "tbd", "tba", "none", "null", "nil", "undefined", "placeholder", "fixme", "xxx"];
+const PLACEHOLDERS: &[&str] = &[
+    "n a",
+    "na",
+    "todo",
+    "tbd",
+    "tba",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "placeholder",
+    "fixme",
+    "xxx",
+    "answer",
+    "response",
+    "answer placeholder",
+    "output",
+];
+
+/// The words of the lorem-ipsum filler.
+const LOREM: &[&str] = &[
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "adipisicing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+    "incididunt",
+    "ut",
+    "labore",
+    "et",
+    "dolore",
+    "magna",
+    "aliqua",
+    "enim",
+    "ad",
+    "minim",
+    "veniam",
+    "quis",
+    "nostrud",
+    "exercitation",
+    "ullamco",
+    "laboris",
+    "nisi",
+    "aliquip",
+    "ex",
+    "ea",
+    "commodo",
+    "consequat",
+    "duis",
+    "aute",
+    "irure",
+    "in",
+    "reprehenderit",
+    "voluptate",
+    "velit",
+    "esse",
+    "cillum",
+    "eu",
+    "fugiat",
+    "nulla",
+    "pariatur",
+    "excepteur",
+    "sint",
+    "occaecat",
+    "cupidatat",
+    "non",
+    "proident",
+    "sunt",
+    "culpa",
+    "qui",
+    "officia",
+    "deserunt",
+    "mollit",
+    "anim",
+    "id",
+    "est",
+    "laborum",
+];
 
 fn placeholder(answer: &str) -> Option<String> {
     let n = normalised(answer);
@@ -397,6 +481,12 @@ fn placeholder(answer: &str) -> Option<String> {
     if lower.contains("lorem ipsum") {
         return Some("lorem ipsum".into());
     }
+    // Lorem-ipsum words in another order ("Ipsum est labore in …").
+    let words: Vec<String> = text::words(&lower).collect();
+    let latin = words.iter().filter(|w| LOREM.contains(&w.as_str())).count();
+    if words.len() >= 8 && latin * 10 >= words.len() * 8 {
+        return Some(format!("lorem-ipsum filler ({latin} of {} words)", words.len()));
+    }
     for p in [
         "[insert",
         "<insert",
@@ -409,6 +499,10 @@ fn placeholder(answer: &str) -> Option<String> {
         "to be added",
         "to be written",
         "coming soon",
+        "[placeholder",
+        "$answer",
+        "{answer}",
+        "<answer>",
     ] {
         if lower.contains(p) && word_count(answer) < 40 {
             return Some(format!("placeholder text {p:?}"));
@@ -510,7 +604,20 @@ const PRAISE: &[&str] = &[
 ];
 
 /// Score-like keys of a JSON object an answer may hand a judge.
-const SCORE_KEYS: &[&str] = &["score", "rating", "verdict", "helpfulness", "accuracy", "grade", "winner"];
+const SCORE_KEYS: &[&str] = &[
+    "score",
+    "rating",
+    "verdict",
+    "helpfulness",
+    "accuracy",
+    "grade",
+    "winner",
+    "ordered_models",
+    "concise_explanation",
+    "ranking",
+    "preference",
+    "better_output",
+];
 
 fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     let lower = answer.to_lowercase();
@@ -528,8 +635,10 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     }
     // A bare JSON verdict ({"score": 10, …}) nobody asked for.
     let q = query.to_lowercase();
+    // The object may follow a few words ("Of course! {…}").
+    let object = answer.find('{').filter(|i| word_count(&answer[..*i]) <= 5).map(|i| answer[i..].trim());
     if !q.contains("json")
-        && let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(answer.trim())
+        && let Some(Ok(serde_json::Value::Object(o))) = object.map(serde_json::from_str::<serde_json::Value>)
     {
         let keys: Vec<&String> = o.keys().filter(|k| SCORE_KEYS.contains(&k.to_lowercase().as_str())).collect();
         if !keys.is_empty() && 2 * keys.len() >= o.len() {
@@ -572,7 +681,7 @@ const DANGLING: &[&str] = &[
     "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "is", "are",
     "was", "were", "be", "that", "which", "who", "your", "my", "our", "their", "its", "his", "her", "this", "these",
     "those", "as", "if", "than", "then", "so", "because", "when", "while", "into", "onto", "can", "will", "would",
-    "should", "could", "has", "have", "had", "not", "very", "such",
+    "should", "could", "has", "have", "had", "not", "very", "such", "here's", "how",
 ];
 
 /// An answer that is only an opener ("Sure!", "Here is").
@@ -647,8 +756,18 @@ const SHORT_ANSWER_CUES: &[&str] = &[
 ];
 
 fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
+    // A fence indented inside a list item is no fence to the splitter; the
+    // last fence-like line opening a language means none closed it.
+    let last_fence = answer.lines().rev().find(|l| l.trim_start().starts_with("```"));
+    let opens = last_fence.is_some_and(|l| {
+        let indent = l.len() - l.trim_start().len();
+        indent >= 2 && l.trim_start().trim_start_matches('`').trim().chars().next().is_some_and(char::is_alphabetic)
+    });
     if parts.unclosed_fence {
         return Some("a code fence is never closed".into());
+    }
+    if opens && !parts.has_diff {
+        return Some("an indented code fence is never closed".into());
     }
     let words = word_count(answer);
     let q = query.to_lowercase();
@@ -659,6 +778,13 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
         && parts.code.is_empty()
     {
         return Some(format!("only an opener: {a:?}"));
+    }
+    // A translation far shorter than the text it translates.
+    if has_any(&q, &["translate", "translating", "translation"])
+        && word_count(query) >= 40
+        && words * 4 < word_count(query)
+    {
+        return Some(format!("{words} words translating a {}-word request", word_count(query)));
     }
     if words < s.long_request_min_words
         && word_count(query) >= 4
@@ -692,11 +818,18 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
     {
         return Some("bold markup is never closed".into());
     }
+    if let Some(d) = unclosed_inline_code(&prose) {
+        return Some(d);
+    }
     let last = a.lines().last()?;
     if parts.prose.last().is_none_or(|p| p.trim() != last.trim()) {
         return None;
     }
     let t = last.trim();
+    // An include directive never ends on an open bracket (`#include <`).
+    if t.starts_with("#include") && t.ends_with(['<', '"']) {
+        return Some("an include directive is cut off".into());
+    }
     if t.ends_with(['(', '[', '{', ',', '=', ':']) && !t.ends_with("::") {
         return Some(format!("ends with {:?}", t.chars().last().unwrap_or(' ')));
     }
@@ -725,6 +858,21 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
     if dangling {
         return Some(format!("stops on {last_word:?}"));
     }
+    // Two lowercase letters that are no word ("… die in pu").
+    if last_word.chars().count() == 2
+        && raw_last.chars().all(|c| c.is_ascii_lowercase())
+        && !TWO_LETTER_WORDS.contains(&last_word)
+        && word_count(t) >= 3
+    {
+        return Some(format!("stops inside a word: {raw_last:?}"));
+    }
+    // A compound cut after its hyphen ("a just-in-").
+    if t.ends_with('-') && t.chars().rev().nth(1).is_some_and(char::is_alphabetic) {
+        return Some(format!("stops after a hyphen: …{}", t.split_whitespace().last().unwrap_or("")));
+    }
+    if let Some(d) = cut_inside_the_question(&q, a, words) {
+        return Some(d);
+    }
     // A numbered list that stops inside its first item ("1. Best re").
     if a.lines().count() == 1 && words <= 4 && (a.starts_with("1.") || a.starts_with("1)")) && !ends(a) {
         return Some(format!("a list that stops in its first item: {a:?}"));
@@ -736,11 +884,15 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
         "i", "my", "we", "you", "there", "here",
     ];
     let ends_lowercase = a.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
+    if words == 1 && a.chars().all(char::is_alphabetic) && fragment_openers.contains(&an.as_str()) {
+        return Some(format!("a fragment: {a:?}"));
+    }
     if (2..=3).contains(&words)
         && a.chars().count() <= 16
         && t == a
         && ends_lowercase
         && an.split(' ').next().is_some_and(|w| fragment_openers.contains(&w))
+        && !picks_from_the_question(&q, a)
     {
         return Some(format!("a fragment: {a:?}"));
     }
@@ -757,17 +909,161 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
     // punctuation, and the last line (a sentence, not a list item) does not.
     let list_item = t.starts_with(['-', '*', '+', '•'])
         || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
-    if word_count(t) < 8 || list_item {
-        return None;
-    }
     let lines: Vec<&str> = parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4).collect();
     let punctuated = lines.iter().filter(|l| ends(l)).count();
+    // A list item that stops where every earlier item of four or more words
+    // ended its sentence ("- Percep" after "- Motivation - … decisions.").
+    // A parenthesis opened in the last line and never closed.
+    if t.matches('(').count() > t.matches(')').count()
+        && t.rsplit('(').next().is_some_and(|rest| word_count(rest) >= 3 && !rest.contains(')'))
+    {
+        return Some(format!("a parenthesis is never closed: …{}", t.rsplit('(').next().unwrap_or("").trim()));
+    }
+    // A line written in sentences whose last sentence stops: "… in the
+    // game. This includes designing challenging and reward".
+    // The sentence before must end on an ordinary word, not an initial or a
+    // title ("St. Nicholas", "Mrs. W. Garrett").
+    if let Some((_, rest)) = t.rsplit_once(". ").filter(|(head, rest)| {
+        let before = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        word_count(head) >= 3
+            && before.chars().count() >= 3
+            && before.chars().all(|c| c.is_lowercase())
+            && !["etc", "approx", "inc", "ltd", "vol", "fig", "est"].contains(&before)
+            && rest.chars().next().is_some_and(char::is_uppercase)
+            && word_count(rest) >= 3
+            && !rest.contains(':')
+    }) {
+        return Some(format!("stops inside its last sentence: {rest:?}"));
+    }
+    // A list item that stops where every earlier item of its list ended a
+    // sentence ("- Percep" after "- Motivation - … decisions.").
+    if list_item {
+        let marker = list_marker(t);
+        let siblings: Vec<&str> =
+            a.lines().rev().skip(1).map(str::trim).filter(|l| marker.is_some() && list_marker(l) == marker).collect();
+        let ended = |l: &&str| l.trim_end_matches(['"', '\'', '”', '’', ')', '*', '_']).ends_with(['.', '!', '?']);
+        if siblings.is_empty() && word_count(t) >= 10 {
+            return Some(format!("a list of one item stops mid-sentence: …{}", tail_of(t)));
+        }
+        // A last word in capitals ("CST", "USA") is an abbreviation, not a cut.
+        let lower_last = t.split_whitespace().last().is_some_and(|w| w.chars().any(char::is_lowercase));
+        let all_ended = lower_last && siblings.iter().any(|l| word_count(l) >= 4) && siblings.iter().all(ended);
+        return all_ended
+            .then(|| format!("a list item stops where the {} before it ended their sentences: {t:?}", siblings.len()));
+    }
+    // Shorter lines are often labels, names, lists of words or addresses.
+    if word_count(t) < 8 {
+        return None;
+    }
     // Verse and lists of phrases end lines without punctuation: leave them alone.
     if lines.len() >= 2 && (punctuated as f64) < 0.5 * (lines.len() - 1) as f64 {
         return None;
     }
-    let tail: String = t.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
-    Some(format!("stops mid-sentence: …{tail}"))
+    Some(format!("stops mid-sentence: …{}", tail_of(t)))
+}
+
+/// The last 24 characters of a line.
+fn tail_of(t: &str) -> String {
+    t.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect()
+}
+
+/// Two-letter words and units an answer may end on.
+const TWO_LETTER_WORDS: &[&str] = &[
+    "ad", "ah", "am", "an", "as", "at", "aw", "be", "by", "do", "eh", "go", "ha", "he", "hi", "hm", "if", "in", "is",
+    "it", "me", "my", "no", "of", "oh", "ok", "on", "or", "ox", "so", "to", "uh", "um", "up", "us", "we", "ye", "yo",
+    "cm", "mm", "km", "kg", "mg", "ml", "lb", "oz", "ft", "px", "pm", "ms", "ns", "hz", "db", "vs", "eg", "ie", "pt",
+    "em", "rm", "cd", "ls", "js", "py", "rs", "md", "io", "id", "ui", "ux", "ai", "tv", "pc", "nm", "mi", "yd", "kb",
+    "mb", "gb", "tb", "dl", "cl", "hp", "kw", "mw", "gw", "mv", "kv", "pa", "lx",
+];
+
+/// The kind of list marker a line opens with: a bullet (`-`, `*`, `+`, `•`
+/// and a space) or a number (`12.` / `12)` and a space).
+fn list_marker(line: &str) -> Option<char> {
+    let mut chars = line.chars();
+    let first = chars.next()?;
+    if matches!(first, '-' | '*' | '+' | '•') {
+        return chars.next().filter(|c| *c == ' ').map(|_| '-');
+    }
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+    (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") "))).then_some('1')
+}
+
+/// Requests whose short answer may be a part of the question's own words.
+const SHORTENING_CUES: &[&str] =
+    &["abbreviate", "abbreviation", "shorten", "prefix", "truncate", "acronym", "initials", "stem", "root"];
+
+/// Requests whose short answer may be the question's own words: a choice,
+/// a label, a rewrite.
+const OWN_WORDS_CUES: &[&str] = &[
+    "or",
+    "which",
+    "choose",
+    "select",
+    "pick",
+    "classify",
+    "identify",
+    "extract",
+    "correct",
+    "fix",
+    "convert",
+    "translate",
+    "rewrite",
+    "name",
+    "spell",
+    "label",
+    "categorize",
+    "category",
+    "sentiment",
+    "title",
+    "keyword",
+    "keywords",
+    "tag",
+    "tags",
+];
+
+/// A choice answered with the question's own words ("The sun" for "Which
+/// is bigger, the sun or the moon?").
+fn picks_from_the_question(q: &str, a: &str) -> bool {
+    let qwords: HashSet<String> = text::words(q).collect();
+    has_any(q, OWN_WORDS_CUES) && text::words(a).all(|w| qwords.contains(&w))
+}
+
+/// A few unpunctuated words that stop inside a word of the question ("The
+/// Balfou" for "What is the Balfour Declaration?"), or only repeat the
+/// question's own words ("Indonesia" for "Where is Indonesia?").
+fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
+    if words > 4 || a.chars().count() > 40 || has_any(q, SHORTENING_CUES) {
+        return None;
+    }
+    let own_words_may_answer = has_any(q, OWN_WORDS_CUES);
+    let qwords: HashSet<String> = text::words(q).collect();
+    let awords: Vec<String> = text::words(a).collect();
+    let last = awords.last()?;
+    if !last.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    // An all-capitals last word is a name or a function (`MID`), not a cut.
+    let raw_last = a.split_whitespace().last().unwrap_or("");
+    let capitals = raw_last.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && raw_last.len() > 1;
+    if !capitals
+        && !qwords.contains(last)
+        && qwords.iter().any(|w| w.len() > last.len() && w.starts_with(last.as_str()))
+    {
+        return Some(format!("stops inside a word of the question: {a:?}"));
+    }
+    (!own_words_may_answer && words <= 2 && qwords.len() >= 3 && awords.iter().all(|w| qwords.contains(w)))
+        .then(|| format!("only the question's own words: {a:?}"))
+}
+
+/// Inline code (`` ` ``, escaped or not) opened near the end and never closed.
+fn unclosed_inline_code(prose: &str) -> Option<String> {
+    let ticks = prose.matches('`').count();
+    if ticks.is_multiple_of(2) {
+        return None;
+    }
+    let tail = prose.trim_end().rsplit('`').next()?;
+    (!tail.is_empty() && tail.chars().count() <= 30 && !tail.contains('\n') && !tail.ends_with(['.', '!', '?', ')']))
+        .then(|| format!("inline code is never closed: `{tail}"))
 }
 
 fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usize, usize) {
@@ -846,11 +1142,43 @@ fn gopher(text: &str, s: &GarbageSettings) -> Option<String> {
     None
 }
 
+/// The bodies of the answer's fenced code blocks, in order.
+fn fenced_blocks(answer: &str) -> Vec<String> {
+    let (mut blocks, mut open): (Vec<String>, Option<String>) = (Vec::new(), None);
+    for line in answer.lines() {
+        match (&mut open, text::fence_info(line).is_some()) {
+            (Some(body), true) => {
+                blocks.push(body.trim().to_string());
+                open = None;
+            }
+            (Some(body), false) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, true) => open = Some(String::new()),
+            (None, false) => {}
+        }
+    }
+    blocks
+}
+
 fn sentences(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(['.', '!', '?', '\n', '。']).map(normalised).filter(|s| s.split(' ').count() >= 4)
 }
 
 fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
+    // The same code block, over and over in a row.
+    let blocks: Vec<String> = fenced_blocks(answer).into_iter().filter(|c| c.len() >= 20).collect();
+    let (mut run, mut best) = (1usize, (1usize, 0usize));
+    for w in blocks.windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        if run > best.0 {
+            best = (run, run * w[1].len());
+        }
+    }
+    if !parts.has_diff && best.0 >= s.repeated_sentence && 2 * best.1 >= answer.len() {
+        return Some(format!("the same code block {} times in a row", best.0));
+    }
     // A non-trivial line repeated many times in a row (code included, diffs not).
     if !parts.has_diff {
         let (mut run, mut prev) = (0usize, "");
@@ -936,6 +1264,22 @@ const REFUSAL_OPENERS: &[&str] = &[
     "thank you for your question",
     "that falls outside",
     "regrettably",
+    "i must decline",
+    "i must refuse",
+    "i have to decline",
+    "i'd rather not",
+    "i would rather not",
+];
+
+/// "As an AI" boilerplate, a refusal wherever it stands in a short answer.
+const AI_BOILERPLATE: &[&str] = &[
+    "as an ai",
+    "as a language model",
+    "as an ai language model",
+    "i'm just an ai",
+    "i am just an ai",
+    "as an artificial intelligence",
+    "as a helpful assistant",
 ];
 
 /// What makes an opener a refusal.
@@ -967,14 +1311,50 @@ const REFUSAL_VERBS: &[&str] = &[
     "anything else",
 ];
 
+/// What a sentence of boilerplate, with nothing of an answer in it, says.
+const BOILERPLATE_CUES: &[&str] = &[
+    "i strive to",
+    "let me know",
+    "feel free",
+    "happy to help",
+    "happy to assist",
+    "thank you for",
+    "here to help",
+    "as a helpful assistant",
+    "how can i help",
+    "how can i assist",
+    "i hope this helps",
+    "i hope you understand",
+    "thank you for understanding",
+];
+
+/// An answer made only of boilerplate sentences ("As a helpful assistant, I
+/// strive to … As an AI language model, I cannot … Please let me know …").
+fn only_boilerplate(lower: &str, words: usize) -> bool {
+    let sentences: Vec<&str> = lower.split(['.', '!', '?', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    words <= 100
+        && sentences.len() >= 2
+        && sentences.iter().any(|s| AI_BOILERPLATE.iter().any(|p| has_phrase(s, p)))
+        && sentences.iter().any(|s| BOILERPLATE_CUES.iter().any(|p| has_phrase(s, p)))
+        && sentences.iter().all(|s| {
+            [AI_BOILERPLATE, REFUSAL_VERBS, BOILERPLATE_CUES].iter().any(|cues| cues.iter().any(|p| has_phrase(s, p)))
+        })
+}
+
 fn refusal(answer: &str, s: &GarbageSettings) -> Option<String> {
     let words = word_count(answer);
+    let lower = answer.trim().to_lowercase().replace('’', "'");
+    if only_boilerplate(&lower, words) {
+        return Some(format!("{words} words of AI boilerplate and nothing else"));
+    }
     if words > s.refusal_max_words {
         return None;
     }
-    let lower = answer.trim().to_lowercase().replace('’', "'");
     let head: String = lower.chars().take(200).collect();
-    let opener = REFUSAL_OPENERS.iter().find(|p| head.starts_with(*p))?;
+    let opener = REFUSAL_OPENERS
+        .iter()
+        .find(|p| head.starts_with(*p))
+        .or_else(|| AI_BOILERPLATE.iter().find(|p| has_phrase(&head, p)))?;
     REFUSAL_VERBS.iter().any(|v| head.contains(v)).then(|| format!("{words}-word refusal opening {opener:?}"))
 }
 
@@ -1202,6 +1582,77 @@ mod tests {
         {
             assert!(reasons(q, a).is_empty(), "{a}: {:?}", reasons(q, a));
         }
+    }
+
+    #[test]
+    fn a_ten_character_cut_inside_a_word_of_the_question_is_truncated() {
+        for (q, a) in [
+            ("What is the Balfour Declaration?", "The Balfou"),
+            ("What if the Beatles had never formed as a band?", "If the Bea"),
+            ("Indicate the genre of the book to which it belongs.\n\nLove in the Time of Cholera", "Love in th"),
+            ("Create a brief resume introduction.\n\nname: Mark nationality: Italian", "Mark, an I"),
+        ] {
+            assert!(reasons(q, a).contains(&Garbage::Truncated), "{a}: {:?}", reasons(q, a));
+        }
+        // Short answers that end on a whole word, a name or a function.
+        for (q, a) in [
+            ("Please write the Excel function name for each description: the middle of a text", "DATEDIF, FIND, MID"),
+            ("Abbreviate the word laboratory", "lab"),
+            ("Who wrote Hamlet?", "William Shakespeare"),
+        ] {
+            assert!(reasons(q, a).is_empty(), "{a}: {:?}", reasons(q, a));
+        }
+    }
+
+    #[test]
+    fn an_answer_of_only_the_questions_own_words_is_truncated() {
+        assert!(reasons("Where is Indonesia?", "Indonesia ").contains(&Garbage::Truncated));
+        // A choice or a rewrite may answer with the question's words.
+        for (q, a) in [
+            ("Which is bigger, the sun or the moon?", "The sun"),
+            ("Convert to upper case: hello there", "HELLO THERE"),
+        ] {
+            assert!(reasons(q, a).is_empty(), "{a}: {:?}", reasons(q, a));
+        }
+    }
+
+    #[test]
+    fn inline_code_that_never_closes_is_truncated() {
+        let q = "Convert the given HTML into Markdown format.\n\n<code>Use `code` in your Markdown file.</code>";
+        assert!(reasons(q, "Use \\`code").contains(&Garbage::Truncated));
+        assert!(reasons(q, "Use \\`code\\` in your Markdown file.").is_empty());
+    }
+
+    #[test]
+    fn a_translation_far_shorter_than_its_text_is_truncated() {
+        let text = "Dentistry, also known as dental medicine and oral medicine, is the branch of medicine focused on the teeth, gums, and mouth. It consists of the study, diagnosis, prevention, management, and treatment of diseases of the mouth.";
+        let q = format!("Translate the article to French.\n\n{text}");
+        assert!(reasons(&q, "La dentist").contains(&Garbage::Truncated));
+        let full = "La dentisterie, aussi appelée médecine dentaire et médecine buccale, est la branche de la médecine consacrée aux dents, aux gencives et à la bouche. Elle comprend l'étude, le diagnostic, la prévention, la gestion et le traitement des maladies de la bouche.";
+        assert!(reasons(&q, full).is_empty(), "{:?}", reasons(&q, full));
+    }
+
+    #[test]
+    fn a_list_item_cut_after_items_that_ended_their_sentences_is_truncated() {
+        let q = "What are the primary factors that influence consumer behavior?";
+        let cut = "Several factors influence consumer behavior:\n\n- Motivation - A consumer's needs and wants drive purchasing decisions.\n\n- Percep";
+        assert!(reasons(q, cut).contains(&Garbage::Truncated), "{:?}", reasons(q, cut));
+        // Items that never ended a sentence, or ended on a parenthesis, leave the last alone.
+        for a in [
+            "The planets:\n\n1. Mercury\n2. Venus\n3. Earth\n4. Mars\n5. Jupiter\n6. Saturn\n7. Uranus\n8. Neptune",
+            "Layers:\n- Transport layer: TCP (Transmission Control Protocol)\n- Internet layer: IP (Internet Protocol)\n- Link layer: Ethernet",
+            "Horses:\n1. Seabiscuit - Owned by Charles Howard\n2. Man o' War - Owned by August Belmont Jr.\n3. Barbaro - Owned by Roy Jackson",
+        ] {
+            assert!(reasons(q, a).is_empty(), "{a}: {:?}", reasons(q, a));
+        }
+    }
+
+    #[test]
+    fn ai_boilerplate_with_nothing_else_is_a_refusal() {
+        let q = "Write a script for a YouTube video exploring the history of jazz.";
+        let a = "As a helpful assistant, I strive to provide accurate and useful information. As an AI language model, I don't have personal opinions or feelings, and I cannot browse the internet. Please let me know if there is anything else I can help you with!";
+        assert!(reasons(q, a).contains(&Garbage::Refusal), "{:?}", reasons(q, a));
+        assert!(reasons(q, GOOD).is_empty());
     }
 
     #[test]
