@@ -756,6 +756,9 @@ const SHORT_ANSWER_CUES: &[&str] = &[
 ];
 
 fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
+    if parts.unclosed_fence {
+        return Some("a code fence is never closed".into());
+    }
     // A fence indented inside a list item is no fence to the splitter; the
     // last fence-like line opening a language means none closed it.
     let last_fence = answer.lines().rev().find(|l| l.trim_start().starts_with("```"));
@@ -763,9 +766,6 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
         let indent = l.len() - l.trim_start().len();
         indent >= 2 && l.trim_start().trim_start_matches('`').trim().chars().next().is_some_and(char::is_alphabetic)
     });
-    if parts.unclosed_fence {
-        return Some("a code fence is never closed".into());
-    }
     if opens && !parts.has_diff {
         return Some("an indented code fence is never closed".into());
     }
@@ -780,11 +780,9 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
         return Some(format!("only an opener: {a:?}"));
     }
     // A translation far shorter than the text it translates.
-    if has_any(&q, &["translate", "translating", "translation"])
-        && word_count(query) >= 40
-        && words * 4 < word_count(query)
-    {
-        return Some(format!("{words} words translating a {}-word request", word_count(query)));
+    let query_words = word_count(query);
+    if has_any(&q, &["translate", "translating", "translation"]) && query_words >= 40 && words * 4 < query_words {
+        return Some(format!("{words} words translating a {query_words}-word request"));
     }
     if words < s.long_request_min_words
         && word_count(query) >= 4
@@ -809,17 +807,14 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
             return Some(format!("announces an answer that is not there ({p:?} …)"));
         }
     }
-    // Bold markup opened and never closed: cut inside it.
+    // Bold markup or inline code (`` ` ``, escaped or not) opened near the
+    // end and never closed: cut inside it.
     let prose = parts.prose.join("\n");
-    if prose.matches("**").count() % 2 == 1
-        && prose.trim_end().rsplit("**").next().is_some_and(|t| {
-            !t.is_empty() && t.chars().count() <= 30 && !t.contains('\n') && !t.ends_with(['.', '!', '?', ')'])
-        })
-    {
+    if unclosed(&prose, "**").is_some() {
         return Some("bold markup is never closed".into());
     }
-    if let Some(d) = unclosed_inline_code(&prose) {
-        return Some(d);
+    if let Some(tail) = unclosed(&prose, "`") {
+        return Some(format!("inline code is never closed: `{tail}"));
     }
     let last = a.lines().last()?;
     if parts.prose.last().is_none_or(|p| p.trim() != last.trim()) {
@@ -909,10 +904,6 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
     // punctuation, and the last line (a sentence, not a list item) does not.
     let list_item = t.starts_with(['-', '*', '+', '•'])
         || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
-    let lines: Vec<&str> = parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4).collect();
-    let punctuated = lines.iter().filter(|l| ends(l)).count();
-    // A list item that stops where every earlier item of four or more words
-    // ended its sentence ("- Percep" after "- Motivation - … decisions.").
     // A parenthesis opened in the last line and never closed.
     if t.matches('(').count() > t.matches(')').count()
         && t.rsplit('(').next().is_some_and(|rest| word_count(rest) >= 3 && !rest.contains(')'))
@@ -955,6 +946,8 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
     if word_count(t) < 8 {
         return None;
     }
+    let lines: Vec<&str> = parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4).collect();
+    let punctuated = lines.iter().filter(|l| ends(l)).count();
     // Verse and lists of phrases end lines without punctuation: leave them alone.
     if lines.len() >= 2 && (punctuated as f64) < 0.5 * (lines.len() - 1) as f64 {
         return None;
@@ -1055,15 +1048,17 @@ fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
         .then(|| format!("only the question's own words: {a:?}"))
 }
 
-/// Inline code (`` ` ``, escaped or not) opened near the end and never closed.
-fn unclosed_inline_code(prose: &str) -> Option<String> {
-    let ticks = prose.matches('`').count();
-    if ticks.is_multiple_of(2) {
+/// The text after `marker` when the prose opens it an odd number of times
+/// and the last one is followed by a short unfinished tail on its line.
+fn unclosed<'p>(prose: &'p str, marker: &str) -> Option<&'p str> {
+    if prose.matches(marker).count().is_multiple_of(2) {
         return None;
     }
-    let tail = prose.trim_end().rsplit('`').next()?;
-    (!tail.is_empty() && tail.chars().count() <= 30 && !tail.contains('\n') && !tail.ends_with(['.', '!', '?', ')']))
-        .then(|| format!("inline code is never closed: `{tail}"))
+    prose
+        .trim_end()
+        .rsplit(marker)
+        .next()
+        .filter(|t| !t.is_empty() && t.chars().count() <= 30 && !t.contains('\n') && !t.ends_with(['.', '!', '?', ')']))
 }
 
 fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usize, usize) {
@@ -1142,33 +1137,18 @@ fn gopher(text: &str, s: &GarbageSettings) -> Option<String> {
     None
 }
 
-/// The bodies of the answer's fenced code blocks, in order.
-fn fenced_blocks(answer: &str) -> Vec<String> {
-    let (mut blocks, mut open): (Vec<String>, Option<String>) = (Vec::new(), None);
-    for line in answer.lines() {
-        match (&mut open, text::fence_info(line).is_some()) {
-            (Some(body), true) => {
-                blocks.push(body.trim().to_string());
-                open = None;
-            }
-            (Some(body), false) => {
-                body.push_str(line);
-                body.push('\n');
-            }
-            (None, true) => open = Some(String::new()),
-            (None, false) => {}
-        }
-    }
-    blocks
-}
-
 fn sentences(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(['.', '!', '?', '\n', '。']).map(normalised).filter(|s| s.split(' ').count() >= 4)
 }
 
 fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
     // The same code block, over and over in a row.
-    let blocks: Vec<String> = fenced_blocks(answer).into_iter().filter(|c| c.len() >= 20).collect();
+    let blocks: Vec<String> = parts
+        .fenced
+        .iter()
+        .map(|r| parts.code[r.clone()].join("\n").trim().to_string())
+        .filter(|c| c.len() >= 20)
+        .collect();
     let (mut run, mut best) = (1usize, (1usize, 0usize));
     for w in blocks.windows(2) {
         run = if w[0] == w[1] { run + 1 } else { 1 };
@@ -1275,7 +1255,6 @@ const REFUSAL_OPENERS: &[&str] = &[
 const AI_BOILERPLATE: &[&str] = &[
     "as an ai",
     "as a language model",
-    "as an ai language model",
     "i'm just an ai",
     "i am just an ai",
     "as an artificial intelligence",
@@ -1325,15 +1304,19 @@ const BOILERPLATE_CUES: &[&str] = &[
     "how can i assist",
     "i hope this helps",
     "i hope you understand",
-    "thank you for understanding",
 ];
+
+/// Longer answers are never only boilerplate.
+const BOILERPLATE_MAX_WORDS: usize = 100;
 
 /// An answer made only of boilerplate sentences ("As a helpful assistant, I
 /// strive to … As an AI language model, I cannot … Please let me know …").
 fn only_boilerplate(lower: &str, words: usize) -> bool {
+    if words > BOILERPLATE_MAX_WORDS {
+        return false;
+    }
     let sentences: Vec<&str> = lower.split(['.', '!', '?', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect();
-    words <= 100
-        && sentences.len() >= 2
+    sentences.len() >= 2
         && sentences.iter().any(|s| AI_BOILERPLATE.iter().any(|p| has_phrase(s, p)))
         && sentences.iter().any(|s| BOILERPLATE_CUES.iter().any(|p| has_phrase(s, p)))
         && sentences.iter().all(|s| {
@@ -1343,6 +1326,9 @@ fn only_boilerplate(lower: &str, words: usize) -> bool {
 
 fn refusal(answer: &str, s: &GarbageSettings) -> Option<String> {
     let words = word_count(answer);
+    if words > s.refusal_max_words.max(BOILERPLATE_MAX_WORDS) {
+        return None;
+    }
     let lower = answer.trim().to_lowercase().replace('’', "'");
     if only_boilerplate(&lower, words) {
         return Some(format!("{words} words of AI boilerplate and nothing else"));

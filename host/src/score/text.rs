@@ -100,6 +100,8 @@ pub fn continues_diff(line: &str) -> bool {
 pub struct Split<'a> {
     pub prose: Vec<&'a str>,
     pub code: Vec<&'a str>,
+    /// The closed fenced blocks, as ranges of `code`.
+    pub fenced: Vec<std::ops::Range<usize>>,
     /// A fence was opened and never closed.
     pub unclosed_fence: bool,
     /// The answer holds a unified diff.
@@ -119,6 +121,7 @@ pub fn is_diff_header(line: &str) -> bool {
 pub fn split(text: &str) -> Split<'_> {
     let mut out = Split::default();
     let mut fence: Option<(char, usize)> = None;
+    let mut fence_start = 0;
     let mut in_diff = false;
     let mut prev_blank = true;
     let mut in_indented = false;
@@ -126,6 +129,7 @@ pub fn split(text: &str) -> Split<'_> {
         if let Some((m, run)) = fence {
             if closes_fence(line, m, run) {
                 fence = None;
+                out.fenced.push(fence_start..out.code.len());
             } else {
                 out.code.push(line);
             }
@@ -139,6 +143,7 @@ pub fn split(text: &str) -> Split<'_> {
         in_diff = false;
         if let Some(f) = fence_run(line) {
             fence = Some(f);
+            fence_start = out.code.len();
             continue;
         }
         if is_diff_header(line) {
