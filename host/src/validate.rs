@@ -180,7 +180,6 @@ pub fn json_depth(text: &str) -> usize {
     max
 }
 
-/// Parse one line of JSON text into a span, collecting every problem.
 /// Every span of a file that must hold only valid spans (raw or enriched):
 /// `each` gets them in order, with their line number set; the first line
 /// that is not one is an error naming the file, the line and the reasons.
@@ -191,7 +190,12 @@ pub fn read_strict(path: &std::path::Path, mut each: impl FnMut(Span) -> anyhow:
         let line = line.with_context(|| format!("reading {}", path.display()))?;
         lines = line.no;
         if let Some(n) = line.truncated_from {
-            anyhow::bail!("{}:{}: the line is {n} bytes, over the 16 MiB limit", path.display(), line.no);
+            anyhow::bail!(
+                "{}:{}: the line is {n} bytes, over the {} MiB limit",
+                path.display(),
+                line.no,
+                crate::ingest::DEFAULT_MAX_LINE >> 20
+            );
         }
         let text = std::str::from_utf8(&line.bytes)
             .map_err(|e| anyhow::anyhow!("{}:{}: not UTF-8 ({e})", path.display(), line.no))?;
@@ -205,6 +209,7 @@ pub fn read_strict(path: &std::path::Path, mut each: impl FnMut(Span) -> anyhow:
     Ok(lines)
 }
 
+/// Parse one line of JSON text into a span, collecting every problem.
 pub fn parse_span(text: &str, mode: Mode) -> Result<Span, (Vec<Reason>, Option<String>)> {
     let fail = |r: Reason| (vec![r], None);
     let trimmed = text.trim_start();
