@@ -240,12 +240,6 @@ fn cmd_train(a: &crate::cli::TrainArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Res
                 index_on: a.index_on.unwrap_or(p.index_on),
                 ..p
             };
-            if !(params.alpha > 0.0 && params.alpha < 1.0) {
-                bail!("--alpha must be within (0, 1), got {}", params.alpha);
-            }
-            if !(-1.0..=1.0).contains(&params.tau) || params.k == 0 {
-                bail!("--tau must be a cosine within -1..=1 and -k at least 1");
-            }
             let opts = TrainOptions {
                 shares: a.split.unwrap_or(d.shares),
                 seed: a.seed.unwrap_or(d.seed),
@@ -271,14 +265,7 @@ fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow:
     use crate::matcher::{Model, predict::Query};
     let model = Model::load(&a.folder)?;
     let emb = embedder(&a.model_args, &a.cache, cfg)?;
-    if model.manifest.embedding_model != emb.model_key() {
-        bail!(
-            "{} was trained with embedding model {}, not {}",
-            a.folder.display(),
-            model.manifest.embedding_model,
-            emb.model_key()
-        );
-    }
+    model.check_embedding_model(emb.model_key())?;
     let v = emb.embed(&[a.query.as_str()])?.pop().context("no embedding")?;
     let q = Query {
         did: a.did.as_deref(),
@@ -291,32 +278,7 @@ fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow:
         bail!("no trajectory in {} matches (filters: did {:?}, domain {:?})", a.folder.display(), a.did, a.domain);
     };
     if !ui.json {
-        let short = |s: &str| s.chars().take(160).collect::<String>().replace('\n', " ");
-        let mut t = format!(
-            "predicted outcome (from {}, confidence {:.2}, raw {:.2}):\n  {}\nstatus: {}{}\n",
-            p.outcome_id,
-            p.confidence,
-            p.raw_score,
-            short(&p.outcome),
-            p.status,
-            p.status_confidence.map_or(String::new(), |c| format!(" (confidence {c:.2})"))
-        );
-        if !p.calibrated_for_query {
-            t += "note: confidence and set were calibrated on unfiltered queries at the model's k (a did filter is calibrated with --mondrian)\n";
-        }
-        t += &format!("conformal set at α {} ({} outcomes", p.alpha, p.set.len());
-        if let Some(c) = p.set_open_within_cosine {
-            t += &format!(", and any outcome within cosine {c:.2} of one");
-        }
-        t += "):\n";
-        for m in &p.set {
-            t += &format!("  {:.2}  {}  {}\n", m.share, m.id, short(&m.outcome));
-        }
-        t += "evidence:\n";
-        for e in &p.evidence {
-            t += &format!("  {:.3}  {}  {}  {}  group {}\n", e.similarity, e.id, e.did, e.status, e.group);
-        }
-        ui.table(&t);
+        ui.table(&p.table());
         if ui.quiet {
             println!("{}", p.outcome);
         }

@@ -51,8 +51,8 @@ fn answer<'a>(s: &'a Span, o: &ChatOptions) -> Result<&'a str, &'static str> {
     }
 }
 
-fn turn(s: &Span, answer: &str) -> [serde_json::Value; 2] {
-    [json!({"role": "user", "content": s.this}), json!({"role": "assistant", "content": answer})]
+fn turn(request: &str, answer: &str) -> [serde_json::Value; 2] {
+    [json!({"role": "user", "content": request}), json!({"role": "assistant", "content": answer})]
 }
 
 /// Export `out` (a folder `logline run` wrote, or a spans file) to
@@ -89,11 +89,12 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
         let mut order: Vec<&str> = Vec::new();
         let mut by: std::collections::HashMap<&str, Vec<&Span>> = std::collections::HashMap::new();
         for (s, k) in spans.iter().zip(&keys) {
-            by.entry(k).or_insert_with(|| {
-                order.push(k);
-                Vec::new()
-            });
-            by.get_mut(k.as_str()).expect("inserted").push(s);
+            by.entry(k)
+                .or_insert_with(|| {
+                    order.push(k);
+                    Vec::new()
+                })
+                .push(s);
         }
         for k in order {
             let mut thread = by.remove(k).unwrap_or_default();
@@ -103,7 +104,7 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
             for s in thread {
                 match answer(s, o) {
                     Ok(a) => {
-                        messages.extend(turn(s, a));
+                        messages.extend(turn(&s.this, a));
                         ids.push(s.id.as_str());
                     }
                     Err(reason) => skip(s, reason, &mut stats)?,
@@ -121,7 +122,7 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
                 Ok(a) => {
                     stats.messages += 2;
                     stats.conversations += 1;
-                    w.write_line(&json!({"messages": turn(s, a), "id": s.id, "did": s.did}).to_string())?;
+                    w.write_line(&json!({"messages": turn(&s.this, a), "id": s.id, "did": s.did}).to_string())?;
                 }
                 Err(reason) => skip(s, reason, &mut stats)?,
             }
@@ -139,9 +140,8 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
             // input lines have only their raw text.
             let span = &v["span"];
             let (Some(this), Some(ok)) = (span["this"].as_str(), span["if_ok"].as_str()) else { continue };
-            let messages = [json!({"role": "user", "content": this}), json!({"role": "assistant", "content": ok})];
             r.write_line(
-                &json!({"messages": messages, "id": span["id"], "reason": v["reason"], "score": v["score"]})
+                &json!({"messages": turn(this, ok), "id": span["id"], "reason": v["reason"], "score": v["score"]})
                     .to_string(),
             )?;
             stats.rejects_exported += 1;

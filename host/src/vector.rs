@@ -1,5 +1,5 @@
 //! Vector math, in one place: the dot product that HNSW spends its time
-//! in, cosine, and the normalised mean.
+//! in, cosine, unit length and the normalised mean.
 //!
 //! `top_k` is the exact search recall is measured against.
 //!
@@ -86,6 +86,12 @@ unsafe fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
 /// Cosine of two normalised vectors.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     dot(a, b)
+}
+
+/// `v` scaled to unit length (a zero vector stays zero).
+pub fn normalized(v: &[f32]) -> Vec<f32> {
+    let n = dot(v, v).sqrt().max(1e-12);
+    v.iter().map(|x| x / n).collect()
 }
 
 /// The normalised mean of two normalised vectors (`--combined mean`).

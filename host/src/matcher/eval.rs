@@ -153,6 +153,19 @@ fn score_items<'a>(model: &Model, items: impl Iterator<Item = Item<'a>>, seed: u
         .collect()
 }
 
+/// Platt for "the predicted outcome agrees with the truth at `tau`".
+fn fit_outcome(items: &[&Scored], tau: f64) -> Platt {
+    let xs: Vec<Vec<f64>> = items.iter().map(|s| s.features.to_vec()).collect();
+    let ys: Vec<bool> = items.iter().map(|s| s.predicted_cos >= tau).collect();
+    platt::fit(&OUTCOME_FEATURES, &xs, &ys)
+}
+
+/// Mean squared error of forecast probabilities against events.
+fn brier(forecasts: impl ExactSizeIterator<Item = (f64, bool)>) -> f64 {
+    let n = forecasts.len().max(1) as f64;
+    forecasts.map(|(p, y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / n
+}
+
 fn rate(items: &[Scored], hit: impl Fn(&Scored) -> Option<bool>) -> f64 {
     let v: Vec<bool> = items.iter().filter_map(hit).collect();
     if v.is_empty() { 0.0 } else { v.iter().filter(|&&b| b).count() as f64 / v.len() as f64 }
@@ -171,8 +184,6 @@ pub fn calibrate(
     majority_status: bool,
 ) -> Calibration {
     let fit_on: Vec<&Scored> = oof.iter().chain(cal).collect();
-    let xs: Vec<Vec<f64>> = fit_on.iter().map(|s| s.features.to_vec()).collect();
-    let ys: Vec<bool> = fit_on.iter().map(|s| s.predicted_cos >= tau).collect();
     let with_status: Vec<&&Scored> =
         fit_on.iter().filter(|s| s.status_pred.is_some() && s.status_truth.is_some()).collect();
     let sx: Vec<Vec<f64>> = with_status.iter().map(|s| s.status_features.to_vec()).collect();
@@ -181,7 +192,7 @@ pub fn calibrate(
     let by_did: Vec<(f64, &str)> = cal_by_did.iter().map(|s| (nonconformity(&s.groups, tau), s.did.as_str())).collect();
     Calibration {
         tau,
-        outcome: platt::fit(&OUTCOME_FEATURES, &xs, &ys),
+        outcome: fit_outcome(&fit_on, tau),
         status: platt::fit(&STATUS_FEATURES, &sx, &sy),
         conformal: Conformal::fit(&scores, &by_did, alpha),
         baselines: Rates {
@@ -222,11 +233,10 @@ type Answers = Vec<(f64, bool, bool)>;
 
 fn skill_of(a: &Answers) -> Skill {
     let n = a.len();
-    let d = n.max(1) as f64;
     Skill {
         n,
-        accuracy: a.iter().filter(|x| x.2).count() as f64 / d,
-        brier: a.iter().map(|(p, y, _)| (p - if *y { 1.0 } else { 0.0 }).powi(2)).sum::<f64>() / d,
+        accuracy: a.iter().filter(|x| x.2).count() as f64 / n.max(1) as f64,
+        brier: brier(a.iter().map(|&(p, y, _)| (p, y))),
     }
 }
 
@@ -463,19 +473,14 @@ fn resplit(cal: &[Scored], test: &[Scored], oof: &[Scored], tau: f64, alpha: f64
         );
         let q = quantile(&c.iter().map(|s| nonconformity(&s.groups, tau)).collect::<Vec<_>>(), alpha);
         covs.push(t.iter().filter(|s| within(nonconformity(&s.groups, tau), q)).count() as f64 / t.len() as f64);
-        let xs: Vec<Vec<f64>> = oof.iter().chain(c.iter().copied()).map(|s| s.features.to_vec()).collect();
-        let ys: Vec<bool> = oof.iter().chain(c.iter().copied()).map(|s| s.predicted_cos >= tau).collect();
-        let fit = platt::fit(&OUTCOME_FEATURES, &xs, &ys);
+        let fit = fit_outcome(&oof.iter().chain(c.iter().copied()).collect::<Vec<_>>(), tau);
         let y: Vec<bool> = t.iter().map(|s| s.predicted_cos >= tau).collect();
         let raw: Vec<f64> = t.iter().map(|s| s.raw.clamp(0.0, 1.0)).collect();
         let cal: Vec<f64> = t.iter().map(|s| fit.prob(&s.features)).collect();
         out.ece_raw += platt::ece(&raw, &y).0;
         out.ece_platt += platt::ece(&cal, &y).0;
-        let brier = |p: &[f64]| {
-            p.iter().zip(&y).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / y.len() as f64
-        };
-        out.brier_raw += brier(&raw);
-        out.brier_platt += brier(&cal);
+        out.brier_raw += brier(raw.iter().copied().zip(y.iter().copied()));
+        out.brier_platt += brier(cal.iter().copied().zip(y.iter().copied()));
     }
     let r = RESPLITS as f64;
     out.coverage = covs.iter().sum::<f64>() / r;

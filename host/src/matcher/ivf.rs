@@ -20,13 +20,12 @@
 //! model's memory-mapped `vectors.f32`.
 
 use super::kmeans::{self, KMeans};
+use super::store;
 use crate::index::Point;
-use crate::output::write_file_with;
 use crate::vector::dot;
 use anyhow::Context as _;
 use instant_distance::{Builder, HnswMap, Search};
 use ndarray::ArrayView2;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -206,13 +205,7 @@ impl Ivf {
 
     /// The `nprobe` partitions whose centroids are nearest, best first.
     pub fn probe_order(&self, q: &[f32], nprobe: usize) -> Vec<usize> {
-        let mut scored: Vec<(f32, usize)> =
-            self.centroids.chunks_exact(self.dims).enumerate().map(|(i, c)| (dot(q, c), i)).collect();
-        let nprobe = nprobe.clamp(1, scored.len());
-        scored.select_nth_unstable_by(nprobe - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.truncate(nprobe);
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
+        crate::vector::top_k(self.centroids.chunks_exact(self.dims), q, nprobe.max(1), None)
     }
 
     /// Up to `k` rows nearest to `q` (normalised) with their cosine, best
@@ -258,27 +251,19 @@ impl Ivf {
     /// Write `centroids.f32` and `partitions/*.hnsw` under `dir` (only the
     /// partitions listed, or all).
     pub fn save(&self, dir: &Path, only: Option<&[usize]>) -> anyhow::Result<()> {
-        write_file_with(&dir.join(CENTROIDS), |w| {
-            for x in &self.centroids {
-                w.write_all(&x.to_le_bytes())?;
-            }
-            Ok(())
-        })?;
+        store::write_f32(&dir.join(CENTROIDS), &self.centroids)?;
         let pdir = dir.join(PARTITIONS);
         std::fs::create_dir_all(&pdir).with_context(|| format!("cannot create {}", pdir.display()))?;
         let all: Vec<usize> = (0..self.nlist()).collect();
         for &i in only.unwrap_or(&all) {
-            write_file_with(&partition_path(dir, i), |w| {
-                bincode::serde::encode_into_std_write(&self.partitions[i], w, bincode_config())?;
-                Ok(())
-            })?;
+            store::write_bin(&partition_path(dir, i), &self.partitions[i])?;
         }
         Ok(())
     }
 
     /// Load what [`Ivf::save`] wrote; `members` are read back from the graphs.
     pub fn load(dir: &Path, dims: usize, nlist: usize, ef_search: usize) -> anyhow::Result<Ivf> {
-        let centroids = super::store::read_f32(&dir.join(CENTROIDS))?;
+        let centroids = store::read_f32(&dir.join(CENTROIDS))?;
         if centroids.len() != nlist * dims {
             anyhow::bail!("{}: {} floats, expected {nlist} × {dims}", dir.join(CENTROIDS).display(), centroids.len());
         }
@@ -286,9 +271,8 @@ impl Ivf {
         let mut members = Vec::with_capacity(nlist);
         for i in 0..nlist {
             let path = partition_path(dir, i);
-            let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-            let g: Partition = bincode::serde::decode_from_std_read(&mut std::io::BufReader::new(f), bincode_config())
-                .with_context(|| format!("{} is not a partition graph", path.display()))?;
+            let g: Partition =
+                store::read_bin(&path).with_context(|| format!("{} is not a partition graph", path.display()))?;
             let mut rows: Vec<u32> = g.rows().to_vec();
             rows.sort_unstable();
             members.push(rows);
@@ -366,10 +350,6 @@ pub const PARTITIONS: &str = "partitions";
 
 fn partition_path(dir: &Path, i: usize) -> PathBuf {
     dir.join(PARTITIONS).join(format!("{i:05}.hnsw"))
-}
-
-fn bincode_config() -> impl bincode::config::Config {
-    bincode::config::standard().with_fixed_int_encoding().with_little_endian()
 }
 
 /// Build the partitions in `which`, largest first, on `threads` workers that
@@ -483,7 +463,7 @@ mod tests {
         let (b, _) = Ivf::build(&data[..3000 * dims], dims, &p, 1);
         assert!(a.partitions.iter().any(Partition::is_graph));
         let bytes = |ivf: &Ivf| -> Vec<Vec<u8>> {
-            ivf.partitions.iter().map(|g| bincode::serde::encode_to_vec(g, bincode_config()).unwrap()).collect()
+            ivf.partitions.iter().map(|g| bincode::serde::encode_to_vec(g, store::bincode_config()).unwrap()).collect()
         };
         assert_eq!(bytes(&a), bytes(&b), "same seed, other thread count, same graphs");
         let mut a = a;

@@ -59,6 +59,19 @@ pub struct MatchParams {
 /// The recall@10 (against exact search on calibration queries) that picks `nprobe`.
 pub const TARGET_RECALL: f64 = 0.95;
 
+impl MatchParams {
+    /// The first out-of-range setting, named by its flag.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            anyhow::bail!("--alpha must be within (0, 1), got {}", self.alpha);
+        }
+        if !(-1.0..=1.0).contains(&self.tau) || self.k == 0 {
+            anyhow::bail!("--tau must be a cosine within -1..=1 and -k at least 1");
+        }
+        Ok(())
+    }
+}
+
 impl Default for MatchParams {
     fn default() -> Self {
         MatchParams { k: 10, tau: 0.7, top_threshold: 0.9, alpha: 0.1, nprobe: 0, index_on: IndexOn::Combined }

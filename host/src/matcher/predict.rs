@@ -19,6 +19,7 @@
 //! whose share is ≥ 1 − q and, when q > 2 − τ, any outcome within cosine
 //! 2 − q of one of them.
 
+use super::conformal::within;
 use super::eval::Calibration;
 use super::ivf::Ivf;
 use super::store::{F32Table, read_bin, read_json};
@@ -87,10 +88,8 @@ impl Analysis {
     /// The groups in the set at threshold `q` (`None`: +∞), and the cosine
     /// within which any other outcome is in it too.
     pub fn set(&self, q: Option<f64>, tau: f64) -> (Vec<usize>, Option<f64>) {
-        let q = q.unwrap_or(f64::INFINITY);
-        let members = (0..self.groups.len()).filter(|&g| 1.0 - self.groups[g].share <= q).collect();
-        let open = (q > 2.0 - tau).then(|| (2.0 - q).max(-1.0));
-        (members, open)
+        let members = (0..self.groups.len()).filter(|&g| within(1.0 - self.groups[g].share, q)).collect();
+        (members, open_within(q, tau))
     }
 }
 
@@ -109,8 +108,16 @@ pub fn nonconformity(groups: &[(f64, f64)], tau: f64) -> f64 {
 
 /// How many groups a set at threshold `q` holds, and whether it is open.
 pub fn set_size(shares: impl Iterator<Item = f64>, q: Option<f64>, tau: f64) -> (usize, bool) {
-    let q = q.unwrap_or(f64::INFINITY);
-    (shares.filter(|s| 1.0 - s <= q).count(), q > 2.0 - tau)
+    (shares.filter(|s| within(1.0 - s, q)).count(), open_within(q, tau).is_some())
+}
+
+/// A set at threshold `q` (`None`: +∞) is open when `q` admits outcomes no
+/// group agrees with (q > 2 − τ): any outcome within this cosine of a member.
+fn open_within(q: Option<f64>, tau: f64) -> Option<f64> {
+    match q {
+        None => Some(-1.0),
+        Some(q) => (q > 2.0 - tau).then(|| (2.0 - q).max(-1.0)),
+    }
 }
 
 /// Group the hits' outcomes and derive the prediction and its features.
@@ -123,9 +130,11 @@ pub fn analyse(
     if hits.is_empty() {
         return None;
     }
+    // A neighbour's vote weighs its similarity (never zero).
+    let weight = |sim: f32| f64::from(sim.max(0.0)) + 1e-6;
     let mut groups: Vec<Group> = Vec::new();
     for &(row, sim) in &hits {
-        let w = f64::from(sim.max(0.0)) + 1e-6;
+        let w = weight(sim);
         let v = outcomes.row(row as usize);
         match groups.iter_mut().find(|g| f64::from(dot(outcomes.row(g.rep() as usize), v)) >= p.tau) {
             Some(g) => {
@@ -151,7 +160,7 @@ pub fn analyse(
     // Status: similarity-weighted vote of completed vs failed neighbours.
     let (mut yes, mut no, mut voters) = (0.0, 0.0, 0usize);
     for &(row, sim) in &hits {
-        let w = f64::from(sim.max(0.0)) + 1e-6;
+        let w = weight(sim);
         match completed(row) {
             Some(true) => yes += w,
             Some(false) => no += w,
@@ -258,6 +267,38 @@ pub struct Prediction {
     pub evidence: Vec<Evidence>,
 }
 
+impl Prediction {
+    /// The readable answer: outcome, status, conformal set and evidence.
+    pub fn table(&self) -> String {
+        let short = |s: &str| s.chars().take(160).collect::<String>().replace('\n', " ");
+        let mut t = format!(
+            "predicted outcome (from {}, confidence {:.2}, raw {:.2}):\n  {}\nstatus: {}{}\n",
+            self.outcome_id,
+            self.confidence,
+            self.raw_score,
+            short(&self.outcome),
+            self.status,
+            self.status_confidence.map_or(String::new(), |c| format!(" (confidence {c:.2})"))
+        );
+        if !self.calibrated_for_query {
+            t += "note: confidence and set were calibrated on unfiltered queries at the model's k (a did filter is calibrated with --mondrian)\n";
+        }
+        t += &format!("conformal set at α {} ({} outcomes", self.alpha, self.set.len());
+        if let Some(c) = self.set_open_within_cosine {
+            t += &format!(", and any outcome within cosine {c:.2} of one");
+        }
+        t += "):\n";
+        for m in &self.set {
+            t += &format!("  {:.2}  {}  {}\n", m.share, m.id, short(&m.outcome));
+        }
+        t += "evidence:\n";
+        for e in &self.evidence {
+            t += &format!("  {:.3}  {}  {}  {}  group {}\n", e.similarity, e.id, e.did, e.status, e.group);
+        }
+        t
+    }
+}
+
 impl Model {
     pub fn load(dir: &Path) -> anyhow::Result<Model> {
         use super::train::files;
@@ -285,6 +326,18 @@ impl Model {
         let calibration: Calibration = read_json(&dir.join(files::CALIBRATION))?;
         let heldout: Vec<HeldOut> = read_bin(&dir.join(files::HELDOUT))?;
         Ok(Model { dir: dir.to_path_buf(), manifest, records, vectors, outcomes, queries, ivf, calibration, heldout })
+    }
+
+    /// Refuse requests embedded by another model than the one it was trained with.
+    pub fn check_embedding_model(&self, key: &str) -> anyhow::Result<()> {
+        if self.manifest.embedding_model != key {
+            anyhow::bail!(
+                "{} was trained with embedding model {}, not {key}",
+                self.dir.display(),
+                self.manifest.embedding_model
+            );
+        }
+        Ok(())
     }
 
     pub fn params(&self) -> &MatchParams {

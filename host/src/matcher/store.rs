@@ -83,7 +83,8 @@ pub fn read_f32(path: &Path) -> anyhow::Result<Vec<f32>> {
     Ok(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
 }
 
-fn bincode_config() -> impl bincode::config::Config {
+/// The one bincode layout of the model folder's files.
+pub fn bincode_config() -> impl bincode::config::Config {
     bincode::config::standard().with_fixed_int_encoding().with_little_endian()
 }
 

@@ -20,7 +20,7 @@ use super::store::{self, F32Table};
 use super::{HeldOut, IndexOn, MatchParams, TARGET_RECALL, Trajectory};
 use crate::embed::Embedder;
 use crate::span::Span;
-use crate::vector::{dot, normalized_mean};
+use crate::vector::{dot, normalized, normalized_mean};
 use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -161,11 +161,6 @@ struct Skip {
     reason: &'static str,
 }
 
-fn normalised(v: &[f32]) -> Vec<f32> {
-    let n = dot(v, v).sqrt().max(1e-12);
-    v.iter().map(|x| x / n).collect()
-}
-
 /// A skipped span's thread links: it still joins the spans it links.
 struct Links {
     id: String,
@@ -229,13 +224,13 @@ fn read_spans(
     let mut out = Vec::with_capacity(spans.len());
     for s in spans {
         let e = &s.enriched;
-        let query = normalised(e.query_embedding.as_deref().context("a span without a query embedding")?);
+        let query = normalized(e.query_embedding.as_deref().context("a span without a query embedding")?);
         let outcome = match &e.response_embedding {
-            Some(r) if s.if_ok.is_some() => normalised(r),
-            _ => normalised(&failed_vecs.next().context("embedding count")?),
+            Some(r) if s.if_ok.is_some() => normalized(r),
+            _ => normalized(&failed_vecs.next().context("embedding count")?),
         };
         let combined = match &e.combined_embedding {
-            Some(c) => normalised(c),
+            Some(c) => normalized(c),
             None => normalized_mean(&query, &outcome),
         };
         let t = Trajectory {
@@ -278,6 +273,7 @@ fn index_vector(r: &Read, on: IndexOn) -> &[f32] {
 
 /// Train a model on `input`, writing the folder `out`.
 pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder) -> anyhow::Result<TrainSummary> {
+    opts.params.check()?;
     let threads = crate::threads_or_all(opts.threads);
     let t0 = Instant::now();
     let mut skipped = Vec::new();
@@ -479,14 +475,7 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
     let threads = crate::threads_or_all(threads);
     let t0 = Instant::now();
     let mut model = Model::load(dir)?;
-    if model.manifest.embedding_model != embedder.model_key() {
-        bail!(
-            "{} was trained with embedding model {}, not {}",
-            dir.display(),
-            model.manifest.embedding_model,
-            embedder.model_key()
-        );
-    }
+    model.check_embedding_model(embedder.model_key())?;
     let mut known: HashSet<String> = model
         .records
         .iter()
