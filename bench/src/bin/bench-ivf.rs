@@ -10,6 +10,7 @@
 
 use logline::index::Point;
 use logline::matcher::ivf::{Ivf, IvfParams, choose_nprobe};
+use logline::matcher::store::{bincode_config, read_f32};
 use std::time::Instant;
 
 fn arg(name: &str) -> Option<String> {
@@ -17,13 +18,9 @@ fn arg(name: &str) -> Option<String> {
     a.iter().position(|x| x == name).and_then(|i| a.get(i + 1)).cloned()
 }
 
-fn read_f32(path: &str) -> anyhow::Result<Vec<f32>> {
-    Ok(std::fs::read(path)?.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
-}
-
 fn main() -> anyhow::Result<()> {
-    let base = read_f32(&arg("--base").expect("--base FILE"))?;
-    let queries = read_f32(&arg("--queries").expect("--queries FILE"))?;
+    let base = read_f32(arg("--base").expect("--base FILE").as_ref())?;
+    let queries = read_f32(arg("--queries").expect("--queries FILE").as_ref())?;
     let exact: Vec<Vec<u32>> = serde_json::from_str(&std::fs::read_to_string(arg("--exact").expect("--exact FILE"))?)?;
     let dims: usize = arg("--dims").map_or(384, |v| v.parse().unwrap());
     let seed: u64 = arg("--seed").map_or(7, |v| v.parse().unwrap());
@@ -55,11 +52,9 @@ fn main() -> anyhow::Result<()> {
     }
     lat.sort_by(f64::total_cmp);
     let pct = |p: f64| lat[((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1];
-    let graphs: usize = ivf
-        .partitions
-        .iter()
-        .map(|g| bincode::serde::encode_to_vec(g, bincode::config::standard()).map_or(0, |b| b.len()))
-        .sum();
+    // As `logline train` writes the partition files.
+    let graphs: usize =
+        ivf.partitions.iter().map(|g| bincode::serde::encode_to_vec(g, bincode_config()).map_or(0, |b| b.len())).sum();
     let mut sizes: Vec<usize> = ivf.members.iter().map(Vec::len).collect();
     sizes.sort_unstable();
     let mut out = serde_json::json!({
