@@ -91,3 +91,8 @@ pub fn shared_host() -> &'static EnzymeHost {
 pub fn example_spans() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data/diamonds.ndjson")
 }
+
+/// Run the `logline` binary with `args`.
+pub fn logline(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap()
+}

@@ -2,14 +2,10 @@
 //! `messages` shape trainers read, every span accounted for, threads as
 //! multi-turn conversations.
 
-use crate::pipeline::orchestrate_into;
+use crate::pipeline::{lines, orchestrate_into};
 use logline::export::{ChatOptions, export_chat};
 use logline::manifest;
 use std::collections::HashSet;
-
-fn lines(p: &std::path::Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
 
 fn alternates(messages: &[serde_json::Value]) -> bool {
     !messages.is_empty()

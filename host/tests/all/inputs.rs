@@ -1,7 +1,7 @@
 //! Hostile input files: no crash, no hang, a clear reason for every line,
 //! and every line accounted for (outputs + rejects = non-blank lines).
 
-use crate::common::{example_spans, shared_embedder};
+use crate::common::{example_spans, logline, shared_embedder};
 use crate::pipeline::{lines, prepare_opts};
 use logline::pipeline::prepare;
 use serde_json::Value;
@@ -224,10 +224,6 @@ fn gzip_input_is_read() {
     enc.write_all(format!("{}\n{}\n", good("a"), &good("b")[..30]).as_bytes()).unwrap();
     let (o, r) = run("spans.ndjson.gz", &enc.finish().unwrap());
     assert_eq!((o.len(), r.len()), (1, 1));
-}
-
-fn logline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap()
 }
 
 #[test]

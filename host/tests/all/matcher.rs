@@ -1,7 +1,7 @@
 //! Phase 2: `logline train / predict / eval` on the example spans (prepared
 //! once) and on the committed real corpus (crates from the registry), with the real model.
 
-use crate::common::shared_embedder;
+use crate::common::{logline, shared_embedder};
 use crate::pipeline::prepared;
 use logline::matcher::eval::evaluate;
 use logline::matcher::split::Split;
@@ -10,7 +10,6 @@ use logline::matcher::{Model, TrainOptions, add, train};
 use logline::pipeline::prepare;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 fn enriched() -> PathBuf {
@@ -43,10 +42,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         if p.is_dir() { v.extend(walk(&p)) } else { v.push(p) }
     }
     v
-}
-
-fn logline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap()
 }
 
 #[test]

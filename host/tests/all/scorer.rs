@@ -136,7 +136,7 @@ fn scorer_train_and_eval_work_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let scorer = dir.path().join("scorer");
     let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap();
+        let o = crate::common::logline(args);
         assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8(o.stdout).unwrap()
     };
