@@ -45,6 +45,9 @@ pub mod lookup;
 // HNSW and inverted indexes.
 pub mod index;
 
+// Exact and semantic duplicates, found through the index (Phase 0).
+pub mod dedupe;
+
 // The enzyme manifest.
 pub mod manifest;
 

@@ -29,6 +29,10 @@ pub mod defaults {
     pub const COMBINED: CombinedMode = CombinedMode::Mean;
     /// Spans per embedding chunk in Phase 0.
     pub const CHUNK: usize = 1024;
+    /// `--dedupe`: mark duplicates, keep them all.
+    pub const DEDUPE: crate::dedupe::DedupeMode = crate::dedupe::DedupeMode::Mark;
+    /// `--dedupe-threshold`: cosine of combined embeddings (SemDeDup's range).
+    pub const DEDUPE_THRESHOLD: f32 = 0.95;
 }
 
 /// Defaults from `logline.toml` (next to the input, or `--config`).
@@ -52,6 +56,8 @@ pub struct FileConfig {
     pub workers: Option<usize>,
     pub batch_size: Option<usize>,
     pub checkpoint_every: Option<usize>,
+    pub dedupe: Option<crate::dedupe::DedupeMode>,
+    pub dedupe_threshold: Option<f32>,
 }
 
 pub fn load_config(explicit: Option<&Path>, input: Option<&Path>) -> anyhow::Result<FileConfig> {
@@ -133,6 +139,14 @@ pub fn prepare_options(
             ..defaults
         },
         tagger: Tagger::new(&tags),
+        dedupe: {
+            let d = crate::dedupe::DedupeParams {
+                mode: a.dedupe.or(cfg.dedupe).unwrap_or(defaults::DEDUPE),
+                threshold: a.dedupe_threshold.or(cfg.dedupe_threshold).unwrap_or(defaults::DEDUPE_THRESHOLD),
+            };
+            d.check().map_err(|e| anyhow::anyhow!("--dedupe-threshold (or logline.toml dedupe_threshold): {e}"))?;
+            d
+        },
         chunk: defaults::CHUNK,
         progress,
     })

@@ -61,6 +61,11 @@ pub struct Enriched {
     pub combined_embedding: Option<Embedding>,
     /// Row of this span in the `.npy` sidecar (with `--embeddings sidecar`).
     pub embedding_row: Option<u64>,
+    /// Phase 0's duplicate detection: the id of the group's kept span, on
+    /// every member of a group of duplicates (`duplicate_group`) …
+    pub duplicate_group: Option<String>,
+    /// … and, on the others, the kept span they duplicate (`duplicate_of`).
+    pub duplicate_of: Option<String>,
 }
 
 /// Keys the pipeline writes itself; an input's own values for them are
@@ -71,6 +76,8 @@ pub const RESERVED_KEYS: &[&str] = &[
     "response_embedding",
     "combined_embedding",
     "embedding_row",
+    "duplicate_group",
+    "duplicate_of",
     "semantic_tags",
     "complexity_score",
     "transformation_log",
@@ -178,6 +185,12 @@ impl Span {
         }
         if let Some(row) = e.embedding_row {
             m.serialize_entry("embedding_row", &row)?;
+        }
+        if let Some(g) = &e.duplicate_group {
+            m.serialize_entry("duplicate_group", g)?;
+        }
+        if let Some(of) = &e.duplicate_of {
+            m.serialize_entry("duplicate_of", of)?;
         }
         for (k, v) in more {
             m.serialize_entry(k, *v)?;

@@ -625,6 +625,11 @@ fn read_enriched(
             }
             Err(_) => bad(reasons, "an object of three arrays of numbers"),
         },
+        "duplicate_group" | "duplicate_of" => match serde_json::from_str::<String>(raw.get()) {
+            Ok(v) if key == "duplicate_group" => e.duplicate_group = Some(v),
+            Ok(v) => e.duplicate_of = Some(v),
+            Err(_) => bad(reasons, "a span id"),
+        },
         "transformation_log" => *log = Some(raw),
         _ => {}
     }

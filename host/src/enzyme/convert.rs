@@ -218,6 +218,12 @@ fn from_wit_span(s: wit::Span, base: &Span) -> Result<Span, String> {
     if !reasons.is_empty() {
         return Err(reasons_to_string(reasons));
     }
+    let mut enriched = base.enriched.clone();
+    if s.id != base.id {
+        // A variant is a span of its own: its parent's duplicate group is not its.
+        enriched.duplicate_group = None;
+        enriched.duplicate_of = None;
+    }
     Ok(Span {
         id: s.id,
         who: s.who,
@@ -232,7 +238,7 @@ fn from_wit_span(s: wit::Span, base: &Span) -> Result<Span, String> {
         metadata,
         extra,
         facts,
-        enriched: base.enriched.clone(),
+        enriched,
         transformation_log: None,
         line: base.line,
     })

@@ -124,6 +124,10 @@ pub struct IndexManifest {
     pub seed: u64,
     pub files: IndexFiles,
     pub inverted: InvertedStats,
+    /// Nodes that `--dedupe drop` sent to the rejects file: they stay in
+    /// the graph (as routes) but no search or look-up returns them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -173,7 +177,19 @@ pub fn file_names(stem: &str) -> (String, IndexFiles) {
 mod search;
 mod writer;
 
-pub use search::{Hit, SpanIndex, exact_top_k};
+pub use search::{Hit, NearPair, SpanIndex, exact_top_k};
+
+/// Record `removed` nodes in the manifest of the index in `dir` (the only
+/// file that changes: a loaded index skips them).
+pub fn set_removed(dir: &Path, stem: &str, mut removed: Vec<u32>) -> anyhow::Result<()> {
+    let path = dir.join(file_names(stem).0);
+    let mut m: IndexManifest = serde_json::from_slice(&std::fs::read(&path)?)
+        .with_context(|| format!("{}: not an index manifest", path.display()))?;
+    removed.sort_unstable();
+    removed.dedup();
+    m.removed = removed;
+    crate::output::write_file(&path, serde_json::to_string_pretty(&m)?.as_bytes())
+}
 pub use writer::IndexWriter;
 
 #[cfg(test)]

@@ -23,6 +23,14 @@ pub struct Hit {
     pub similarity: f32,
 }
 
+/// Two nodes at least as similar as asked (`a < b`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearPair {
+    pub a: u32,
+    pub b: u32,
+    pub similarity: f32,
+}
+
 impl SpanIndex {
     /// Load the index saved in `dir` under `stem`.
     pub fn load(dir: &Path, stem: &str) -> anyhow::Result<Self> {
@@ -81,9 +89,51 @@ impl SpanIndex {
         &self.ids[node as usize]
     }
 
+    /// The node of a span id; `None` for an unknown or removed span.
     pub fn node(&self, id: &str) -> Option<u32> {
         let i = self.node_of.binary_search_by(|&n| self.ids[n as usize].as_str().cmp(id)).ok()?;
-        Some(self.node_of[i])
+        Some(self.node_of[i]).filter(|&n| self.live(n))
+    }
+
+    /// Every node's vector, by node number.
+    pub fn vectors_by_node(&self) -> Vec<&[f32]> {
+        let mut out: Vec<&[f32]> = vec![&[]; self.ids.len()];
+        for (i, (_, p)) in self.map.iter().enumerate() {
+            out[self.map.values[i] as usize] = &p.0;
+        }
+        out
+    }
+
+    /// Whether a node is searchable (not removed by `--dedupe drop`).
+    pub fn live(&self, node: u32) -> bool {
+        self.manifest.removed.binary_search(&node).is_err()
+    }
+
+    /// Every pair of nodes whose similarity is at least `min_similarity`,
+    /// found through the graph: each node's search (ef_search candidates)
+    /// lists its close neighbours. Nodes run in parallel; the pairs come
+    /// back sorted, so the result does not depend on the thread count.
+    pub fn near_pairs(&self, min_similarity: f32) -> Vec<NearPair> {
+        use rayon::prelude::*;
+        let points: Vec<(u32, &Point)> =
+            self.map.iter().enumerate().map(|(i, (_, p))| (self.map.values[i], p)).collect();
+        let max_distance = 1.0 - min_similarity;
+        let mut pairs: Vec<NearPair> = points
+            .par_iter()
+            .map_init(Search::default, |search, &(node, point)| {
+                self.map
+                    .search(point, search)
+                    .take_while(|item| item.distance <= max_distance)
+                    .filter(|item| *item.value > node)
+                    .map(|item| NearPair { a: node, b: *item.value, similarity: 1.0 - item.distance })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        pairs.sort_by_key(|p| (p.a, p.b));
+        // A pair is found from either end; keep one.
+        pairs.dedup_by(|x, y| (x.a, x.b) == (y.a, y.b));
+        pairs
     }
 
     /// The `k` nearest spans to `vector`, most similar first, skipping
@@ -103,7 +153,7 @@ impl SpanIndex {
         for item in self.map.search(&point, &mut search) {
             let node = *item.value;
             let id = &self.ids[node as usize];
-            if Some(id.as_str()) == exclude || !keep(node) {
+            if Some(id.as_str()) == exclude || !self.live(node) || !keep(node) {
                 continue;
             }
             out.push(Hit { id: id.clone(), similarity: 1.0 - item.distance });
@@ -111,7 +161,7 @@ impl SpanIndex {
                 break;
             }
         }
-        if out.len() < k && out.len() < self.len() {
+        if out.len() < k && out.len() < self.len() - self.manifest.removed.len() {
             let mut all: Vec<(f32, u32)> = self
                 .map
                 .iter()
@@ -119,7 +169,7 @@ impl SpanIndex {
                 .map(|(i, (_, p))| (i, p))
                 .filter_map(|(i, p)| {
                     let node = self.map.values[i];
-                    let keep_it = Some(self.ids[node as usize].as_str()) != exclude && keep(node);
+                    let keep_it = Some(self.ids[node as usize].as_str()) != exclude && self.live(node) && keep(node);
                     keep_it.then(|| (instant_distance::Point::distance(&point, p), node))
                 })
                 .collect();
@@ -183,7 +233,9 @@ impl Lookups for SpanIndex {
                     .copied()
                     .filter(|&n| {
                         let m = &self.meta[n as usize];
-                        self.ids[n as usize] != self_id && (m.when_ms, m.order) < (key.when_ms, key.order)
+                        self.live(n)
+                            && self.ids[n as usize] != self_id
+                            && (m.when_ms, m.order) < (key.when_ms, key.order)
                     })
                     .collect()
             }

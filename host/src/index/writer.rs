@@ -238,6 +238,7 @@ impl IndexWriter {
             seed: params.seed,
             files,
             inverted,
+            removed: Vec::new(),
         };
         write_aside(&self.dir.join(manifest_name), serde_json::to_string_pretty(&manifest)?.as_bytes())?;
         Ok(manifest)

@@ -90,6 +90,23 @@ impl AsideWriter {
     }
 }
 
+/// Rewrite a line file in place, aside: `each(row, line, out)` sees every
+/// line (without its newline) in order and writes what replaces it.
+pub fn rewrite_lines(
+    path: &Path,
+    mut each: impl FnMut(usize, &str, &mut AsideWriter) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use std::io::BufRead as _;
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut out = AsideWriter::create(path)?;
+    for (row, line) in std::io::BufReader::with_capacity(1 << 20, file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {} line {}", path.display(), row + 1))?;
+        each(row, &line, &mut out)?;
+    }
+    out.commit()?;
+    Ok(())
+}
+
 /// Write a whole small file aside and rename it into place.
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     write_file_with(path, |w| Ok(w.write_all(bytes)?))

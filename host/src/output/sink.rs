@@ -34,6 +34,8 @@ pub enum RejectCode {
     Garbage,
     /// A variant whose id an input span or an earlier variant already has.
     DuplicateId,
+    /// A duplicate of a kept span (`--dedupe drop`; the kept id is named).
+    Duplicate,
 }
 
 impl RejectCode {
@@ -46,6 +48,7 @@ impl RejectCode {
             RejectCode::BelowGate => "below_gate",
             RejectCode::Garbage => "garbage",
             RejectCode::DuplicateId => "duplicate_id",
+            RejectCode::Duplicate => "duplicate",
         }
     }
 }
@@ -65,6 +68,8 @@ impl From<RejectKind> for RejectCode {
 pub enum RejectStage {
     /// Reading and validating the input line.
     Input,
+    /// Phase 0's duplicate detection.
+    Dedupe,
     /// The enzyme chain.
     Chain,
     /// The score and the quality gate.
@@ -102,6 +107,8 @@ pub struct RejectRecord {
     pub gate: Option<f64>,
     /// The garbage detectors that capped it.
     pub caps: Vec<&'static str>,
+    /// The kept span it duplicates.
+    pub duplicate_of: Option<String>,
     pub body: Body,
 }
 
@@ -122,17 +129,30 @@ impl RejectRecord {
             score: None,
             gate: None,
             caps: Vec::new(),
+            duplicate_of: None,
             body: Body::Raw { bytes: line.bytes.clone(), truncated_from: line.truncated_from },
         }
     }
 
     /// A span rejected after it was read; `span_json` is its JSON line.
     pub fn span(stage: RejectStage, reason: RejectCode, span: &Span, span_json: String, detail: String) -> Self {
-        RejectRecord {
-            line: span.line,
+        Self::span_line(span.line, stage, reason, &span.id, span_json, detail).expect("a span line is JSON")
+    }
+
+    /// A span known by its line, id and JSON line (an error when that is not JSON).
+    pub fn span_line(
+        line: u64,
+        stage: RejectStage,
+        reason: RejectCode,
+        id: &str,
+        span_json: String,
+        detail: String,
+    ) -> anyhow::Result<Self> {
+        Ok(RejectRecord {
+            line,
             stage,
             reason,
-            id: Some(span.id.clone()),
+            id: Some(id.to_string()),
             field: None,
             detail,
             reasons: Vec::new(),
@@ -141,8 +161,9 @@ impl RejectRecord {
             score: None,
             gate: None,
             caps: Vec::new(),
-            body: Body::Span(RawValue::from_string(span_json).expect("a span line is JSON")),
-        }
+            duplicate_of: None,
+            body: Body::Span(RawValue::from_string(span_json)?),
+        })
     }
 
     /// The rejects-file line.
@@ -183,6 +204,9 @@ impl RejectRecord {
         }
         if !self.caps.is_empty() {
             put!("caps", &self.caps);
+        }
+        if let Some(of) = &self.duplicate_of {
+            put!("duplicate_of", of);
         }
         match &self.body {
             Body::Span(raw) => put!("span", raw),

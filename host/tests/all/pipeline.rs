@@ -23,6 +23,7 @@ pub fn prepare_opts(input: &Path, out: &Path) -> PrepareOptions {
         max_line: logline::ingest::DEFAULT_MAX_LINE,
         hnsw: HnswParams { threads: 1, ..HnswParams::default() },
         tagger: Default::default(),
+        dedupe: logline::dedupe::DedupeParams { mode: logline::dedupe::DedupeMode::Mark, threshold: 0.95 },
         chunk: 64,
         progress: logline::progress::Mode::Quiet,
     }
@@ -80,6 +81,7 @@ fn phase0_accounts_for_every_line() {
     let out = lines(&out);
     let rej = lines(&rejects);
     assert_eq!(out.len() as u64, stats.valid);
+    assert_eq!(stats.spans_out(), stats.valid, "`mark` keeps every duplicate");
     assert_eq!(rej.len() as u64, stats.invalid + stats.filtered);
     for r in &rej {
         assert!(r["line"].as_u64().unwrap() >= 1);
