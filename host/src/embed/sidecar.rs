@@ -111,6 +111,10 @@ impl SidecarReader {
         self.rows
     }
 
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
     /// Vector `which` (0 query, 1 response, 2 combined) of `row`.
     pub fn get(&self, row: u64, which: usize) -> Option<Vec<f32>> {
         use std::os::unix::fs::FileExt as _;

@@ -1,4 +1,6 @@
-//! `logline export OUT --format chat`: the curated set as the chat JSONL
+//! `logline export OUT --format chat|parquet`.
+//!
+//! `chat`: the curated set as the chat JSONL
 //! that TRL's `SFTTrainer` and axolotl's `chat_template` datasets read —
 //! one object per line with `messages: [{role, content}, …]` (`user` =
 //! `this`, `assistant` = `if_ok`), plus `id` and `did`.
@@ -8,6 +10,11 @@
 //! spans of a thread (`context.thread_id` / `previous_spans`) become one
 //! multi-turn conversation, in `when` order. Every span of the input is
 //! either in a conversation or in `chat.skipped.ndjson` with its reason.
+//!
+//! `parquet` ([`parquet`]): every curated span as one row of typed columns
+//! in `spans.parquet`, with a dataset card (`README.md`) beside it.
+
+pub mod parquet;
 
 use crate::matcher::split::{self, Member};
 use crate::output::AsideWriter;
@@ -166,6 +173,254 @@ impl ExportStats {
             } else {
                 String::new()
             }
+        )
+    }
+}
+
+/// What a Parquet export wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ParquetStats {
+    pub input: PathBuf,
+    pub rows: u64,
+    pub curated: u64,
+    pub rejects: u64,
+    /// Reject lines without a span (invalid input): not rows.
+    pub rejects_without_span: u64,
+    pub with_embeddings: u64,
+    pub duplicates_marked: u64,
+    pub row_groups: usize,
+    pub dims: usize,
+    pub licences: std::collections::BTreeMap<String, u64>,
+    pub files: Vec<(PathBuf, u64)>,
+}
+
+/// The embedding width: the sidecar's, or the first inline vector's, or the bundled model's.
+fn embedding_dims(input: &Path, sidecar: Option<&crate::embed::sidecar::SidecarReader>) -> anyhow::Result<usize> {
+    if let Some(s) = sidecar {
+        return Ok(s.dims());
+    }
+    let mut dims = None;
+    crate::validate::read_strict(input, |s| {
+        if dims.is_none() {
+            dims = s.enriched.combined_embedding.as_ref().map(|v| v.len());
+        }
+        Ok(())
+    })?;
+    Ok(dims.unwrap_or(crate::embed::DEFAULT_DIMS))
+}
+
+/// A span's licence, when its owner wrote one (`metadata.license`,
+/// `metadata.licence`, or a top-level `license`).
+fn licence(s: &Span) -> Option<String> {
+    let meta: Option<serde_json::Value> = s.metadata.as_ref().and_then(|m| serde_json::from_str(m.get()).ok());
+    let from_meta = meta.and_then(|m| {
+        ["license", "licence"].iter().find_map(|k| m.get(*k).and_then(|v| v.as_str()).map(str::to_string))
+    });
+    from_meta.or_else(|| {
+        s.extra
+            .iter()
+            .find(|(k, _)| k == "license" || k == "licence")
+            .and_then(|(_, v)| serde_json::from_str::<String>(v.get()).ok())
+    })
+}
+
+/// Export `out` (a folder `logline run` wrote, or a spans file) to
+/// `dir/spans.parquet` and `dir/README.md`.
+pub fn export_parquet(out: &Path, dir: &Path, include_rejects: bool) -> anyhow::Result<ParquetStats> {
+    let (plus, rejects, report_path, _) = crate::pipeline::orchestrate::outputs(out);
+    let input = if out.is_file() { out.to_path_buf() } else { plus };
+    if !input.is_file() {
+        bail!("{} has no curated spans ({}); run `logline run` first", out.display(), input.display());
+    }
+    let folder = if out.is_file() { out.parent().unwrap_or(Path::new(".")) } else { out };
+    let sidecar_path = crate::pipeline::prepare::outputs(folder).3;
+    let sidecar =
+        if sidecar_path.is_file() { Some(crate::embed::sidecar::SidecarReader::open(&sidecar_path)?) } else { None };
+    let dims = embedding_dims(&input, sidecar.as_ref())?;
+    crate::output::ensure_dir(dir)?;
+    let path = dir.join("spans.parquet");
+    let partial = crate::output::partial_path(&path);
+    let mut sink = parquet::ParquetSink::create(&partial, dims, sidecar)?;
+    let mut stats = ParquetStats { input: input.clone(), dims, ..Default::default() };
+    let count = |s: &Span, stats: &mut ParquetStats| {
+        if s.enriched.duplicate_of.is_some() {
+            stats.duplicates_marked += 1;
+        }
+        if let Some(l) = licence(s) {
+            *stats.licences.entry(l).or_default() += 1;
+        }
+    };
+    crate::validate::read_strict(&input, |s| {
+        count(&s, &mut stats);
+        stats.curated += 1;
+        sink.push(&s, None)
+    })?;
+    if include_rejects && rejects.is_file() && !out.is_file() {
+        let text = std::fs::read_to_string(&rejects).with_context(|| format!("cannot read {}", rejects.display()))?;
+        for (no, line) in text.lines().enumerate() {
+            let at = || format!("{}:{}", rejects.display(), no + 1);
+            let v: serde_json::Value =
+                serde_json::from_str(line).with_context(|| format!("{}: not a reject record", at()))?;
+            let Some(span) = v.get("span") else {
+                stats.rejects_without_span += 1;
+                continue;
+            };
+            let s = crate::validate::parse_span(&span.to_string(), crate::validate::Mode::Enriched)
+                .map_err(|(reasons, _)| anyhow::anyhow!("{}: field `span`: {}", at(), reasons[0].detail))?;
+            count(&s, &mut stats);
+            stats.rejects += 1;
+            let note = parquet::RejectNote {
+                reason: v["reason"].as_str().unwrap_or(""),
+                detail: v["detail"].as_str().unwrap_or(""),
+            };
+            sink.push(&s, Some(&note))?;
+        }
+    }
+    stats.rows = sink.rows;
+    stats.with_embeddings = sink.with_embeddings;
+    stats.row_groups = sink.finish()?;
+    std::fs::rename(&partial, &path).with_context(|| format!("renaming {} into place", partial.display()))?;
+    stats.files.push((path, stats.rows));
+    let report: Option<serde_json::Value> =
+        std::fs::read(&report_path).ok().and_then(|b| serde_json::from_slice(&b).ok()).filter(|_| !out.is_file());
+    let card = dir.join("README.md");
+    let text = dataset_card(&stats, report.as_ref());
+    crate::output::write_file(&card, text.as_bytes())?;
+    stats.files.push((card, text.lines().count() as u64));
+    Ok(stats)
+}
+
+/// The dataset card: what the file holds, how it was made, how to load it.
+fn dataset_card(s: &ParquetStats, report: Option<&serde_json::Value>) -> String {
+    use std::fmt::Write as _;
+    let mut c = String::new();
+    let single_licence = (s.licences.len() == 1).then(|| s.licences.keys().next().cloned()).flatten();
+    let _ = writeln!(c, "---");
+    if let Some(l) = &single_licence {
+        let _ = writeln!(c, "license: {}", serde_json::to_string(l).unwrap_or_default());
+    }
+    let _ = writeln!(c, "configs:\n- config_name: default\n  data_files: spans.parquet\n---\n");
+    let _ = writeln!(c, "# Curated spans\n");
+    let _ = writeln!(
+        c,
+        "Written by LogLine {} from `{}`: {} rows in {} row group(s) of up to {} rows, Snappy-compressed.\n",
+        env!("CARGO_PKG_VERSION"),
+        s.input.display(),
+        s.rows,
+        s.row_groups,
+        parquet::ROW_GROUP_ROWS
+    );
+    let _ = writeln!(c, "## Counts\n");
+    let _ = writeln!(c, "| | rows |\n|---|---:|");
+    let _ = writeln!(c, "| curated (passed the gate) | {} |", s.curated);
+    let _ = writeln!(c, "| gate and chain rejects (`reject_reason` set) | {} |", s.rejects);
+    let _ = writeln!(c, "| with embeddings ({} dims) | {} |", s.dims, s.with_embeddings);
+    let _ = writeln!(c, "| marked duplicates (`duplicate_of` set) | {} |\n", s.duplicates_marked);
+    if let Some(r) = report {
+        let _ = writeln!(c, "## Gate\n");
+        let _ = writeln!(
+            c,
+            "Quality gate {} (0–100); {} of {} spans passed ({:.1} %).",
+            r["quality_gate"],
+            r["diamonds_plus"].as_u64().unwrap_or(0) + r["diamonds_original"].as_u64().unwrap_or(0),
+            r["total_processed"],
+            r["pass_rate"].as_f64().unwrap_or(0.0) * 100.0
+        );
+        if let Some(rej) = r["rejects"].as_object().filter(|m| !m.is_empty()) {
+            let parts: Vec<String> =
+                rej.iter().map(|(k, v)| format!("{} {v}", k.trim_start_matches("dropped_"))).collect();
+            let _ = writeln!(c, "Rejected: {}.", parts.join(", "));
+        }
+        if let Some(caps) = r["capped"].as_object().filter(|m| !m.is_empty()) {
+            let parts: Vec<String> = caps.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let _ = writeln!(c, "Capped as garbage: {}.", parts.join(", "));
+        }
+        if let Some(e) = r["enzymes"].as_object().filter(|m| !m.is_empty()) {
+            let _ = writeln!(c, "\n## Enzymes\n\n| enzyme | version | calls | changed |\n|---|---|---:|---:|");
+            for (name, x) in e {
+                let _ = writeln!(
+                    c,
+                    "| {name} | {} | {} | {} |",
+                    x["version"].as_str().unwrap_or("?"),
+                    x["calls"],
+                    x["changed"]
+                );
+            }
+        }
+        c.push('\n');
+    }
+    let _ = writeln!(c, "## Licence\n");
+    if s.licences.is_empty() {
+        let _ =
+            writeln!(c, "The spans carry no licence field (`metadata.license`): check the terms of their source.\n");
+    } else {
+        let _ = writeln!(c, "From the spans' own licence field:\n\n| licence | rows |\n|---|---:|");
+        for (l, n) in &s.licences {
+            let _ = writeln!(c, "| {l} | {n} |");
+        }
+        c.push('\n');
+    }
+    let _ = writeln!(c, "## Fields\n\n| column | type | what |\n|---|---|---|");
+    for (name, ty, what) in FIELD_DOCS {
+        let _ = writeln!(c, "| `{name}` | {} | {what} |", ty.replace("{dims}", &s.dims.to_string()));
+    }
+    let _ = writeln!(
+        c,
+        "\n## Loading\n\n```python\nimport pyarrow.parquet as pq\ntable = pq.read_table(\"spans.parquet\")\n\nfrom datasets import load_dataset\nds = load_dataset(\"parquet\", data_files=\"spans.parquet\")[\"train\"]\n```"
+    );
+    c
+}
+
+/// The card's field table, in schema order.
+const FIELD_DOCS: &[(&str, &str, &str)] = &[
+    ("id", "string", "the span's id"),
+    ("who", "string", "who acted"),
+    ("did", "string", "the action"),
+    ("this", "string", "the request"),
+    (
+        "when",
+        "timestamp[us, UTC]",
+        "when it happened, as an instant to the microsecond (the input's zone is in no column)",
+    ),
+    ("status", "string", "`completed`, `failed` or `pending`"),
+    ("if_ok", "string?", "the outcome (the answer)"),
+    ("if_not", "string?", "what happened when it failed"),
+    ("confirmed_by", "string?", "who confirmed it"),
+    ("context", "string? (JSON)", "the span's `context` object, verbatim"),
+    ("metadata", "string? (JSON)", "the span's `metadata` object, verbatim"),
+    ("extra", "string? (JSON)", "other top-level keys of the input span, as one object"),
+    ("domain", "string?", "the domain LogLine read from the span"),
+    ("thread_id", "string?", "`context.thread_id`"),
+    ("input_quality", "double?", "the owner's quality label (`metadata.quality_score`)"),
+    ("semantic_tags", "list<string>", "Phase 0's tags"),
+    ("complexity_score", "double", "Phase 0's complexity, 0–100"),
+    ("query_embedding", "fixed_size_list<float, {dims}>?", "all-MiniLM-L6-v2 vector of `this` (unit length)"),
+    ("response_embedding", "fixed_size_list<float, {dims}>?", "vector of `if_ok` (null without an answer)"),
+    ("combined_embedding", "fixed_size_list<float, {dims}>?", "the vector the index searches"),
+    ("duplicate_group", "string?", "the kept span's id, on every member of a duplicate group"),
+    ("duplicate_of", "string?", "on a duplicate: the kept span it repeats"),
+    ("score", "double?", "the final quality score, 0–100"),
+    (
+        "transformation",
+        "struct?",
+        "Phase 1: `enzymes` run, `changed_by` (those that changed the span), `changes`, `score_before`, garbage `caps`, `variant_of`",
+    ),
+    ("reject_reason", "string?", "with `--include-rejects`: why the span did not pass (`below_gate`, `garbage`, …)"),
+    ("reject_detail", "string?", "with `--include-rejects`: the reason in words"),
+];
+
+impl ParquetStats {
+    pub fn table(&self) -> String {
+        format!(
+            "export parquet: {} rows ({} curated, {} rejects) from {} in {} row group(s); {} with embeddings ({} dims), {} marked duplicates\n",
+            self.rows,
+            self.curated,
+            self.rejects,
+            self.input.display(),
+            self.row_groups,
+            self.with_embeddings,
+            self.dims,
+            self.duplicates_marked
         )
     }
 }

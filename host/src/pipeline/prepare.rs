@@ -5,6 +5,7 @@
 //! writes while the model works on the next chunk. Memory holds a few chunks
 //! plus the index.
 
+use crate::dedupe::DedupeMode;
 use crate::embed::{Embedder, sidecar};
 use crate::index::{HnswParams, IndexWriter};
 use crate::ingest::{self, Line};
@@ -46,6 +47,7 @@ pub struct PrepareOptions {
     pub max_line: usize,
     pub hnsw: HnswParams,
     pub tagger: Tagger,
+    pub dedupe: crate::dedupe::DedupeParams,
     /// Spans per embedding chunk.
     pub chunk: usize,
     pub progress: progress::Mode,
@@ -73,6 +75,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
     let (out_path, rejects_path, stats_path, sidecar_path) = outputs(&opts.out_dir);
     let (index_manifest, index_files) = crate::index::file_names(STEM);
     let mut old: Vec<PathBuf> = vec![
+        crate::dedupe::groups_path(&opts.out_dir, STEM),
         out_path.clone(),
         rejects_path.clone(),
         stats_path.clone(),
@@ -97,6 +100,10 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
     };
     let mut validator = Validator::new(Mode::Input, opts.min_quality).max_line(opts.max_line);
     let mut index = IndexWriter::create(&opts.out_dir, STEM, embedder.model_key(), embedder.dims())?;
+    let mut dups = match opts.dedupe.mode {
+        DedupeMode::Off => None,
+        _ => Some(crate::dedupe::Tracker::create(&opts.out_dir, STEM, embedder.dims())?),
+    };
     let mut quality_sum = 0.0;
     let mut quality_n = 0u64;
     let mut domains: BTreeMap<String, u64> = BTreeMap::new();
@@ -201,6 +208,10 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
                 if let Some(q) = s.facts.input_quality {
                     quality_sum += q;
                     quality_n += 1;
+                    stats.input_quality_histogram[crate::score::bucket(q)] += 1;
+                }
+                for t in &s.enriched.semantic_tags {
+                    *stats.tags.entry(t.clone()).or_default() += 1;
                 }
                 if let Some(d) = &s.facts.domain {
                     *domains.entry(d.clone()).or_default() += 1;
@@ -210,6 +221,9 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
             crate::derive::embed_spans(embedder, &mut spans, opts.combined)?;
             for s in &spans {
                 index.add(s)?;
+                if let Some(d) = &mut dups {
+                    d.add(s)?;
+                }
             }
             progress.inc(lines.len() as u64);
             send(ToWriter::Spans(spans))?;
@@ -231,6 +245,15 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
     stats.mean_input_quality = (quality_n > 0).then(|| quality_sum / quality_n as f64);
     if !index.is_empty() || stats.total > 0 {
         stats.index = Some(index.finish(opts.hnsw)?);
+    }
+    if let Some(dups) = &mut dups
+        && !dups.is_empty()
+    {
+        let d = crate::dedupe::apply(&opts.out_dir, STEM, dups, opts.dedupe)?;
+        for _ in 0..d.dropped {
+            stats.rejected.add(crate::output::sink::RejectCode::Duplicate);
+        }
+        stats.duplicates = Some(d);
     }
     let e = embedder.stats();
     stats.model_secs = e.model.model_secs;

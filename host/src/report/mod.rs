@@ -3,6 +3,8 @@
 //! Workers fill their own counters; the pipeline merges them; reports are
 //! built from the merged counters, never recounted.
 
+pub mod html;
+
 use crate::embed::EmbedStats;
 use crate::index::IndexManifest;
 use serde::{Deserialize, Serialize};
@@ -31,6 +33,12 @@ pub struct Phase0Stats {
     pub actions: BTreeMap<String, u64>,
     /// Mean `metadata.quality_score` of the valid spans.
     pub mean_input_quality: Option<f64>,
+    /// Valid spans by their own quality label, in tenths of 0–100 (100 in the last).
+    #[serde(default)]
+    pub input_quality_histogram: [u64; 10],
+    /// Valid spans by semantic tag.
+    #[serde(default)]
+    pub tags: BTreeMap<String, u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub embeddings: Option<EmbedStats>,
     pub embedding_mode: String,
@@ -47,9 +55,17 @@ pub struct Phase0Stats {
     pub rejects_path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sidecar_path: Option<String>,
+    /// Phase 0's duplicate detection (absent with `--dedupe off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<crate::dedupe::DedupeStats>,
 }
 
 impl Phase0Stats {
+    /// Spans in the enriched output: the valid ones less dropped duplicates.
+    pub fn spans_out(&self) -> u64 {
+        self.valid - self.rejected.get(crate::output::sink::RejectCode::Duplicate)
+    }
+
     /// The most frequent reasons, most frequent first.
     pub fn top_reasons(&self, n: usize) -> Vec<(&str, u64)> {
         let mut v: Vec<(&str, u64)> = self.reasons.iter().map(|(k, v)| (k.as_str(), *v)).collect();
@@ -74,6 +90,19 @@ impl Phase0Stats {
             for (code, n) in self.top_reasons(8) {
                 let _ = writeln!(s, "    {code:<22} {n:>6}");
             }
+        }
+        if let Some(d) = &self.duplicates {
+            let _ = writeln!(
+                s,
+                "  duplicates {:>8}  in {} groups ({} exact, {} semantic at cosine >= {}; largest {}); {}",
+                d.duplicates,
+                d.groups,
+                d.exact,
+                d.semantic,
+                d.threshold,
+                d.largest_group,
+                if d.mode == "drop" { format!("{} dropped", d.dropped) } else { "marked".to_string() }
+            );
         }
         let _ = writeln!(s, "  domains    {:>8}   actions {:>6}", self.unique_domains, self.unique_actions);
         if let Some(q) = self.mean_input_quality {

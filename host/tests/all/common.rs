@@ -96,3 +96,29 @@ pub fn example_spans() -> PathBuf {
 pub fn logline(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap()
 }
+
+/// A tool a test reads its outputs back with (`scripts/setup-test-tools.sh`
+/// installs them). `None` means skip, with a note on stderr; under
+/// `LOGLINE_REQUIRE_TOOLS=1` (CI) a missing tool fails the test instead.
+fn test_tool(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    if found.is_none() {
+        assert!(
+            std::env::var("LOGLINE_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "{what} is missing (run scripts/setup-test-tools.sh)"
+        );
+        eprintln!("SKIPPED: {what} is missing (run scripts/setup-test-tools.sh)");
+    }
+    found
+}
+
+/// The Python with pyarrow from `.logline/check-venv`.
+pub fn pyarrow_python() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.logline/check-venv/bin/python");
+    test_tool("pyarrow (.logline/check-venv)", p.is_file().then_some(p))
+}
+
+/// Debian's chromium.
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.is_file());
+    test_tool("chromium", found)
+}

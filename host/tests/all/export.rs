@@ -1,4 +1,4 @@
-//! `logline export --format chat` on the example spans after Phase 1: the
+//! `logline export --format chat|parquet` on the example spans after Phase 1: the
 //! `messages` shape trainers read, every span accounted for, threads as
 //! multi-turn conversations.
 
@@ -73,4 +73,37 @@ fn chat_export_by_thread_makes_one_conversation_per_thread_in_time_order() {
         assert!(ms.windows(2).all(|w| w[0] <= w[1]), "turns in time order: {whens:?}");
         assert!(ids.iter().all(|id| seen.insert(id.to_string())), "a span in two conversations");
     }
+}
+
+/// Parquet: typed columns, every curated span and every gate or chain
+/// reject with a span becomes one row, and pyarrow reads each field back
+/// equal to the NDJSON it came from (`parquet_check.py`).
+#[test]
+fn parquet_export_round_trips_every_field_through_pyarrow() {
+    let (out, plus) = curated();
+    let dir = out.path().join("export");
+    let s = logline::export::export_parquet(out.path(), &dir, true).unwrap();
+    let rejects = lines(&out.path().join("diamonds-plus.rejects.ndjson"));
+    let with_span = rejects.iter().filter(|r| r.get("span").is_some()).count();
+    assert_eq!((s.curated as usize, s.rejects as usize), (plus.len(), with_span));
+    assert_eq!(s.rows as usize, plus.len() + with_span);
+    assert_eq!(s.with_embeddings as usize, plus.len(), "curated spans carry their vectors");
+    let card = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    for part in ["data_files: spans.parquet", "## Gate", "## Enzymes", "security", "## Fields", "`combined_embedding`"]
+    {
+        assert!(card.contains(part), "the dataset card lacks {part}:\n{card}");
+    }
+    let Some(python) = crate::common::pyarrow_python() else { return };
+    let o = std::process::Command::new(python)
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/parquet_check.py"))
+        .arg(dir.join("spans.parquet"))
+        .arg(out.path().join("diamonds-plus.ndjson"))
+        .arg(out.path().join("diamonds-plus.rejects.ndjson"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["problems"], serde_json::json!([]), "{r}");
+    assert_eq!((r["rows"].as_u64(), r["checked"].as_u64()), (Some(s.rows), Some(s.rows)));
+    assert_eq!((r["dims"].as_u64(), r["rejects"].as_u64()), (Some(384), Some(with_span as u64)));
 }

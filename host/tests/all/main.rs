@@ -11,11 +11,14 @@
 //! - `harm`: the built-ins break no do-no-harm invariant on real and generated spans.
 //! - `host`: loading, pins, the compile cache, versions, policies.
 //! - `scorer`: `scorer train / eval` and `run --scorer` on the labelled fixture.
+//! - `dedupe`: Phase 0's duplicate groups (`--dedupe mark|drop|off`), every line accounted for.
 //! - `export`: `export --format chat` (messages, threads, every span accounted for).
+//! - `report`: `report.html`, self-contained, rendered in headless Chromium.
 //! - `matcher`: Phase 2 `train / predict / eval / train --add` on the example spans and real commits.
 mod builtins;
 mod common;
 mod conformance;
+mod dedupe;
 mod embed;
 mod export;
 mod harm;
@@ -24,6 +27,7 @@ mod inputs;
 mod manifest;
 mod matcher;
 mod pipeline;
+mod report;
 mod resume;
 mod sandbox;
 mod scorer;
