@@ -151,6 +151,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                         failed: a.failed,
                         threads: a.threads,
                         include_rejects: a.include_rejects,
+                        skip_duplicates: a.skip_duplicates,
                     };
                     let stats = crate::export::export_chat(&a.out, &dir, &opts)?;
                     ui.table(&stats.table());
@@ -158,8 +159,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     stats.files
                 }
                 crate::cli::ExportFormat::Parquet => {
-                    if a.failed || a.threads {
-                        bail!("--failed and --threads are for --format chat (Parquet keeps every span, one per row)");
+                    if a.failed || a.threads || a.skip_duplicates {
+                        bail!(
+                            "--failed, --threads and --skip-duplicates are for --format chat (Parquet keeps every span, one per row, with its duplicate_of)"
+                        );
                     }
                     let stats = crate::export::export_parquet(&a.out, &dir, a.include_rejects)?;
                     ui.table(&stats.table());

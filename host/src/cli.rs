@@ -498,6 +498,9 @@ pub struct ExportArgs {
     /// One multi-turn conversation per thread (`context.thread_id` / `previous_spans`), in `when` order.
     #[arg(long)]
     pub threads: bool,
+    /// Leave out spans Phase 0 marked as duplicates of a kept span (`duplicate_of`; chat only).
+    #[arg(long)]
+    pub skip_duplicates: bool,
     /// Also export the gate's and the chain's rejects (`chat.rejects.jsonl`; in Parquet, rows with `reject_reason`).
     #[arg(long)]
     pub include_rejects: bool,

@@ -33,6 +33,8 @@ pub struct ChatOptions {
     pub threads: bool,
     /// Also export the gate's rejects (`chat.rejects.jsonl`).
     pub include_rejects: bool,
+    /// Leave out spans Phase 0 marked as a duplicate of a kept one (`duplicate_of`).
+    pub skip_duplicates: bool,
 }
 
 /// What an export wrote.
@@ -44,12 +46,16 @@ pub struct ExportStats {
     pub messages: u64,
     pub skipped_failed: u64,
     pub skipped_no_answer: u64,
+    pub skipped_duplicates: u64,
     pub rejects_exported: u64,
     pub files: Vec<(PathBuf, u64)>,
 }
 
 /// The answer a span contributes, or why it has none.
 fn answer<'a>(s: &'a Span, o: &ChatOptions) -> Result<&'a str, &'static str> {
+    if o.skip_duplicates && s.enriched.duplicate_of.is_some() {
+        return Err("duplicate");
+    }
     match (s.status, &s.if_ok, &s.if_not) {
         (Status::Failed, _, Some(n)) if o.failed => Ok(n),
         (Status::Failed, _, _) => Err(if o.failed { "no_answer" } else { "failed" }),
@@ -82,6 +88,7 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
     let mut skip = |s: &Span, reason: &'static str, stats: &mut ExportStats| -> anyhow::Result<()> {
         match reason {
             "failed" => stats.skipped_failed += 1,
+            "duplicate" => stats.skipped_duplicates += 1,
             _ => stats.skipped_no_answer += 1,
         }
         skipped.write_line(&json!({"line": s.line, "id": s.id, "reason": reason}).to_string())
@@ -161,13 +168,14 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
 impl ExportStats {
     pub fn table(&self) -> String {
         format!(
-            "export chat: {} spans from {} → {} conversations ({} messages); left out {} failed, {} without an answer{}\n",
+            "export chat: {} spans from {} → {} conversations ({} messages); left out {} failed, {} without an answer, {} duplicates{}\n",
             self.spans,
             self.input.display(),
             self.conversations,
             self.messages,
             self.skipped_failed,
             self.skipped_no_answer,
+            self.skipped_duplicates,
             if self.rejects_exported > 0 {
                 format!("; {} rejects exported", self.rejects_exported)
             } else {

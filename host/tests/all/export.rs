@@ -45,12 +45,25 @@ fn chat_export_writes_user_assistant_pairs_and_accounts_for_every_span() {
         match k["reason"].as_str().unwrap() {
             "failed" => assert_eq!(span["status"], "failed"),
             "no_answer" => assert!(span["if_ok"].is_null()),
+            "duplicate" => assert!(span.get("duplicate_of").is_some()),
             r => panic!("unexpected reason {r}"),
         }
     }
     // Failed spans kept, answered by their if_not.
     let with_failed = export_chat(out.path(), &dir, &ChatOptions { failed: true, ..Default::default() }).unwrap();
     assert_eq!(with_failed.conversations, s.conversations + s.skipped_failed);
+    // Marked duplicates left out on request, each with its reason.
+    let marked = plus.iter().filter(|p| p.get("duplicate_of").is_some() && p["status"] != "failed").count();
+    assert!(marked > 0, "the example spans have planted copies");
+    let dedup = export_chat(out.path(), &dir, &ChatOptions { skip_duplicates: true, ..Default::default() }).unwrap();
+    assert_eq!(
+        (dedup.skipped_duplicates as usize, dedup.conversations as usize),
+        (marked, s.conversations as usize - marked)
+    );
+    let skipped = lines(&dir.join("chat.skipped.ndjson"));
+    for k in skipped.iter().filter(|k| k["reason"] == "duplicate") {
+        assert!(plus.iter().any(|p| p["id"] == k["id"] && p.get("duplicate_of").is_some()));
+    }
 }
 
 #[test]
