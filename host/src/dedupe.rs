@@ -128,13 +128,7 @@ impl Tracker {
     /// A tracker whose response vectors (of `dims`) go to a scratch file in `dir`.
     pub fn create(dir: &Path, stem: &str, dims: usize) -> anyhow::Result<Self> {
         let path = dir.join(format!("{stem}.responses.tmp"));
-        let file = std::fs::File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .with_context(|| format!("creating {}", path.display()))?;
+        let file = output::scratch_file(&path)?;
         Ok(Tracker { nodes: Vec::new(), responses: Some((path, std::io::BufWriter::new(file))), dims })
     }
 

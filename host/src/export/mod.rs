@@ -369,7 +369,7 @@ fn dataset_card(s: &ParquetStats, report: Option<&serde_json::Value>) -> String 
         c.push('\n');
     }
     let _ = writeln!(c, "## Fields\n\n| column | type | what |\n|---|---|---|");
-    for (name, ty, what) in FIELD_DOCS {
+    for (name, ty, what) in parquet::FIELD_DOCS {
         let _ = writeln!(c, "| `{name}` | {} | {what} |", ty.replace("{dims}", &s.dims.to_string()));
     }
     let _ = writeln!(
@@ -378,44 +378,6 @@ fn dataset_card(s: &ParquetStats, report: Option<&serde_json::Value>) -> String 
     );
     c
 }
-
-/// The card's field table, in schema order.
-const FIELD_DOCS: &[(&str, &str, &str)] = &[
-    ("id", "string", "the span's id"),
-    ("who", "string", "who acted"),
-    ("did", "string", "the action"),
-    ("this", "string", "the request"),
-    (
-        "when",
-        "timestamp[us, UTC]",
-        "when it happened, as an instant to the microsecond (the input's zone is in no column)",
-    ),
-    ("status", "string", "`completed`, `failed` or `pending`"),
-    ("if_ok", "string?", "the outcome (the answer)"),
-    ("if_not", "string?", "what happened when it failed"),
-    ("confirmed_by", "string?", "who confirmed it"),
-    ("context", "string? (JSON)", "the span's `context` object, verbatim"),
-    ("metadata", "string? (JSON)", "the span's `metadata` object, verbatim"),
-    ("extra", "string? (JSON)", "other top-level keys of the input span, as one object"),
-    ("domain", "string?", "the domain LogLine read from the span"),
-    ("thread_id", "string?", "`context.thread_id`"),
-    ("input_quality", "double?", "the owner's quality label (`metadata.quality_score`)"),
-    ("semantic_tags", "list<string>", "Phase 0's tags"),
-    ("complexity_score", "double", "Phase 0's complexity, 0–100"),
-    ("query_embedding", "fixed_size_list<float, {dims}>?", "all-MiniLM-L6-v2 vector of `this` (unit length)"),
-    ("response_embedding", "fixed_size_list<float, {dims}>?", "vector of `if_ok` (null without an answer)"),
-    ("combined_embedding", "fixed_size_list<float, {dims}>?", "the vector the index searches"),
-    ("duplicate_group", "string?", "the kept span's id, on every member of a duplicate group"),
-    ("duplicate_of", "string?", "on a duplicate: the kept span it repeats"),
-    ("score", "double?", "the final quality score, 0–100"),
-    (
-        "transformation",
-        "struct?",
-        "Phase 1: `enzymes` run, `changed_by` (those that changed the span), `changes`, `score_before`, garbage `caps`, `variant_of`",
-    ),
-    ("reject_reason", "string?", "with `--include-rejects`: why the span did not pass (`below_gate`, `garbage`, …)"),
-    ("reject_detail", "string?", "with `--include-rejects`: the reason in words"),
-];
 
 impl ParquetStats {
     pub fn table(&self) -> String {

@@ -38,7 +38,47 @@ fn transformation_fields() -> Fields {
     ])
 }
 
-/// The file's schema for embeddings of `dims`.
+/// Every column: (name, type as the card shows it, what it holds). The
+/// card's field table and each field's `description` in the file.
+pub const FIELD_DOCS: &[(&str, &str, &str)] = &[
+    ("id", "string", "the span's id"),
+    ("who", "string", "who acted"),
+    ("did", "string", "the action"),
+    ("this", "string", "the request"),
+    (
+        "when",
+        "timestamp[us, UTC]",
+        "when it happened, as an instant to the microsecond (the input's zone is in no column)",
+    ),
+    ("status", "string", "`completed`, `failed` or `pending`"),
+    ("if_ok", "string?", "the outcome (the answer)"),
+    ("if_not", "string?", "what happened when it failed"),
+    ("confirmed_by", "string?", "who confirmed it"),
+    ("context", "string? (JSON)", "the span's `context` object, verbatim"),
+    ("metadata", "string? (JSON)", "the span's `metadata` object, verbatim"),
+    ("extra", "string? (JSON)", "other top-level keys of the input span, as one object"),
+    ("domain", "string?", "the domain LogLine read from the span"),
+    ("thread_id", "string?", "`context.thread_id`"),
+    ("input_quality", "double?", "the owner's quality label (`metadata.quality_score`)"),
+    ("semantic_tags", "list<string>", "Phase 0's tags"),
+    ("complexity_score", "double", "Phase 0's complexity, 0–100"),
+    ("query_embedding", "fixed_size_list<float, {dims}>?", "all-MiniLM-L6-v2 vector of `this` (unit length)"),
+    ("response_embedding", "fixed_size_list<float, {dims}>?", "vector of `if_ok` (null without an answer)"),
+    ("combined_embedding", "fixed_size_list<float, {dims}>?", "the vector the index searches"),
+    ("duplicate_group", "string?", "the kept span's id, on every member of a duplicate group"),
+    ("duplicate_of", "string?", "on a duplicate: the kept span it repeats"),
+    ("score", "double?", "the final quality score, 0–100"),
+    (
+        "transformation",
+        "struct?",
+        "Phase 1: `enzymes` run, `changed_by` (those that changed the span), `changes`, `score_before`, garbage `caps`, `variant_of`",
+    ),
+    ("reject_reason", "string?", "with `--include-rejects`: why the span did not pass (`below_gate`, `garbage`, …)"),
+    ("reject_detail", "string?", "with `--include-rejects`: the reason in words"),
+];
+
+/// The file's schema for embeddings of `dims`; each field carries its
+/// `description` from [`FIELD_DOCS`].
 pub fn schema(dims: usize) -> SchemaRef {
     let s = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
     let list = |name: &str| Field::new(name, DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), false);
@@ -49,7 +89,7 @@ pub fn schema(dims: usize) -> SchemaRef {
             true,
         )
     };
-    Arc::new(Schema::new(vec![
+    let fields = vec![
         s("id", false),
         s("who", false),
         s("did", false),
@@ -76,7 +116,12 @@ pub fn schema(dims: usize) -> SchemaRef {
         Field::new("transformation", DataType::Struct(transformation_fields()), true),
         s("reject_reason", true),
         s("reject_detail", true),
-    ]))
+    ];
+    let described = fields.into_iter().map(|f| {
+        let what = FIELD_DOCS.iter().find(|d| d.0 == f.name()).map_or("", |d| d.2);
+        f.with_metadata(std::collections::HashMap::from([("description".to_string(), what.to_string())]))
+    });
+    Arc::new(Schema::new(described.collect::<Vec<_>>()))
 }
 
 /// `when` as microseconds since the epoch (validation made sure it parses;
@@ -332,5 +377,19 @@ impl ParquetSink {
         }
         let meta = self.writer.close()?;
         Ok(meta.num_row_groups())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_is_described_in_schema_order() {
+        let schema = schema(4);
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let documented: Vec<&str> = FIELD_DOCS.iter().map(|d| d.0).collect();
+        assert_eq!(names, documented);
+        assert!(schema.fields().iter().all(|f| !f.metadata()["description"].is_empty()));
     }
 }

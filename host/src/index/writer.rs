@@ -42,13 +42,7 @@ struct Scratch {
 
 impl Scratch {
     fn create(path: PathBuf) -> anyhow::Result<Self> {
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .with_context(|| format!("creating {}", path.display()))?;
+        let file = crate::output::scratch_file(&path)?;
         Ok(Scratch { path, out: BufWriter::with_capacity(1 << 16, file) })
     }
 

@@ -90,6 +90,17 @@ impl AsideWriter {
     }
 }
 
+/// A scratch file, created empty for writing and reading back.
+pub fn scratch_file(path: &Path) -> anyhow::Result<File> {
+    File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))
+}
+
 /// Rewrite a line file in place, aside: `each(row, line, out)` sees every
 /// line (without its newline) in order and writes what replaces it.
 pub fn rewrite_lines(
