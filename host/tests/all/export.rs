@@ -120,3 +120,54 @@ fn parquet_export_round_trips_every_field_through_pyarrow() {
     assert_eq!((r["rows"].as_u64(), r["checked"].as_u64()), (Some(s.rows), Some(s.rows)));
     assert_eq!((r["dims"].as_u64(), r["rejects"].as_u64()), (Some(384), Some(with_span as u64)));
 }
+
+/// With `--embeddings sidecar` the curated spans carry a row in Phase 0's
+/// `.npy` instead of vectors: the export reads them from there, equal to
+/// the vectors an inline run writes.
+#[test]
+fn parquet_export_reads_vectors_from_the_sidecar() {
+    let (_inline, plus) = curated();
+    let dir = tempfile::tempdir().unwrap();
+    let o = crate::common::logline(&[
+        "run",
+        "-i",
+        crate::common::example_spans().to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--embeddings",
+        "sidecar",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let side_plus = lines(&dir.path().join("diamonds-plus.ndjson"));
+    assert!(side_plus.iter().any(|s| s.get("embeddings").is_none() && s.get("embedding_row").is_some()));
+    let s = logline::export::export_parquet(dir.path(), &dir.path().join("export"), false).unwrap();
+    assert_eq!((s.rows as usize, s.with_embeddings as usize), (side_plus.len(), side_plus.len()));
+    let Some(python) = crate::common::pyarrow_python() else { return };
+    let script = r#"
+import json, struct, sys
+import pyarrow.parquet as pq
+rows = {r["id"]: r["combined_embedding"] for r in pq.read_table(sys.argv[1]).to_pylist()}
+f32 = lambda x: struct.unpack("<f", struct.pack("<f", x))[0]
+same = diff = 0
+for line in open(sys.argv[2]):
+    s = json.loads(line)
+    if s["id"] in rows:
+        v = s["embeddings"]["combined_embedding"]
+        if all(a == f32(b) for a, b in zip(rows[s["id"]], v)): same += 1
+        else: diff += 1
+print(json.dumps({"same": same, "diff": diff}))
+"#;
+    let inline = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(inline.path(), plus.iter().map(|p| p.to_string() + "\n").collect::<String>()).unwrap();
+    let o = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(dir.path().join("export/spans.parquet"))
+        .arg(inline.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["diff"], 0, "{r}");
+    assert!(r["same"].as_u64().unwrap() as usize >= plus.len() * 9 / 10, "{r}");
+}
