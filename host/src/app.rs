@@ -172,6 +172,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             ui.files(&files.iter().map(|(p, n)| (p.clone(), Some(*n))).collect::<Vec<_>>());
         }
+        Command::Serve(a) => {
+            let cfg = load_config(cli.config.as_deref(), None)?;
+            cmd_serve(a, cfg)?;
+        }
         Command::Report(a) => {
             let path = crate::report::html::write(&a.out)?;
             ui.files(&[(path, None)]);
@@ -282,6 +286,34 @@ fn cmd_train(a: &crate::cli::TrainArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Res
     ui.json(&summary)?;
     ui.files(&[(summary.dir.join(crate::matcher::train::files::MANIFEST), None)]);
     Ok(())
+}
+
+fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
+    use crate::serve::{Loaded, ServeOptions, defaults};
+    let fallback_below = a.fallback_below.unwrap_or(defaults::FALLBACK_BELOW);
+    if !(0.0..=1.0).contains(&fallback_below) {
+        bail!("--fallback-below must be within 0..=1, got {fallback_below}");
+    }
+    let opts = ServeOptions {
+        model_dir: a.folder.clone(),
+        addr: a.addr,
+        keys: a.keys.clone(),
+        fallback_below,
+        max_body_bytes: a.max_body_bytes.unwrap_or(defaults::MAX_BODY_BYTES),
+        timeout: std::time::Duration::from_millis(a.timeout_ms.unwrap_or(defaults::TIMEOUT_MS)),
+        concurrency: a.concurrency.unwrap_or(defaults::CONCURRENCY),
+        metrics_auth: a.metrics_auth,
+    };
+    // Fail before binding when the folder is no model at all.
+    if !a.folder.join(crate::matcher::train::files::MANIFEST).is_file() {
+        bail!("{} is not a model folder (run `logline train`)", a.folder.display());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(crate::serve::serve(opts, move || {
+        let model = crate::matcher::Model::load(&a.folder)?;
+        let emb = embedder(&a.model_args, &a.cache, &cfg)?;
+        Loaded::new(model, emb)
+    }))
 }
 
 fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {

@@ -71,6 +71,11 @@ pub enum Command {
     ///
     /// Example: logline export out/ --format chat --threads
     Export(ExportArgs),
+    /// Phase 5: serve a model over HTTP (predict, search, spans, OpenAI-style
+    /// chat completions, Prometheus metrics); loopback by default.
+    ///
+    /// Example: logline serve model/ --addr 127.0.0.1:8080 --keys keys.txt
+    Serve(ServeArgs),
     /// Rebuild the HTML report (OUT/report.html, self-contained) from a run's files.
     ///
     /// Example: logline report out/
@@ -504,6 +509,39 @@ pub struct ExportArgs {
     /// Also export the gate's and the chain's rejects (`chat.rejects.jsonl`; in Parquet, rows with `reject_reason`).
     #[arg(long)]
     pub include_rejects: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// A folder `logline train` wrote.
+    #[arg(value_name = "MODEL")]
+    pub folder: PathBuf,
+    /// Address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, default_value = crate::serve::defaults::ADDR)]
+    pub addr: std::net::SocketAddr,
+    /// API keys, one per line or `sha256:<hex>` of one; every route but
+    /// /healthz, /readyz (and /metrics) then needs `Authorization: Bearer <key>`.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+    /// Chat answers under this calibrated confidence abstain (default 0.5).
+    #[arg(long)]
+    pub fallback_below: Option<f64>,
+    /// Requests handled at once; more are answered 429 (default 64).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Per-request time limit, milliseconds (default 10000).
+    #[arg(long)]
+    pub timeout_ms: Option<u64>,
+    /// Largest request body, bytes (default 1 MiB).
+    #[arg(long)]
+    pub max_body_bytes: Option<usize>,
+    /// /metrics needs a key too.
+    #[arg(long)]
+    pub metrics_auth: bool,
+    #[command(flatten)]
+    pub model_args: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -78,6 +78,9 @@ pub mod progress;
 // The phases, wired.
 pub mod pipeline;
 
+// Phase 5: `logline serve`, the HTTP endpoint over a trained model.
+pub mod serve;
+
 // Enzyme project templates.
 pub mod templates;
 

@@ -14,6 +14,7 @@
 //! - `dedupe`: Phase 0's duplicate groups (`--dedupe mark|drop|off`), every line accounted for.
 //! - `export`: `export --format chat` (messages, threads, every span accounted for).
 //! - `report`: `report.html`, self-contained, rendered in headless Chromium.
+//! - `serve`: `logline serve` on a loopback port: routes, auth, errors, streaming, metrics, SIGTERM.
 //! - `matcher`: Phase 2 `train / predict / eval / train --add` on the example spans and real commits.
 mod builtins;
 mod common;
@@ -31,3 +32,4 @@ mod report;
 mod resume;
 mod sandbox;
 mod scorer;
+mod serve;

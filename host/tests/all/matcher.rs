@@ -17,7 +17,7 @@ fn enriched() -> PathBuf {
 }
 
 /// A model of the example spans, trained once.
-fn model_dir() -> &'static (tempfile::TempDir, PathBuf) {
+pub fn model_dir() -> &'static (tempfile::TempDir, PathBuf) {
     static M: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     M.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,214 @@
+//! Phase 5: `logline serve MODEL` — an HTTP endpoint that answers from the
+//! trajectory matcher (axum on tokio, loopback by default).
+//!
+//! ```text
+//! GET  /healthz                 open: the process is up
+//! GET  /readyz                  open: 200 once the model is loaded, 503 before
+//! GET  /metrics                 Prometheus text (open unless --metrics-auth)
+//! POST /v1/predict              {query, did?, domain?, k?, mondrian?} → the prediction and its evidence
+//! POST /v1/search               {query, k?, did?, domain?} → nearest trajectories
+//! GET  /v1/spans/{id}           one trajectory of the model
+//! POST /v1/chat/completions     OpenAI-compatible (stream: true → server-sent events);
+//!                               `logline_meta` carries confidence, set, evidence and source
+//! ```
+//!
+//! With `--keys`, every route but the open ones needs `Authorization:
+//! Bearer <key>` (keys are compared as SHA-256 digests, in constant
+//! time). Bodies are capped, requests time out, and past the concurrency
+//! limit requests are shed with 429 rather than queued. Errors use
+//! OpenAI's shape: `{"error": {"message", "type", "param", "code"}}`.
+//! SIGINT or SIGTERM stops accepting and drains the requests in flight.
+
+mod api;
+mod metrics;
+
+use crate::embed::Embedder;
+use crate::matcher::Model;
+use anyhow::Context as _;
+use sha2::{Digest as _, Sha256};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// `logline serve` settings.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub model_dir: PathBuf,
+    pub addr: SocketAddr,
+    /// One key per line, or `sha256:<hex>` of one; `None`: no auth.
+    pub keys: Option<PathBuf>,
+    /// Chat answers below this calibrated confidence abstain.
+    pub fallback_below: f64,
+    pub max_body_bytes: usize,
+    pub timeout: Duration,
+    /// Requests handled at once; more are shed with 429.
+    pub concurrency: usize,
+    /// `/metrics` needs a key too (when keys are set).
+    pub metrics_auth: bool,
+}
+
+/// The defaults of `logline serve`, in one place.
+pub mod defaults {
+    pub const ADDR: &str = "127.0.0.1:8080";
+    /// A calibrated probability under one half: the prediction is more
+    /// likely wrong than right.
+    pub const FALLBACK_BELOW: f64 = 0.5;
+    pub const MAX_BODY_BYTES: usize = 1 << 20;
+    pub const TIMEOUT_MS: u64 = 10_000;
+    pub const CONCURRENCY: usize = 64;
+}
+
+/// What answers requests once loaded.
+pub struct Loaded {
+    pub model: Model,
+    pub embedder: Embedder,
+    /// Record rows by id, for `/v1/spans/{id}`.
+    by_id: std::collections::HashMap<String, u32>,
+}
+
+impl Loaded {
+    pub fn new(model: Model, embedder: Embedder) -> anyhow::Result<Self> {
+        model.check_embedding_model(embedder.model_key())?;
+        let by_id = model.records.iter().enumerate().map(|(i, r)| (r.id.clone(), i as u32)).collect();
+        Ok(Loaded { model, embedder, by_id })
+    }
+}
+
+/// API keys, kept as SHA-256 digests.
+#[derive(Debug, Clone, Default)]
+pub struct Keys(Vec<[u8; 32]>);
+
+impl Keys {
+    /// Read a keys file: one key per line, or `sha256:<64 hex digits>`;
+    /// blank lines and `#` comments are skipped.
+    pub fn load(path: &Path) -> anyhow::Result<Keys> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let mut keys = Vec::new();
+        for (no, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let digest = match line.strip_prefix("sha256:") {
+                Some(hex_digest) => {
+                    let bytes = hex::decode(hex_digest.trim())
+                        .ok()
+                        .filter(|b| b.len() == 32)
+                        .with_context(|| format!("{}:{}: `sha256:` needs 64 hex digits", path.display(), no + 1))?;
+                    let mut d = [0u8; 32];
+                    d.copy_from_slice(&bytes);
+                    d
+                }
+                None => Sha256::digest(line.as_bytes()).into(),
+            };
+            keys.push(digest);
+        }
+        anyhow::ensure!(!keys.is_empty(), "{}: no key in it", path.display());
+        Ok(Keys(keys))
+    }
+
+    /// Whether `presented` is one of the keys. Every stored digest is
+    /// compared in full whatever matches, so timing tells nothing.
+    pub fn accepts(&self, presented: &str) -> bool {
+        let d: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        let mut any = 0u8;
+        for k in &self.0 {
+            let diff = k.iter().zip(d.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+            any |= (diff == 0) as u8;
+        }
+        any == 1
+    }
+}
+
+/// Shared by every request.
+pub struct AppState {
+    pub loaded: OnceLock<Arc<Loaded>>,
+    pub keys: Option<Keys>,
+    pub metrics: metrics::Metrics,
+    pub opts: ServeOptions,
+}
+
+/// Bind, print the address, load the model in the background and serve
+/// until SIGINT or SIGTERM. `load` runs on a blocking thread.
+pub async fn serve(
+    opts: ServeOptions,
+    load: impl FnOnce() -> anyhow::Result<Loaded> + Send + 'static,
+) -> anyhow::Result<()> {
+    let keys = opts.keys.as_deref().map(Keys::load).transpose()?;
+    let listener = tokio::net::TcpListener::bind(opts.addr).await.with_context(|| format!("binding {}", opts.addr))?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(AppState { loaded: OnceLock::new(), keys, metrics: metrics::Metrics::new()?, opts });
+    // The one line a supervisor (or a test) waits for.
+    eprintln!("logline serve: listening on http://{addr}");
+
+    let (fail_tx, mut fail_rx) = tokio::sync::mpsc::channel::<anyhow::Error>(1);
+    let st = state.clone();
+    tokio::spawn(async move {
+        match tokio::task::spawn_blocking(load).await {
+            Ok(Ok(l)) => {
+                st.metrics.index_size.set(l.model.records.len() as i64);
+                let _ = st.loaded.set(Arc::new(l));
+                eprintln!("logline serve: model loaded, ready");
+            }
+            Ok(Err(e)) => {
+                let _ = fail_tx.send(e).await;
+            }
+            Err(e) => {
+                let _ = fail_tx.send(anyhow::anyhow!("loading the model panicked: {e}")).await;
+            }
+        }
+    });
+
+    let failed = Arc::new(std::sync::Mutex::new(None::<anyhow::Error>));
+    let failed_in = failed.clone();
+    let shutdown = async move {
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+            Some(e) = fail_rx.recv() => {
+                *failed_in.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+            }
+        }
+        eprintln!("logline serve: shutting down, draining requests in flight");
+    };
+    axum::serve(listener, api::router(state)).with_graceful_shutdown(shutdown).await?;
+    if let Some(e) = failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e.context("loading the model"));
+    }
+    eprintln!("logline serve: stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_match_plain_and_hashed_lines_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.txt");
+        let hashed = hex::encode(Sha256::digest(b"second-key"));
+        std::fs::write(&path, format!("# ops\nfirst-key\n\nsha256:{hashed}\n")).unwrap();
+        let k = Keys::load(&path).unwrap();
+        assert!(k.accepts("first-key") && k.accepts("second-key"));
+        for wrong in ["", "first-key ", "First-key", "second", &format!("sha256:{hashed}")] {
+            assert!(!k.accepts(wrong), "{wrong:?}");
+        }
+        std::fs::write(&path, "sha256:abc\n").unwrap();
+        assert!(Keys::load(&path).unwrap_err().to_string().contains("keys.txt:1"));
+        std::fs::write(&path, "# none\n").unwrap();
+        assert!(Keys::load(&path).is_err());
+    }
+}
