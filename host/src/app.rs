@@ -303,6 +303,8 @@ fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
         timeout: std::time::Duration::from_millis(a.timeout_ms.unwrap_or(defaults::TIMEOUT_MS)),
         concurrency: a.concurrency.unwrap_or(defaults::CONCURRENCY),
         metrics_auth: a.metrics_auth,
+        upstream: a.upstream.clone(),
+        upstream_key_env: a.upstream_key_env.clone(),
     };
     // Fail before binding when the folder is no model at all.
     if !a.folder.join(crate::matcher::train::files::MANIFEST).is_file() {

@@ -538,6 +538,13 @@ pub struct ServeArgs {
     /// /metrics needs a key too.
     #[arg(long)]
     pub metrics_auth: bool,
+    /// An OpenAI-compatible base URL (e.g. http://127.0.0.1:8000/v1): chat requests
+    /// under --fallback-below are forwarded there (its key from --upstream-key-env).
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+    /// The environment variable holding the upstream's API key.
+    #[arg(long, value_name = "NAME", default_value = crate::serve::defaults::UPSTREAM_KEY_ENV)]
+    pub upstream_key_env: String,
     #[command(flatten)]
     pub model_args: ModelArgs,
     #[command(flatten)]

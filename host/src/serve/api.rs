@@ -167,11 +167,14 @@ fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>, limit: usize)
             ApiError::new(e.status(), "invalid_request_error", e.body_text())
         }
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg.split('`').nth(1).filter(|_| msg.contains("field")).unwrap_or("body").to_string();
-        ApiError::invalid(&field, format!("the body is not a valid request: {msg}"))
-    })
+    serde_json::from_slice(&bytes).map_err(not_a_request)
+}
+
+/// A JSON error as a 400 that names the field when serde does.
+fn not_a_request(e: serde_json::Error) -> ApiError {
+    let msg = e.to_string();
+    let field = msg.split('`').nth(1).filter(|_| msg.contains("field")).unwrap_or("body").to_string();
+    ApiError::invalid(&field, format!("the body is not a valid request: {msg}"))
 }
 
 fn loaded(st: &AppState) -> Result<Arc<Loaded>, ApiError> {
@@ -379,33 +382,85 @@ fn answer(p: Option<&Prediction>, fallback_below: f64) -> (String, Value) {
 }
 
 async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
-    let r: ChatRequest = parse(body, st.opts.max_body_bytes)?;
+    let raw: Value = parse(body, st.opts.max_body_bytes)?;
+    let r: ChatRequest = serde_json::from_value(raw.clone()).map_err(not_a_request)?;
     let query = r.messages.iter().rev().find(|m| m.role == "user").map(|m| text_of(&m.content)).unwrap_or_default();
     if query.trim().is_empty() {
         return Err(ApiError::invalid("messages", "no user message with text in `messages`"));
     }
     let l = loaded(&st)?;
     let prediction = with_vector(l, query.clone(), |l, v| l.model.predict(v, &Query::default())).await?;
-    let (content, meta) = answer(prediction.as_ref(), st.opts.fallback_below);
-    let source = meta["source"].as_str().unwrap_or("model");
-    st.metrics.predictions.with_label_values(&[source]).inc();
     if let Some(p) = &prediction {
         st.metrics.confidence.observe(p.confidence);
     }
+    let fallback_below = st.opts.fallback_below;
+    let confident = prediction.as_ref().is_some_and(|p| p.confidence >= fallback_below);
+    let (mut content, mut meta) = answer(prediction.as_ref(), fallback_below);
+    let mut upstream_body = None;
+    if !confident && let Some(up) = &st.upstream {
+        let mut forward = raw;
+        forward["stream"] = json!(false);
+        let st2 = st.clone();
+        let (status, v) = tokio::task::spawn_blocking(move || {
+            st2.upstream.as_ref().expect("checked").chat(&forward).map_err(|e| format!("{e:#}"))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| {
+            ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", format!("the upstream failed: {e}"))
+                .code("upstream")
+        })?;
+        if !(200..300).contains(&status) {
+            let why = v["error"]["message"].as_str().unwrap_or("no message").to_string();
+            return Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                format!("the upstream answered {status}: {why}"),
+            )
+            .code("upstream"));
+        }
+        content = v["choices"][0]["message"]["content"].as_str().map(str::to_string).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                "the upstream's answer has no choices[0].message.content",
+            )
+            .code("upstream")
+        })?;
+        meta = json!({
+            "source": "upstream", "upstream": up.url, "upstream_model": v["model"],
+            "confidence": prediction.as_ref().map(|p| p.confidence), "fallback_below": fallback_below,
+            "evidence": prediction.as_ref().map(|p| p.evidence.clone()).unwrap_or_default(),
+        });
+        upstream_body = Some(v);
+    }
+    let source = meta["source"].as_str().unwrap_or("model");
+    st.metrics.predictions.with_label_values(&[source]).inc();
     let id = format!("chatcmpl-{}-{}", std::process::id(), COMPLETIONS.fetch_add(1, Ordering::Relaxed));
     let created = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let model = r.model.unwrap_or_else(|| "logline".to_string());
-    // Counted in words: the matcher has no generation tokenizer.
-    let usage = {
-        let (p, c) = (query.split_whitespace().count(), content.split_whitespace().count());
-        json!({"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c})
+    // Counted in words: the matcher has no generation tokenizer (an
+    // upstream's own usage is passed on).
+    let usage = match upstream_body.as_ref().map(|v| &v["usage"]).filter(|u| u.is_object()) {
+        Some(u) => u.clone(),
+        None => {
+            let (p, c) = (query.split_whitespace().count(), content.split_whitespace().count());
+            json!({"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c})
+        }
     };
     if !r.stream {
-        let body = json!({
-            "id": id, "object": "chat.completion", "created": created, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "logprobs": null, "finish_reason": "stop"}],
-            "usage": usage, "logline_meta": meta,
-        });
+        let body = match upstream_body {
+            Some(mut v) => {
+                v["logline_meta"] = meta;
+                v
+            }
+            None => json!({
+                "id": id, "object": "chat.completion", "created": created, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "logprobs": null, "finish_reason": "stop"}],
+                "usage": usage, "logline_meta": meta,
+            }),
+        };
         return Ok(axum::Json(body).into_response());
     }
     let chunk = |delta: Value, finish: Value| {

@@ -9,7 +9,9 @@
 //! POST /v1/search               {query, k?, did?, domain?} → nearest trajectories
 //! GET  /v1/spans/{id}           one trajectory of the model
 //! POST /v1/chat/completions     OpenAI-compatible (stream: true → server-sent events);
-//!                               `logline_meta` carries confidence, set, evidence and source
+//!                               `logline_meta` carries confidence, set, evidence and source;
+//!                               under `fallback_below` the request goes to `--upstream`
+//!                               (source `upstream`), or the answer abstains
 //! ```
 //!
 //! With `--keys`, every route but the open ones needs `Authorization:
@@ -46,6 +48,11 @@ pub struct ServeOptions {
     pub concurrency: usize,
     /// `/metrics` needs a key too (when keys are set).
     pub metrics_auth: bool,
+    /// An OpenAI-compatible base URL (`http://host:port/v1`) that chat
+    /// requests under `fallback_below` are forwarded to.
+    pub upstream: Option<String>,
+    /// The environment variable holding the upstream's API key.
+    pub upstream_key_env: String,
 }
 
 /// The defaults of `logline serve`, in one place.
@@ -57,6 +64,43 @@ pub mod defaults {
     pub const MAX_BODY_BYTES: usize = 1 << 20;
     pub const TIMEOUT_MS: u64 = 10_000;
     pub const CONCURRENCY: usize = 64;
+    pub const UPSTREAM_KEY_ENV: &str = "LOGLINE_UPSTREAM_KEY";
+}
+
+/// Where low-confidence chat requests go.
+pub struct Upstream {
+    /// `<base>/chat/completions`.
+    pub url: String,
+    key: Option<String>,
+    agent: ureq::Agent,
+}
+
+impl Upstream {
+    fn new(base: &str, key_env: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let base = base.trim_end_matches('/');
+        anyhow::ensure!(
+            base.starts_with("http://") || base.starts_with("https://"),
+            "--upstream must be an http:// or https:// URL, got {base}"
+        );
+        let config = ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build();
+        Ok(Upstream {
+            url: format!("{base}/chat/completions"),
+            key: std::env::var(key_env).ok().filter(|k| !k.is_empty()),
+            agent: ureq::Agent::new_with_config(config),
+        })
+    }
+
+    /// POST `body`; the status and the JSON answer (blocking).
+    pub fn chat(&self, body: &serde_json::Value) -> anyhow::Result<(u16, serde_json::Value)> {
+        let mut req = self.agent.post(&self.url);
+        if let Some(k) = &self.key {
+            req = req.header("Authorization", &format!("Bearer {k}"));
+        }
+        let mut resp = req.send_json(body).with_context(|| format!("calling {}", self.url))?;
+        let status = resp.status().as_u16();
+        let v = resp.body_mut().read_json().with_context(|| format!("{} answered {status} with no JSON", self.url))?;
+        Ok((status, v))
+    }
 }
 
 /// What answers requests once loaded.
@@ -126,6 +170,7 @@ pub struct AppState {
     pub loaded: OnceLock<Arc<Loaded>>,
     pub keys: Option<Keys>,
     pub metrics: metrics::Metrics,
+    pub upstream: Option<Upstream>,
     pub opts: ServeOptions,
 }
 
@@ -136,9 +181,11 @@ pub async fn serve(
     load: impl FnOnce() -> anyhow::Result<Loaded> + Send + 'static,
 ) -> anyhow::Result<()> {
     let keys = opts.keys.as_deref().map(Keys::load).transpose()?;
+    let upstream =
+        opts.upstream.as_deref().map(|u| Upstream::new(u, &opts.upstream_key_env, opts.timeout)).transpose()?;
     let listener = tokio::net::TcpListener::bind(opts.addr).await.with_context(|| format!("binding {}", opts.addr))?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(AppState { loaded: OnceLock::new(), keys, metrics: metrics::Metrics::new()?, opts });
+    let state = Arc::new(AppState { loaded: OnceLock::new(), keys, metrics: metrics::Metrics::new()?, upstream, opts });
     // The one line a supervisor (or a test) waits for.
     eprintln!("logline serve: listening on http://{addr}");
 

@@ -25,6 +25,10 @@ impl Drop for Server {
 }
 
 fn start(extra: &[&str]) -> (Server, tempfile::TempDir) {
+    start_with(extra, &[])
+}
+
+fn start_with(extra: &[&str], env: &[(&str, &str)]) -> (Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     // One plain key, one given as its SHA-256.
     let hashed = {
@@ -38,6 +42,7 @@ fn start(extra: &[&str]) -> (Server, tempfile::TempDir) {
         .args(["--addr", "127.0.0.1:0", "--keys"])
         .arg(dir.path().join("keys.txt"))
         .args(extra)
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -362,4 +367,51 @@ fn past_the_concurrency_limit_requests_are_shed_with_429() {
     stalled.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 503");
     assert_eq!(call(&s, "POST", "/v1/predict", Some(KEY), Some(r#"{"query": "Redis pipelining"}"#)).0, 200);
+}
+
+/// Under the fallback threshold a chat request goes to the upstream — here
+/// a second `logline serve`, which speaks the same API — and comes back
+/// with `source: upstream`; a dead upstream is a 502 in OpenAI's shape.
+#[test]
+fn low_confidence_chat_goes_to_the_upstream_server() {
+    // The upstream answers everything from its model.
+    let (up, _d1) = start(&["--fallback-below", "0"]);
+    let base = format!("http://127.0.0.1:{}/v1", up.port);
+    let (s, _d2) =
+        start_with(&["--upstream", &base, "--upstream-key-env", "TEST_UPSTREAM_KEY"], &[("TEST_UPSTREAM_KEY", KEY)]);
+    let ask = |stream: bool| {
+        json!({"model": "m", "stream": stream, "messages": [{"role": "user", "content": "Write a haiku about autumn leaves"}]})
+            .to_string()
+    };
+    let direct = json_of(&call(&up, "POST", "/v1/chat/completions", Some(KEY), Some(&ask(false))).2);
+    assert_eq!(direct["logline_meta"]["source"], "model");
+    let (status, _, body) = call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&ask(false)));
+    assert_eq!(status, 200, "{body}");
+    let via = json_of(&body);
+    assert_eq!(via["logline_meta"]["source"], "upstream", "{via}");
+    assert!(via["logline_meta"]["confidence"].as_f64().unwrap() < 0.5);
+    assert_eq!(via["choices"][0]["message"]["content"], direct["choices"][0]["message"]["content"]);
+    // Streamed, the forwarded answer arrives as chunks too.
+    let (_, ctype, body) = call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&ask(true)));
+    assert_eq!(ctype, "text/event-stream");
+    let joined: String = body
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|e| *e != "[DONE]")
+        .filter_map(|e| json_of(e)["choices"][0]["delta"]["content"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(joined, direct["choices"][0]["message"]["content"].as_str().unwrap());
+    // A confident answer stays local.
+    let local = json!({"messages": [{"role": "user", "content": "What does pipelining mean in Redis?"}]}).to_string();
+    assert_eq!(
+        json_of(&call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&local)).2)["logline_meta"]["source"],
+        "model"
+    );
+    // Without the key the upstream refuses, and we say so.
+    let (nokey, _d3) = start(&["--upstream", &base]);
+    let e = openai_error(502, call(&nokey, "POST", "/v1/chat/completions", Some(KEY), Some(&ask(false))));
+    assert!(e["error"]["message"].as_str().unwrap().contains("401"), "{e}");
+    drop(up);
+    let e = openai_error(502, call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&ask(false))));
+    assert_eq!(e["error"]["code"], "upstream");
 }
