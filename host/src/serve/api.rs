@@ -138,8 +138,9 @@ async fn auth(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Resp
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            // The scheme is case-insensitive (RFC 9110 §11.1).
+            .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")))
+            .map(|(_, key)| key.trim());
         if !presented.is_some_and(|k| keys.accepts(k)) {
             let msg = if presented.is_some() {
                 "the API key is not valid"

@@ -133,6 +133,18 @@ fn routes_answer_with_auth_and_name_what_is_wrong() {
     let e = openai_error(401, call(&s, "POST", "/v1/predict", None, Some(q)));
     assert_eq!(e["error"]["code"], "invalid_api_key");
     openai_error(401, call(&s, "POST", "/v1/predict", Some("wrong"), Some(q)));
+    // The scheme is case-insensitive; the key is not.
+    let raw = |auth: &str| {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        write!(c, "GET /v1/spans/none HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: {auth}\r\n\r\n")
+            .unwrap();
+        let mut head = [0u8; 12];
+        c.read_exact(&mut head).unwrap();
+        String::from_utf8_lossy(&head).to_string()
+    };
+    assert_eq!(raw(&format!("bearer {KEY}")), "HTTP/1.1 404", "a known key, an unknown span");
+    assert_eq!(raw(&format!("Bearer {}", KEY.to_uppercase())), "HTTP/1.1 401");
+    assert_eq!(raw(&format!("Basic {KEY}")), "HTTP/1.1 401");
 
     // Predict, with either key.
     for key in [KEY, "test-key-2"] {
