@@ -136,10 +136,11 @@ impl Tracker {
     pub fn add(&mut self, s: &Span) -> anyhow::Result<()> {
         let response = s.enriched.response_embedding.as_deref().filter(|v| v.len() == self.dims);
         if let Some((path, w)) = &mut self.responses {
-            let zeros = vec![0f32; self.dims];
-            for x in response.unwrap_or(&zeros) {
-                w.write_all(&x.to_le_bytes()).with_context(|| format!("writing {}", path.display()))?;
-            }
+            let written = match response {
+                Some(v) => v.iter().try_for_each(|x| w.write_all(&x.to_le_bytes())),
+                None => (0..self.dims).try_for_each(|_| w.write_all(&0f32.to_le_bytes())),
+            };
+            written.with_context(|| format!("writing {}", path.display()))?;
         }
         self.nodes.push(NodeFacts {
             key: exact_key(&s.this, s.if_ok.as_deref()),

@@ -146,20 +146,18 @@ pub fn export_chat(out: &Path, dir: &Path, o: &ChatOptions) -> anyhow::Result<Ex
     stats.files.push(skipped.commit()?);
     if o.include_rejects && rejects.is_file() && !out.is_file() {
         let mut r = AsideWriter::create(&dir.join("chat.rejects.jsonl"))?;
-        let text = std::fs::read_to_string(&rejects).with_context(|| format!("cannot read {}", rejects.display()))?;
-        for (no, line) in text.lines().enumerate() {
-            let v: serde_json::Value = serde_json::from_str(line)
-                .with_context(|| format!("{}:{}: not a reject record", rejects.display(), no + 1))?;
+        each_reject(&rejects, |_, v| {
             // Rejects that carry a span (the gate's, an enzyme's); invalid
             // input lines have only their raw text.
             let span = &v["span"];
-            let (Some(this), Some(ok)) = (span["this"].as_str(), span["if_ok"].as_str()) else { continue };
+            let (Some(this), Some(ok)) = (span["this"].as_str(), span["if_ok"].as_str()) else { return Ok(()) };
             r.write_line(
                 &json!({"messages": turn(this, ok), "id": span["id"], "reason": v["reason"], "score": v["score"]})
                     .to_string(),
             )?;
             stats.rejects_exported += 1;
-        }
+            Ok(())
+        })?;
         stats.files.push(r.commit()?);
     }
     Ok(stats)
@@ -202,19 +200,36 @@ pub struct ParquetStats {
     pub files: Vec<(PathBuf, u64)>,
 }
 
-/// The embedding width: the sidecar's, or the first inline vector's, or the bundled model's.
+/// The embedding width: the sidecar's, or the first inline vector's (read
+/// up to the first span that has one), or the bundled model's.
 fn embedding_dims(input: &Path, sidecar: Option<&crate::embed::sidecar::SidecarReader>) -> anyhow::Result<usize> {
     if let Some(s) = sidecar {
         return Ok(s.dims());
     }
-    let mut dims = None;
-    crate::validate::read_strict(input, |s| {
-        if dims.is_none() {
-            dims = s.enriched.combined_embedding.as_ref().map(|v| v.len());
+    for line in crate::ingest::open(input, crate::ingest::DEFAULT_MAX_LINE)? {
+        let line = line.with_context(|| format!("reading {}", input.display()))?;
+        let span = std::str::from_utf8(&line.bytes)
+            .ok()
+            .and_then(|t| crate::validate::parse_span(t, crate::validate::Mode::Enriched).ok());
+        if let Some(v) = span.and_then(|s| s.enriched.combined_embedding) {
+            return Ok(v.len());
         }
-        Ok(())
-    })?;
-    Ok(dims.unwrap_or(crate::embed::DEFAULT_DIMS))
+    }
+    Ok(crate::embed::DEFAULT_DIMS)
+}
+
+/// Every record of a Phase 1 rejects file, line by line: its line number
+/// and its JSON (an error names the line that is not one).
+fn each_reject(path: &Path, mut each: impl FnMut(u64, serde_json::Value) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    use std::io::BufRead as _;
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let no = i as u64 + 1;
+        let line = line.with_context(|| format!("reading {}:{no}", path.display()))?;
+        let v = serde_json::from_str(&line).with_context(|| format!("{}:{no}: not a reject record", path.display()))?;
+        each(no, v)?;
+    }
+    Ok(())
 }
 
 /// A span's licence, when its owner wrote one (`metadata.license`,
@@ -264,25 +279,22 @@ pub fn export_parquet(out: &Path, dir: &Path, include_rejects: bool) -> anyhow::
         sink.push(&s, None)
     })?;
     if include_rejects && rejects.is_file() && !out.is_file() {
-        let text = std::fs::read_to_string(&rejects).with_context(|| format!("cannot read {}", rejects.display()))?;
-        for (no, line) in text.lines().enumerate() {
-            let at = || format!("{}:{}", rejects.display(), no + 1);
-            let v: serde_json::Value =
-                serde_json::from_str(line).with_context(|| format!("{}: not a reject record", at()))?;
+        each_reject(&rejects, |no, v| {
             let Some(span) = v.get("span") else {
                 stats.rejects_without_span += 1;
-                continue;
+                return Ok(());
             };
-            let s = crate::validate::parse_span(&span.to_string(), crate::validate::Mode::Enriched)
-                .map_err(|(reasons, _)| anyhow::anyhow!("{}: field `span`: {}", at(), reasons[0].detail))?;
+            let s = crate::validate::parse_span(&span.to_string(), crate::validate::Mode::Enriched).map_err(
+                |(reasons, _)| anyhow::anyhow!("{}:{no}: field `span`: {}", rejects.display(), reasons[0].detail),
+            )?;
             count(&s, &mut stats);
             stats.rejects += 1;
             let note = parquet::RejectNote {
                 reason: v["reason"].as_str().unwrap_or(""),
                 detail: v["detail"].as_str().unwrap_or(""),
             };
-            sink.push(&s, Some(&note))?;
-        }
+            sink.push(&s, Some(&note))
+        })?;
     }
     stats.rows = sink.rows;
     stats.with_embeddings = sink.with_embeddings;
@@ -369,8 +381,8 @@ fn dataset_card(s: &ParquetStats, report: Option<&serde_json::Value>) -> String 
         c.push('\n');
     }
     let _ = writeln!(c, "## Fields\n\n| column | type | what |\n|---|---|---|");
-    for (name, ty, what) in parquet::FIELD_DOCS {
-        let _ = writeln!(c, "| `{name}` | {} | {what} |", ty.replace("{dims}", &s.dims.to_string()));
+    for &(name, kind, nullable, what) in parquet::COLUMNS {
+        let _ = writeln!(c, "| `{name}` | {} | {what} |", kind.card(nullable, s.dims));
     }
     let _ = writeln!(
         c,

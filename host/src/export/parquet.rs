@@ -38,90 +38,111 @@ fn transformation_fields() -> Fields {
     ])
 }
 
-/// Every column: (name, type as the card shows it, what it holds). The
-/// card's field table and each field's `description` in the file.
-pub const FIELD_DOCS: &[(&str, &str, &str)] = &[
-    ("id", "string", "the span's id"),
-    ("who", "string", "who acted"),
-    ("did", "string", "the action"),
-    ("this", "string", "the request"),
+/// What a column holds: its Arrow type, and the type the card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// A JSON object, as text.
+    Json,
+    Time,
+    Number,
+    Tags,
+    Vector,
+    Transformation,
+}
+
+impl Kind {
+    fn data_type(self, dims: usize) -> DataType {
+        match self {
+            Kind::Text | Kind::Json => DataType::Utf8,
+            Kind::Time => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            Kind::Number => DataType::Float64,
+            Kind::Tags => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            Kind::Vector => {
+                DataType::FixedSizeList(Arc::new(Field::new("item", DataType::Float32, false)), dims as i32)
+            }
+            Kind::Transformation => DataType::Struct(transformation_fields()),
+        }
+    }
+
+    /// The type as the dataset card shows it (`?`: may be null).
+    pub fn card(self, nullable: bool, dims: usize) -> String {
+        let q = if nullable { "?" } else { "" };
+        match self {
+            Kind::Text => format!("string{q}"),
+            Kind::Json => format!("string{q} (JSON)"),
+            Kind::Time => format!("timestamp[us, UTC]{q}"),
+            Kind::Number => format!("double{q}"),
+            Kind::Tags => format!("list<string>{q}"),
+            Kind::Vector => format!("fixed_size_list<float, {dims}>{q}"),
+            Kind::Transformation => format!("struct{q}"),
+        }
+    }
+}
+
+/// Every column, in file order: (name, kind, nullable, what it holds). The
+/// schema, the card's field table and each field's `description` in the
+/// file all come from here.
+pub const COLUMNS: &[(&str, Kind, bool, &str)] = &[
+    ("id", Kind::Text, false, "the span's id"),
+    ("who", Kind::Text, false, "who acted"),
+    ("did", Kind::Text, false, "the action"),
+    ("this", Kind::Text, false, "the request"),
     (
         "when",
-        "timestamp[us, UTC]",
+        Kind::Time,
+        false,
         "when it happened, as an instant to the microsecond (the input's zone is in no column)",
     ),
-    ("status", "string", "`completed`, `failed` or `pending`"),
-    ("if_ok", "string?", "the outcome (the answer)"),
-    ("if_not", "string?", "what happened when it failed"),
-    ("confirmed_by", "string?", "who confirmed it"),
-    ("context", "string? (JSON)", "the span's `context` object, verbatim"),
-    ("metadata", "string? (JSON)", "the span's `metadata` object, verbatim"),
-    ("extra", "string? (JSON)", "other top-level keys of the input span, as one object"),
-    ("domain", "string?", "the domain LogLine read from the span"),
-    ("thread_id", "string?", "`context.thread_id`"),
-    ("input_quality", "double?", "the owner's quality label (`metadata.quality_score`)"),
-    ("semantic_tags", "list<string>", "Phase 0's tags"),
-    ("complexity_score", "double", "Phase 0's complexity, 0–100"),
-    ("query_embedding", "fixed_size_list<float, {dims}>?", "all-MiniLM-L6-v2 vector of `this` (unit length)"),
-    ("response_embedding", "fixed_size_list<float, {dims}>?", "vector of `if_ok` (null without an answer)"),
-    ("combined_embedding", "fixed_size_list<float, {dims}>?", "the vector the index searches"),
-    ("duplicate_group", "string?", "the kept span's id, on every member of a duplicate group"),
-    ("duplicate_of", "string?", "on a duplicate: the kept span it repeats"),
-    ("score", "double?", "the final quality score, 0–100"),
+    ("status", Kind::Text, false, "`completed`, `failed` or `pending`"),
+    ("if_ok", Kind::Text, true, "the outcome (the answer)"),
+    ("if_not", Kind::Text, true, "what happened when it failed"),
+    ("confirmed_by", Kind::Text, true, "who confirmed it"),
+    ("context", Kind::Json, true, "the span's `context` object, verbatim"),
+    ("metadata", Kind::Json, true, "the span's `metadata` object, verbatim"),
+    ("extra", Kind::Json, true, "other top-level keys of the input span, as one object"),
+    ("domain", Kind::Text, true, "the domain LogLine read from the span"),
+    ("thread_id", Kind::Text, true, "`context.thread_id`"),
+    ("input_quality", Kind::Number, true, "the owner's quality label (`metadata.quality_score`)"),
+    ("semantic_tags", Kind::Tags, false, "Phase 0's tags"),
+    ("complexity_score", Kind::Number, false, "Phase 0's complexity, 0–100"),
+    ("query_embedding", Kind::Vector, true, "all-MiniLM-L6-v2 vector of `this` (unit length)"),
+    ("response_embedding", Kind::Vector, true, "vector of `if_ok` (null without an answer)"),
+    ("combined_embedding", Kind::Vector, true, "the vector the index searches"),
+    ("duplicate_group", Kind::Text, true, "the kept span's id, on every member of a duplicate group"),
+    ("duplicate_of", Kind::Text, true, "on a duplicate: the kept span it repeats"),
+    ("score", Kind::Number, true, "the final quality score, 0–100"),
     (
         "transformation",
-        "struct?",
+        Kind::Transformation,
+        true,
         "Phase 1: `enzymes` run, `changed_by` (those that changed the span), `changes`, `score_before`, garbage `caps`, `variant_of`",
     ),
-    ("reject_reason", "string?", "with `--include-rejects`: why the span did not pass (`below_gate`, `garbage`, …)"),
-    ("reject_detail", "string?", "with `--include-rejects`: the reason in words"),
+    (
+        "reject_reason",
+        Kind::Text,
+        true,
+        "with `--include-rejects`: why the span did not pass (`below_gate`, `garbage`, …)",
+    ),
+    ("reject_detail", Kind::Text, true, "with `--include-rejects`: the reason in words"),
 ];
 
-/// The file's schema for embeddings of `dims`; each field carries its
-/// `description` from [`FIELD_DOCS`].
+/// The file's schema for embeddings of `dims`, from [`COLUMNS`]; each
+/// field carries its `description`.
 pub fn schema(dims: usize) -> SchemaRef {
-    let s = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
-    let list = |name: &str| Field::new(name, DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))), false);
-    let vector = |name: &str| {
-        Field::new(
-            name,
-            DataType::FixedSizeList(Arc::new(Field::new("item", DataType::Float32, false)), dims as i32),
-            true,
-        )
-    };
-    let fields = vec![
-        s("id", false),
-        s("who", false),
-        s("did", false),
-        s("this", false),
-        Field::new("when", DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), false),
-        s("status", false),
-        s("if_ok", true),
-        s("if_not", true),
-        s("confirmed_by", true),
-        s("context", true),
-        s("metadata", true),
-        s("extra", true),
-        s("domain", true),
-        s("thread_id", true),
-        Field::new("input_quality", DataType::Float64, true),
-        list("semantic_tags"),
-        Field::new("complexity_score", DataType::Float64, false),
-        vector("query_embedding"),
-        vector("response_embedding"),
-        vector("combined_embedding"),
-        s("duplicate_group", true),
-        s("duplicate_of", true),
-        Field::new("score", DataType::Float64, true),
-        Field::new("transformation", DataType::Struct(transformation_fields()), true),
-        s("reject_reason", true),
-        s("reject_detail", true),
-    ];
-    let described = fields.into_iter().map(|f| {
-        let what = FIELD_DOCS.iter().find(|d| d.0 == f.name()).map_or("", |d| d.2);
-        f.with_metadata(std::collections::HashMap::from([("description".to_string(), what.to_string())]))
-    });
-    Arc::new(Schema::new(described.collect::<Vec<_>>()))
+    let fields: Vec<Field> = COLUMNS
+        .iter()
+        .map(|&(name, kind, nullable, what)| {
+            Field::new(name, kind.data_type(dims), nullable)
+                .with_metadata(std::collections::HashMap::from([("description".to_string(), what.to_string())]))
+        })
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// The text and JSON columns, in file order (what [`Columns::push`] fills).
+fn string_columns() -> impl Iterator<Item = &'static str> {
+    COLUMNS.iter().filter(|c| matches!(c.1, Kind::Text | Kind::Json)).map(|c| c.0)
 }
 
 /// `when` as microseconds since the epoch (validation made sure it parses;
@@ -156,12 +177,6 @@ struct Columns {
     rows: usize,
 }
 
-/// Indexes into `Columns::strings`, in schema order.
-const STRINGS_BEFORE_WHEN: usize = 4; // id, who, did, this
-const STRINGS_AFTER_WHEN: usize = 9; // status … thread_id
-const DUP_GROUP: usize = STRINGS_BEFORE_WHEN + STRINGS_AFTER_WHEN;
-const N_STRINGS: usize = DUP_GROUP + 4; // duplicate_group, duplicate_of, reject_reason, reject_detail
-
 impl Columns {
     fn new(dims: usize) -> Self {
         let vector = || {
@@ -173,7 +188,7 @@ impl Columns {
         };
         Columns {
             dims,
-            strings: (0..N_STRINGS).map(|_| StringBuilder::new()).collect(),
+            strings: string_columns().map(|_| StringBuilder::new()).collect(),
             when: TimestampMicrosecondBuilder::new().with_timezone("UTC"),
             input_quality: Float64Builder::new(),
             tags: ListBuilder::new(StringBuilder::new()),
@@ -192,7 +207,6 @@ impl Columns {
     }
 
     fn push(&mut self, s: &Span, vectors: [Option<Vec<f32>>; 3], reject: Option<&RejectNote>) -> anyhow::Result<()> {
-        let raw = |r: &Option<Box<serde_json::value::RawValue>>| r.as_ref().map(|r| r.get().to_string());
         let extra = (!s.extra.is_empty()).then(|| {
             let mut m = serde_json::Map::new();
             for (k, v) in &s.extra {
@@ -201,25 +215,27 @@ impl Columns {
             Value::Object(m).to_string()
         });
         let e = &s.enriched;
-        let text: [Option<String>; N_STRINGS] = [
-            Some(s.id.clone()),
-            Some(s.who.clone()),
-            Some(s.did.clone()),
-            Some(s.this.clone()),
-            Some(s.status.as_str().to_string()),
-            s.if_ok.clone(),
-            s.if_not.clone(),
-            s.confirmed_by.clone(),
-            raw(&s.context),
-            raw(&s.metadata),
-            extra,
-            s.facts.domain.clone(),
-            s.facts.thread_id.clone(),
-            e.duplicate_group.clone(),
-            e.duplicate_of.clone(),
-            reject.map(|r| r.reason.to_string()),
-            reject.map(|r| r.detail.to_string()),
+        // In the order of `string_columns()`.
+        let text = [
+            Some(s.id.as_str()),
+            Some(s.who.as_str()),
+            Some(s.did.as_str()),
+            Some(s.this.as_str()),
+            Some(s.status.as_str()),
+            s.if_ok.as_deref(),
+            s.if_not.as_deref(),
+            s.confirmed_by.as_deref(),
+            s.context.as_deref().map(serde_json::value::RawValue::get),
+            s.metadata.as_deref().map(serde_json::value::RawValue::get),
+            extra.as_deref(),
+            s.facts.domain.as_deref(),
+            s.facts.thread_id.as_deref(),
+            e.duplicate_group.as_deref(),
+            e.duplicate_of.as_deref(),
+            reject.map(|r| r.reason),
+            reject.map(|r| r.detail),
         ];
+        debug_assert_eq!(text.len(), self.strings.len());
         for (b, v) in self.strings.iter_mut().zip(text) {
             b.append_option(v);
         }
@@ -288,32 +304,34 @@ impl Columns {
     }
 
     fn finish(&mut self, schema: &SchemaRef) -> anyhow::Result<RecordBatch> {
-        let mut s: Vec<ArrayRef> = self.strings.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef).collect();
-        let tail = s.split_off(DUP_GROUP);
-        let mut cols: Vec<ArrayRef> = s.drain(..STRINGS_BEFORE_WHEN).collect();
-        cols.push(Arc::new(self.when.finish()));
-        cols.extend(s);
-        cols.push(Arc::new(self.input_quality.finish()));
-        cols.push(Arc::new(self.tags.finish()));
-        cols.push(Arc::new(self.complexity.finish()));
-        for v in &mut self.vectors {
-            cols.push(Arc::new(v.finish()));
+        let mut strings = self.strings.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef);
+        let mut vectors = self.vectors.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef);
+        let mut cols: Vec<ArrayRef> = Vec::with_capacity(COLUMNS.len());
+        for &(name, kind, ..) in COLUMNS {
+            let col: ArrayRef = match (kind, name) {
+                (Kind::Text | Kind::Json, _) => strings.next().expect("a builder per string column"),
+                (Kind::Vector, _) => vectors.next().expect("three vector columns"),
+                (Kind::Time, _) => Arc::new(self.when.finish()),
+                (Kind::Tags, _) => Arc::new(self.tags.finish()),
+                (Kind::Number, "input_quality") => Arc::new(self.input_quality.finish()),
+                (Kind::Number, "complexity_score") => Arc::new(self.complexity.finish()),
+                (Kind::Number, "score") => Arc::new(self.score.finish()),
+                (Kind::Number, other) => anyhow::bail!("no builder for the column `{other}`"),
+                (Kind::Transformation, _) => {
+                    let t: Vec<ArrayRef> = vec![
+                        Arc::new(self.t_enzymes.finish()),
+                        Arc::new(self.t_changed.finish()),
+                        Arc::new(self.t_changes.finish()),
+                        Arc::new(self.t_before.finish()),
+                        Arc::new(self.t_caps.finish()),
+                        Arc::new(self.t_variant.finish()),
+                    ];
+                    let valid = std::mem::take(&mut self.t_valid);
+                    Arc::new(StructArray::try_new(transformation_fields(), t, Some(valid.into()))?)
+                }
+            };
+            cols.push(col);
         }
-        cols.push(tail[0].clone());
-        cols.push(tail[1].clone());
-        cols.push(Arc::new(self.score.finish()));
-        let t: Vec<ArrayRef> = vec![
-            Arc::new(self.t_enzymes.finish()),
-            Arc::new(self.t_changed.finish()),
-            Arc::new(self.t_changes.finish()),
-            Arc::new(self.t_before.finish()),
-            Arc::new(self.t_caps.finish()),
-            Arc::new(self.t_variant.finish()),
-        ];
-        let valid = std::mem::take(&mut self.t_valid);
-        cols.push(Arc::new(StructArray::try_new(transformation_fields(), t, Some(valid.into()))?));
-        cols.push(tail[2].clone());
-        cols.push(tail[3].clone());
         self.rows = 0;
         Ok(RecordBatch::try_new(schema.clone(), cols)?)
     }
@@ -385,11 +403,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_column_is_described_in_schema_order() {
+    fn every_column_is_described_and_the_card_types_read_as_before() {
         let schema = schema(4);
-        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-        let documented: Vec<&str> = FIELD_DOCS.iter().map(|d| d.0).collect();
-        assert_eq!(names, documented);
+        assert_eq!(schema.fields().len(), COLUMNS.len());
         assert!(schema.fields().iter().all(|f| !f.metadata()["description"].is_empty()));
+        assert_eq!(string_columns().count(), 17);
+        assert_eq!(Kind::Json.card(true, 4), "string? (JSON)");
+        assert_eq!(Kind::Vector.card(true, 384), "fixed_size_list<float, 384>?");
+        assert_eq!(Kind::Tags.card(false, 4), "list<string>");
     }
 }

@@ -151,8 +151,11 @@ fn pass_counts(dir: &Path) -> anyhow::Result<Pass> {
         if !path.is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        for line in text.lines() {
+        // Streamed: with inline vectors these files are large.
+        let file = std::fs::File::open(&path).with_context(|| format!("reading {}", path.display()))?;
+        for line in std::io::BufRead::lines(std::io::BufReader::new(file)) {
+            let line = line.with_context(|| format!("reading {}", path.display()))?;
+            let line = line.as_str();
             if passed {
                 if let Ok(l) = serde_json::from_str::<Light>(line) {
                     add(l, true);
