@@ -290,7 +290,14 @@ fn cmd_train(a: &crate::cli::TrainArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Res
 
 fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
     use crate::serve::{Loaded, ServeOptions, defaults};
-    let fallback_below = a.fallback_below.unwrap_or(defaults::FALLBACK_BELOW);
+    let fallback_below = match a.fallback_below {
+        Some(f) => f,
+        None => {
+            let (f, why) = crate::serve::fallback_below_of(&a.folder)?;
+            eprintln!("logline serve: fallback below {f}: {why}");
+            f
+        }
+    };
     if !(0.0..=1.0).contains(&fallback_below) {
         bail!("--fallback-below must be within 0..=1, got {fallback_below}");
     }
@@ -311,10 +318,27 @@ fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
         bail!("{} is not a model folder (run `logline train`)", a.folder.display());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // The manifest is read and checked before binding: a bad one fails at once.
+    let manifest = match a.no_feedback {
+        true => None,
+        false => {
+            let m = load_manifest(a.manifest.as_deref().or(cfg.manifest.as_deref()), &[])?;
+            crate::serve::feedback::check_chain(&m)?;
+            Some(m)
+        }
+    };
     runtime.block_on(crate::serve::serve(opts, move || {
         let model = crate::matcher::Model::load(&a.folder)?;
         let emb = embedder(&a.model_args, &a.cache, &cfg)?;
-        Loaded::new(model, emb)
+        let learner = match manifest {
+            Some(m) => {
+                let log = a.feedback_log.clone().unwrap_or_else(|| a.folder.join(crate::serve::wal::FILE));
+                let combined = cfg.combined.unwrap_or(crate::settings::defaults::COMBINED);
+                Some(crate::serve::feedback::Learner::new(enzyme_host(&a.cache, &cfg)?, m, &log, combined)?)
+            }
+            None => None,
+        };
+        Loaded::new(model, emb, learner)
     }))
 }
 

@@ -545,6 +545,16 @@ pub struct ServeArgs {
     /// The environment variable holding the upstream's API key.
     #[arg(long, value_name = "NAME", default_value = crate::serve::defaults::UPSTREAM_KEY_ENV)]
     pub upstream_key_env: String,
+    /// The enzyme chain rated answers go through before they are learned
+    /// (it must start with a redactor; default: the bundled four built-ins).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// The feedback write-ahead log (default: MODEL/feedback.wal.ndjson).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_feedback")]
+    pub feedback_log: Option<PathBuf>,
+    /// Take no feedback: /v1/feedback answers 404 and nothing is written.
+    #[arg(long)]
+    pub no_feedback: bool,
     #[command(flatten)]
     pub model_args: ModelArgs,
     #[command(flatten)]

@@ -206,16 +206,15 @@ fn main() -> anyhow::Result<()> {
     let chunk = spans.len().div_ceil(threads * 4);
     // Workers take stages from a pool and give them back, as Phase 1 does:
     // instances live for the run, not per batch.
-    let pool_of_stages = std::sync::Mutex::new(Vec::new());
+    let pool_of_stages = chain::StagePool::new(enzymes, &m, lookups.clone());
     let run = |spans: &[Span]| {
         pool.install(|| {
             spans.par_chunks(chunk).for_each(|c| {
-                let taken = pool_of_stages.lock().unwrap().pop();
-                let mut stages = taken.unwrap_or_else(|| chain::stages(&enzymes, &m, &lookups));
+                let mut stages = pool_of_stages.take();
                 for s in c {
                     let _ = chain::run(&mut stages, s.clone(), &tagger);
                 }
-                pool_of_stages.lock().unwrap().push(stages);
+                pool_of_stages.give_back(stages);
             })
         })
     };

@@ -65,41 +65,28 @@ pub struct Stage {
     pub policy: OnError,
 }
 
-/// A worker's stages: a fresh instance of each of `enzymes` (loaded from
-/// `manifest`, in its order) with the entry's `when` and error policy.
-pub fn stages(
-    enzymes: &[std::sync::Arc<super::LoadedEnzyme>],
-    manifest: &crate::manifest::Manifest,
-    lookups: &std::sync::Arc<dyn super::Lookups>,
-) -> Vec<Stage> {
-    enzymes
-        .iter()
-        .map(|e| {
-            let entry = manifest.enzymes.iter().find(|x| x.name == e.name).expect("loaded from this manifest");
-            Stage {
-                instance: e.instance(lookups.clone()),
-                when: entry.when.clone(),
-                policy: entry.on_error.unwrap_or(manifest.pipeline.on_enzyme_error),
-            }
-        })
-        .collect()
-}
-
 /// Enzyme instances, one set per worker, reused from round to round.
-pub struct StagePool<'a> {
-    enzymes: Vec<Arc<super::LoadedEnzyme>>,
-    manifest: &'a crate::manifest::Manifest,
+pub struct StagePool {
+    /// Each enzyme with its entry's `when` and error policy, in manifest order.
+    enzymes: Vec<(Arc<super::LoadedEnzyme>, When, OnError)>,
     lookups: Arc<dyn super::Lookups>,
     free: std::sync::Mutex<Vec<Vec<Stage>>>,
 }
 
-impl<'a> StagePool<'a> {
+impl StagePool {
     pub fn new(
         enzymes: Vec<Arc<super::LoadedEnzyme>>,
-        manifest: &'a crate::manifest::Manifest,
+        manifest: &crate::manifest::Manifest,
         lookups: Arc<dyn super::Lookups>,
     ) -> Self {
-        StagePool { enzymes, manifest, lookups, free: std::sync::Mutex::new(Vec::new()) }
+        let enzymes = enzymes
+            .into_iter()
+            .map(|e| {
+                let entry = manifest.enzymes.iter().find(|x| x.name == e.name).expect("loaded from this manifest");
+                (e, entry.when.clone(), entry.on_error.unwrap_or(manifest.pipeline.on_enzyme_error))
+            })
+            .collect();
+        StagePool { enzymes, lookups, free: std::sync::Mutex::new(Vec::new()) }
     }
 
     /// A worker's stages: reused, or fresh when none is free.
@@ -107,7 +94,14 @@ impl<'a> StagePool<'a> {
         if let Some(s) = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return s;
         }
-        stages(&self.enzymes, self.manifest, &self.lookups)
+        self.enzymes
+            .iter()
+            .map(|(e, when, policy)| Stage {
+                instance: e.instance(self.lookups.clone()),
+                when: when.clone(),
+                policy: *policy,
+            })
+            .collect()
     }
 
     /// Hand a worker's stages back for the next batch.

@@ -121,9 +121,9 @@ fn open_within(q: Option<f64>, tau: f64) -> Option<f64> {
 }
 
 /// Group the hits' outcomes and derive the prediction and its features.
-pub fn analyse(
+pub fn analyse<'a>(
     hits: Vec<(u32, f32)>,
-    outcomes: &F32Table,
+    outcome: &dyn Fn(u32) -> &'a [f32],
     completed: &dyn Fn(u32) -> Option<bool>,
     p: &MatchParams,
 ) -> Option<Analysis> {
@@ -135,8 +135,8 @@ pub fn analyse(
     let mut groups: Vec<Group> = Vec::new();
     for &(row, sim) in &hits {
         let w = weight(sim);
-        let v = outcomes.row(row as usize);
-        match groups.iter_mut().find(|g| f64::from(dot(outcomes.row(g.rep() as usize), v)) >= p.tau) {
+        let v = outcome(row);
+        match groups.iter_mut().find(|g| f64::from(dot(outcome(g.rep()), v)) >= p.tau) {
             Some(g) => {
                 g.rows.push(row);
                 g.weight += w;
@@ -187,6 +187,40 @@ pub fn completed(status: &str) -> Option<bool> {
         "completed" => Some(true),
         "failed" => Some(false),
         _ => None,
+    }
+}
+
+/// Trajectories added while a model serves (rated feedback): searched
+/// exactly, beside the IVF index. Their rows continue the model's
+/// numbering: row `model.records.len() + i` is `records[i]` here.
+#[derive(Debug, Default)]
+pub struct Side {
+    pub records: Vec<Trajectory>,
+    vectors: Vec<f32>,
+    outcomes: Vec<f32>,
+}
+
+impl Side {
+    pub const EMPTY: Side = Side { records: Vec::new(), vectors: Vec::new(), outcomes: Vec::new() };
+
+    /// Add a trajectory (its index vector chosen as the model's `index_on`).
+    pub fn push(&mut self, r: super::train::Read, on: super::IndexOn) {
+        self.vectors.extend_from_slice(r.index_vector(on));
+        self.outcomes.extend_from_slice(&r.outcome);
+        self.records.push(r.t);
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The index vector and the outcome vector of side row `i`.
+    fn rows(&self, i: usize, dims: usize) -> (&[f32], &[f32]) {
+        (&self.vectors[i * dims..(i + 1) * dims], &self.outcomes[i * dims..(i + 1) * dims])
     }
 }
 
@@ -346,37 +380,78 @@ impl Model {
 
     /// The neighbours of a normalised query vector, best first.
     pub fn neighbours(&self, q: &[f32], query: &Query<'_>) -> Vec<(u32, f32)> {
+        self.neighbours_in(&Side::EMPTY, q, query)
+    }
+
+    /// A row's trajectory: the model's, or past its end the side's.
+    pub fn record<'a>(&'a self, side: &'a Side, row: u32) -> &'a Trajectory {
+        let n = self.records.len();
+        match (row as usize).checked_sub(n) {
+            None => &self.records[row as usize],
+            Some(i) => &side.records[i],
+        }
+    }
+
+    fn outcome_row<'a>(&'a self, side: &'a Side, row: u32) -> &'a [f32] {
+        match (row as usize).checked_sub(self.records.len()) {
+            None => self.outcomes.row(row as usize),
+            Some(i) => side.rows(i, self.manifest.dims).1,
+        }
+    }
+
+    /// The neighbours among the model's trajectories and `side`'s (searched
+    /// exactly), best first.
+    pub fn neighbours_in(&self, side: &Side, q: &[f32], query: &Query<'_>) -> Vec<(u32, f32)> {
         let k = query.k.unwrap_or(self.params().k).max(1);
         let keep = |row: u32| {
-            let r = &self.records[row as usize];
+            let r = self.record(side, row);
             query.did.is_none_or(|d| r.did == d)
                 && query.domain.is_none_or(|d| r.domain.as_deref() == Some(d))
                 && query.exclude_thread.is_none_or(|t| r.thread != t)
         };
         let table = self.vectors.as_slice();
         let filtered = query.did.is_some() || query.domain.is_some() || query.exclude_thread.is_some();
-        let keep: Option<&dyn Fn(u32) -> bool> = if filtered { Some(&keep) } else { None };
-        let hits = self.ivf.search(table, q, k, self.params().nprobe, keep);
+        let keep_in: Option<&dyn Fn(u32) -> bool> = if filtered { Some(&keep) } else { None };
+        let mut hits = self.ivf.search(table, q, k, self.params().nprobe, keep_in);
         if hits.len() < k && filtered {
             // A filter left too few in the probed partitions: probe them all.
-            return self.ivf.search(table, q, k, self.ivf.nlist(), keep);
+            hits = self.ivf.search(table, q, k, self.ivf.nlist(), keep_in);
+        }
+        if !side.is_empty() {
+            let base = self.records.len() as u32;
+            let dims = self.manifest.dims;
+            hits.extend(
+                (0..side.len()).map(|i| (base + i as u32, dot(side.rows(i, dims).0, q))).filter(|&(row, _)| keep(row)),
+            );
+            // Best first; equal similarities keep the lower row first.
+            hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            hits.truncate(k);
         }
         hits
     }
 
     pub fn analyse(&self, hits: Vec<(u32, f32)>) -> Option<Analysis> {
-        let completed = |row: u32| completed(&self.records[row as usize].status);
-        analyse(hits, &self.outcomes, &completed, self.params())
+        self.analyse_in(&Side::EMPTY, hits)
+    }
+
+    pub fn analyse_in(&self, side: &Side, hits: Vec<(u32, f32)>) -> Option<Analysis> {
+        let completed = |row: u32| completed(&self.record(side, row).status);
+        analyse(hits, &|row| self.outcome_row(side, row), &completed, self.params())
     }
 
     /// Predict for a normalised query vector; `None` when nothing matches
     /// (an empty model, or filters no trajectory passes).
     pub fn predict(&self, q: &[f32], query: &Query<'_>) -> Option<Prediction> {
-        let a = self.analyse(self.neighbours(q, query))?;
+        self.predict_in(&Side::EMPTY, q, query)
+    }
+
+    /// Predict from the model's trajectories and `side`'s.
+    pub fn predict_in(&self, side: &Side, q: &[f32], query: &Query<'_>) -> Option<Prediction> {
+        let a = self.analyse_in(side, self.neighbours_in(side, q, query))?;
         let c = &self.calibration;
         let tau = self.params().tau;
         let (members, open) = a.set(c.conformal.threshold(query.did, query.mondrian), tau);
-        let rec = |row: u32| &self.records[row as usize];
+        let rec = |row: u32| self.record(side, row);
         let group_of = |row: u32| a.groups.iter().position(|g| g.rows.contains(&row)).unwrap_or(0);
         let predicted = rec(a.predicted_row());
         Some(Prediction {
@@ -440,12 +515,12 @@ mod tests {
         let done = |_: u32| Some(true);
         let p = MatchParams { tau: 0.7, top_threshold: 0.9, ..Default::default() };
         let hits = vec![(0, 0.8), (1, 0.75), (2, 0.74), (3, 0.2)];
-        let a = analyse(hits.clone(), &outcomes, &done, &p).unwrap();
+        let a = analyse(hits.clone(), &|r| outcomes.row(r as usize), &done, &p).unwrap();
         assert_eq!(a.groups.len(), 2);
         assert_eq!(a.predicted_row(), 1, "group {{1,2}} outweighs {{0,3}}");
         assert!((a.features[4] - a.groups[0].share).abs() < 1e-12);
         let close = vec![(0, 0.95), (1, 0.75), (2, 0.74), (3, 0.2)];
-        let a = analyse(close, &outcomes, &done, &p).unwrap();
+        let a = analyse(close, &|r| outcomes.row(r as usize), &done, &p).unwrap();
         assert_eq!(a.predicted_row(), 0, "a near-identical trajectory is taken as is");
         // Nonconformity: the truth in the heavy group scores 1 − its share;
         // one no group agrees with scores 2 − its best cosine.
@@ -461,8 +536,13 @@ mod tests {
     fn status_is_a_similarity_weighted_vote_that_ignores_pending_neighbours() {
         let outcomes = table(&[[1.0, 0.0]; 4]);
         let st = |row: u32| [Some(false), Some(true), Some(true), None][row as usize];
-        let a =
-            analyse(vec![(0, 0.9), (1, 0.5), (2, 0.45), (3, 0.99)], &outcomes, &st, &MatchParams::default()).unwrap();
+        let a = analyse(
+            vec![(0, 0.9), (1, 0.5), (2, 0.45), (3, 0.99)],
+            &|r| outcomes.row(r as usize),
+            &st,
+            &MatchParams::default(),
+        )
+        .unwrap();
         assert_eq!(a.status, Some(true), "0.95 of completed weight beats 0.9 of failed");
         assert_eq!(a.status_features[2], 3.0, "the pending neighbour does not vote");
     }

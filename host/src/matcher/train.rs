@@ -144,12 +144,50 @@ pub struct TrainSummary {
 }
 
 /// A span read for training, with its vectors.
-struct Read {
-    line: u64,
-    t: Trajectory,
-    query: Vec<f32>,
-    combined: Vec<f32>,
-    outcome: Vec<f32>,
+pub struct Read {
+    pub line: u64,
+    pub t: Trajectory,
+    pub query: Vec<f32>,
+    pub combined: Vec<f32>,
+    pub outcome: Vec<f32>,
+}
+
+impl Read {
+    /// A trajectory and its normalised vectors from an embedded span
+    /// (`if_not_vec`: the embedding of a failed span's `if_not`). Its
+    /// thread key is left empty.
+    pub fn of(s: &Span, if_not_vec: Option<crate::span::Embedding>) -> anyhow::Result<Read> {
+        let e = &s.enriched;
+        let query = normalized(e.query_embedding.as_deref().context("a span without a query embedding")?);
+        let outcome = match &e.response_embedding {
+            Some(r) if s.if_ok.is_some() => normalized(r),
+            _ => normalized(&if_not_vec.context("embedding count")?),
+        };
+        let combined = match &e.combined_embedding {
+            Some(c) => normalized(c),
+            None => normalized_mean(&query, &outcome),
+        };
+        let t = Trajectory {
+            id: s.id.clone(),
+            thread: String::new(),
+            thread_id: s.facts.thread_id.clone(),
+            previous: s.facts.previous_spans.clone(),
+            did: s.did.clone(),
+            domain: s.facts.domain.clone(),
+            status: s.status.as_str().to_string(),
+            query: s.this.clone(),
+            outcome: s.if_ok.clone().or(s.if_not.clone()).unwrap_or_default(),
+        };
+        Ok(Read { line: s.line, t, query, combined, outcome })
+    }
+
+    /// The vector the index holds for it.
+    pub fn index_vector(&self, on: IndexOn) -> &[f32] {
+        match on {
+            IndexOn::Combined => &self.combined,
+            IndexOn::Query => &self.query,
+        }
+    }
 }
 
 /// A span not used, for `skipped.ndjson`.
@@ -223,28 +261,8 @@ fn read_spans(
     let mut failed_vecs = embedder.embed(&failed)?.into_iter();
     let mut out = Vec::with_capacity(spans.len());
     for s in spans {
-        let e = &s.enriched;
-        let query = normalized(e.query_embedding.as_deref().context("a span without a query embedding")?);
-        let outcome = match &e.response_embedding {
-            Some(r) if s.if_ok.is_some() => normalized(r),
-            _ => normalized(&failed_vecs.next().context("embedding count")?),
-        };
-        let combined = match &e.combined_embedding {
-            Some(c) => normalized(c),
-            None => normalized_mean(&query, &outcome),
-        };
-        let t = Trajectory {
-            id: s.id.clone(),
-            thread: String::new(),
-            thread_id: s.facts.thread_id.clone(),
-            previous: s.facts.previous_spans.clone(),
-            did: s.did.clone(),
-            domain: s.facts.domain.clone(),
-            status: s.status.as_str().to_string(),
-            query: s.this.clone(),
-            outcome: s.if_ok.clone().or(s.if_not.clone()).unwrap_or_default(),
-        };
-        out.push(Read { line: s.line, t, query, combined, outcome });
+        let failed_vec = if s.if_ok.is_none() { failed_vecs.next() } else { None };
+        out.push(Read::of(&s, failed_vec)?);
     }
     Ok((out, links, lines))
 }
@@ -264,13 +282,6 @@ fn thread_keys<'a>(spans: impl Iterator<Item = &'a Trajectory>, links: &'a [Link
     keys
 }
 
-fn index_vector(r: &Read, on: IndexOn) -> &[f32] {
-    match on {
-        IndexOn::Combined => &r.combined,
-        IndexOn::Query => &r.query,
-    }
-}
-
 /// Train a model on `input`, writing the folder `out`.
 pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder) -> anyhow::Result<TrainSummary> {
     opts.params.check()?;
@@ -287,7 +298,7 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
         r.t.thread = key.clone();
         match s {
             Split::Train => {
-                vectors.extend_from_slice(index_vector(&r, opts.params.index_on));
+                vectors.extend_from_slice(r.index_vector(opts.params.index_on));
                 outcomes.extend_from_slice(&r.outcome);
                 queries.extend_from_slice(&r.query);
                 records.push(r.t);
@@ -471,6 +482,8 @@ fn summary(
 /// (a span whose thread is held out is skipped: it would leak into the
 /// evaluation), go to their nearest partition, and only the partitions
 /// they touch are rebuilt; the calibration split is re-scored and refitted.
+/// `more` may be a feedback log (`logline serve`): its learned spans join,
+/// and those the model already holds are skipped (`duplicate_id`).
 pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyhow::Result<TrainSummary> {
     let threads = crate::threads_or_all(threads);
     let t0 = Instant::now();
@@ -483,7 +496,16 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
         .chain(model.heldout.iter().map(|h| h.trajectory.id.clone()))
         .collect();
     let mut skipped = Vec::new();
-    let (read, links, lines) = read_spans(more, &mut known, embedder, &mut skipped)?;
+    // A feedback log (`logline serve`) gives its learned spans.
+    let from_log = crate::serve::wal::is_log(more).then(|| dir.join(".feedback-spans.ndjson"));
+    if let Some(p) = &from_log {
+        crate::serve::wal::spans_file(more, p)?;
+    }
+    let read = read_spans(from_log.as_deref().unwrap_or(more), &mut known, embedder, &mut skipped);
+    if let Some(p) = &from_log {
+        let _ = std::fs::remove_file(p);
+    }
+    let (read, links, lines) = read?;
     // Threads over everything the model holds and the new file: a new span
     // joined (directly or through others) to a held-out span is left out.
     let held = model.heldout.len();
@@ -519,7 +541,7 @@ pub fn add(dir: &Path, more: &Path, embedder: &Embedder, threads: usize) -> anyh
             continue;
         }
         r.t.thread = key;
-        vectors.extend_from_slice(index_vector(&r, on));
+        vectors.extend_from_slice(r.index_vector(on));
         outcomes.extend_from_slice(&r.outcome);
         queries.extend_from_slice(&r.query);
         model.records.push(r.t);

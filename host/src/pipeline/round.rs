@@ -59,7 +59,7 @@ pub fn read<R: BufRead>(
 /// order. An `abort` policy failure stops the run.
 pub fn run_chain(
     pool: &rayon::ThreadPool,
-    stages: &StagePool<'_>,
+    stages: &StagePool,
     spans: Vec<Span>,
     batch_size: usize,
     derive: Derive<'_>,

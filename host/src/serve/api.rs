@@ -1,5 +1,6 @@
 //! The routes, the auth and metrics middleware, and the error shape.
 
+use super::feedback::{Answered, Failure, Feedback, Subject};
 use super::{AppState, Loaded};
 use crate::matcher::predict::{Prediction, Query};
 use axum::Router;
@@ -36,6 +37,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/search", post(search))
         .route("/v1/spans/{id}", get(span))
         .route("/v1/chat/completions", post(chat))
+        .route("/v1/feedback", post(feedback))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth))
         .layer(DefaultBodyLimit::max(o.max_body_bytes))
@@ -56,11 +58,13 @@ pub struct ApiError {
     kind: &'static str,
     param: Option<String>,
     code: Option<&'static str>,
+    /// More members of the error object (a feedback refusal's stage, reasons…).
+    more: Option<serde_json::Map<String, Value>>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, message: message.into(), kind, param: None, code: None }
+        ApiError { status, message: message.into(), kind, param: None, code: None, more: None }
     }
 
     fn invalid(param: &str, message: impl Into<String>) -> Self {
@@ -78,8 +82,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
+        let mut body =
             json!({"error": {"message": self.message, "type": self.kind, "param": self.param, "code": self.code}});
+        if let (Some(more), Some(e)) = (self.more, body["error"].as_object_mut()) {
+            e.extend(more);
+        }
         let mut r = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -114,6 +121,7 @@ fn route_label(path: &str) -> &'static str {
         "/v1/predict" => "/v1/predict",
         "/v1/search" => "/v1/search",
         "/v1/chat/completions" => "/v1/chat/completions",
+        "/v1/feedback" => "/v1/feedback",
         p if p.starts_with("/v1/spans/") => "/v1/spans/{id}",
         _ => "other",
     }
@@ -222,7 +230,7 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(st): State<Arc<AppState>>) -> Response {
     match st.loaded.get() {
-        Some(l) => axum::Json(json!({"status": "ready", "trajectories": l.model.records.len()})).into_response(),
+        Some(l) => axum::Json(json!({"status": "ready", "trajectories": l.live().size(&l.model)})).into_response(),
         None => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "loading"}))).into_response(),
     }
 }
@@ -265,7 +273,7 @@ async fn predict(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejec
             mondrian: r.mondrian,
             exclude_thread: None,
         };
-        l.model.predict(v, &q)
+        l.model.predict_in(&l.live().side, v, &q)
     })
     .await?
     .ok_or_else(no_match)?;
@@ -283,8 +291,8 @@ struct SearchRequest {
     k: Option<usize>,
 }
 
-fn trajectory_json(l: &Loaded, row: u32) -> Value {
-    let r = &l.model.records[row as usize];
+fn trajectory_json(l: &Loaded, side: &crate::matcher::predict::Side, row: u32) -> Value {
+    let r = l.model.record(side, row);
     json!({"id": r.id, "did": r.did, "status": r.status, "domain": r.domain, "thread": r.thread, "query": r.query, "outcome": r.outcome})
 }
 
@@ -299,11 +307,12 @@ async fn search(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesReject
             k: Some(r.k.unwrap_or(10)),
             ..Default::default()
         };
+        let live = l.live();
         l.model
-            .neighbours(v, &q)
+            .neighbours_in(&live.side, v, &q)
             .into_iter()
             .map(|(row, sim)| {
-                let mut t = trajectory_json(l, row);
+                let mut t = trajectory_json(l, &live.side, row);
                 t["similarity"] = json!(sim);
                 t
             })
@@ -315,11 +324,12 @@ async fn search(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesReject
 
 async fn span(State(st): State<Arc<AppState>>, UrlPath(id): UrlPath<String>) -> Result<Response, ApiError> {
     let l = loaded(&st)?;
-    let row = *l.by_id.get(&id).ok_or_else(|| {
+    let live = l.live();
+    let row = *live.by_id.get(&id).ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", format!("no trajectory `{id}` in the model"))
             .code("not_found")
     })?;
-    Ok(axum::Json(trajectory_json(&l, row)).into_response())
+    Ok(axum::Json(trajectory_json(&l, &live.side, row)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -390,7 +400,8 @@ async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejectio
         return Err(ApiError::invalid("messages", "no user message with text in `messages`"));
     }
     let l = loaded(&st)?;
-    let prediction = with_vector(l, query.clone(), |l, v| l.model.predict(v, &Query::default())).await?;
+    let prediction =
+        with_vector(l.clone(), query.clone(), |l, v| l.model.predict_in(&l.live().side, v, &Query::default())).await?;
     if let Some(p) = &prediction {
         st.metrics.confidence.observe(p.confidence);
     }
@@ -441,6 +452,21 @@ async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejectio
     let id = format!("chatcmpl-{}-{}", std::process::id(), COMPLETIONS.fetch_add(1, Ordering::Relaxed));
     let created = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let model = r.model.unwrap_or_else(|| "logline".to_string());
+    if let Some(learner) = &l.learner {
+        let created_at = chrono::DateTime::from_timestamp(created as i64, 0)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        learner.remember(
+            id.clone(),
+            Answered {
+                query: query.clone(),
+                answer: content.clone(),
+                source: source.to_string(),
+                model: model.clone(),
+                created: created_at,
+            },
+        );
+    }
     // Counted in words: the matcher has no generation tokenizer (an
     // upstream's own usage is passed on).
     let usage = match upstream_body.as_ref().map(|v| &v["usage"]).filter(|u| u.is_object()) {
@@ -484,6 +510,91 @@ async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejectio
     }
     sse.push_str("data: [DONE]\n\n");
     Ok(([(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")], sse).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedbackRequest {
+    /// A completion id this server answered, or a trajectory id it holds.
+    id: Option<String>,
+    /// A span, as an input line.
+    span: Option<Box<serde_json::value::RawValue>>,
+    rating: Option<Value>,
+    comment: Option<String>,
+}
+
+async fn feedback(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let r: FeedbackRequest = parse(body, st.opts.max_body_bytes)?;
+    let rating = match r.rating.as_ref().and_then(Value::as_u64) {
+        Some(n @ 1..=5) => n as u8,
+        _ => return Err(ApiError::invalid("rating", "`rating` must be a whole number from 1 to 5")),
+    };
+    let subject = match (r.id, r.span) {
+        (Some(id), None) if !id.trim().is_empty() => Subject::Id(id),
+        (None, Some(span)) => Subject::Span(span),
+        _ => {
+            return Err(ApiError::invalid(
+                "id",
+                "send either `id` (a completion id or a trajectory id) or `span` (a span), not both",
+            ));
+        }
+    };
+    let l = loaded(&st)?;
+    if l.learner.is_none() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "this server takes no feedback (--no-feedback)",
+        )
+        .code("not_found"));
+    }
+    let f = Feedback { subject, rating, comment: r.comment };
+    let l2 = l.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        l2.learner.as_ref().expect("checked").learn(&l2.model, &l2.embedder, &l2.live, f)
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("feedback failed: {e}")))?;
+    let learner = l.learner.as_ref().expect("checked");
+    st.metrics.wal_bytes.set(learner.wal_bytes() as i64);
+    st.metrics.index_size.set(l.live().size(&l.model) as i64);
+    let result_label = match &result {
+        Ok(a) if a.duplicate => "duplicate",
+        Ok(a) if a.indexed => "indexed",
+        Ok(_) => "recorded",
+        Err(_) => "rejected",
+    };
+    st.metrics.feedback.with_label_values(&[result_label]).inc();
+    match result {
+        Ok(a) => {
+            let mut v = serde_json::to_value(&a).unwrap_or_default();
+            v["object"] = json!("feedback");
+            v["accepted"] = json!(true);
+            Ok(axum::Json(v).into_response())
+        }
+        Err(Failure::Refused(r)) => {
+            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let more = match serde_json::to_value(&*r) {
+                Ok(Value::Object(m)) => m,
+                _ => Default::default(),
+            };
+            Err(ApiError {
+                param: r.field.clone(),
+                code: Some(r.reason.as_str()),
+                more: Some(more),
+                ..ApiError::new(status, "invalid_request_error", format!("the feedback was refused: {}", r.detail))
+            })
+        }
+        Err(Failure::Unknown(why)) => Err(ApiError {
+            param: Some("id".into()),
+            ..ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", why).code("not_found")
+        }),
+        Err(Failure::Internal(e)) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            format!("the feedback could not be recorded: {e:#}"),
+        )),
+    }
 }
 
 /// `text` in pieces of up to `words` words, whitespace kept, so the

@@ -14,8 +14,12 @@ pub struct Metrics {
     pub predictions: IntCounterVec,
     /// Calibrated confidence of predictions.
     pub confidence: Histogram,
-    /// Trajectories in the loaded model.
+    /// Trajectories served (the model's and those learned from feedback).
     pub index_size: IntGauge,
+    /// Feedback by result: `indexed`, `recorded`, `duplicate` or `rejected`.
+    pub feedback: IntCounterVec,
+    /// Bytes in the feedback log.
+    pub wal_bytes: IntGauge,
 }
 
 impl Metrics {
@@ -38,13 +42,23 @@ impl Metrics {
             HistogramOpts::new("logline_prediction_confidence", "Calibrated confidence of predictions")
                 .buckets((1..=10).map(|i| i as f64 / 10.0).collect()),
         )?;
-        let index_size = IntGauge::new("logline_index_trajectories", "Trajectories in the loaded model")?;
+        let index_size = IntGauge::new(
+            "logline_index_trajectories",
+            "Trajectories served (the model's and those learned from feedback)",
+        )?;
+        let feedback = IntCounterVec::new(
+            Opts::new("logline_feedback_total", "Feedback by result (indexed, recorded, duplicate, rejected)"),
+            &["result"],
+        )?;
+        let wal_bytes = IntGauge::new("logline_feedback_wal_bytes", "Bytes in the feedback write-ahead log")?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(predictions.clone()))?;
         registry.register(Box::new(confidence.clone()))?;
         registry.register(Box::new(index_size.clone()))?;
-        Ok(Metrics { registry, requests, latency, predictions, confidence, index_size })
+        registry.register(Box::new(feedback.clone()))?;
+        registry.register(Box::new(wal_bytes.clone()))?;
+        Ok(Metrics { registry, requests, latency, predictions, confidence, index_size, feedback, wal_bytes })
     }
 
     /// The text exposition of every metric.

@@ -22,7 +22,9 @@
 //! SIGINT or SIGTERM stops accepting and drains the requests in flight.
 
 mod api;
+pub mod feedback;
 mod metrics;
+pub mod wal;
 
 use crate::embed::Embedder;
 use crate::matcher::Model;
@@ -58,13 +60,69 @@ pub struct ServeOptions {
 /// The defaults of `logline serve`, in one place.
 pub mod defaults {
     pub const ADDR: &str = "127.0.0.1:8080";
-    /// A calibrated probability under one half: the prediction is more
-    /// likely wrong than right.
+    /// Without the model's `eval.json`: a calibrated probability under one
+    /// half, the prediction more likely wrong than right.
     pub const FALLBACK_BELOW: f64 = 0.5;
+    /// With it: the lowest threshold of its abstention curve at which the
+    /// test split's answered predictions are at least this accurate …
+    pub const ANSWER_ACCURACY: f64 = 0.8;
+    /// … over at least this many answered predictions.
+    pub const MIN_ANSWERED: f64 = 5.0;
     pub const MAX_BODY_BYTES: usize = 1 << 20;
     pub const TIMEOUT_MS: u64 = 10_000;
     pub const CONCURRENCY: usize = 64;
     pub const UPSTREAM_KEY_ENV: &str = "LOGLINE_UPSTREAM_KEY";
+}
+
+/// The default `fallback_below` of a model folder, and why: from its
+/// `eval.json` abstention curve when there is one (see
+/// [`defaults::ANSWER_ACCURACY`]); 1 (every chat answer abstains or goes
+/// upstream) when no threshold reaches it.
+pub fn fallback_below_of(model_dir: &Path) -> anyhow::Result<(f64, String)> {
+    let path = model_dir.join(crate::matcher::train::files::EVAL);
+    if !path.is_file() {
+        return Ok((
+            defaults::FALLBACK_BELOW,
+            format!(
+                "{} has no eval.json (run `logline eval`): the default {}",
+                model_dir.display(),
+                defaults::FALLBACK_BELOW
+            ),
+        ));
+    }
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path)?).with_context(|| format!("reading {}", path.display()))?;
+    let test = v["test"].as_f64().unwrap_or(0.0);
+    let curve = v["abstention"].as_array().with_context(|| format!("{}: no `abstention` curve", path.display()))?;
+    let points: Vec<(f64, f64, f64)> = curve
+        .iter()
+        .filter_map(|a| Some((a["below"].as_f64()?, a["answered"].as_f64()? * test, a["accuracy"].as_f64()?)))
+        .collect();
+    Ok(choose_fallback(&points).map_or_else(
+        || {
+            (
+                1.0,
+                format!(
+                    "{}: no confidence threshold reaches accuracy {} on {} or more answered test predictions: every chat answer abstains or goes upstream",
+                    path.display(),
+                    defaults::ANSWER_ACCURACY,
+                    defaults::MIN_ANSWERED
+                ),
+            )
+        },
+        |(t, n, acc)| {
+            (t, format!("{}: answered test predictions at confidence ≥ {t} are {acc:.2} accurate ({n:.0} of {test:.0})", path.display()))
+        },
+    ))
+}
+
+/// The lowest threshold whose (answered count, accuracy) clear the bars.
+fn choose_fallback(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
+    points
+        .iter()
+        .copied()
+        .filter(|&(_, n, acc)| n.round() >= defaults::MIN_ANSWERED && acc >= defaults::ANSWER_ACCURACY)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
 }
 
 /// Where low-confidence chat requests go.
@@ -107,15 +165,49 @@ impl Upstream {
 pub struct Loaded {
     pub model: Model,
     pub embedder: Embedder,
-    /// Record rows by id, for `/v1/spans/{id}`.
-    by_id: std::collections::HashMap<String, u32>,
+    /// The trajectories learned from feedback, and every id served.
+    pub live: std::sync::RwLock<feedback::Live>,
+    /// `None`: the server takes no feedback.
+    pub learner: Option<feedback::Learner>,
 }
 
 impl Loaded {
-    pub fn new(model: Model, embedder: Embedder) -> anyhow::Result<Self> {
+    /// The model, its embedder and (when feedback is on) the learner with
+    /// the records its log held: their spans are learned again here.
+    pub fn new(
+        model: Model,
+        embedder: Embedder,
+        learner: Option<(feedback::Learner, Vec<wal::Record>, u64)>,
+    ) -> anyhow::Result<Self> {
         model.check_embedding_model(embedder.model_key())?;
-        let by_id = model.records.iter().enumerate().map(|(i, r)| (r.id.clone(), i as u32)).collect();
-        Ok(Loaded { model, embedder, by_id })
+        let mut live = feedback::Live::new(&model);
+        let learner = match learner {
+            Some((learner, records, torn_bytes)) => {
+                let path = learner.wal_path();
+                let r = feedback::Learner::replay(&model, &embedder, &mut live, &records, &path)?;
+                if torn_bytes > 0 {
+                    tracing::warn!(
+                        "{}: cut a torn last record ({torn_bytes} bytes, never acknowledged)",
+                        path.display()
+                    );
+                }
+                eprintln!(
+                    "logline serve: feedback log {}: {} records, {} spans learned again, {} already in the model",
+                    path.display(),
+                    r.records,
+                    r.learned,
+                    r.in_model
+                );
+                Some(learner)
+            }
+            None => None,
+        };
+        Ok(Loaded { model, embedder, live: std::sync::RwLock::new(live), learner })
+    }
+
+    /// The live trajectories (model and feedback), for reading.
+    pub fn live(&self) -> std::sync::RwLockReadGuard<'_, feedback::Live> {
+        self.live.read().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -194,7 +286,10 @@ pub async fn serve(
     tokio::spawn(async move {
         match tokio::task::spawn_blocking(load).await {
             Ok(Ok(l)) => {
-                st.metrics.index_size.set(l.model.records.len() as i64);
+                st.metrics.index_size.set(l.live().size(&l.model) as i64);
+                if let Some(learner) = &l.learner {
+                    st.metrics.wal_bytes.set(learner.wal_bytes() as i64);
+                }
                 let _ = st.loaded.set(Arc::new(l));
                 eprintln!("logline serve: model loaded, ready");
             }
@@ -241,6 +336,22 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fallback_is_the_lowest_threshold_accurate_enough_on_enough_answers() {
+        // (threshold, answered, accuracy): 0.9 is perfect on too few answers.
+        let curve = [(0.0, 23.0, 0.39), (0.4, 10.0, 0.7), (0.5, 6.0, 0.83), (0.6, 5.0, 1.0), (0.9, 1.0, 1.0)];
+        assert_eq!(choose_fallback(&curve).map(|p| p.0), Some(0.5));
+        assert_eq!(choose_fallback(&[(0.0, 100.0, 0.5), (0.9, 2.0, 1.0)]), None);
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(fallback_below_of(dir.path()).unwrap().0, defaults::FALLBACK_BELOW);
+        let eval = serde_json::json!({"test": 20, "abstention": [
+            {"below": 0.0, "answered": 1.0, "accuracy": 0.4}, {"below": 0.3, "answered": 0.5, "accuracy": 0.8}]});
+        std::fs::write(dir.path().join("eval.json"), eval.to_string()).unwrap();
+        let (t, why) = fallback_below_of(dir.path()).unwrap();
+        assert_eq!(t, 0.3, "{why}");
+        assert!(why.contains("10 of 20"), "{why}");
+    }
 
     #[test]
     fn keys_match_plain_and_hashed_lines_and_nothing_else() {

@@ -6,6 +6,7 @@ use crate::matcher::model_dir;
 use serde_json::{Value, json};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,8 @@ const KEY: &str = "test-key-1";
 struct Server {
     child: Child,
     port: u16,
+    /// Everything it wrote to stderr so far.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -30,35 +33,56 @@ fn start(extra: &[&str]) -> (Server, tempfile::TempDir) {
 
 fn start_with(extra: &[&str], env: &[(&str, &str)]) -> (Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
+    // The feedback log stays out of the shared model folder.
+    let log = dir.path().join("feedback.wal.ndjson");
+    let server = launch(&model_dir().1, dir.path(), extra, env, Some(&log));
+    (server, dir)
+}
+
+/// Start `logline serve MODEL` with the keys of `dir` (written here) and
+/// wait until it is ready.
+fn launch(model: &Path, dir: &Path, extra: &[&str], env: &[(&str, &str)], log: Option<&Path>) -> Server {
     // One plain key, one given as its SHA-256.
     let hashed = {
         use sha2::Digest as _;
         hex::encode(sha2::Sha256::digest(b"test-key-2"))
     };
-    std::fs::write(dir.path().join("keys.txt"), format!("{KEY}\nsha256:{hashed}\n")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_logline"))
-        .arg("serve")
-        .arg(&model_dir().1)
-        .args(["--addr", "127.0.0.1:0", "--keys"])
-        .arg(dir.path().join("keys.txt"))
-        .args(extra)
-        .envs(env.iter().copied())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    std::fs::write(dir.join("keys.txt"), format!("{KEY}\nsha256:{hashed}\n")).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_logline"));
+    cmd.arg("serve").arg(model).args(["--addr", "127.0.0.1:0", "--keys"]).arg(dir.join("keys.txt"));
+    if let Some(log) = log.filter(|_| !extra.contains(&"--no-feedback")) {
+        cmd.arg("--feedback-log").arg(log);
+    }
+    let mut child =
+        cmd.args(extra).envs(env.iter().copied()).stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let port: u16 = first.rsplit(':').next().unwrap().parse().unwrap_or_else(|_| panic!("no address in {first:?}"));
+    let (mut first, mut before) = (String::new(), String::new());
+    for line in lines.by_ref() {
+        first = line.unwrap();
+        before += &first;
+        before.push('\n');
+        if first.contains("listening on") {
+            break;
+        }
+    }
+    let port: u16 = first.rsplit(':').next().unwrap().parse().unwrap_or_else(|_| panic!("no address in {before}"));
     // Keep draining stderr so the server never blocks on it.
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    let server = Server { child, port };
+    let log = std::sync::Arc::new(std::sync::Mutex::new(before));
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for l in lines.map_while(Result::ok) {
+            let mut k = kept.lock().unwrap();
+            k.push_str(&l);
+            k.push('\n');
+        }
+    });
+    let server = Server { child, port, log };
     let start = Instant::now();
     while call(&server, "GET", "/readyz", None, None).0 != 200 {
         assert!(start.elapsed() < Duration::from_secs(60), "the model never loaded");
         std::thread::sleep(Duration::from_millis(50));
     }
-    (server, dir)
+    server
 }
 
 /// One HTTP/1.1 request over a fresh connection: (status, content type, body).
@@ -426,4 +450,263 @@ fn low_confidence_chat_goes_to_the_upstream_server() {
     drop(up);
     let e = openai_error(502, call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&ask(false))));
     assert_eq!(e["error"]["code"], "upstream");
+}
+
+/// A span as a client sends it for feedback.
+fn feedback_span(id: &str, question: &str, answer: &str) -> Value {
+    json!({"id": id, "who": "support-bot", "did": "answer", "this": question, "when": "2026-12-04T10:00:00Z",
+           "status": "completed", "if_ok": answer})
+}
+
+fn feedback(s: &Server, body: &Value) -> (u16, Value) {
+    let (status, _, text) = call(s, "POST", "/v1/feedback", Some(KEY), Some(&body.to_string()));
+    (status, json_of(&text))
+}
+
+fn trajectories(s: &Server) -> u64 {
+    json_of(&call(s, "GET", "/readyz", None, None).2)["trajectories"].as_u64().unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() { copy_dir(&p, &dest) } else { std::fs::copy(&p, &dest).map(|_| ()).unwrap() }
+    }
+}
+
+const ROTATE_Q: &str = "How do I rotate the signing key of the billing service?";
+const ROTATE_A: &str = "Run `billing keys rotate --service billing`, then store the new key in the vault and restart the billing workers so they load it.";
+
+/// Rated answers are learned at once: searchable, predicted from and
+/// looked up; a secret in one is redacted first; a repeat is not learned
+/// twice; bad feedback is refused with the rejects file's reasons.
+#[test]
+fn rated_feedback_is_learned_at_once_redacted_and_refused_with_reasons() {
+    let (s, dir) = start(&["--fallback-below", "0"]);
+    let before = trajectories(&s);
+    let (status, ok) = feedback(&s, &json!({"span": feedback_span("fb-rotate", ROTATE_Q, ROTATE_A), "rating": 5}));
+    assert_eq!(status, 200, "{ok}");
+    assert_eq!((ok["indexed"].as_bool(), ok["duplicate"].as_bool()), (Some(true), Some(false)), "{ok}");
+    assert_eq!(ok["ids"], json!(["fb-rotate"]));
+    assert_eq!(trajectories(&s), before + 1);
+    // Searchable and predicted from, with no wait.
+    let hits = json_of(&call(&s, "POST", "/v1/search", Some(KEY), Some(&json!({"query": ROTATE_Q}).to_string())).2);
+    assert_eq!(hits["data"][0]["id"], "fb-rotate", "{hits}");
+    let p = json_of(&call(&s, "POST", "/v1/predict", Some(KEY), Some(&json!({"query": ROTATE_Q}).to_string())).2);
+    assert_eq!(p["outcome_id"], "fb-rotate", "{p}");
+    assert_eq!(json_of(&call(&s, "GET", "/v1/spans/fb-rotate", Some(KEY), None).2)["outcome"], ROTATE_A);
+    // The same feedback again (a client retrying) is not learned twice.
+    let (status, again) = feedback(&s, &json!({"span": feedback_span("fb-rotate", ROTATE_Q, ROTATE_A), "rating": 5}));
+    assert_eq!((status, again["duplicate"].as_bool()), (200, Some(true)), "{again}");
+    assert_eq!(trajectories(&s), before + 1);
+    // The same id with other text is a conflict.
+    let e = openai_error(409, call(&s, "POST", "/v1/feedback", Some(KEY), Some(&json!({"span": feedback_span("fb-rotate", ROTATE_Q, "Rotate it from the admin console, then restart the billing workers so they pick up the new signing key."), "rating": 4}).to_string())));
+    assert_eq!(e["error"]["code"], "duplicate_id");
+    // A secret is redacted before it is learned (and served back).
+    let key = ["AKIA", "Z3X9Q2W8E7R6T5Y4"].concat();
+    let leaky =
+        format!("Set AWS_ACCESS_KEY_ID={key} in the environment of the deploy job, then run the upload step again.");
+    let (status, ok) = feedback(
+        &s,
+        &json!({"span": feedback_span("fb-leak", "Why does the deploy job fail to upload artifacts?", &leaky), "rating": 5}),
+    );
+    assert_eq!(status, 200, "{ok}");
+    let served = call(&s, "GET", "/v1/spans/fb-leak", Some(KEY), None).2;
+    assert!(
+        !served.contains(&key) && json_of(&served)["outcome"].as_str().unwrap().contains("AWS_ACCESS_KEY_ID"),
+        "{served}"
+    );
+    let wal = std::fs::read_to_string(dir.path().join("feedback.wal.ndjson")).unwrap();
+    assert!(!wal.contains(&key), "the log holds the secret");
+    // An answer this server gave, rated by its completion id.
+    let chat = json!({"messages": [{"role": "user", "content": "What does pipelining mean in Redis?"}]}).to_string();
+    let c = json_of(&call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&chat)).2);
+    let id = c["id"].as_str().unwrap();
+    let (status, low) = feedback(&s, &json!({"id": id, "rating": 2, "comment": "too vague"}));
+    assert_eq!((status, low["indexed"].as_bool()), (200, Some(false)), "{low}");
+    let (status, high) = feedback(&s, &json!({"id": id, "rating": 5}));
+    assert_eq!((status, high["indexed"].as_bool()), (200, Some(true)), "{high}");
+    let learned = json_of(&call(&s, "GET", &format!("/v1/spans/feedback-{id}"), Some(KEY), None).2);
+    assert_eq!(learned["query"], "What does pipelining mean in Redis?");
+    // Refused, with the reasons a rejects file gives.
+    let mut no_who = feedback_span("fb-bad", ROTATE_Q, ROTATE_A);
+    no_who.as_object_mut().unwrap().remove("who");
+    let e = openai_error(
+        422,
+        call(&s, "POST", "/v1/feedback", Some(KEY), Some(&json!({"span": no_who, "rating": 5}).to_string())),
+    );
+    assert_eq!((e["error"]["stage"].as_str(), e["error"]["code"].as_str()), (Some("input"), Some("invalid")), "{e}");
+    assert_eq!(e["error"]["param"], "span.who");
+    assert!(e["error"]["reasons"][0]["code"].is_string(), "{e}");
+    let e = openai_error(
+        422,
+        call(
+            &s,
+            "POST",
+            "/v1/feedback",
+            Some(KEY),
+            Some(&json!({"span": feedback_span("fb-na", ROTATE_Q, "N/A"), "rating": 5}).to_string()),
+        ),
+    );
+    assert_eq!((e["error"]["stage"].as_str(), e["error"]["code"].as_str()), (Some("gate"), Some("garbage")), "{e}");
+    assert!(!e["error"]["caps"].as_array().unwrap().is_empty(), "{e}");
+    assert_eq!(
+        openai_error(400, call(&s, "POST", "/v1/feedback", Some(KEY), Some(r#"{"id": "x", "rating": 9}"#)))["error"]["param"],
+        "rating"
+    );
+    assert_eq!(
+        openai_error(
+            400,
+            call(&s, "POST", "/v1/feedback", Some(KEY), Some(&json!({"id": "x", "span": {}, "rating": 5}).to_string()))
+        )["error"]["param"],
+        "id"
+    );
+    assert_eq!(
+        openai_error(404, call(&s, "POST", "/v1/feedback", Some(KEY), Some(r#"{"id": "chatcmpl-none", "rating": 5}"#)))
+            ["error"]["code"],
+        "not_found"
+    );
+    openai_error(401, call(&s, "POST", "/v1/feedback", None, Some(r#"{"id": "x", "rating": 5}"#)));
+    // Counted.
+    let m = call(&s, "GET", "/metrics", None, None).2;
+    let samples = parse_prometheus(&m);
+    let value = |name: &str, label: Option<(&str, &str)>| {
+        samples
+            .iter()
+            .find(|x| x.0 == name && label.is_none_or(|(k, v)| x.1.iter().any(|(a, b)| a == k && b == v)))
+            .map(|x| x.2)
+            .unwrap_or_else(|| panic!("no {name} {label:?} in\n{m}"))
+    };
+    assert_eq!(value("logline_feedback_total", Some(("result", "indexed"))), 3.0);
+    assert_eq!(value("logline_feedback_total", Some(("result", "duplicate"))), 1.0);
+    assert_eq!(value("logline_feedback_total", Some(("result", "recorded"))), 1.0);
+    assert!(value("logline_feedback_total", Some(("result", "rejected"))) >= 3.0);
+    assert_eq!(value("logline_feedback_wal_bytes", None), wal_len(&dir.path().join("feedback.wal.ndjson")));
+    assert_eq!(value("logline_index_trajectories", None), (before + 3) as f64);
+}
+
+fn wal_len(p: &Path) -> f64 {
+    std::fs::metadata(p).unwrap().len() as f64
+}
+
+/// kill -9 in the middle of concurrent feedback: every acknowledged
+/// feedback is there after the restart, none twice, a torn last record is
+/// cut; `train --add LOG` folds the log into the model, and a server on the
+/// grown model does not learn those spans again.
+#[test]
+fn acknowledged_feedback_survives_kill_9_and_is_never_applied_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("feedback.wal.ndjson");
+    let model = model_dir().1.clone();
+    let s = launch(&model, dir.path(), &[], &[], Some(&log));
+    let before = trajectories(&s);
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let port = s.port;
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let acked = acked.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    let id = format!("fb-{w}-{i}");
+                    let q = format!("Worker {w} question {i}: how is the cache of region {i} warmed after a deploy?");
+                    let a = format!("Region {i}'s cache is warmed by replaying the top {} keys from the access log of worker {w} before traffic moves.", 100 + i);
+                    let body = json!({"span": feedback_span(&id, &q, &a), "rating": 5}).to_string();
+                    let mut c = match TcpStream::connect(("127.0.0.1", port)) {
+                        Ok(c) => c,
+                        Err(_) => return,
+                    };
+                    let req = format!("POST /v1/feedback HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+                    if c.write_all(req.as_bytes()).is_err() {
+                        return;
+                    }
+                    let mut raw = String::new();
+                    if c.read_to_string(&mut raw).is_err() || !raw.starts_with("HTTP/1.1 200") {
+                        return;
+                    }
+                    acked.lock().unwrap().push(id);
+                }
+            })
+        })
+        .collect();
+    let t = Instant::now();
+    while acked.lock().unwrap().len() < 12 {
+        assert!(t.elapsed() < Duration::from_secs(120), "feedback is not being acknowledged");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut s = s;
+    s.child.kill().unwrap(); // SIGKILL
+    s.child.wait().unwrap();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    // A crash in the middle of an append leaves a torn line.
+    std::fs::OpenOptions::new().append(true).open(&log).unwrap().write_all(br#"{"seq":999,"received":"2026"#).unwrap();
+    let lines_before = std::fs::read_to_string(&log).unwrap().lines().count() - 1;
+    assert!(lines_before >= acked.len());
+    let s = launch(&model, dir.path(), &[], &[], Some(&log));
+    assert_eq!(trajectories(&s), before + lines_before as u64, "each logged record learned once");
+    for id in &acked {
+        assert_eq!(
+            call(&s, "GET", &format!("/v1/spans/{id}"), Some(KEY), None).0,
+            200,
+            "{id} was acknowledged and lost"
+        );
+    }
+    assert!(std::fs::read(&log).unwrap().ends_with(b"\n"), "the torn record is cut");
+    assert!(s.log.lock().unwrap().contains(&format!("{lines_before} spans learned again")));
+    drop(s);
+    // Fold the log into a copy of the model; a server on it holds each span once.
+    let grown = dir.path().join("grown");
+    copy_dir(&model, &grown);
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_logline")).args(["train", "--add"]).arg(&log).arg(&grown).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = launch(&grown, dir.path(), &[], &[], Some(&log));
+    assert_eq!(trajectories(&s), before + lines_before as u64);
+    assert!(
+        s.log.lock().unwrap().contains(&format!("0 spans learned again, {lines_before} already in the model")),
+        "{}",
+        s.log.lock().unwrap()
+    );
+}
+
+/// With keys, an upstream key and debug logging, neither the API keys
+/// (right or wrong) nor the upstream's key reach the logs.
+#[test]
+fn logs_carry_no_secrets() {
+    let debug = [("LOGLINE_LOG", "debug")];
+    let (up, _d1) = start_with(&["--fallback-below", "0"], &debug);
+    let base = format!("http://127.0.0.1:{}/v1", up.port);
+    let (s, _d2) = start_with(
+        &["--upstream", &base, "--upstream-key-env", "TEST_UPSTREAM_KEY", "--fallback-below", "1"],
+        &[("TEST_UPSTREAM_KEY", KEY), debug[0]],
+    );
+    let chat = json!({"messages": [{"role": "user", "content": "Write a haiku about autumn leaves"}]}).to_string();
+    assert_eq!(call(&s, "POST", "/v1/chat/completions", Some(KEY), Some(&chat)).0, 200);
+    assert_eq!(call(&s, "POST", "/v1/chat/completions", Some("test-key-2"), Some(&chat)).0, 200);
+    assert_eq!(call(&s, "POST", "/v1/predict", Some("wrong-secret-key-7"), Some(r#"{"query": "x"}"#)).0, 401);
+    let (status, _) = feedback(&s, &json!({"span": feedback_span("fb-log", ROTATE_Q, ROTATE_A), "rating": 5}));
+    assert_eq!(status, 200);
+    for server in [&s, &up] {
+        sigterm(server);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let hashed = {
+        use sha2::Digest as _;
+        hex::encode(sha2::Sha256::digest(KEY.as_bytes()))
+    };
+    for server in [&s, &up] {
+        let log = server.log.lock().unwrap().clone();
+        assert!(log.contains("listening on"), "{log}");
+        for secret in [KEY, "test-key-2", "wrong-secret-key-7", &hashed] {
+            assert!(!log.contains(secret), "the log shows {secret}:\n{log}");
+        }
+    }
+}
+
+fn sigterm(s: &Server) {
+    let _ = Command::new("kill").args(["-TERM", &s.child.id().to_string()]).status();
 }
