@@ -196,20 +196,19 @@ fn loaded(st: &AppState) -> Result<Arc<Loaded>, ApiError> {
     })
 }
 
-/// Embed `text` and run `then` on its vector, off the async threads.
+/// Embed `text` (batched with the queries waiting with it) and run `then`
+/// on its vector, off the async threads.
 async fn with_vector<T: Send + 'static>(
     l: Arc<Loaded>,
     text: String,
     then: impl FnOnce(&Loaded, &[f32]) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let v = l.embedder.embed(&[text.as_str()]).ok().and_then(|mut v| v.pop());
-        v.map(|v| then(&l, &v))
+    let v = l.queue.embed(text).await.map_err(|e| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("embedding the query failed: {e}"))
+    })?;
+    tokio::task::spawn_blocking(move || then(&l, &v)).await.map_err(|e| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("the request failed: {e}"))
     })
-    .await
-    .ok()
-    .flatten()
-    .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "embedding the query failed"))
 }
 
 fn check_query(query: &str, k: Option<usize>) -> Result<(), ApiError> {

@@ -72,6 +72,110 @@ pub mod defaults {
     pub const TIMEOUT_MS: u64 = 10_000;
     pub const CONCURRENCY: usize = 64;
     pub const UPSTREAM_KEY_ENV: &str = "LOGLINE_UPSTREAM_KEY";
+    /// The most queries embedded in one model call.
+    pub const EMBED_BATCH: usize = 32;
+    /// Model calls at once.
+    pub const EMBED_WORKERS: usize = 2;
+}
+
+/// Queries waiting to be embedded. A worker takes either every short query
+/// waiting (up to a batch) into one model call, or one long query alone:
+/// batched, long texts ran slower than one at a time, and a worker that
+/// took several long ones would keep the others waiting behind it
+/// (BENCHMARKS.md, "Serving").
+pub struct EmbedQueue {
+    shared: Arc<QueueShared>,
+}
+
+type EmbedJob = (String, tokio::sync::oneshot::Sender<Result<crate::span::Embedding, String>>);
+
+/// Texts up to this many bytes are batched together.
+const BATCH_BYTES: usize = 256;
+
+struct QueueShared {
+    jobs: std::sync::Mutex<(std::collections::VecDeque<EmbedJob>, bool)>,
+    ready: std::sync::Condvar,
+}
+
+impl QueueShared {
+    /// The next model call's jobs; `None` once the queue is closed.
+    fn take(&self, max_batch: usize) -> Option<Vec<EmbedJob>> {
+        let mut g = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            let (queue, closed) = &mut *g;
+            if let Some(front) = queue.front() {
+                if front.0.len() > BATCH_BYTES {
+                    return queue.pop_front().map(|j| vec![j]);
+                }
+                let mut batch = Vec::new();
+                let mut i = 0;
+                while i < queue.len() && batch.len() < max_batch.max(1) {
+                    if queue[i].0.len() <= BATCH_BYTES {
+                        batch.extend(queue.remove(i));
+                    } else {
+                        i += 1;
+                    }
+                }
+                return Some(batch);
+            }
+            if *closed {
+                return None;
+            }
+            g = self.ready.wait(g).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl EmbedQueue {
+    /// Start `workers` threads that embed; they end when the queue is dropped.
+    pub fn start(embedder: Arc<Embedder>, workers: usize, max_batch: usize) -> anyhow::Result<Self> {
+        let shared = Arc::new(QueueShared {
+            jobs: std::sync::Mutex::new((std::collections::VecDeque::new(), false)),
+            ready: std::sync::Condvar::new(),
+        });
+        for w in 0..workers.max(1) {
+            let (shared, embedder) = (shared.clone(), embedder.clone());
+            std::thread::Builder::new().name(format!("logline-embed-{w}")).spawn(move || {
+                while let Some(jobs) = shared.take(max_batch) {
+                    embed_jobs(&embedder, jobs);
+                }
+            })?;
+        }
+        Ok(EmbedQueue { shared })
+    }
+
+    /// The vector of `text`, embedded with whatever else is waiting.
+    pub async fn embed(&self, text: String) -> Result<crate::span::Embedding, String> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.shared.jobs.lock().unwrap_or_else(|p| p.into_inner()).0.push_back((text, reply));
+        self.shared.ready.notify_one();
+        answer.await.map_err(|_| "the embedding thread has stopped".to_string())?
+    }
+}
+
+impl Drop for EmbedQueue {
+    fn drop(&mut self) {
+        self.shared.jobs.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+        self.shared.ready.notify_all();
+    }
+}
+
+/// One model call for `jobs`; each gets its vector or the error.
+fn embed_jobs(embedder: &Embedder, jobs: Vec<EmbedJob>) {
+    let texts: Vec<&str> = jobs.iter().map(|(t, _)| t.as_str()).collect();
+    match embedder.embed(&texts) {
+        Ok(vectors) => {
+            for ((_, reply), v) in jobs.into_iter().zip(vectors) {
+                let _ = reply.send(Ok(v));
+            }
+        }
+        Err(e) => {
+            let why = format!("{e:#}");
+            for (_, reply) in jobs {
+                let _ = reply.send(Err(why.clone()));
+            }
+        }
+    }
 }
 
 /// The default `fallback_below` of a model folder, and why: from its
@@ -164,7 +268,9 @@ impl Upstream {
 /// What answers requests once loaded.
 pub struct Loaded {
     pub model: Model,
-    pub embedder: Embedder,
+    pub embedder: Arc<Embedder>,
+    /// Request queries, embedded in batches.
+    pub queue: EmbedQueue,
     /// The trajectories learned from feedback, and every id served.
     pub live: std::sync::RwLock<feedback::Live>,
     /// `None`: the server takes no feedback.
@@ -202,7 +308,9 @@ impl Loaded {
             }
             None => None,
         };
-        Ok(Loaded { model, embedder, live: std::sync::RwLock::new(live), learner })
+        let embedder = Arc::new(embedder);
+        let queue = EmbedQueue::start(embedder.clone(), defaults::EMBED_WORKERS, defaults::EMBED_BATCH)?;
+        Ok(Loaded { model, embedder, queue, live: std::sync::RwLock::new(live), learner })
     }
 
     /// The live trajectories (model and feedback), for reading.
@@ -336,6 +444,25 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_short_queries_go_together_and_a_long_one_goes_alone() {
+        let q = QueueShared {
+            jobs: std::sync::Mutex::new((std::collections::VecDeque::new(), false)),
+            ready: std::sync::Condvar::new(),
+        };
+        let long = "x".repeat(BATCH_BYTES + 1);
+        for t in ["a", long.as_str(), "b", "c", long.as_str(), "d"] {
+            q.jobs.lock().unwrap().0.push_back((t.to_string(), tokio::sync::oneshot::channel().0));
+        }
+        let texts = |jobs: Vec<EmbedJob>| jobs.into_iter().map(|j| j.0.len()).collect::<Vec<_>>();
+        assert_eq!(texts(q.take(3).unwrap()), [1, 1, 1], "a, b, c past the long one, up to the batch");
+        assert_eq!(texts(q.take(3).unwrap()), [BATCH_BYTES + 1], "a long one at the front goes alone");
+        assert_eq!(texts(q.take(3).unwrap()), [BATCH_BYTES + 1]);
+        assert_eq!(texts(q.take(3).unwrap()), [1]);
+        q.jobs.lock().unwrap().1 = true;
+        assert!(q.take(3).is_none(), "closed and empty: the worker ends");
+    }
 
     #[test]
     fn the_fallback_is_the_lowest_threshold_accurate_enough_on_enough_answers() {
