@@ -1,4 +1,4 @@
-//! Build the four built-in enzymes for wasm32-wasip2 and embed them.
+//! Build the built-in enzymes for wasm32-wasip2 and embed them.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("syntax-optimizer", "enzyme-syntax-optimizer"),
     ("semantic-enricher", "enzyme-semantic-enricher"),
     ("context-preserver", "enzyme-context-preserver"),
+    ("prompt-variants", "enzyme-prompt-variants"),
 ];
 
 fn main() {

@@ -172,6 +172,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             ui.files(&files.iter().map(|(p, n)| (p.clone(), Some(*n))).collect::<Vec<_>>());
         }
+        Command::Selfplay(a) => {
+            let cfg = load_config(cli.config.as_deref(), None)?;
+            let report = cmd_selfplay(&a, &cfg)?;
+            ui.table(&report.table());
+            ui.json(&report)?;
+            ui.files(&report.files.iter().map(|f| (PathBuf::from(f), None)).collect::<Vec<_>>());
+        }
         Command::Serve(a) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_serve(a, cfg)?;
@@ -286,6 +293,42 @@ fn cmd_train(a: &crate::cli::TrainArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Res
     ui.json(&summary)?;
     ui.files(&[(summary.dir.join(crate::matcher::train::files::MANIFEST), None)]);
     Ok(())
+}
+
+fn cmd_selfplay(a: &crate::cli::SelfplayArgs, cfg: &FileConfig) -> anyhow::Result<crate::selfplay::SelfplayReport> {
+    use crate::selfplay::{Novelty, SelfplayOptions, defaults};
+    let novelty = match a.novelty.as_str() {
+        "auto" => Novelty::Auto,
+        x => Novelty::Fixed(
+            x.parse().map_err(|_| anyhow::anyhow!("--novelty must be `auto` or a cosine similarity, got {x:?}"))?,
+        ),
+    };
+    let d = SelfplayOptions::new(a.folder.clone(), a.output.clone());
+    let opts = SelfplayOptions {
+        rounds: a.rounds.unwrap_or(d.rounds),
+        target: a.target.unwrap_or(d.target),
+        prompts_per_round: a.prompts_per_round.unwrap_or(d.prompts_per_round),
+        variation_share: a.variation_share.unwrap_or(d.variation_share),
+        seed: a.seed.unwrap_or(d.seed),
+        min_confidence: a.min_confidence.unwrap_or(d.min_confidence),
+        quality_gate: a.quality_gate,
+        novelty,
+        max_depth: a.max_depth.unwrap_or(d.max_depth),
+        max_synthetic_share: a.max_synthetic_share.unwrap_or(d.max_synthetic_share),
+        upstream: a.upstream.clone(),
+        upstream_key_env: a.upstream_key_env.clone(),
+        combined: cfg.combined.unwrap_or(d.combined),
+        threads: a.workers,
+        ..d
+    };
+    let manifest = match &a.manifest {
+        Some(p) => load_manifest(Some(p), &[])?,
+        None => crate::manifest::parse(defaults::MANIFEST, crate::manifest::Origin::Bundled)
+            .map_err(|e| anyhow::anyhow!("the default self-play manifest: {e}"))?,
+    };
+    let host = enzyme_host(&a.cache, cfg)?;
+    let emb = embedder(&a.model_args, &a.cache, cfg)?;
+    crate::selfplay::run(&opts, &manifest, &host, &emb)
 }
 
 fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {

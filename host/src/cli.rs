@@ -71,6 +71,13 @@ pub enum Command {
     ///
     /// Example: logline export out/ --format chat --threads
     Export(ExportArgs),
+    /// Phase 3: self-play — synthetic spans from a model's train split,
+    /// answered by the matcher (and --upstream), kept only past validation,
+    /// the chain and quality gate, confidence, leakage, dedupe and novelty;
+    /// the report says whether they helped on the real test split.
+    ///
+    /// Example: logline selfplay model/ -o synth/ --rounds 3 --target 200
+    Selfplay(SelfplayArgs),
     /// Phase 5: serve a model over HTTP (predict, search, spans, OpenAI-style
     /// chat completions, Prometheus metrics); loopback by default.
     ///
@@ -555,6 +562,63 @@ pub struct ServeArgs {
     /// Take no feedback: /v1/feedback answers 404 and nothing is written.
     #[arg(long)]
     pub no_feedback: bool,
+    #[command(flatten)]
+    pub model_args: ModelArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SelfplayArgs {
+    /// A folder `logline train` wrote.
+    #[arg(value_name = "MODEL")]
+    pub folder: PathBuf,
+    /// Output folder: spans.ndjson, rejected.ndjson, report.json, model/ (grown with the accepted spans).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Rounds, at most (default 3).
+    #[arg(long)]
+    pub rounds: Option<usize>,
+    /// Stop once this many synthetic spans are accepted (default 200).
+    #[arg(long)]
+    pub target: Option<usize>,
+    /// Prompts per round (default 64).
+    #[arg(long)]
+    pub prompts_per_round: Option<usize>,
+    /// Share of a round's prompts that are variations, the rest seeds (default 0.3).
+    #[arg(long)]
+    pub variation_share: Option<f64>,
+    /// Seed of every choice (default 42).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Calibrated confidence the matcher's answer needs (default 0.8).
+    #[arg(long)]
+    pub min_confidence: Option<f64>,
+    /// Quality gate (default: the manifest's, 85).
+    #[arg(long)]
+    pub quality_gate: Option<f64>,
+    /// Novelty: `auto` (from the real spans' nearest-neighbour similarities) or a cosine similarity.
+    #[arg(long, default_value = "auto")]
+    pub novelty: String,
+    /// Variations of variations, at most (default 2).
+    #[arg(long)]
+    pub max_depth: Option<u32>,
+    /// Synthetic spans at most this share of the grown index (default 0.5).
+    #[arg(long)]
+    pub max_synthetic_share: Option<f64>,
+    /// The chain for prompts and candidates (a redactor first; default:
+    /// security, then the built-in prompt-variants).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// An OpenAI-compatible base URL that answers every prompt too.
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+    /// The environment variable holding the upstream's API key.
+    #[arg(long, value_name = "NAME", default_value = crate::serve::defaults::UPSTREAM_KEY_ENV)]
+    pub upstream_key_env: String,
+    /// Worker threads for growing the model (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
     #[command(flatten)]
     pub model_args: ModelArgs,
     #[command(flatten)]

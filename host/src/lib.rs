@@ -78,6 +78,9 @@ pub mod progress;
 // The phases, wired.
 pub mod pipeline;
 
+// Phase 3: self-play (synthetic spans behind leakage, dedupe and novelty gates).
+pub mod selfplay;
+
 // Phase 5: `logline serve`, the HTTP endpoint over a trained model.
 pub mod serve;
 

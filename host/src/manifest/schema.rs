@@ -40,6 +40,7 @@ pub const BUILTINS: &[(&str, Role)] = &[
     ("syntax-optimizer", Role::Tidy),
     ("semantic-enricher", Role::Annotator),
     ("context-preserver", Role::Annotator),
+    ("prompt-variants", Role::Transform),
 ];
 
 /// What an enzyme is allowed to do to the text.

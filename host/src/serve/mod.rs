@@ -238,7 +238,7 @@ pub struct Upstream {
 }
 
 impl Upstream {
-    fn new(base: &str, key_env: &str, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(base: &str, key_env: &str, timeout: Duration) -> anyhow::Result<Self> {
         let base = base.trim_end_matches('/');
         anyhow::ensure!(
             base.starts_with("http://") || base.starts_with("https://"),

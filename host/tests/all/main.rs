@@ -32,4 +32,5 @@ mod report;
 mod resume;
 mod sandbox;
 mod scorer;
+mod selfplay;
 mod serve;
