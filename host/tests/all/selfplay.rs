@@ -51,19 +51,22 @@ fn a_planted_paraphrase_of_a_test_span_is_rejected_as_leakage() {
 }
 
 fn selfplay(out: &Path, extra: &[&str]) -> Value {
-    let o = Command::new(env!("CARGO_BIN_EXE_logline"))
-        .arg("selfplay")
-        .arg(&model_dir().1)
-        .arg("-o")
-        .arg(out)
-        // The example spans are unlabelled templates: relaxed quality and
-        // confidence gates let some candidates reach leakage, dedupe and novelty.
-        .args(["--prompts-per-round", "64", "--variation-share", "0.5"])
-        .args(["--quality-gate", "0", "--min-confidence", "0", "--seed", "7"])
-        .args(if extra.contains(&"--rounds") { &[][..] } else { &["--rounds", "3"][..] })
-        .args(extra)
-        .output()
-        .unwrap();
+    // The example spans are unlabelled templates: relaxed quality and
+    // confidence gates let some candidates reach leakage, dedupe and novelty.
+    let defaults = [
+        ("--rounds", "3"),
+        ("--prompts-per-round", "64"),
+        ("--variation-share", "0.5"),
+        ("--quality-gate", "0"),
+        ("--min-confidence", "0"),
+        ("--seed", "7"),
+    ];
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_logline"));
+    cmd.env("SELFPLAY_TEST_KEY", crate::serve::KEY).arg("selfplay").arg(&model_dir().1).arg("-o").arg(out);
+    for (flag, value) in defaults.iter().filter(|(f, _)| !extra.contains(f)) {
+        cmd.args([flag, value]);
+    }
+    let o = cmd.args(extra).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
 }
@@ -155,4 +158,22 @@ fn accepted_spans_accumulate_in_the_train_split_and_pass_an_exact_dedupe_audit()
     let d = &report["downstream"];
     assert!(d["accuracy_with"].is_number() && d["verdict"].as_str().unwrap().contains("real test spans"), "{d}");
     assert!(report["diversity"][0]["real_only"].as_f64().unwrap() > 1.0);
+}
+
+/// With `--upstream`, a second server answers every prompt too — here a
+/// `logline serve`, which speaks the OpenAI API — and its answers go
+/// through the same gates, marked as the upstream's.
+#[test]
+fn an_upstream_server_answers_every_prompt_beside_the_matcher() {
+    let (up, _keys) = crate::serve::start(&["--fallback-below", "0", "--no-feedback"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    let url = format!("http://127.0.0.1:{}/v1", up.port);
+    let r = selfplay(
+        &out,
+        &["--rounds", "1", "--prompts-per-round", "8", "--upstream", &url, "--upstream-key-env", "SELFPLAY_TEST_KEY"],
+    );
+    let by = &r["rounds"][0]["by_responder"];
+    assert!(by["upstream"].as_u64().unwrap() >= 1, "{r}");
+    assert_eq!(by["upstream"], by["matcher"], "both answer every prompt: {r}");
 }

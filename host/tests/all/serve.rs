@@ -10,12 +10,12 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const KEY: &str = "test-key-1";
+pub(crate) const KEY: &str = "test-key-1";
 
 /// A running server; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     /// Everything it wrote to stderr so far.
     log: std::sync::Arc<std::sync::Mutex<String>>,
 }
@@ -27,7 +27,7 @@ impl Drop for Server {
     }
 }
 
-fn start(extra: &[&str]) -> (Server, tempfile::TempDir) {
+pub(crate) fn start(extra: &[&str]) -> (Server, tempfile::TempDir) {
     start_with(extra, &[])
 }
 
