@@ -260,6 +260,21 @@ struct Prompt {
     kind: &'static str,
 }
 
+impl Prompt {
+    /// A train request as it is.
+    fn seed(r: &crate::matcher::Trajectory) -> Self {
+        Prompt {
+            text: r.query.clone(),
+            seed_id: r.id.clone(),
+            parent_id: r.id.clone(),
+            depth: 0,
+            did: r.did.clone(),
+            domain: r.domain.clone(),
+            kind: "seed",
+        }
+    }
+}
+
 /// An accepted synthetic span.
 struct Accepted {
     id: String,
@@ -357,17 +372,8 @@ pub fn run(
         let n_seed = opts.prompts_per_round - n_var;
         let mut prompts: Vec<Prompt> = Vec::new();
         for _ in 0..n_seed {
-            let r = &model.records[seed_order[next_seed % real]];
+            prompts.push(Prompt::seed(&model.records[seed_order[next_seed % real]]));
             next_seed += 1;
-            prompts.push(Prompt {
-                text: r.query.clone(),
-                seed_id: r.id.clone(),
-                parent_id: r.id.clone(),
-                depth: 0,
-                did: r.did.clone(),
-                domain: r.domain.clone(),
-                kind: "seed",
-            });
         }
         rr.seeds = prompts.len();
         // Parents of variations: train requests, and accepted prompts under the depth limit.
@@ -379,18 +385,7 @@ pub fn run(
         for _ in 0..n_var {
             let pick = (rng.next_u64() % (real + deeper.len()) as u64) as usize;
             let parent = match pick.checked_sub(real) {
-                None => {
-                    let r = &model.records[pick];
-                    Prompt {
-                        text: r.query.clone(),
-                        seed_id: r.id.clone(),
-                        parent_id: r.id.clone(),
-                        depth: 0,
-                        did: r.did.clone(),
-                        domain: r.domain.clone(),
-                        kind: "seed",
-                    }
-                }
+                None => Prompt::seed(&model.records[pick]),
                 Some(i) => deeper[i].clone(),
             };
             if parent.depth >= opts.max_depth {
