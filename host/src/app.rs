@@ -172,6 +172,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             ui.files(&files.iter().map(|(p, n)| (p.clone(), Some(*n))).collect::<Vec<_>>());
         }
+        Command::Ensemble(a) => {
+            let (ens, eval) = crate::matcher::ensemble::run(&a.folder, &a.output, a.by, a.min_domain)?;
+            ui.table(&eval.table(&ens));
+            ui.json(&eval)?;
+            ui.files(&[(a.output.join("ensemble.json"), None), (a.output.join("eval.json"), None)]);
+        }
         Command::Selfplay(a) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
             let report = cmd_selfplay(&a, &cfg)?;

@@ -78,6 +78,13 @@ pub enum Command {
     ///
     /// Example: logline selfplay model/ -o synth/ --rounds 3 --target 200
     Selfplay(SelfplayArgs),
+    /// Phase 4: an ensemble of domain matchers over a model (the global one
+    /// and one per domain), stacked on the calibration split, with Mondrian
+    /// sets per domain; evaluated on the test split against the best single
+    /// matcher and a fixed-weight baseline.
+    ///
+    /// Example: logline ensemble model/ -o ens/ --by environment
+    Ensemble(EnsembleArgs),
     /// Phase 5: serve a model over HTTP (predict, search, spans, OpenAI-style
     /// chat completions, Prometheus metrics); loopback by default.
     ///
@@ -566,6 +573,22 @@ pub struct ServeArgs {
     pub model_args: ModelArgs,
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EnsembleArgs {
+    /// A folder `logline train` wrote.
+    #[arg(value_name = "MODEL")]
+    pub folder: PathBuf,
+    /// Output folder: ensemble.json and eval.json.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// What a domain is: `context.environment` or the `did`.
+    #[arg(long, value_parser = lowercase_enum::<crate::matcher::ensemble::By>, default_value = "environment")]
+    pub by: crate::matcher::ensemble::By,
+    /// Train spans a domain needs for a matcher of its own (smaller ones fold into a general matcher).
+    #[arg(long, default_value_t = crate::matcher::ensemble::defaults::MIN_DOMAIN)]
+    pub min_domain: usize,
 }
 
 #[derive(Debug, Args, Clone)]

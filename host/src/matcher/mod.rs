@@ -12,6 +12,7 @@
 //! writes the model folder; [`store`] holds its file formats.
 
 pub mod conformal;
+pub mod ensemble;
 pub mod eval;
 pub mod ivf;
 pub mod kmeans;

@@ -21,6 +21,7 @@ mod common;
 mod conformance;
 mod dedupe;
 mod embed;
+mod ensemble;
 mod export;
 mod harm;
 mod host;
