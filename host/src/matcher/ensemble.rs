@@ -238,6 +238,14 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
         per_item.push((cands, h));
     }
     let stacking = platt::fit(&STACK_FEATURES, &xs, &ys);
+    // With one class only on the calibration split the fit can only say
+    // the base rate; the most confident backer's own (Platt) confidence
+    // says more, so the ensemble keeps it.
+    let stacking = if stacking.positives == 0 || stacking.negatives == 0 {
+        Platt { weights: vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0], intercept: 0.0, uses: vec![0], ..stacking }
+    } else {
+        stacking
+    };
     // Conformal scores on the same split, per domain expert.
     let mut all = Vec::new();
     let mut by_expert: Vec<(f64, String)> = Vec::new();
