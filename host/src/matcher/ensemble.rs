@@ -79,6 +79,9 @@ pub struct Ensemble {
     pub min_domain: usize,
     pub experts: Vec<Expert>,
     pub stacking: Platt,
+    /// Why the stacking is not a fit, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stacking_note: Option<String>,
     pub fixed_weights: [f64; 2],
     /// Mondrian thresholds per domain expert name (and the global one).
     pub conformal: Conformal,
@@ -241,10 +244,15 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
     // With one class only on the calibration split the fit can only say
     // the base rate; the most confident backer's own (Platt) confidence
     // says more, so the ensemble keeps it.
-    let stacking = if stacking.positives == 0 || stacking.negatives == 0 {
-        Platt { weights: vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0], intercept: 0.0, uses: vec![0], ..stacking }
+    let (stacking, stacking_note) = if stacking.positives == 0 || stacking.negatives == 0 {
+        let note = format!(
+            "the calibration split's candidates are all {} ({} of them): the ensemble trusts the most confident backer",
+            if stacking.positives == 0 { "wrong" } else { "right" },
+            stacking.positives + stacking.negatives
+        );
+        (Platt { weights: vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0], intercept: 0.0, uses: vec![0], ..stacking }, Some(note))
     } else {
-        stacking
+        (stacking, None)
     };
     // Conformal scores on the same split, per domain expert.
     let mut all = Vec::new();
@@ -265,6 +273,7 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
         min_domain,
         experts: experts.list.clone(),
         stacking,
+        stacking_note,
         fixed_weights: defaults::FIXED_WEIGHTS,
         conformal,
         tau,
