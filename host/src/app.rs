@@ -489,18 +489,18 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
         s.check_embedding_model(emb.model_key(), emb.dims())?;
     }
     let mut phases = Vec::new();
+    let p0_opts = prepare_options(&a.input, &a.output, &a.p0, cfg, ui.progress, a.p1.reproducible)?;
     let phase0 = if a.skip_phase0 {
         None
     } else if a.p1.resume
-        && let Some(done) = pipeline::phase0_done(&a.output, &a.input)
+        && let Some(done) = pipeline::phase0_done(&a.output, &a.input, &p0_opts.settings(emb.model_key()))
     {
-        tracing::info!("resume: Phase 0 already complete for this input");
+        tracing::info!("resume: Phase 0 already complete for this input and these settings");
         phases.push("phase0");
         Some(done)
     } else {
         phases.push("phase0");
-        let opts = prepare_options(&a.input, &a.output, &a.p0, cfg, ui.progress, a.p1.reproducible)?;
-        let stats = prepare::prepare(&opts, &emb)?;
+        let stats = prepare::prepare(&p0_opts, &emb)?;
         ui.table(&stats.table());
         Some(stats)
     };

@@ -52,15 +52,19 @@ pub struct Phase1Summary {
     pub report: Phase1Report,
 }
 
-/// Whether Phase 0 finished for this exact input (for `run --resume`).
-pub fn phase0_done(out_dir: &Path, input: &Path) -> Option<Phase0Stats> {
+/// Whether Phase 0 finished for this exact input and these settings
+/// ([`prepare::PrepareOptions::settings`]), for `run --resume`.
+pub fn phase0_done(out_dir: &Path, input: &Path, settings: &str) -> Option<Phase0Stats> {
     let (out, rejects, stats, _) = prepare::outputs(out_dir);
     if !out.exists() || !rejects.exists() {
         return None;
     }
     let s: Phase0Stats = serde_json::from_slice(&std::fs::read(stats).ok()?).ok()?;
     let fp = output::fingerprint(input).ok()?;
-    (s.input == input.display().to_string() && s.input_fingerprint.as_ref() == Some(&fp)).then_some(s)
+    let same = s.input == input.display().to_string()
+        && s.input_fingerprint.as_ref() == Some(&fp)
+        && s.settings.as_deref() == Some(settings);
+    same.then_some(s)
 }
 
 /// Write `pipeline-summary.json`.

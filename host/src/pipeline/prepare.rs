@@ -53,6 +53,24 @@ pub struct PrepareOptions {
     pub progress: progress::Mode,
 }
 
+impl PrepareOptions {
+    /// The settings that shape Phase 0's outputs, as one string: `run
+    /// --resume` reuses a finished Phase 0 only when they are the same.
+    pub fn settings(&self, model_key: &str) -> String {
+        format!(
+            "min_quality={:?} embeddings={:?} sidecar_dtype={:?} combined={:?} max_line={} hnsw={:?} dedupe={:?} tags={:?} model={model_key}",
+            self.min_quality,
+            self.embeddings,
+            self.sidecar_dtype,
+            self.combined,
+            self.max_line,
+            self.hnsw,
+            self.dedupe,
+            self.tagger
+        )
+    }
+}
+
 /// Paths Phase 0 writes in `dir`.
 pub fn outputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     (
@@ -92,6 +110,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
     let mut stats = Phase0Stats {
         input: opts.input.display().to_string(),
         input_fingerprint: Some(output::fingerprint(&opts.input)?),
+        settings: Some(opts.settings(embedder.model_key())),
         embedding_mode: format!("{:?}", opts.embeddings).to_lowercase(),
         combined_mode: format!("{:?}", opts.combined).to_lowercase(),
         output_path: out_path.display().to_string(),
@@ -250,6 +269,14 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         && !dups.is_empty()
     {
         let d = crate::dedupe::apply(&opts.out_dir, STEM, dups, opts.dedupe)?;
+        // The stats' copy of the index manifest says what was removed, as the file does.
+        if d.dropped > 0
+            && let Some(ix) = &mut stats.index
+        {
+            let path = opts.out_dir.join(crate::index::file_names(STEM).0);
+            let m: crate::index::IndexManifest = serde_json::from_slice(&std::fs::read(&path)?)?;
+            ix.removed = m.removed;
+        }
         for _ in 0..d.dropped {
             stats.rejected.add(crate::output::sink::RejectCode::Duplicate);
         }

@@ -17,6 +17,9 @@ pub struct Phase0Stats {
     pub input: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_fingerprint: Option<crate::output::Fingerprint>,
+    /// The settings that shaped the outputs (`run --resume` compares them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
     /// Non-blank input lines.
     pub total: u64,
     pub valid: u64,

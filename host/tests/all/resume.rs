@@ -102,3 +102,30 @@ fn killed_runs_resume_to_the_same_outputs() {
     }
     assert!(interrupted >= 10, "only {interrupted} kills landed while the run was going");
 }
+
+/// `--resume` reuses a finished Phase 0 only under the same settings: a
+/// changed `--dedupe` runs it again (and the stats' copy of the index
+/// manifest then lists the dropped nodes, as the manifest file does).
+#[test]
+fn resume_reruns_phase0_when_its_settings_changed() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let o = logline(out.path(), cache.path()).args(["--skip-phase1"]).args(extra).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stats = out.path().join("diamonds-enriched.stats.json");
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(stats).unwrap()).unwrap()
+    };
+    let first = run(&[]);
+    assert_eq!(first["duplicates"]["mode"], "mark");
+    let same = run(&[]);
+    assert_eq!(same["duration_ms"], first["duration_ms"], "the same settings: Phase 0 is reused");
+    let dropped = run(&["--dedupe", "drop"]);
+    assert_eq!(dropped["duplicates"]["mode"], "drop", "changed settings: Phase 0 ran again");
+    let n = dropped["duplicates"]["dropped"].as_u64().unwrap();
+    assert!(n > 0, "the example spans hold duplicates");
+    assert_eq!(dropped["index"]["removed"].as_array().unwrap().len() as u64, n);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("diamonds-enriched.hnsw.json")).unwrap()).unwrap();
+    assert_eq!(manifest["removed"], dropped["index"]["removed"]);
+}
