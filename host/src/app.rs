@@ -382,7 +382,8 @@ fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
         let learner = match manifest {
             Some(m) => {
                 let log = a.feedback_log.clone().unwrap_or_else(|| a.folder.join(crate::serve::wal::FILE));
-                let combined = cfg.combined.unwrap_or(crate::settings::defaults::COMBINED);
+                // Learned spans are embedded as the model's own were.
+                let combined = model.manifest.combined.or(cfg.combined).unwrap_or(crate::settings::defaults::COMBINED);
                 Some(crate::serve::feedback::Learner::new(enzyme_host(&a.cache, &cfg)?, m, &log, combined)?)
             }
             None => None,

@@ -134,7 +134,8 @@ impl<'a> Experts<'a> {
                 *sizes.entry(k.to_string()).or_default() += 1;
             }
         }
-        let mut list = vec![Expert { name: "global".into(), train_spans: model.records.len() }];
+        // Parenthesised: no domain value can take these names.
+        let mut list = vec![Expert { name: "(global)".into(), train_spans: model.records.len() }];
         let mut own = BTreeMap::new();
         for (k, n) in &sizes {
             if *n >= min_domain {
@@ -143,7 +144,7 @@ impl<'a> Experts<'a> {
             }
         }
         let general = model.records.iter().filter(|r| by.key(r).is_none_or(|k| !own.contains_key(k))).count();
-        list.push(Expert { name: "general".into(), train_spans: general });
+        list.push(Expert { name: "(general)".into(), train_spans: general });
         Experts { model, by, own, list }
     }
 
@@ -223,28 +224,17 @@ fn nonconformity(model: &Model, scored: &[(Candidate, f64)], truth: &[f32], tau:
     }
 }
 
-/// Fit the ensemble on the model's calibration split.
-pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensemble> {
-    let experts = Experts::new(model, by, min_domain);
-    let tau = model.params().tau;
-    let cal: Vec<&HeldOut> = model.heldout.iter().filter(|h| h.split == Split::Calibration).collect();
-    anyhow::ensure!(!cal.is_empty(), "{} has no calibration split to fit the ensemble on", model.dir.display());
-    let mut xs = Vec::new();
-    let mut ys = Vec::new();
-    let mut per_item: Vec<(Vec<Candidate>, &HeldOut)> = Vec::new();
-    for h in &cal {
-        let cands = experts.candidates(&h.query_vec, by.key(&h.trajectory));
-        for c in &cands {
-            xs.push(c.features());
-            ys.push(cos(model, c.row, &h.outcome_vec) >= tau);
-        }
-        per_item.push((cands, h));
-    }
-    let stacking = platt::fit(&STACK_FEATURES, &xs, &ys);
-    // With one class only on the calibration split the fit can only say
-    // the base rate; the most confident backer's own (Platt) confidence
-    // says more, so the ensemble keeps it.
-    let (stacking, stacking_note) = if stacking.positives == 0 || stacking.negatives == 0 {
+/// Folds of the calibration split for the out-of-fold conformal scores.
+const CONFORMAL_FOLDS: usize = 5;
+/// The nonconformity of a request no expert answers (above any candidate's, ≤ 2).
+const NO_CANDIDATE: f64 = 3.0;
+
+/// The stacking fit; with one class only it can only say the base rate,
+/// and the most confident backer's own (Platt) confidence says more, so
+/// that is kept (and the note says why).
+fn fit_stacking(xs: &[Vec<f64>], ys: &[bool]) -> (Platt, Option<String>) {
+    let stacking = platt::fit(&STACK_FEATURES, xs, ys);
+    if stacking.positives == 0 || stacking.negatives == 0 {
         let note = format!(
             "the calibration split's candidates are all {} ({} of them): the ensemble trusts the most confident backer",
             if stacking.positives == 0 { "wrong" } else { "right" },
@@ -253,18 +243,50 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
         (Platt { weights: vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0], intercept: 0.0, uses: vec![0], ..stacking }, Some(note))
     } else {
         (stacking, None)
-    };
-    // Conformal scores on the same split, per domain expert.
-    let mut all = Vec::new();
-    let mut by_expert: Vec<(f64, String)> = Vec::new();
-    for (cands, h) in &per_item {
-        if cands.is_empty() {
-            continue;
+    }
+}
+
+/// Fit the ensemble on the model's calibration split.
+pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensemble> {
+    let experts = Experts::new(model, by, min_domain);
+    let tau = model.params().tau;
+    let cal: Vec<&HeldOut> = model.heldout.iter().filter(|h| h.split == Split::Calibration).collect();
+    anyhow::ensure!(!cal.is_empty(), "{} has no calibration split to fit the ensemble on", model.dir.display());
+    let per_item: Vec<(Vec<Candidate>, &HeldOut)> =
+        cal.iter().map(|h| (experts.candidates(&h.query_vec, by.key(&h.trajectory)), *h)).collect();
+    // Stacking rows (one per candidate) of the items `keep` accepts.
+    let rows = |keep: &dyn Fn(usize) -> bool| {
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for (_, (cands, h)) in per_item.iter().enumerate().filter(|(i, _)| keep(*i)) {
+            for c in cands {
+                xs.push(c.features());
+                ys.push(cos(model, c.row, &h.outcome_vec) >= tau);
+            }
         }
-        let scored: Vec<(Candidate, f64)> = cands.iter().map(|c| (c.clone(), stacking.prob(&c.features()))).collect();
-        let s = nonconformity(model, &scored, &h.outcome_vec, tau);
-        all.push(s);
-        by_expert.push((s, experts.list[experts.local_of(by.key(&h.trajectory))].name.clone()));
+        (xs, ys)
+    };
+    let (xs, ys) = rows(&|_| true);
+    let (stacking, stacking_note) = fit_stacking(&xs, &ys);
+    // Conformal scores from out-of-fold stacking (5 folds of the
+    // calibration split): scores from the fit that saw an item would be
+    // optimistic, and the thresholds too low. A request no expert answers
+    // scores above any candidate.
+    let mut all = Vec::with_capacity(per_item.len());
+    let mut by_expert: Vec<(f64, String)> = Vec::with_capacity(per_item.len());
+    for fold in 0..CONFORMAL_FOLDS {
+        let (fx, fy) = rows(&|i| i % CONFORMAL_FOLDS != fold);
+        let fit = fit_stacking(&fx, &fy).0;
+        for (_, (cands, h)) in per_item.iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS == fold) {
+            let s = if cands.is_empty() {
+                NO_CANDIDATE
+            } else {
+                let scored: Vec<(Candidate, f64)> =
+                    cands.iter().map(|c| (c.clone(), fit.prob(&c.features()))).collect();
+                nonconformity(model, &scored, &h.outcome_vec, tau)
+            };
+            all.push(s);
+            by_expert.push((s, experts.list[experts.local_of(by.key(&h.trajectory))].name.clone()));
+        }
     }
     let pairs: Vec<(f64, &str)> = by_expert.iter().map(|(s, k)| (*s, k.as_str())).collect();
     let conformal = Conformal::fit(&all, &pairs, model.params().alpha);
@@ -362,8 +384,14 @@ pub fn evaluate(model: &Model, ens: &Ensemble) -> anyhow::Result<EnsembleEval> {
         let q = ens.conformal.threshold(Some(name), true);
         let members: Vec<&(Candidate, f64)> = scored.iter().filter(|(_, p)| within(1.0 - p, q)).collect();
         let open = q.is_none_or(|q| q > 2.0 - tau);
-        let covered = members.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= tau)
-            || (open && scored.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= q.map_or(-1.0, |q| 2.0 - q)));
+        // No candidate at all scores NO_CANDIDATE: covered only by an infinite threshold.
+        let covered = if scored.is_empty() {
+            within(NO_CANDIDATE, q)
+        } else {
+            members.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= tau)
+                || (open
+                    && scored.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= q.map_or(-1.0, |q| 2.0 - q)))
+        };
         domain_rows.entry(name.clone()).or_default().push((e_right, right(&g), covered, members.len()));
     }
     let order = ["global matcher", "domain matcher", "fixed weights 0.5/0.5", "stacked ensemble"];

@@ -70,6 +70,11 @@ pub struct ModelManifest {
     pub majority_status: bool,
     /// Completed among the train split's completed and failed spans.
     pub completed_share: f64,
+    /// How the spans' combined vectors were made, read off the first span
+    /// with an answer: spans added later (feedback, self-play) must be
+    /// made the same way. `None`: no span told (or an older model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined: Option<crate::derive::CombinedMode>,
 }
 
 impl ModelManifest {
@@ -267,6 +272,20 @@ fn read_spans(
     Ok((out, links, lines))
 }
 
+/// How combined vectors were made: the normalised mean of the request and
+/// the answer (`mean`), or their text embedded together (`encode`). Read
+/// off the first completed span (a failed span's combined vector is its
+/// request's alone, whatever the mode).
+fn combined_mode_of(read: &[Read]) -> Option<crate::derive::CombinedMode> {
+    let r = read.iter().find(|r| r.t.status == "completed")?;
+    let mean = normalized_mean(&r.query, &r.outcome);
+    Some(if dot(&mean, &r.combined) > 0.9999 {
+        crate::derive::CombinedMode::Mean
+    } else {
+        crate::derive::CombinedMode::Encode
+    })
+}
+
 /// Thread keys of `spans`, joined through each other and through `links`
 /// (skipped spans still link the spans on either side of them).
 fn thread_keys<'a>(spans: impl Iterator<Item = &'a Trajectory>, links: &'a [Links]) -> Vec<String> {
@@ -289,6 +308,7 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
     let t0 = Instant::now();
     let mut skipped = Vec::new();
     let (mut read, links, lines) = read_spans(input, &mut HashSet::new(), embedder, &mut skipped)?;
+    let combined = combined_mode_of(&read);
     let keys = thread_keys(read.iter().map(|r| &r.t), &links);
     let splits = split::assign(&keys, opts.shares, opts.seed);
     let dims = embedder.dims();
@@ -355,6 +375,7 @@ pub fn train(input: &Path, out: &Path, opts: &TrainOptions, embedder: &Embedder)
         majority_outcome_row: 0,
         majority_status: true,
         completed_share: 1.0,
+        combined,
     };
     let mut model = Model {
         dir: out.to_path_buf(),

@@ -5,7 +5,6 @@
 
 use crate::matcher::HeldOut;
 use crate::vector::{dot, normalized_mean};
-use std::collections::HashSet;
 
 /// Why a candidate leaks, if it does.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,12 +61,13 @@ impl Leakage {
     }
 }
 
-/// Hashes of the word n-grams of `text` (lowercased, split on anything
-/// that is not a letter or a digit).
-pub fn ngrams(text: &str, n: usize) -> HashSet<u64> {
+/// Hashes of the word n-grams of `text`, in text order (lowercased, split
+/// on anything that is not a letter or a digit). In order, so the leak a
+/// candidate is rejected for is the same from run to run.
+pub fn ngrams(text: &str, n: usize) -> Vec<u64> {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let mut out = HashSet::new();
+    let mut out = Vec::new();
     if n == 0 || words.len() < n {
         return out;
     }
@@ -79,7 +79,7 @@ pub fn ngrams(text: &str, n: usize) -> HashSet<u64> {
                 h = h.wrapping_mul(0x0100_0000_01b3);
             }
         }
-        out.insert(h);
+        out.push(h);
     }
     out
 }

@@ -305,6 +305,8 @@ pub fn run(
     crate::serve::feedback::check_chain(manifest)?;
     let model = Model::load(&opts.model_dir)?;
     model.check_embedding_model(embedder.model_key())?;
+    // Candidates are embedded as the model's spans were.
+    let opts = &SelfplayOptions { combined: model.manifest.combined.unwrap_or(opts.combined), ..opts.clone() };
     crate::output::ensure_dir(&opts.out)?;
     let dims = model.manifest.dims;
     let real = model.records.len();

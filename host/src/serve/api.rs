@@ -37,14 +37,27 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/search", post(search))
         .route("/v1/spans/{id}", get(span))
         .route("/v1/chat/completions", post(chat))
-        .route("/v1/feedback", post(feedback))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth))
         .layer(DefaultBodyLimit::max(o.max_body_bytes))
         .layer(limits);
+    // Feedback is shed under load but never timed out: a timeout would
+    // answer 503 while the write goes on, and the client's retry would
+    // record it twice.
+    let learning = Router::new()
+        .route("/v1/feedback", post(feedback))
+        .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .layer(DefaultBodyLimit::max(o.max_body_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(limit_error))
+                .load_shed()
+                .concurrency_limit(o.concurrency.max(1)),
+        );
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(learning)
         .merge(limited)
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
@@ -363,6 +376,18 @@ fn text_of(content: &Value) -> String {
 
 static COMPLETIONS: AtomicU64 = AtomicU64::new(0);
 
+/// A value of this server start, so completion ids never repeat across
+/// restarts (a container's pid is always 1).
+fn start_nonce() -> &'static str {
+    static NONCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NONCE.get_or_init(|| {
+        use sha2::{Digest as _, Sha256};
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let seed = format!("{}-{}-{:p}", now.as_nanos(), std::process::id(), &COMPLETIONS);
+        hex::encode(&Sha256::digest(seed.as_bytes())[..6])
+    })
+}
+
 /// The answer to a chat request, and what `logline_meta` says of it.
 fn answer(p: Option<&Prediction>, fallback_below: f64) -> (String, Value) {
     match p {
@@ -448,7 +473,7 @@ async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejectio
     }
     let source = meta["source"].as_str().unwrap_or("model");
     st.metrics.predictions.with_label_values(&[source]).inc();
-    let id = format!("chatcmpl-{}-{}", std::process::id(), COMPLETIONS.fetch_add(1, Ordering::Relaxed));
+    let id = format!("chatcmpl-{}-{}", start_nonce(), COMPLETIONS.fetch_add(1, Ordering::Relaxed));
     let created = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let model = r.model.unwrap_or_else(|| "logline".to_string());
     if let Some(learner) = &l.learner {
@@ -549,13 +574,14 @@ async fn feedback(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesReje
     }
     let f = Feedback { subject, rating, comment: r.comment };
     let l2 = l.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        l2.learner.as_ref().expect("checked").learn(&l2.model, &l2.embedder, &l2.live, f)
+    // The log's size is read here too: its lock may wait on an fsync.
+    let (result, wal_bytes) = tokio::task::spawn_blocking(move || {
+        let learner = l2.learner.as_ref().expect("checked");
+        (learner.learn(&l2.model, &l2.embedder, &l2.live, f), learner.wal_bytes())
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("feedback failed: {e}")))?;
-    let learner = l.learner.as_ref().expect("checked");
-    st.metrics.wal_bytes.set(learner.wal_bytes() as i64);
+    st.metrics.wal_bytes.set(wal_bytes as i64);
     st.metrics.index_size.set(l.live().size(&l.model) as i64);
     let result_label = match &result {
         Ok(a) if a.duplicate => "duplicate",

@@ -486,15 +486,25 @@ fn spans_of_input(text: &str) -> Result<Span, Refusal> {
 
 /// The span an answer this server gave stands for.
 fn span_of_answer(id: &str, a: &Answered, received: &str) -> Result<Span, Failure> {
+    // Named by its content: the same question and answer are one span,
+    // whichever completion (or server start) they came from.
+    let digest = {
+        use sha2::{Digest as _, Sha256};
+        let mut h = Sha256::new();
+        h.update(a.query.as_bytes());
+        h.update([0u8]);
+        h.update(a.answer.as_bytes());
+        hex::encode(&h.finalize()[..8])
+    };
     let line = json!({
-        "id": format!("feedback-{id}"),
+        "id": format!("feedback-{digest}"),
         "who": a.model,
         "did": "answer",
         "this": a.query,
         "when": if a.created.is_empty() { received } else { &a.created },
         "status": "completed",
         "if_ok": a.answer,
-        "metadata": {"answer_source": a.source},
+        "metadata": {"answer_source": a.source, "completion_id": id},
     });
     Ok(spans_of_input(&line.to_string())?)
 }

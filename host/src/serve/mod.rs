@@ -76,6 +76,8 @@ pub mod defaults {
     pub const EMBED_BATCH: usize = 32;
     /// Model calls at once.
     pub const EMBED_WORKERS: usize = 2;
+    /// Queries waiting to be embedded, at most; past it a request is refused.
+    pub const EMBED_QUEUE: usize = 1024;
 }
 
 /// Queries waiting to be embedded. A worker takes either every short query
@@ -98,11 +100,13 @@ struct QueueShared {
 }
 
 impl QueueShared {
-    /// The next model call's jobs; `None` once the queue is closed.
+    /// The next model call's jobs; `None` once the queue is closed. Jobs
+    /// whose request is gone (timed out, disconnected) are dropped unembedded.
     fn take(&self, max_batch: usize) -> Option<Vec<EmbedJob>> {
         let mut g = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             let (queue, closed) = &mut *g;
+            queue.retain(|(_, reply)| !reply.is_closed());
             if let Some(front) = queue.front() {
                 if front.0.len() > BATCH_BYTES {
                     return queue.pop_front().map(|j| vec![j]);
@@ -147,7 +151,13 @@ impl EmbedQueue {
     /// The vector of `text`, embedded with whatever else is waiting.
     pub async fn embed(&self, text: String) -> Result<crate::span::Embedding, String> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.shared.jobs.lock().unwrap_or_else(|p| p.into_inner()).0.push_back((text, reply));
+        {
+            let mut g = self.shared.jobs.lock().unwrap_or_else(|p| p.into_inner());
+            if g.0.len() >= defaults::EMBED_QUEUE {
+                return Err(format!("{} queries are waiting to be embedded; retry", g.0.len()));
+            }
+            g.0.push_back((text, reply));
+        }
         self.shared.ready.notify_one();
         answer.await.map_err(|_| "the embedding thread has stopped".to_string())?
     }
@@ -160,10 +170,16 @@ impl Drop for EmbedQueue {
     }
 }
 
-/// One model call for `jobs`; each gets its vector or the error.
+/// One model call for `jobs`; each gets its vector or the error (a panic
+/// in the model is an error too: the worker goes on).
 fn embed_jobs(embedder: &Embedder, jobs: Vec<EmbedJob>) {
+    if jobs.is_empty() {
+        return;
+    }
     let texts: Vec<&str> = jobs.iter().map(|(t, _)| t.as_str()).collect();
-    match embedder.embed(&texts) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| embedder.embed(&texts)))
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the embedding model panicked")));
+    match result {
         Ok(vectors) => {
             for ((_, reply), v) in jobs.into_iter().zip(vectors) {
                 let _ = reply.send(Ok(v));
@@ -452,8 +468,14 @@ mod tests {
             ready: std::sync::Condvar::new(),
         };
         let long = "x".repeat(BATCH_BYTES + 1);
-        for t in ["a", long.as_str(), "b", "c", long.as_str(), "d"] {
-            q.jobs.lock().unwrap().0.push_back((t.to_string(), tokio::sync::oneshot::channel().0));
+        let mut waiting = Vec::new();
+        for t in ["a", long.as_str(), "gone", "b", "c", long.as_str(), "d"] {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            q.jobs.lock().unwrap().0.push_back((t.to_string(), tx));
+            // "gone": its request timed out before it was embedded.
+            if t != "gone" {
+                waiting.push(rx);
+            }
         }
         let texts = |jobs: Vec<EmbedJob>| jobs.into_iter().map(|j| j.0.len()).collect::<Vec<_>>();
         assert_eq!(texts(q.take(3).unwrap()), [1, 1, 1], "a, b, c past the long one, up to the batch");

@@ -52,6 +52,8 @@ pub struct Wal {
     file: File,
     bytes: u64,
     next_seq: u64,
+    /// A failed append could not be cut back: no more appends.
+    broken: bool,
 }
 
 impl Wal {
@@ -98,7 +100,7 @@ impl Wal {
         }
         file.seek(SeekFrom::End(0))?;
         let next_seq = records.iter().map(|r| r.seq).max().unwrap_or(0) + 1;
-        Ok((Wal { path: path.to_path_buf(), file, bytes: good as u64, next_seq }, records, torn))
+        Ok((Wal { path: path.to_path_buf(), file, bytes: good as u64, next_seq, broken: false }, records, torn))
     }
 
     pub fn path(&self) -> &Path {
@@ -113,12 +115,18 @@ impl Wal {
     /// Append `rec` (its `seq` is set here) and fsync. On an error the log
     /// is cut back to where it was, so a failed append leaves no half line.
     pub fn append(&mut self, rec: &mut Record) -> anyhow::Result<u64> {
+        anyhow::ensure!(
+            !self.broken,
+            "{}: an earlier append failed and could not be cut back; restart the server (the start cuts it)",
+            self.path.display()
+        );
         rec.seq = self.next_seq;
         let mut line = serde_json::to_vec(rec)?;
         line.push(b'\n');
         let written = self.file.write_all(&line).and_then(|()| self.file.sync_data());
         if let Err(e) = written {
-            let _ = self.file.set_len(self.bytes);
+            // The line was not acknowledged; cut it so the next record is whole.
+            self.broken = self.file.set_len(self.bytes).and_then(|()| self.file.sync_data()).is_err();
             return Err(anyhow::Error::from(e).context(format!("appending to {}", self.path.display())));
         }
         self.bytes += line.len() as u64;

@@ -23,8 +23,8 @@ fn the_ensemble_is_judged_on_the_test_split_beside_single_matchers_and_fixed_wei
     let ens: Value = serde_json::from_str(&std::fs::read_to_string(out.join("ensemble.json")).unwrap()).unwrap();
     let eval: Value = serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
     let experts: Vec<&str> = ens["experts"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
-    assert_eq!(experts.first(), Some(&"global"));
-    assert_eq!(experts.last(), Some(&"general"));
+    assert_eq!(experts.first(), Some(&"(global)"));
+    assert_eq!(experts.last(), Some(&"(general)"));
     assert!(experts.len() >= 3, "at least one domain has 10 train spans: {experts:?}");
     assert_eq!(ens["stacking"]["features"].as_array().unwrap().len(), 6);
     let names: Vec<&str> = eval["predictors"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();

@@ -98,6 +98,8 @@ fn selfplay_is_deterministic_for_a_seed_and_marks_provenance_and_depth() {
     };
     let (sa, sb) = (strip(spans(&a)), strip(spans(&b)));
     assert_eq!(sa, sb);
+    let rejected_of = |d: &Path| std::fs::read_to_string(d.join("rejected.ndjson")).unwrap();
+    assert_eq!(rejected_of(&a), rejected_of(&b), "the same rejections, with the same reasons");
     assert!(!sa.is_empty(), "nothing accepted: {ra}");
     let model = Model::load(&model_dir().1).unwrap();
     let train: std::collections::HashSet<&str> = model.records.iter().map(|r| r.id.as_str()).collect();

@@ -528,7 +528,9 @@ fn rated_feedback_is_learned_at_once_redacted_and_refused_with_reasons() {
     assert_eq!((status, low["indexed"].as_bool()), (200, Some(false)), "{low}");
     let (status, high) = feedback(&s, &json!({"id": id, "rating": 5}));
     assert_eq!((status, high["indexed"].as_bool()), (200, Some(true)), "{high}");
-    let learned = json_of(&call(&s, "GET", &format!("/v1/spans/feedback-{id}"), Some(KEY), None).2);
+    let learned_id = high["ids"][0].as_str().unwrap();
+    assert!(learned_id.starts_with("feedback-"), "{high}");
+    let learned = json_of(&call(&s, "GET", &format!("/v1/spans/{learned_id}"), Some(KEY), None).2);
     assert_eq!(learned["query"], "What does pipelining mean in Redis?");
     // Refused, with the reasons a rejects file gives.
     let mut no_who = feedback_span("fb-bad", ROTATE_Q, ROTATE_A);
