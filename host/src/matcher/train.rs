@@ -186,6 +186,15 @@ impl Read {
         Ok(Read { line: s.line, t, query, combined, outcome })
     }
 
+    /// [`Read::of`] each embedded span; the outcomes that are only an
+    /// `if_not` (failed spans) are embedded here, in one model call.
+    pub fn all_of(spans: &[Span], embedder: &Embedder) -> anyhow::Result<Vec<Read>> {
+        let failed: Vec<&str> =
+            spans.iter().filter(|s| s.if_ok.is_none()).filter_map(|s| s.if_not.as_deref()).collect();
+        let mut failed_vecs = embedder.embed(&failed)?.into_iter();
+        spans.iter().map(|s| Read::of(s, if s.if_ok.is_none() { failed_vecs.next() } else { None })).collect()
+    }
+
     /// The vector the index holds for it.
     pub fn index_vector(&self, on: IndexOn) -> &[f32] {
         match on {
@@ -261,15 +270,7 @@ fn read_spans(
         Ok(())
     })?;
     crate::score::labelled::ensure_embeddings(&mut spans, embedder)?;
-    // Outcomes that are only an `if_not`: embed them.
-    let failed: Vec<&str> = spans.iter().filter(|s| s.if_ok.is_none()).filter_map(|s| s.if_not.as_deref()).collect();
-    let mut failed_vecs = embedder.embed(&failed)?.into_iter();
-    let mut out = Vec::with_capacity(spans.len());
-    for s in spans {
-        let failed_vec = if s.if_ok.is_none() { failed_vecs.next() } else { None };
-        out.push(Read::of(&s, failed_vec)?);
-    }
-    Ok((out, links, lines))
+    Ok((Read::all_of(&spans, embedder)?, links, lines))
 }
 
 /// How combined vectors were made: the normalised mean of the request and

@@ -672,11 +672,10 @@ fn judge(c: &Candidate<'_>, j: &Judges<'_>) -> Result<(Span, Read, f32), (&'stat
     if let Some(conf) = c.confidence.filter(|&x| x < j.min_confidence) {
         return Err(("confidence", format!("calibrated confidence {conf:.3} < {}", j.min_confidence)));
     }
-    let if_not_vec = match (&span.if_ok, &span.if_not) {
-        (None, Some(t)) => j.embedder.embed(&[t.as_str()]).map_err(|e| ("chain", format!("{e:#}")))?.pop(),
-        _ => None,
-    };
-    let read = Read::of(&span, if_not_vec).map_err(|e| ("chain", format!("{e:#}")))?;
+    let read = Read::all_of(std::slice::from_ref(&span), j.embedder)
+        .map_err(|e| ("chain", format!("{e:#}")))?
+        .pop()
+        .ok_or(("chain", "no trajectory".to_string()))?;
     let text = format!("{}\n{}", span.this, read.t.outcome);
     match j.leakage.check(&text, &read.query, &read.combined) {
         Some(Leak::Embedding(id, cos)) => {

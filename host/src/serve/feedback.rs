@@ -317,7 +317,7 @@ impl Learner {
             r.caps = caps.iter().map(|c| c.reason.as_str()).collect();
             return Err(r.into());
         }
-        let reads = embedded(&spans, embedder)?;
+        let reads = Read::all_of(&spans, embedder)?;
         rec.indexed = true;
         rec.spans = spans.iter().map(|s| raw(&s.to_json_line(true, &[]))).collect::<anyhow::Result<_>>()?;
         let ids: Vec<String> = reads.iter().map(|r| r.t.id.clone()).collect();
@@ -425,7 +425,7 @@ impl Learner {
                     spans.push(span);
                 }
             }
-            for r in embedded(&spans, embedder)? {
+            for r in Read::all_of(&spans, embedder)? {
                 live.add(model, r);
                 out.learned += 1;
             }
@@ -448,14 +448,6 @@ fn read(live: &RwLock<Live>) -> std::sync::RwLockReadGuard<'_, Live> {
 
 fn raw(text: &str) -> anyhow::Result<Box<RawValue>> {
     Ok(RawValue::from_string(text.to_string())?)
-}
-
-/// Trajectories and vectors of embedded spans (a failed span's `if_not` is
-/// embedded here: it is its outcome).
-fn embedded(spans: &[Span], embedder: &Embedder) -> anyhow::Result<Vec<Read>> {
-    let failed: Vec<&str> = spans.iter().filter(|s| s.if_ok.is_none()).filter_map(|s| s.if_not.as_deref()).collect();
-    let mut failed_vecs = embedder.embed(&failed)?.into_iter();
-    spans.iter().map(|s| Read::of(s, if s.if_ok.is_none() { failed_vecs.next() } else { None })).collect()
 }
 
 /// A span sent whole, validated as an input line is.
