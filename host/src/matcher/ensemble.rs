@@ -25,7 +25,7 @@
 
 use super::conformal::{Conformal, within};
 use super::platt::{self, Platt};
-use super::predict::{Analysis, Model, log_odds};
+use super::predict::{Model, log_odds, open_within};
 use super::split::Split;
 use super::{HeldOut, Trajectory};
 use crate::vector::dot;
@@ -120,10 +120,11 @@ impl Candidate {
 /// The experts over a model: which rows each holds.
 struct Experts<'a> {
     model: &'a Model,
-    by: By,
     /// Expert name of each domain key that has its own matcher.
     own: BTreeMap<String, usize>,
     list: Vec<Expert>,
+    /// The domain expert of each train row.
+    row_expert: Vec<usize>,
 }
 
 impl<'a> Experts<'a> {
@@ -143,9 +144,12 @@ impl<'a> Experts<'a> {
                 list.push(Expert { name: k.clone(), train_spans: *n });
             }
         }
-        let general = model.records.iter().filter(|r| by.key(r).is_none_or(|k| !own.contains_key(k))).count();
-        list.push(Expert { name: "(general)".into(), train_spans: general });
-        Experts { model, by, own, list }
+        let general = list.len();
+        let row_expert: Vec<usize> =
+            model.records.iter().map(|r| by.key(r).and_then(|k| own.get(k).copied()).unwrap_or(general)).collect();
+        let n_general = row_expert.iter().filter(|&&e| e == general).count();
+        list.push(Expert { name: "(general)".into(), train_spans: n_general });
+        Experts { model, own, list, row_expert }
     }
 
     /// The domain expert a request of key `k` meets.
@@ -153,42 +157,23 @@ impl<'a> Experts<'a> {
         k.and_then(|k| self.own.get(k).copied()).unwrap_or(self.list.len() - 1)
     }
 
-    /// Whether train row `row` is in expert `e`.
-    fn holds(&self, e: usize, row: u32) -> bool {
-        if e == 0 {
-            return true;
-        }
-        let key = self.by.key(&self.model.records[row as usize]);
-        let local = self.local_of(key);
-        local == e
-    }
-
     /// Expert `e`'s prediction for a unit request vector.
-    fn say(&self, e: usize, q: &[f32]) -> Option<(Said, Analysis)> {
+    fn say(&self, e: usize, q: &[f32]) -> Option<Said> {
         let m = self.model;
         if self.list[e].train_spans == 0 {
             return None;
         }
-        let k = m.params().k;
-        let table = m.vectors.as_slice();
-        let hits = if e == 0 {
-            m.ivf.search(table, q, k, m.params().nprobe, None)
-        } else {
-            let keep = |row: u32| self.holds(e, row);
-            let h = m.ivf.search(table, q, k, m.params().nprobe, Some(&keep));
-            if h.len() < k { m.ivf.search(table, q, k, m.ivf.nlist(), Some(&keep)) } else { h }
-        };
-        let a = m.analyse(hits)?;
-        let conf = m.calibration.outcome.prob(&a.features);
-        Some((Said { row: a.predicted_row(), conf }, a))
+        let keep = |row: u32| self.row_expert[row as usize] == e;
+        let a = m.analyse(m.search_where(q, m.params().k, (e != 0).then_some(&keep as &dyn Fn(u32) -> bool)))?;
+        Some(Said { row: a.predicted_row(), conf: m.calibration.outcome.prob(&a.features) })
     }
 
     /// The candidates for a request: the global expert's and the domain
     /// expert's outcomes, merged when they agree.
     fn candidates(&self, q: &[f32], key: Option<&str>) -> Vec<Candidate> {
         let tau = self.model.params().tau;
-        let g = self.say(0, q).map(|s| s.0);
-        let d = self.say(self.local_of(key), q).map(|s| s.0);
+        let g = self.say(0, q);
+        let d = self.say(self.local_of(key), q);
         let mut out: Vec<Candidate> = Vec::new();
         if let Some(g) = &g {
             out.push(Candidate { row: g.row, global: Some(g.conf), domain: None });
@@ -213,15 +198,8 @@ fn cos(model: &Model, row: u32, truth: &[f32]) -> f64 {
 
 /// Nonconformity of the truth against scored candidates (see the module docs).
 fn nonconformity(model: &Model, scored: &[(Candidate, f64)], truth: &[f32], tau: f64) -> f64 {
-    let agreeing = scored
-        .iter()
-        .filter(|(c, _)| cos(model, c.row, truth) >= tau)
-        .map(|(_, p)| *p)
-        .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
-    match agreeing {
-        Some(p) => 1.0 - p,
-        None => 2.0 - scored.iter().map(|(c, _)| cos(model, c.row, truth)).fold(-1.0, f64::max),
-    }
+    let pairs: Vec<(f64, f64)> = scored.iter().map(|(c, p)| (*p, cos(model, c.row, truth))).collect();
+    super::predict::nonconformity(&pairs, tau)
 }
 
 /// Folds of the calibration split for the out-of-fold conformal scores.
@@ -352,11 +330,11 @@ pub fn evaluate(model: &Model, ens: &Ensemble) -> anyhow::Result<EnsembleEval> {
     for h in &test {
         let key = ens.by.key(&h.trajectory);
         let t = Instant::now();
-        let g = experts.say(0, &h.query_vec).map(|s| s.0);
+        let g = experts.say(0, &h.query_vec);
         let g_ms = t.elapsed().as_secs_f64() * 1e3;
         let t = Instant::now();
         let local = experts.local_of(key);
-        let d = experts.say(local, &h.query_vec).map(|s| s.0);
+        let d = experts.say(local, &h.query_vec);
         let d_ms = t.elapsed().as_secs_f64() * 1e3;
         let right = |s: &Option<Said>| s.as_ref().is_some_and(|s| cos(model, s.row, &h.outcome_vec) >= tau);
         runs.entry("global matcher").or_default().push((g.as_ref().map_or(0.0, |s| s.conf), right(&g), g_ms));
@@ -383,14 +361,13 @@ pub fn evaluate(model: &Model, ens: &Ensemble) -> anyhow::Result<EnsembleEval> {
         let name = &experts.list[local].name;
         let q = ens.conformal.threshold(Some(name), true);
         let members: Vec<&(Candidate, f64)> = scored.iter().filter(|(_, p)| within(1.0 - p, q)).collect();
-        let open = q.is_none_or(|q| q > 2.0 - tau);
         // No candidate at all scores NO_CANDIDATE: covered only by an infinite threshold.
         let covered = if scored.is_empty() {
             within(NO_CANDIDATE, q)
         } else {
             members.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= tau)
-                || (open
-                    && scored.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= q.map_or(-1.0, |q| 2.0 - q)))
+                || open_within(q, tau)
+                    .is_some_and(|bound| scored.iter().any(|(c, _)| cos(model, c.row, &h.outcome_vec) >= bound))
         };
         domain_rows.entry(name.clone()).or_default().push((e_right, right(&g), covered, members.len()));
     }
@@ -409,8 +386,7 @@ pub fn evaluate(model: &Model, ens: &Ensemble) -> anyhow::Result<EnsembleEval> {
                 name: name.to_string(),
                 n,
                 accuracy: correct.iter().filter(|&&c| c).count() as f64 / n as f64,
-                brier: conf.iter().zip(&correct).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>()
-                    / n as f64,
+                brier: super::eval::brier(conf.iter().copied().zip(correct.iter().copied())),
                 ece: platt::ece(&conf, &correct).0,
                 p50_ms: pct(0.5),
                 p99_ms: pct(0.99),

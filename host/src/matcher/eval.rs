@@ -161,7 +161,7 @@ fn fit_outcome(items: &[&Scored], tau: f64) -> Platt {
 }
 
 /// Mean squared error of forecast probabilities against events.
-fn brier(forecasts: impl ExactSizeIterator<Item = (f64, bool)>) -> f64 {
+pub fn brier(forecasts: impl ExactSizeIterator<Item = (f64, bool)>) -> f64 {
     let n = forecasts.len().max(1) as f64;
     forecasts.map(|(p, y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / n
 }

@@ -113,7 +113,7 @@ pub fn set_size(shares: impl Iterator<Item = f64>, q: Option<f64>, tau: f64) -> 
 
 /// A set at threshold `q` (`None`: +∞) is open when `q` admits outcomes no
 /// group agrees with (q > 2 − τ): any outcome within this cosine of a member.
-fn open_within(q: Option<f64>, tau: f64) -> Option<f64> {
+pub fn open_within(q: Option<f64>, tau: f64) -> Option<f64> {
     match q {
         None => Some(-1.0),
         Some(q) => (q > 2.0 - tau).then(|| (2.0 - q).max(-1.0)),
@@ -399,6 +399,18 @@ impl Model {
         }
     }
 
+    /// The `k` nearest of the model's trajectories that `keep` accepts (all
+    /// with `None`), best first, at the model's nprobe; when a filter leaves
+    /// too few in the probed partitions, every partition is probed.
+    pub fn search_where(&self, q: &[f32], k: usize, keep: Option<&dyn Fn(u32) -> bool>) -> Vec<(u32, f32)> {
+        let table = self.vectors.as_slice();
+        let hits = self.ivf.search(table, q, k, self.params().nprobe, keep);
+        if hits.len() < k && keep.is_some() {
+            return self.ivf.search(table, q, k, self.ivf.nlist(), keep);
+        }
+        hits
+    }
+
     /// The neighbours among the model's trajectories and `side`'s (searched
     /// exactly), best first.
     pub fn neighbours_in(&self, side: &Side, q: &[f32], query: &Query<'_>) -> Vec<(u32, f32)> {
@@ -409,14 +421,9 @@ impl Model {
                 && query.domain.is_none_or(|d| r.domain.as_deref() == Some(d))
                 && query.exclude_thread.is_none_or(|t| r.thread != t)
         };
-        let table = self.vectors.as_slice();
         let filtered = query.did.is_some() || query.domain.is_some() || query.exclude_thread.is_some();
         let keep_in: Option<&dyn Fn(u32) -> bool> = if filtered { Some(&keep) } else { None };
-        let mut hits = self.ivf.search(table, q, k, self.params().nprobe, keep_in);
-        if hits.len() < k && filtered {
-            // A filter left too few in the probed partitions: probe them all.
-            hits = self.ivf.search(table, q, k, self.ivf.nlist(), keep_in);
-        }
+        let mut hits = self.search_where(q, k, keep_in);
         if !side.is_empty() {
             let base = self.records.len() as u32;
             let dims = self.manifest.dims;
