@@ -475,8 +475,8 @@ pub fn run(model_dir: &Path, out: &Path, by: By, min_domain: usize) -> anyhow::R
     let ens = build(&model, by, min_domain)?;
     let eval = evaluate(&model, &ens)?;
     crate::output::ensure_dir(out)?;
-    std::fs::write(out.join("ensemble.json"), serde_json::to_string_pretty(&ens)? + "\n")?;
-    std::fs::write(out.join("eval.json"), serde_json::to_string_pretty(&eval)? + "\n")?;
+    crate::output::write_file(&out.join("ensemble.json"), (serde_json::to_string_pretty(&ens)? + "\n").as_bytes())?;
+    crate::output::write_file(&out.join("eval.json"), (serde_json::to_string_pretty(&eval)? + "\n").as_bytes())?;
     Ok((ens, eval))
 }
 

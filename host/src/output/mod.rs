@@ -90,6 +90,21 @@ impl AsideWriter {
     }
 }
 
+/// Copy the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for e in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let p = e?.path();
+        let dest = to.join(p.file_name().context("a file name")?);
+        if p.is_dir() {
+            copy_dir(&p, &dest)?;
+        } else {
+            std::fs::copy(&p, &dest).with_context(|| format!("copying {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// A scratch file, created empty for writing and reading back.
 pub fn scratch_file(path: &Path) -> anyhow::Result<File> {
     File::options()

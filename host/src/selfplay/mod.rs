@@ -352,7 +352,8 @@ pub fn run(
     let mut asked: HashSet<String> = HashSet::new();
     let mut accepted: Vec<Accepted> = Vec::new();
     let mut accepted_vecs: Vec<Vec<f32>> = Vec::new();
-    let mut known_texts: HashSet<[u8; 32]> = model.records.iter().map(|r| text_digest(&r.query, &r.outcome)).collect();
+    let mut known_texts: HashSet<[u8; 16]> =
+        model.records.iter().map(|r| crate::dedupe::exact_key(&r.query, Some(&r.outcome))).collect();
     let mut rejected_lines: Vec<String> = Vec::new();
     let mut rounds = Vec::new();
     let mut stopped = None;
@@ -426,14 +427,7 @@ pub fn run(
             }
             if let Some(up) = &upstream {
                 let body = json!({"model": "selfplay", "messages": [{"role": "user", "content": p.text}]});
-                let (code, v) = up.chat(&body)?;
-                anyhow::ensure!(
-                    (200..300).contains(&code),
-                    "the upstream {} answered {code}: {}",
-                    up.url,
-                    v["error"]["message"]
-                );
-                let content = v["choices"][0]["message"]["content"].as_str().unwrap_or_default().to_string();
+                let (content, _) = up.complete(&body).map_err(|why| anyhow::anyhow!("{}: {why}", up.url))?;
                 answers.push(("upstream", content, "completed", None));
             }
             for (responder, answer, status, confidence) in answers {
@@ -490,7 +484,7 @@ pub fn run(
                             break;
                         }
                         let index_vec = read.index_vector(model.params().index_on).to_vec();
-                        known_texts.insert(text_digest(&read.t.query, &read.t.outcome));
+                        known_texts.insert(crate::dedupe::exact_key(&read.t.query, Some(&read.t.outcome)));
                         accepted_vecs.push(index_vec.clone());
                         accepted.push(Accepted {
                             id: id.clone(),
@@ -582,8 +576,7 @@ pub fn run(
         files: files_written,
     };
     let report_path = opts.out.join(files::REPORT);
-    std::fs::write(&report_path, serde_json::to_string_pretty(&report)? + "\n")
-        .with_context(|| format!("writing {}", report_path.display()))?;
+    crate::output::write_file(&report_path, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
     Ok(report)
 }
 
@@ -635,8 +628,8 @@ struct Judges<'a> {
     leakage: &'a Leakage,
     model: &'a Model,
     accepted: &'a [Vec<f32>],
-    /// Digests of (request, outcome) of every span in the index.
-    texts: &'a HashSet<[u8; 32]>,
+    /// Exact-duplicate keys (`dedupe::exact_key`) of every span in the index.
+    texts: &'a HashSet<[u8; 16]>,
 }
 
 /// Every gate but novelty; on success the span, its trajectory and vectors,
@@ -686,7 +679,7 @@ fn judge(c: &Candidate<'_>, j: &Judges<'_>) -> Result<(Span, Read, f32), (&'stat
         }
         None => {}
     }
-    if j.texts.contains(&text_digest(&read.t.query, &read.t.outcome)) {
+    if j.texts.contains(&crate::dedupe::exact_key(&read.t.query, Some(&read.t.outcome))) {
         return Err(("dedupe", "the same request and outcome are already in the index".to_string()));
     }
     let v = read.index_vector(j.model.params().index_on);
@@ -696,17 +689,6 @@ fn judge(c: &Candidate<'_>, j: &Judges<'_>) -> Result<(Span, Read, f32), (&'stat
         return Err(("dedupe", format!("nearest cosine similarity {nn:.3} > {} ({with})", defaults::DEDUPE_COSINE)));
     }
     Ok((span, read, nn))
-}
-
-/// A digest of a request and its outcome, whitespace runs folded.
-fn text_digest(query: &str, outcome: &str) -> [u8; 32] {
-    use sha2::{Digest as _, Sha256};
-    let fold = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut h = Sha256::new();
-    h.update(fold(query).as_bytes());
-    h.update([0u8]);
-    h.update(fold(outcome).as_bytes());
-    h.finalize().into()
 }
 
 fn reject(rr: &mut RoundReport, lines: &mut Vec<String>, c: &Candidate<'_>, gate: &'static str, detail: String) {
@@ -747,15 +729,15 @@ fn median(v: &mut [f64]) -> f64 {
     if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
 }
 
+/// Write `lines` to `path` the one way LogLine writes a whole file.
 fn write_lines<'a>(path: &Path, lines: impl Iterator<Item = &'a str>) -> anyhow::Result<()> {
-    let mut w =
-        std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?);
-    for l in lines {
-        w.write_all(l.as_bytes())?;
-        w.write_all(b"\n")?;
-    }
-    w.flush()?;
-    Ok(())
+    crate::output::write_file_with(path, |w| {
+        for l in lines {
+            w.write_all(l.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })
 }
 
 /// Vendi scores of real spans alone and of real spans with the synthetic
@@ -815,7 +797,7 @@ fn downstream(
     if grown.exists() {
         std::fs::remove_dir_all(grown).with_context(|| format!("clearing {}", grown.display()))?;
     }
-    copy_dir(&model.dir, grown)?;
+    crate::output::copy_dir(&model.dir, grown)?;
     for stale in [crate::serve::wal::FILE, crate::matcher::train::files::EVAL] {
         let _ = std::fs::remove_file(grown.join(stale));
     }
@@ -846,20 +828,6 @@ fn downstream(
         set_size_with: with.conformal.mean_set_size,
         verdict,
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    for e in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let p = e?.path();
-        let dest = to.join(p.file_name().context("a file name")?);
-        if p.is_dir() {
-            copy_dir(&p, &dest)?;
-        } else {
-            std::fs::copy(&p, &dest).with_context(|| format!("copying {}", p.display()))?;
-        }
-    }
-    Ok(())
 }
 
 impl SelfplayReport {

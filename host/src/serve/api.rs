@@ -437,33 +437,13 @@ async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejectio
         let mut forward = raw;
         forward["stream"] = json!(false);
         let st2 = st.clone();
-        let (status, v) = tokio::task::spawn_blocking(move || {
-            st2.upstream.as_ref().expect("checked").chat(&forward).map_err(|e| format!("{e:#}"))
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r)
-        .map_err(|e| {
-            ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", format!("the upstream failed: {e}"))
-                .code("upstream")
-        })?;
-        if !(200..300).contains(&status) {
-            let why = v["error"]["message"].as_str().unwrap_or("no message").to_string();
-            return Err(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answered {status}: {why}"),
-            )
-            .code("upstream"));
-        }
-        content = v["choices"][0]["message"]["content"].as_str().map(str::to_string).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                "the upstream's answer has no choices[0].message.content",
-            )
-            .code("upstream")
-        })?;
+        let (answer, v) =
+            tokio::task::spawn_blocking(move || st2.upstream.as_ref().expect("checked").complete(&forward))
+                .await
+                .map_err(|e| format!("the upstream failed: {e}"))
+                .and_then(|r| r)
+                .map_err(|why| ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", why).code("upstream"))?;
+        content = answer;
         meta = json!({
             "source": "upstream", "upstream": up.url, "upstream_model": v["model"],
             "confidence": prediction.as_ref().map(|p| p.confidence), "fallback_below": fallback_below,

@@ -268,6 +268,22 @@ impl Upstream {
         })
     }
 
+    /// POST a chat request and take its answer (blocking): the text of
+    /// `choices[0].message.content` and the whole response, or why there is
+    /// none (the call failed, a non-2xx status with the upstream's message,
+    /// or no content).
+    pub fn complete(&self, body: &serde_json::Value) -> Result<(String, serde_json::Value), String> {
+        let (status, v) = self.chat(body).map_err(|e| format!("the upstream failed: {e:#}"))?;
+        if !(200..300).contains(&status) {
+            let why = v["error"]["message"].as_str().unwrap_or("no message");
+            return Err(format!("the upstream answered {status}: {why}"));
+        }
+        match v["choices"][0]["message"]["content"].as_str() {
+            Some(content) => Ok((content.to_string(), v)),
+            None => Err("the upstream's answer has no choices[0].message.content".to_string()),
+        }
+    }
+
     /// POST `body`; the status and the JSON answer (blocking).
     pub fn chat(&self, body: &serde_json::Value) -> anyhow::Result<(u16, serde_json::Value)> {
         let mut req = self.agent.post(&self.url);

@@ -77,30 +77,14 @@ impl Wal {
                 File::open(dir).and_then(|d| d.sync_all()).ok();
             }
         }
-        let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let mut records = Vec::new();
-        let mut good = 0usize;
-        for (no, line) in data.split_inclusive(|&b| b == b'\n').enumerate() {
-            if line.last() != Some(&b'\n') {
-                break; // the torn tail
-            }
-            let text = &line[..line.len() - 1];
-            if !text.iter().all(u8::is_ascii_whitespace) {
-                let rec: Record = serde_json::from_slice(text).with_context(|| {
-                    format!("{}:{}: not a feedback record (the log is damaged)", path.display(), no + 1)
-                })?;
-                records.push(rec);
-            }
-            good += line.len();
-        }
-        let torn = (data.len() - good) as u64;
+        let (records, good, torn) = read_records(path)?;
         if torn > 0 {
-            file.set_len(good as u64)?;
+            file.set_len(good)?;
             file.sync_all()?;
         }
         file.seek(SeekFrom::End(0))?;
         let next_seq = records.iter().map(|r| r.seq).max().unwrap_or(0) + 1;
-        Ok((Wal { path: path.to_path_buf(), file, bytes: good as u64, next_seq, broken: false }, records, torn))
+        Ok((Wal { path: path.to_path_buf(), file, bytes: good, next_seq, broken: false }, records, torn))
     }
 
     pub fn path(&self) -> &Path {
@@ -146,25 +130,40 @@ pub fn is_log(path: &Path) -> bool {
 /// Write the indexed spans of a feedback log to `out` as enriched-span
 /// lines (for `logline train --add`); their count.
 pub fn spans_file(log: &Path, out: &Path) -> anyhow::Result<u64> {
-    let mut w = std::io::BufWriter::new(File::create(out).with_context(|| format!("creating {}", out.display()))?);
+    let (records, _, _) = read_records(log)?;
     let mut n = 0;
-    let data = std::fs::read(log).with_context(|| format!("reading {}", log.display()))?;
-    for (no, line) in data.split_inclusive(|&b| b == b'\n').enumerate() {
-        if line.last() != Some(&b'\n') || line.iter().all(u8::is_ascii_whitespace) {
-            continue;
+    crate::output::write_file_with(out, |w| {
+        for s in records.iter().filter(|r| r.indexed).flat_map(|r| &r.spans) {
+            w.write_all(s.get().as_bytes())?;
+            w.write_all(b"\n")?;
+            n += 1;
         }
-        let rec: Record = serde_json::from_slice(&line[..line.len() - 1])
-            .with_context(|| format!("{}:{}: not a feedback record", log.display(), no + 1))?;
-        if rec.indexed {
-            for s in &rec.spans {
-                w.write_all(s.get().as_bytes())?;
-                w.write_all(b"\n")?;
-                n += 1;
-            }
-        }
-    }
-    w.flush()?;
+        Ok(())
+    })?;
     Ok(n)
+}
+
+/// The whole records of a log, the bytes they take, and the bytes of a
+/// torn last line after them (a line without its `\n`). A damaged whole
+/// line is an error naming it.
+fn read_records(path: &Path) -> anyhow::Result<(Vec<Record>, u64, u64)> {
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut records = Vec::new();
+    let mut good = 0usize;
+    for (no, line) in data.split_inclusive(|&b| b == b'\n').enumerate() {
+        if line.last() != Some(&b'\n') {
+            break; // the torn tail
+        }
+        let text = &line[..line.len() - 1];
+        if !text.iter().all(u8::is_ascii_whitespace) {
+            let rec: Record = serde_json::from_slice(text).with_context(|| {
+                format!("{}:{}: not a feedback record (the log is damaged)", path.display(), no + 1)
+            })?;
+            records.push(rec);
+        }
+        good += line.len();
+    }
+    Ok((records, good as u64, (data.len() - good) as u64))
 }
 
 #[cfg(test)]

@@ -467,15 +467,6 @@ fn trajectories(s: &Server) -> u64 {
     json_of(&call(s, "GET", "/readyz", None, None).2)["trajectories"].as_u64().unwrap()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() { copy_dir(&p, &dest) } else { std::fs::copy(&p, &dest).map(|_| ()).unwrap() }
-    }
-}
-
 const ROTATE_Q: &str = "How do I rotate the signing key of the billing service?";
 const ROTATE_A: &str = "Run `billing keys rotate --service billing`, then store the new key in the vault and restart the billing workers so they load it.";
 
@@ -662,7 +653,7 @@ fn acknowledged_feedback_survives_kill_9_and_is_never_applied_twice() {
     drop(s);
     // Fold the log into a copy of the model; a server on it holds each span once.
     let grown = dir.path().join("grown");
-    copy_dir(&model, &grown);
+    logline::output::copy_dir(&model, &grown).unwrap();
     let out =
         Command::new(env!("CARGO_BIN_EXE_logline")).args(["train", "--add"]).arg(&log).arg(&grown).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
