@@ -37,6 +37,11 @@ pub const RULES: &[Rule] = &[
         templates: &["How can I {x}?", "What is the best way to {x}?"],
     },
     Rule {
+        name: "explain-in-detail",
+        pattern: r"(?i)^(?:can|could|would) you explain (?P<x>.+?) in (?:a bit |a little |some )?more detail\?$",
+        templates: &["Explain {x} in more depth.", "Can you go deeper into {x}?"],
+    },
+    Rule {
         name: "can-you-explain",
         pattern: r"(?i)^(?:can|could|would) you (?:please )?explain (?P<x>.+?)\?$",
         templates: &["Explain {x}.", "What should I know about {x}?"],
@@ -65,6 +70,11 @@ pub const RULES: &[Rule] = &[
         name: "why-does-it-matter",
         pattern: r"(?i)^why (?:does|do) (?P<x>.+?) matter\?$",
         templates: &["Why is {x} important?", "What makes {x} important?"],
+    },
+    Rule {
+        name: "explain-like",
+        pattern: r"(?i)^explain (?P<x>.+?) like i'?m (?:a |an )?(?P<who>[^.!?]+?)[.!]?$",
+        templates: &["Can you explain {x} in simple terms?", "How would you explain {x} to {a} {who}?"],
     },
     Rule {
         name: "explain",
@@ -110,7 +120,9 @@ fn compiled() -> &'static (Vec<Regex>, Regex) {
 
 fn fill(template: &str, c: &Captures<'_>) -> String {
     let x = c.name("x").map_or("", |m| m.as_str());
-    let mut out = template.replace("{x}", x);
+    let who = c.name("who").map_or("", |m| m.as_str());
+    let a = if who.starts_with(|ch: char| "aeiouAEIOU".contains(ch)) { "an" } else { "a" };
+    let mut out = template.replace("{x}", x).replace("{who}", who).replace("{a}", a);
     if let Some(first) = out.get(..1) {
         out = first.to_uppercase() + &out[1..];
     }
@@ -236,6 +248,23 @@ mod tests {
         let all: std::collections::BTreeSet<String> = (0..8).map(|s| variants_of("a", this, s, 1)[0].clone()).collect();
         assert_eq!(all.len(), 2, "both templates come first for some seed");
         assert_eq!(variants_of("a", this, 3, 2), variants_of("a", this, 3, 2));
+    }
+
+    #[test]
+    fn a_request_for_more_detail_or_for_a_level_keeps_it() {
+        let v =
+            variants_of("x", "Got it. Could you explain mixed precision in a bit more detail? The data is big.", 0, 2);
+        assert_eq!(v.len(), 2);
+        assert!(v.iter().all(|t| t.contains("mixed precision") && !t.contains("know about")), "{v:?}");
+        assert!(v.iter().any(|t| t.contains("Explain mixed precision in more depth.")), "{v:?}");
+        let v = variants_of("y", "Setup: WSL2. Explain pipelining in Redis like I'm a junior developer.", 0, 2);
+        assert!(
+            v.contains(&"Setup: WSL2. How would you explain pipelining in Redis to a junior developer?".to_string()),
+            "{v:?}"
+        );
+        assert!(v.iter().all(|t| !t.contains("like I'm")), "{v:?}");
+        let v = variants_of("z", "Explain DNS like I'm an intern.", 0, 2);
+        assert!(v.iter().any(|t| t == "How would you explain DNS to an intern?"), "{v:?}");
     }
 
     #[test]
