@@ -2,12 +2,16 @@
 //! library, print results. The binary's `main` only calls
 //! [`run`].
 
-use crate::cli::{CacheArgs, Cli, Command, EnzymesCommand, ModelArgs, Phase0Args, Phase1Args, ScorerCommand};
+use crate::cli::{
+    CacheArgs, Cli, Command, EnzymesCommand, IndexCommand, ModelArgs, Phase0Args, Phase1Args, ReportCommand,
+    ScorerCommand,
+};
 use crate::enzyme::{EnzymeHost, Lookups, NoLookups};
 use crate::index::SpanIndex;
 use crate::manifest::Manifest;
 use crate::pipeline::orchestrate;
 use crate::pipeline::prepare;
+use crate::pipeline::shard::{Shard, Step, Work};
 use crate::pipeline::{self, Phase0Summary, Phase1Summary, Summary, SummaryConfig, SummaryResults};
 use crate::progress;
 use crate::report::{Phase0Stats, Phase1Report};
@@ -60,6 +64,10 @@ impl Ui {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let ui = Ui { quiet: cli.quiet, json: cli.json, progress: progress::Mode::detect(cli.quiet) };
     match cli.command {
+        Command::Prepare(a) if a.shard.is_some() => {
+            let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
+            cmd_prepare_part(&a, &cfg, ui)?;
+        }
         Command::Prepare(a) => {
             let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
             let stats = cmd_prepare(&a.input, &a.output, &a.p0, &cfg, ui)?;
@@ -67,12 +75,35 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ui.json(&stats)?;
             ui.files(&phase0_files(&a.output, Some(&stats)));
         }
-        Command::Orchestrate(a) => {
-            let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
-            let report = cmd_orchestrate(&a.input, &a.output, &a.p1, &a.model, &a.cache, &cfg, ui)?;
-            ui.table(&report.table());
-            ui.json(&report)?;
-            ui.files(&phase1_files(&a.output, Some(&report)));
+        Command::Orchestrate(a) => match (&a.work, a.shard, &a.input, &a.output) {
+            (Some(work), Some(shard), _, _) => {
+                let cfg = load_config(cli.config.as_deref(), None)?;
+                cmd_orchestrate_part(work, shard, &a, &cfg, ui)?;
+            }
+            (None, _, Some(input), Some(output)) => {
+                let cfg = load_config(cli.config.as_deref(), Some(input))?;
+                let report = cmd_orchestrate(input, output, &a.p1, &a.model, &a.cache, &cfg, ui)?;
+                ui.table(&report.table());
+                ui.json(&report)?;
+                ui.files(&phase1_files(output, Some(&report)));
+            }
+            _ => bail!("give -i ENRICHED -o OUT, or WORK --shard K/N"),
+        },
+        Command::Index(IndexCommand::Build { work, reproducible }) => {
+            match pipeline::gather::build(&work, reproducible)? {
+                pipeline::gather::Built::Ran(stats) => {
+                    ui.table(&stats.table());
+                    ui.json(&stats)?;
+                    ui.files(&phase0_files(&Work::new(&work).index_dir(), Some(&stats)));
+                }
+                pipeline::gather::Built::AlreadyDone(stats) => {
+                    ui.table(&format!(
+                        "index build: already done ({} exists); nothing to do\n",
+                        Work::new(&work).marker(Step::Index, 0).display()
+                    ));
+                    ui.json(&stats)?;
+                }
+            }
         }
         Command::Run(a) => {
             let cfg = load_config(cli.config.as_deref(), Some(&a.input))?;
@@ -189,10 +220,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_serve(a, cfg)?;
         }
-        Command::Report(a) => {
-            let path = crate::report::html::write(&a.out)?;
-            ui.files(&[(path, None)]);
-        }
+        Command::Report(a) => match (a.command, a.out) {
+            (Some(ReportCommand::Merge { work, output }), _) => cmd_merge(&work, &output, ui)?,
+            (None, Some(out)) => {
+                let path = crate::report::html::write(&out)?;
+                ui.files(&[(path, None)]);
+            }
+            (None, None) => bail!("give a folder `logline run` wrote, or `report merge WORK -o OUT`"),
+        },
         Command::New(a) => {
             let dir = crate::templates::write(&a.name, a.lang, a.dir.as_deref().unwrap_or(Path::new(".")))?;
             ui.table(&format!("created {}\n{}", dir.display(), crate::templates::next_steps(&a.name, a.lang, &dir)));
@@ -522,11 +557,7 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "<bundled>".into());
     let summary = Summary {
-        timestamp: if a.p1.reproducible {
-            "1970-01-01T00:00:00Z".into()
-        } else {
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        },
+        timestamp: summary_time(a.p1.reproducible),
         duration_ms: if a.p1.reproducible { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 },
         config: SummaryConfig {
             input: a.input.display().to_string(),
@@ -539,22 +570,119 @@ fn cmd_run(a: &crate::cli::RunArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<
             phase1: phase1.map(|report| Phase1Summary { report }),
         },
     };
-    let path = pipeline::write_summary(&a.output, &summary)?;
-    ui.json(&summary)?;
-    let html = crate::report::html::write(&a.output)?;
-    let mut files = phase0_files(&a.output, summary.results.phase0.as_ref().map(|p| &p.stats));
-    files.extend(phase1_files(&a.output, summary.results.phase1.as_ref().map(|p| &p.report)));
+    write_run(&a.output, &summary, ui)
+}
+
+fn summary_time(reproducible: bool) -> String {
+    if reproducible {
+        "1970-01-01T00:00:00Z".into()
+    } else {
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+}
+
+/// What a whole run leaves at the end: `pipeline-summary.json`,
+/// `report.html`, the list of files, the next step.
+fn write_run(out: &Path, summary: &Summary, ui: Ui) -> anyhow::Result<()> {
+    let path = pipeline::write_summary(out, summary)?;
+    ui.json(summary)?;
+    let html = crate::report::html::write(out)?;
+    let mut files = phase0_files(out, summary.results.phase0.as_ref().map(|p| &p.stats));
+    files.extend(phase1_files(out, summary.results.phase1.as_ref().map(|p| &p.report)));
     files.push((path, None));
     files.push((html, None));
     ui.files(&files);
     if summary.results.phase1.is_some() {
         ui.table(&format!(
             "Next: open {} in a browser; export for a trainer with `logline export {} --format chat` (or `--format parquet`).\n",
-            a.output.join(crate::report::html::FILE).display(),
-            a.output.display()
+            out.join(crate::report::html::FILE).display(),
+            out.display()
         ));
     }
     Ok(())
+}
+
+fn cmd_prepare_part(a: &crate::cli::PrepareArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
+    let shard = a.shard.expect("called with --shard");
+    if !a.input.is_file() {
+        bail!("input {} does not exist or is not a file", a.input.display());
+    }
+    let opts = prepare_options(&a.input, &a.output, &a.p0, cfg, ui.progress, false)?;
+    let emb = embedder(&a.p0.model, &a.p0.cache, cfg)?;
+    match prepare::prepare_part(&opts, shard, &emb)? {
+        prepare::PartOutcome::Done(stats) => {
+            ui.table(&format!("prepare shard {shard}:\n{}", stats.table()));
+            ui.json(&stats)?;
+            let f = Work::new(&a.output).prepare_part(shard.k);
+            ui.files(&[
+                (f.spans, Some(stats.valid)),
+                (f.lines, Some(stats.valid)),
+                (f.rejects, Some(stats.rejected.total())),
+                (f.stats, None),
+            ]);
+        }
+        prepare::PartOutcome::AlreadyDone => {
+            ui.table(&format!("prepare shard {shard}: already done; nothing to do\n"));
+            ui.json(&serde_json::json!({"shard": shard.to_string(), "skipped": true}))?;
+        }
+    }
+    Ok(())
+}
+
+fn cmd_orchestrate_part(
+    work: &Path,
+    shard: Shard,
+    a: &crate::cli::OrchestrateArgs,
+    cfg: &FileConfig,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let w = Work::new(work);
+    let opts = orchestrate_options(
+        &pipeline::merge::enriched_input(&w),
+        &w.orchestrate_part(shard.k),
+        &a.p1,
+        cfg,
+        ui.progress,
+    )?;
+    let host = enzyme_host(&a.cache, cfg)?;
+    let emb = embedder(&a.model, &a.cache, cfg)?;
+    if let Some(s) = opts.scorer.as_ref() {
+        s.check_embedding_model(emb.model_key(), emb.dims())?;
+    }
+    match pipeline::merge::orchestrate_part(work, shard, opts, &host, &emb)? {
+        pipeline::merge::PartOutcome::Done(report) => {
+            ui.table(&format!("orchestrate shard {shard}:\n{}", report.table()));
+            ui.json(&report)?;
+            ui.files(&phase1_files(&w.orchestrate_part(shard.k), Some(&report)));
+        }
+        pipeline::merge::PartOutcome::AlreadyDone => {
+            ui.table(&format!("orchestrate shard {shard}: already done; nothing to do\n"));
+            ui.json(&serde_json::json!({"shard": shard.to_string(), "skipped": true}))?;
+        }
+    }
+    Ok(())
+}
+
+fn cmd_merge(work: &Path, out: &Path, ui: Ui) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let m = pipeline::merge::merge(work, out)?;
+    ui.table(&m.phase0.table());
+    ui.table(&m.phase1.table());
+    let summary = Summary {
+        timestamp: summary_time(m.job.reproducible),
+        duration_ms: if m.job.reproducible { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 },
+        config: SummaryConfig {
+            input: m.input.clone(),
+            output: out.display().to_string(),
+            manifest: format!("<settings {}>", m.job.settings),
+            phases: vec!["phase0", "phase1"],
+        },
+        results: SummaryResults {
+            phase0: Some(Phase0Summary { spans: m.phase0.spans_out(), stats: m.phase0 }),
+            phase1: Some(Phase1Summary { report: m.phase1 }),
+        },
+    };
+    write_run(out, &summary, ui)
 }
 
 fn cmd_search(a: &crate::cli::SearchArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@ use crate::derive::CombinedMode;
 use crate::embed::sidecar::Dtype;
 use crate::manifest::OnError;
 use crate::pipeline::prepare::EmbeddingsMode;
+use crate::pipeline::shard::Shard;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -90,10 +91,15 @@ pub enum Command {
     ///
     /// Example: logline serve model/ --addr 127.0.0.1:8080 --keys keys.txt
     Serve(ServeArgs),
-    /// Rebuild the HTML report (OUT/report.html, self-contained) from a run's files.
+    /// Rebuild the HTML report (OUT/report.html, self-contained) from a run's
+    /// files, or merge a sharded run (`report merge`).
     ///
     /// Example: logline report out/
     Report(ReportArgs),
+    /// The index of a sharded run (`index build WORK`, after every
+    /// `prepare --shard K/N`).
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// Write a new enzyme project from a template (rust, python or js).
     ///
     /// Example: logline new pii-masker --lang python --dir my-enzymes/
@@ -265,9 +271,16 @@ pub struct PrepareArgs {
     /// Input spans (NDJSON, optionally gzip-compressed).
     #[arg(short, long)]
     pub input: PathBuf,
-    /// Output folder (created if missing).
+    /// Output folder (created if missing); with --shard, the work folder
+    /// every shard shares.
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Prepare only shard K of N (1 <= K <= N) into the work folder:
+    /// contiguous blocks of input lines; `logline index build WORK` then
+    /// builds the index from every shard's part. A shard with its done
+    /// marker is skipped.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     #[command(flatten)]
     pub p0: Phase0Args,
 }
@@ -314,12 +327,20 @@ pub struct Phase0Args {
 
 #[derive(Debug, Args, Clone)]
 pub struct OrchestrateArgs {
+    /// A work folder (with --shard): its index, built by `logline index build`.
+    #[arg(requires = "shard", conflicts_with_all = ["input", "output"])]
+    pub work: Option<PathBuf>,
+    /// Run only shard K of N of the work folder's threads (1 <= K <= N);
+    /// `logline report merge WORK -o OUT` folds the shards. A shard with
+    /// its done marker is skipped.
+    #[arg(long, value_name = "K/N", requires = "work")]
+    pub shard: Option<Shard>,
     /// The enriched spans from Phase 0 (`<dir>/diamonds-enriched.ndjson`).
-    #[arg(short, long)]
-    pub input: PathBuf,
+    #[arg(short, long, required_unless_present = "work")]
+    pub input: Option<PathBuf>,
     /// Output folder.
-    #[arg(short, long)]
-    pub output: PathBuf,
+    #[arg(short, long, required_unless_present = "work")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub p1: Phase1Args,
     #[command(flatten)]
@@ -649,9 +670,45 @@ pub struct SelfplayArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: Option<ReportCommand>,
     /// A folder `logline run` (or `prepare`) wrote.
-    pub out: PathBuf,
+    #[arg(required = true)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ReportCommand {
+    /// Fold a sharded run's work folder into the files `logline run` writes
+    /// (Phase 0's outputs, Phase 1's parts in shard order, the reports,
+    /// pipeline-summary.json, report.html).
+    ///
+    /// Example: logline report merge work/ -o out/
+    Merge {
+        /// The work folder every shard wrote to.
+        work: PathBuf,
+        /// Output folder.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Build the index of a sharded run once every `prepare --shard` is
+    /// done: reads the parts in (shard, line) order and writes WORK/index/
+    /// as `logline prepare` would. Skipped when its done marker is there.
+    ///
+    /// Example: logline index build work/
+    Build {
+        /// The work folder every shard wrote to.
+        work: PathBuf,
+        /// Build the graph on one thread: the same parts give byte-identical files.
+        #[arg(long)]
+        reproducible: bool,
+    },
 }
 
 /// Export formats.

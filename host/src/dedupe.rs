@@ -49,7 +49,7 @@ pub enum DedupeMode {
 }
 
 /// Duplicate detection settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DedupeParams {
     pub mode: DedupeMode,
     /// Cosine of combined embeddings at or above which two spans are duplicates.

@@ -186,6 +186,7 @@ pub fn orchestrate_options(
         resume: a.resume,
         reproducible: a.reproducible,
         progress,
+        shard: None,
     })
 }
 

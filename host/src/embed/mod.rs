@@ -33,6 +33,16 @@ pub struct EmbedStats {
     pub model: ModelStats,
 }
 
+impl std::ops::AddAssign for EmbedStats {
+    fn add_assign(&mut self, o: Self) {
+        self.requested += o.requested;
+        self.unique += o.unique;
+        self.cache_hits += o.cache_hits;
+        self.truncated_texts += o.truncated_texts;
+        self.model += o.model;
+    }
+}
+
 /// The model plus its cache.
 pub struct Embedder {
     pub model: Model,

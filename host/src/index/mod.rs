@@ -86,7 +86,7 @@ struct Summary {
 }
 
 /// HNSW build parameters.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HnswParams {
     pub ef_construction: usize,
     pub ef_search: usize,

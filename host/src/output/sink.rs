@@ -10,6 +10,7 @@ use super::AsideWriter;
 use crate::ingest::Line;
 use crate::span::Span;
 use crate::validate::{Reason, Reject, RejectKind};
+use anyhow::Context as _;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -291,6 +292,26 @@ impl Sink {
     pub fn reject(&mut self, r: &RejectRecord) -> anyhow::Result<()> {
         self.counts.add(r.reason);
         self.rejects.write_line(&r.to_line())
+    }
+
+    /// Append the records of another rejects file (a shard's part), with
+    /// their counts; the two must agree.
+    pub fn rejects_from(&mut self, path: &Path, counts: &RejectCounts) -> anyhow::Result<()> {
+        use std::io::BufRead as _;
+        let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let mut n = 0u64;
+        for line in std::io::BufReader::with_capacity(1 << 20, f).lines() {
+            self.rejects.write_line(&line.with_context(|| format!("reading {}", path.display()))?)?;
+            n += 1;
+        }
+        anyhow::ensure!(
+            n == counts.total(),
+            "{} holds {n} records but its stats count {}",
+            path.display(),
+            counts.total()
+        );
+        self.counts += counts;
+        Ok(())
     }
 
     /// Flush and sync both; `(bytes, lines)` of each for a checkpoint.

@@ -70,7 +70,7 @@ pub fn run_chain(
     let mut stats = ChainRunStats::default();
     loop {
         let mut invalid = 0;
-        let mut r = round::read(&mut reader, input, &mut validator, batch * workers, 0, |rec| {
+        let mut r = round::read(&mut reader, input, &mut validator, batch * workers, 0, None, |rec| {
             invalid += 1;
             sink.reject(&rec)
         })?;

@@ -1,12 +1,17 @@
 //! The phases: Phase 0 (`prepare`), Phase 1 (`orchestrate`, in modules in
 //! data-flow order), the chain alone (`chain_only`), and what they share:
 //! reading in rounds and running the chain (`round`), the transformation
-//! log (`translog`).
+//! log (`translog`). A run split over machines ([`shard`]): shards of
+//! Phase 0, the index built from their parts (`gather`), shards of Phase 1
+//! and their fold (`merge`).
 
 pub mod chain_only;
+pub mod gather;
+pub mod merge;
 pub mod orchestrate;
 pub mod prepare;
 pub mod round;
+pub mod shard;
 pub mod translog;
 
 use crate::output;

@@ -6,6 +6,7 @@
 //! [`StagePool`]; results keep input order, so the same input and manifest
 //! give the same output. Memory holds one round, never the whole input.
 
+use super::shard::Shard;
 use crate::enzyme::EnzymeFailure;
 use crate::enzyme::chain::{self, ChainOutput, Derive, StagePool};
 use crate::ingest::LineReader;
@@ -27,13 +28,16 @@ pub struct Round {
 }
 
 /// Read up to `want` valid spans; invalid lines go to `reject` as they are
-/// met. Lines at or before `skip_to` were done before a checkpoint.
+/// met. Lines at or before `skip_to` were done before a checkpoint. With a
+/// `shard`, only its spans and lines are kept ([`super::shard`]); the others
+/// are validated all the same (the validator remembers ids).
 pub fn read<R: BufRead>(
     reader: &mut LineReader<R>,
     input: &Path,
     validator: &mut Validator,
     want: usize,
     skip_to: u64,
+    shard: Option<Shard>,
     mut reject: impl FnMut(RejectRecord) -> anyhow::Result<()>,
 ) -> anyhow::Result<Round> {
     let mut round = Round { spans: Vec::with_capacity(want), lines_read: 0, last_line: skip_to };
@@ -48,8 +52,9 @@ pub fn read<R: BufRead>(
         }
         round.last_line = line.no;
         match checked {
-            Ok(s) => round.spans.push(s),
-            Err(r) => reject(RejectRecord::input(&r, &line))?,
+            Ok(s) if shard.is_none_or(|k| k.owns(&s)) => round.spans.push(s),
+            Err(r) if shard.is_none_or(|k| k.owns_line(line.no)) => reject(RejectRecord::input(&r, &line))?,
+            _ => {}
         }
     }
     Ok(round)

@@ -15,6 +15,7 @@
 //! - `export`: `export --format chat` (messages, threads, every span accounted for).
 //! - `report`: `report.html`, self-contained, rendered in headless Chromium.
 //! - `serve`: `logline serve` on a loopback port: routes, auth, errors, streaming, metrics, SIGTERM.
+//! - `shard`: the shard contract (`prepare --shard`, `index build`, `orchestrate WORK --shard`, `report merge`) equals one run.
 //! - `matcher`: Phase 2 `train / predict / eval / train --add` on the example spans and real commits.
 mod builtins;
 mod common;
@@ -35,3 +36,4 @@ mod sandbox;
 mod scorer;
 mod selfplay;
 mod serve;
+mod shard;

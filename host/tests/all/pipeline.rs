@@ -50,6 +50,7 @@ pub fn orchestrate_into(out: &Path, m: manifest::Manifest, reproducible: bool) -
         resume: false,
         reproducible,
         progress: logline::progress::Mode::Quiet,
+        shard: None,
     };
     orchestrate::orchestrate(&opts, shared_host(), shared_embedder())
 }

@@ -84,6 +84,7 @@ fn run_with_a_scorer_estimates_with_it_and_keeps_the_owners_label() {
         resume: false,
         reproducible: true,
         progress: logline::progress::Mode::Quiet,
+        shard: None,
     };
     orchestrate::orchestrate(&opts, crate::common::shared_host(), shared_embedder()).unwrap();
     let plus = std::fs::read_to_string(orchestrate::outputs(out.path()).0).unwrap();

@@ -10,10 +10,11 @@
 
 mod checkpoint;
 mod render;
-mod stats;
+pub(crate) mod stats;
 
 use super::prepare::{self, CombinedMode, EmbeddingsMode, STEM};
 use super::round;
+use super::shard::{self, Shard};
 use crate::embed::{Embedder, sidecar};
 use crate::enzyme::chain::{ChainOutput, Derive, StagePool};
 use crate::enzyme::{EnzymeHost, Lookups};
@@ -33,7 +34,7 @@ use anyhow::Context as _;
 use checkpoint::{Checkpoint, VariantIds};
 use rayon::prelude::*;
 use render::{Out, RenderCtx};
-use stats::Phase1Stats;
+pub(crate) use stats::Phase1Stats;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,7 +42,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Longest enriched line Phase 1 reads (inline vectors make lines long).
-const PHASE1_MAX_LINE: usize = 64 << 20;
+pub(crate) const PHASE1_MAX_LINE: usize = 64 << 20;
 
 /// File stem of Phase 1's outputs.
 pub const PLUS: &str = "diamonds-plus";
@@ -58,6 +59,25 @@ pub struct OrchestrateOptions {
     /// Fixed timestamps and zero durations, for byte-identical reruns.
     pub reproducible: bool,
     pub progress: progress::Mode,
+    /// One shard of a work folder ([`super::shard`]): only its threads, and
+    /// a part file for `report merge`.
+    pub shard: Option<Shard>,
+}
+
+/// A shard's Phase 1 counters, beside its outputs, for `report merge`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PartStats {
+    pub stats: Phase1Stats,
+    pub rejects: crate::output::sink::RejectCounts,
+    pub quality_gate: f64,
+    pub duration_ms: f64,
+    pub model_secs: f64,
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// The part file of a shard's Phase 1 outputs in `dir`.
+pub fn part_stats_path(dir: &Path) -> PathBuf {
+    dir.join(format!("{PLUS}.part.json"))
 }
 
 /// Paths Phase 1 writes in `dir`.
@@ -106,7 +126,18 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
             .with_context(|| format!("loading the index beside {}", opts.input.display()))?,
     );
     let enzymes = host.load_all(&m.enzymes)?;
-    let settings = checkpoint::settings_hash(m, &enzymes, opts.scorer.as_ref().map(|s| s.sha256.as_str()));
+    let mut settings = checkpoint::settings_hash(m, &enzymes, opts.scorer.as_ref().map(|s| s.sha256.as_str()));
+    if let Some(k) = opts.shard {
+        // Every shard of a work folder runs the same Phase 1.
+        let job = shard::OrchestrateJob {
+            shards: k.n,
+            settings: settings.clone(),
+            quality_gate: m.pipeline.quality_gate,
+            reproducible: opts.reproducible,
+        };
+        shard::fix(&shard::orchestrate_job_path(&opts.out_dir), &job, shard::orchestrate_job_difference)?;
+        settings = format!("{settings} shard {k}");
+    }
     let fp = output::fingerprint(&opts.input)?;
     let side = phase0_side(&index_dir)?;
 
@@ -175,10 +206,11 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
     let mut batches_since_ckpt = 0usize;
     loop {
         let mut invalid = 0u64;
-        let mut spans = round::read(&mut reader, &opts.input, &mut validator, batch_size * workers, skip_to, |r| {
-            invalid += 1;
-            sink.reject(&r)
-        })?;
+        let mut spans =
+            round::read(&mut reader, &opts.input, &mut validator, batch_size * workers, skip_to, opts.shard, |r| {
+                invalid += 1;
+                sink.reject(&r)
+            })?;
         stats.invalid_input += invalid;
         if spans.spans.is_empty() && spans.lines_read == 0 {
             break;
@@ -259,6 +291,17 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
     debug_assert!(!partial_path(&p).exists());
     report.output_path = p.display().to_string();
     report.rejects_path = r.display().to_string();
+    if opts.shard.is_some() {
+        let part = PartStats {
+            stats,
+            rejects: report.rejects.clone(),
+            quality_gate: m.pipeline.quality_gate,
+            duration_ms: report.duration_ms,
+            model_secs: report.model_secs,
+            peak_rss_mb: report.peak_rss_mb,
+        };
+        output::write_file(&part_stats_path(&opts.out_dir), serde_json::to_string(&part)?.as_bytes())?;
+    }
     output::write_file(&report_path, serde_json::to_string_pretty(&report)?.as_bytes())?;
     Ok(report)
 }

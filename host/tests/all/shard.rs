@@ -1,0 +1,244 @@
+//! The shard contract (`prepare --shard K/N`, `index build`, `orchestrate
+//! WORK --shard K/N`, `report merge`): the same outputs as one `logline
+//! run` after a canonical sort, done markers that make a relaunch skip
+//! work, and a fixed N per work folder.
+
+use crate::common::example_spans;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn logline(args: &[&str], cache: &Path) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_logline"));
+    c.args(args);
+    // The steps that embed share one cache.
+    if matches!(args[0], "run" | "prepare" | "orchestrate") {
+        c.arg("--cache-dir").arg(cache);
+    }
+    c.output().unwrap()
+}
+
+fn ok(args: &[&str], cache: &Path) -> String {
+    let out = logline(args, cache);
+    assert!(out.status.success(), "logline {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn fails(args: &[&str], cache: &Path) -> String {
+    let out = logline(args, cache);
+    assert!(!out.status.success(), "logline {args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The example spans, then a line repeating the first span's id (in the
+/// last shard's block: a single run rejects it as `duplicate_id`, so must
+/// the shard) and a line that is not JSON.
+fn input(dir: &Path) -> PathBuf {
+    let mut text = std::fs::read_to_string(example_spans()).unwrap();
+    let first = text.lines().next().unwrap().to_string();
+    text.push_str(&first.replacen("\"this\":\"", "\"this\":\"Again: ", 1));
+    text.push_str("\n{not json\n");
+    let p = dir.join("spans.ndjson");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Every line as canonical JSON, sorted.
+fn canonical_lines(p: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let mut v: Vec<String> =
+        text.lines().map(|l| serde_json::to_string(&sorted(serde_json::from_str(l).unwrap())).unwrap()).collect();
+    v.sort();
+    v
+}
+
+fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<(String, Value)> = m.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            keys.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(keys.into_iter().collect())
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
+        x => x,
+    }
+}
+
+/// A report without what differs by machine and schedule: paths, times,
+/// memory, the embedding counters (each shard embeds its own share) and
+/// the settings string (the index build's thread count).
+fn report(p: &Path) -> Value {
+    fn scrub(v: &mut Value) {
+        if let Value::Object(m) = v {
+            m.retain(|k, _| {
+                !matches!(
+                    k.as_str(),
+                    "output_path"
+                        | "rejects_path"
+                        | "sidecar_path"
+                        | "peak_rss_mb"
+                        | "model_secs"
+                        | "duration_ms"
+                        | "embeddings"
+                        | "settings"
+                        | "build_ms"
+                )
+            });
+            m.values_mut().for_each(scrub);
+        }
+    }
+    let mut v: Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+    scrub(&mut v);
+    sorted(v)
+}
+
+const SPAN_FILES: &[&str] = &[
+    "diamonds-enriched.ndjson",
+    "diamonds-enriched.rejects.ndjson",
+    "diamonds-enriched.duplicates.ndjson",
+    "diamonds-plus.ndjson",
+    "diamonds-plus.rejects.ndjson",
+];
+const BYTE_FILES: &[&str] = &["diamonds-enriched.hnsw.bin", "diamonds-enriched.index.bin"];
+
+fn assert_same_run(one: &Path, merged: &Path) {
+    for f in SPAN_FILES {
+        let (a, b) = (canonical_lines(&one.join(f)), canonical_lines(&merged.join(f)));
+        assert_eq!(a.len(), b.len(), "{f}: line counts");
+        assert!(a == b, "{f} differs");
+    }
+    for f in BYTE_FILES {
+        assert!(std::fs::read(one.join(f)).unwrap() == std::fs::read(merged.join(f)).unwrap(), "{f} differs");
+    }
+    for f in ["diamonds-enriched.stats.json", "diamonds-plus.report.json"] {
+        assert_eq!(report(&one.join(f)), report(&merged.join(f)), "{f}");
+    }
+    let html = std::fs::read_to_string(merged.join("report.html")).unwrap();
+    assert!(html.contains("<svg"), "the merged run has its HTML report");
+}
+
+/// The contract run by a shell loop would: every prepare shard, the index,
+/// every orchestrate shard, the fold.
+fn sharded(input: &Path, work: &Path, out: &Path, n: u32, p0: &[&str], cache: &Path) {
+    let (i, w, o) = (input.to_str().unwrap(), work.to_str().unwrap(), out.to_str().unwrap());
+    for k in 1..=n {
+        let s = format!("{k}/{n}");
+        let mut args = vec!["prepare", "-q", "-i", i, "-o", w, "--shard", &s];
+        args.extend(p0);
+        ok(&args, cache);
+    }
+    ok(&["index", "build", "-q", w, "--reproducible"], cache);
+    for k in (1..=n).rev() {
+        ok(&["orchestrate", "-q", w, "--shard", &format!("{k}/{n}"), "--reproducible"], cache);
+    }
+    ok(&["report", "merge", "-q", w, "-o", o], cache);
+}
+
+#[test]
+fn sharded_run_equals_one_run_after_a_canonical_sort() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = input(dir.path());
+    let one = dir.path().join("one");
+    let i = input.to_str().unwrap();
+    ok(&["run", "-q", "-i", i, "-o", one.to_str().unwrap(), "--reproducible"], &cache);
+    let merged = dir.path().join("merged");
+    sharded(&input, &dir.path().join("work"), &merged, 3, &[], &cache);
+    assert_same_run(&one, &merged);
+
+    // The repeated id is rejected where the single run rejects it, by the
+    // last shard, which never held the first line.
+    let rejects = std::fs::read_to_string(merged.join("diamonds-enriched.rejects.ndjson")).unwrap();
+    assert!(rejects.contains("duplicate_id"), "{rejects}");
+    // Nothing is lost: every input line is a span or a reject.
+    let stats: Value =
+        serde_json::from_slice(&std::fs::read(merged.join("diamonds-enriched.stats.json")).unwrap()).unwrap();
+    let lines = std::fs::read_to_string(&input).unwrap().lines().filter(|l| !l.trim().is_empty()).count();
+    assert_eq!(stats["total"].as_u64().unwrap() as usize, lines);
+    assert_eq!(
+        stats["valid"].as_u64().unwrap() + stats["invalid"].as_u64().unwrap() + stats["filtered"].as_u64().unwrap(),
+        lines as u64
+    );
+}
+
+#[test]
+fn sharded_sidecar_and_dropped_duplicates_equal_one_run() {
+    // Sidecar rows are renumbered when the parts are joined, and
+    // `--dedupe drop` moves lines after the index is built.
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = input(dir.path());
+    let p0 = ["--embeddings", "sidecar", "--dedupe", "drop", "--dedupe-threshold", "0.9"];
+    let one = dir.path().join("one");
+    let mut args = vec!["run", "-q", "-i", input.to_str().unwrap(), "-o", one.to_str().unwrap(), "--reproducible"];
+    args.extend(p0);
+    ok(&args, &cache);
+    let merged = dir.path().join("merged");
+    sharded(&input, &dir.path().join("work"), &merged, 2, &p0, &cache);
+    assert_same_run(&one, &merged);
+    let npy = "diamonds-enriched.embeddings.npy";
+    assert!(std::fs::read(one.join(npy)).unwrap() == std::fs::read(merged.join(npy)).unwrap(), "{npy} differs");
+}
+
+#[test]
+fn a_relaunch_skips_done_shards_and_n_is_fixed_per_work_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = input(dir.path());
+    let (i, work) = (input.to_str().unwrap(), dir.path().join("work"));
+    let w = work.to_str().unwrap();
+    ok(&["prepare", "-q", "-i", i, "-o", w, "--shard", "2/2"], &cache);
+
+    // Each later step names what it waits for.
+    let e = fails(&["index", "build", w], &cache);
+    assert!(e.contains("shard(s) 1 of 2"), "{e}");
+    let e = fails(&["orchestrate", w, "--shard", "1/2"], &cache);
+    assert!(e.contains("index is not built"), "{e}");
+    // N is fixed by the first task.
+    let e = fails(&["prepare", "-i", i, "-o", w, "--shard", "1/3"], &cache);
+    assert!(e.contains("set up for 2 shards") && e.contains("says 3"), "{e}");
+    // So is the input.
+    let other = dir.path().join("other.ndjson");
+    std::fs::copy(example_spans(), &other).unwrap();
+    let e = fails(&["prepare", "-i", other.to_str().unwrap(), "-o", w, "--shard", "1/2"], &cache);
+    assert!(e.contains("for the input"), "{e}");
+
+    // A done shard is skipped, and says so.
+    let marker = work.join("_done/prepare/2");
+    let before = std::fs::read(&marker).unwrap();
+    let e = ok(&["prepare", "-i", i, "-o", w, "--shard", "2/2"], &cache);
+    assert!(e.contains("already done"), "{e}");
+    assert_eq!(std::fs::read(&marker).unwrap(), before, "the marker is untouched");
+
+    ok(&["prepare", "-q", "-i", i, "-o", w, "--shard", "1/2"], &cache);
+    ok(&["index", "build", "-q", w], &cache);
+    let e = ok(&["index", "build", w], &cache);
+    assert!(e.contains("already done"), "{e}");
+    ok(&["orchestrate", "-q", w, "--shard", "1/2"], &cache);
+    let e = fails(&["report", "merge", w, "-o", dir.path().join("out").to_str().unwrap()], &cache);
+    assert!(e.contains("shard(s) 2 of 2"), "{e}");
+    // Every shard runs the same Phase 1.
+    let e = fails(&["orchestrate", w, "--shard", "2/2", "--quality-gate", "10"], &cache);
+    assert!(e.contains("other settings"), "{e}");
+    ok(&["orchestrate", "-q", w, "--shard", "2/2"], &cache);
+    ok(&["report", "merge", "-q", w, "-o", dir.path().join("out").to_str().unwrap()], &cache);
+}
+
+#[test]
+fn index_build_refuses_a_part_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = input(dir.path());
+    let (i, work) = (input.to_str().unwrap(), dir.path().join("work"));
+    let w = work.to_str().unwrap();
+    for k in ["1/2", "2/2"] {
+        ok(&["prepare", "-q", "-i", i, "-o", w, "--shard", k], &cache);
+    }
+    let part = work.join("prepare/part-2.ndjson");
+    let text = std::fs::read_to_string(&part).unwrap();
+    let cut: Vec<&str> = text.lines().collect();
+    std::fs::write(&part, cut[..cut.len() - 1].join("\n") + "\n").unwrap();
+    let e = fails(&["index", "build", w], &cache);
+    assert!(e.contains("shard 2") && e.contains("again"), "{e}");
+    assert!(!work.join("_done/index").exists());
+}
