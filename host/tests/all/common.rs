@@ -122,3 +122,10 @@ pub fn chromium() -> Option<PathBuf> {
     let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.is_file());
     test_tool("chromium", found)
 }
+
+/// The Python with Ray and the driver from `.logline/ray-venv`
+/// (`scripts/setup-ray.sh`).
+pub fn ray_python() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.logline/ray-venv/bin/python");
+    test_tool("Ray (.logline/ray-venv)", p.is_file().then_some(p))
+}

@@ -15,6 +15,7 @@
 //! - `export`: `export --format chat` (messages, threads, every span accounted for).
 //! - `report`: `report.html`, self-contained, rendered in headless Chromium.
 //! - `serve`: `logline serve` on a loopback port: routes, auth, errors, streaming, metrics, SIGTERM.
+//! - `ray`: the Ray driver on a real two-node local cluster, with a killed task and a relaunch.
 //! - `shard`: the shard contract (`prepare --shard`, `index build`, `orchestrate WORK --shard`, `report merge`) equals one run.
 //! - `matcher`: Phase 2 `train / predict / eval / train --add` on the example spans and real commits.
 mod builtins;
@@ -30,6 +31,7 @@ mod inputs;
 mod manifest;
 mod matcher;
 mod pipeline;
+mod ray;
 mod report;
 mod resume;
 mod sandbox;

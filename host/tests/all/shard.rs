@@ -33,7 +33,7 @@ fn fails(args: &[&str], cache: &Path) -> String {
 /// The example spans, then a line repeating the first span's id (in the
 /// last shard's block: a single run rejects it as `duplicate_id`, so must
 /// the shard) and a line that is not JSON.
-fn input(dir: &Path) -> PathBuf {
+pub fn input(dir: &Path) -> PathBuf {
     let mut text = std::fs::read_to_string(example_spans()).unwrap();
     let first = text.lines().next().unwrap().to_string();
     text.push_str(&first.replacen("\"this\":\"", "\"this\":\"Again: ", 1));
@@ -101,7 +101,7 @@ const SPAN_FILES: &[&str] = &[
 ];
 const BYTE_FILES: &[&str] = &["diamonds-enriched.hnsw.bin", "diamonds-enriched.index.bin"];
 
-fn assert_same_run(one: &Path, merged: &Path) {
+pub fn assert_same_run(one: &Path, merged: &Path) {
     for f in SPAN_FILES {
         let (a, b) = (canonical_lines(&one.join(f)), canonical_lines(&merged.join(f)));
         assert_eq!(a.len(), b.len(), "{f}: line counts");
