@@ -8,6 +8,7 @@ import json
 import shlex
 import shutil
 import sys
+import time
 
 import ray
 
@@ -17,8 +18,9 @@ EPILOG = """\
 WORK (--work, default OUT.work) must be on storage that every node of the
 cluster sees at the same path: the tasks exchange files through it. The
 input, the model (LOGLINE_MODEL_DIR) and the manifest must be there too.
-Ray binds every interface and has no authentication: run the cluster on a
-private network, or on loopback for one machine.
+Ray binds every interface (Ray 2.60 adds a token, ~/.ray/auth_token, but
+the ports stay open): run the cluster on a private network, or on loopback
+for one machine.
 """
 
 
@@ -45,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("-q", "--quiet", action="store_true")
     a = p.parse_args(argv)
 
+    t0 = time.monotonic()
     ray.init(address=a.address, include_dashboard=False, log_to_driver=False)
+    init_secs = time.monotonic() - t0
     try:
         orch = shlex.split(a.orchestrate_args) + (["--manifest", a.manifest] if a.manifest else [])
         res = run(a.input, a.output, a.shards, work=a.work, logline=a.logline,
@@ -58,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         ray.shutdown()
     if a.json:
-        print(json.dumps(dataclasses.asdict(res)))
+        print(json.dumps({**dataclasses.asdict(res), "init_secs": init_secs}))
     return 0
 
 

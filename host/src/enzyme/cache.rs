@@ -40,6 +40,27 @@ impl CompileCache {
         Some(self.dir.as_ref()?.join(format!("{sha256}-{:016x}.cwasm", h.finish())))
     }
 
+    /// A cached artefact, when there is a usable one.
+    fn load(engine: &Engine, path: &Path) -> Option<Component> {
+        // Map the artefact rather than reading it: a 37 MB JS component loads
+        // in a few ms instead of ~85. Artefacts are written to a temporary
+        // file and renamed into place, so a rewrite never changes a mapped
+        // file; only truncating a cache file in place under a running
+        // process could fault it (the cache folder is the user's own).
+        let Ok(Some(Precompiled::Component)) = Engine::detect_precompiled_file(path) else { return None };
+        // SAFETY: the artefact is one this host wrote for this engine
+        // configuration (its name carries both digests) and is never
+        // modified in place (see above); a corrupt or foreign one fails
+        // deserialisation's header checks and is recompiled.
+        match unsafe { Component::deserialize_file(engine, path) } {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!("compiled cache {} unusable, recompiling: {e}", path.display());
+                None
+            }
+        }
+    }
+
     /// The compiled component for `bytes`, from the cache when possible.
     pub fn load_or_compile(
         &self,
@@ -54,19 +75,20 @@ impl CompileCache {
         // file and renamed into place, so a rewrite never changes a mapped
         // file; only truncating a cache file in place under a running
         // process could fault it (the cache folder is the user's own).
-        if let Some(path) = &path
-            && let Ok(Some(Precompiled::Component)) = Engine::detect_precompiled_file(path)
-        {
-            // SAFETY: the artefact is one this host wrote for this engine
-            // configuration (its name carries both digests) and is never
-            // modified in place (see above); a corrupt or foreign one fails
-            // deserialisation's header checks and is recompiled below.
-            match unsafe { Component::deserialize_file(engine, path) } {
-                Ok(c) => {
-                    return Ok((c, CompileStats { from_cache: true, millis: ms(start) }));
-                }
-                Err(e) => tracing::warn!("compiled cache {} unusable, recompiling: {e}", path.display()),
-            }
+        if let Some(c) = path.as_deref().and_then(|p| Self::load(engine, p)) {
+            return Ok((c, CompileStats { from_cache: true, millis: ms(start) }));
+        }
+        // One compile per component across processes: shards of a run
+        // started together on one machine would otherwise each compile the
+        // same components at once. The first takes the lock and compiles;
+        // the others wait, then load its artefact.
+        let _lock = path.as_deref().and_then(|p| {
+            let f = std::fs::File::create(p.with_extension("lock")).ok()?;
+            f.lock().ok()?;
+            Some(f)
+        });
+        if let Some(c) = path.as_deref().and_then(|p| Self::load(engine, p)) {
+            return Ok((c, CompileStats { from_cache: true, millis: ms(start) }));
         }
         let component = Component::new(engine, bytes)?;
         if let Some(path) = &path

@@ -37,16 +37,7 @@ pub fn build(work_dir: &Path, reproducible: bool) -> anyhow::Result<Built> {
     let start = Instant::now();
     let work = Work::new(work_dir);
     let job = shard::read_job(&work)?;
-    let missing = work.missing(Step::Prepare, job.shards);
-    if !missing.is_empty() {
-        bail!(
-            "{}: prepare has not finished for shard(s) {} of {}; run `logline prepare --shard K/{}` for them first",
-            work.dir.display(),
-            missing.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
-            job.shards,
-            job.shards
-        );
-    }
+    work.require(Step::Prepare, job.shards)?;
     let dir = work.index_dir();
     let (out_path, rejects_path, stats_path, sidecar_path) = prepare::outputs(&dir);
     if work.done(Step::Index, 0)
@@ -99,7 +90,7 @@ pub fn build(work_dir: &Path, reproducible: bool) -> anyhow::Result<Built> {
             embedded += e;
         }
         parts_ms += part.duration_ms;
-        peak = max_mb(peak, part.peak_rss_mb);
+        peak = shard::max_mb(peak, part.peak_rss_mb);
         writer.rejects_from(&files.rejects, &part.rejected)?;
 
         // A part's spans, read back as Phase 1 reads enriched spans, with
@@ -154,16 +145,8 @@ pub fn build(work_dir: &Path, reproducible: bool) -> anyhow::Result<Built> {
     stats.embeddings = Some(embedded);
     // The parts' time and this step's, as one run's Phase 0 would count.
     stats.duration_ms = parts_ms + start.elapsed().as_secs_f64() * 1000.0;
-    stats.peak_rss_mb = max_mb(peak, crate::report::peak_rss_mb());
+    stats.peak_rss_mb = shard::max_mb(peak, crate::report::peak_rss_mb());
     output::write_file(&stats_path, serde_json::to_string_pretty(&stats)?.as_bytes())?;
     work.mark(Step::Index, 0)?;
     Ok(Built::Ran(Box::new(stats)))
-}
-
-/// The larger of two peak memories, either unknown.
-fn max_mb(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }

@@ -86,17 +86,7 @@ pub fn merge(work_dir: &Path, out: &Path) -> anyhow::Result<Merged> {
     if !work.done(Step::Index, 0) {
         bail!("{}: the index is not built yet; run `logline index build` first", work.dir.display());
     }
-    let missing = work.missing(Step::Orchestrate, job.shards);
-    if !missing.is_empty() {
-        bail!(
-            "{}: orchestrate has not finished for shard(s) {} of {}; run `logline orchestrate {} --shard K/{}` for them first",
-            work.dir.display(),
-            missing.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
-            job.shards,
-            work.dir.display(),
-            job.shards
-        );
-    }
+    work.require(Step::Orchestrate, job.shards)?;
     let ojob_path = shard::orchestrate_job_path(&work.orchestrate_part(1));
     let ojob: shard::OrchestrateJob = serde_json::from_slice(
         &std::fs::read(&ojob_path).with_context(|| format!("reading {}", ojob_path.display()))?,
@@ -151,10 +141,7 @@ pub fn merge(work_dir: &Path, out: &Path) -> anyhow::Result<Merged> {
         stats += &part.stats;
         ms += part.duration_ms;
         model_secs += part.model_secs;
-        peak = match (peak, part.peak_rss_mb) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        peak = shard::max_mb(peak, part.peak_rss_mb);
     }
     let counts: RejectCounts = sink.counts.clone();
     let mut report = stats.report(ojob.quality_gate, &counts);

@@ -94,6 +94,14 @@ pub fn thread_shard(key: &str, n: u32) -> u32 {
     (x % u64::from(n)) as u32 + 1
 }
 
+/// The larger of two peak memories, either unknown.
+pub fn max_mb(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The number of the last non-blank line of an input (plain or gzip).
 pub fn last_line(input: &Path) -> anyhow::Result<u64> {
     let mut last = 0;
@@ -185,6 +193,24 @@ impl Work {
     /// The shards (of `n`) whose `step` has no marker yet.
     pub fn missing(&self, step: Step, n: u32) -> Vec<u32> {
         (1..=n).filter(|&k| !self.done(step, k)).collect()
+    }
+
+    /// Every shard of `step` done, or an error naming the ones left and how
+    /// to run them.
+    pub fn require(&self, step: Step, n: u32) -> anyhow::Result<()> {
+        let missing = self.missing(step, n);
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let (name, how) = match step {
+            Step::Prepare => ("prepare", format!("logline prepare -i INPUT -o {} --shard K/{n}", self.dir.display())),
+            _ => ("orchestrate", format!("logline orchestrate {} --shard K/{n}", self.dir.display())),
+        };
+        bail!(
+            "{}: {name} has not finished for shard(s) {} of {n}; run `{how}` for them first",
+            self.dir.display(),
+            missing.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+        )
     }
 }
 

@@ -48,6 +48,27 @@ fn the_compile_cache_is_used_the_second_time() {
 }
 
 #[test]
+fn shards_started_together_compile_a_component_once() {
+    // Two hosts (as two processes would be) load one component at once
+    // into an empty cache: one compiles, the other waits for its artefact.
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest_for(logline_test_guests::length_filter(), "");
+    let loads: Vec<bool> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                let (dir, m) = (dir.path().to_path_buf(), &m);
+                s.spawn(move || {
+                    let h = EnzymeHost::new(HostOptions { cache_dir: Some(dir) }).unwrap();
+                    h.load(&m.enzymes[0]).unwrap().compile.from_cache
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(loads.iter().filter(|c| !**c).count(), 1, "exactly one compiled: {loads:?}");
+}
+
+#[test]
 fn config_errors_surface_at_load() {
     let err = format!("{:#}", hostile("bad-init", "").unwrap_err());
     assert!(err.contains("bad-init: refusing this config"), "{err}");
