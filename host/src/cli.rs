@@ -261,9 +261,21 @@ pub struct ModelArgs {
     /// Threads for the model (0: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Run the model on CUDA (needs a build with `--features cuda`).
+    /// Where the model runs. `cuda` needs a build with `--features cuda`
+    /// and ONNX Runtime's CUDA libraries; without them the model runs on
+    /// the CPU, with a warning saying why.
+    #[arg(long, value_enum, value_name = "cpu|cuda")]
+    pub device: Option<Device>,
+    /// Shorthand for `--device cuda`.
     #[arg(long)]
     pub cuda: bool,
+}
+
+/// Where the model runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Device {
+    Cpu,
+    Cuda,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -90,8 +90,11 @@ pub fn embedder(m: &ModelArgs, c: &CacheArgs, cfg: &FileConfig) -> anyhow::Resul
     let model_dir = m.model_dir.clone().or_else(|| cfg.model_dir.clone());
     let name = m.model.clone().or_else(|| cfg.model.clone()).unwrap_or_else(|| embed::DEFAULT_MODEL.to_string());
     let files = embed::locate(model_dir.as_deref(), &name)?;
-    let opts =
-        EmbedOptions { threads: m.threads.or(cfg.threads).unwrap_or(0), cuda: m.cuda, ..EmbedOptions::default() };
+    let opts = EmbedOptions {
+        threads: m.threads.or(cfg.threads).unwrap_or(0),
+        cuda: m.cuda || m.device == Some(crate::cli::Device::Cuda),
+        ..EmbedOptions::default()
+    };
     let model = embed::Model::load(files, opts)?;
     let cache = match cache_root(c, cfg) {
         Some(root) => embed::cache::EmbedCache::open(&root.join("embeddings.redb"))?,

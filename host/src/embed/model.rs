@@ -184,21 +184,33 @@ pub fn open_session(files: &ModelFiles, threads: usize, cuda: bool) -> anyhow::R
     let env = environment(&files.ort_lib)?;
     let threads = crate::threads_or_all(threads);
     let onnx = files.dir.join(&files.info.onnx);
-    let mut builder = Session::builder(env)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_optimization_level(GraphOptimizationLevel::Level3)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_intra_threads(threads)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_inter_threads(1)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let builder = || -> anyhow::Result<ort::session::builder::SessionBuilder> {
+        Session::builder(env)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_optimization_level(GraphOptimizationLevel::Level3)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_intra_threads(threads)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_inter_threads(1)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    };
+    let mut b = builder()?;
     if cuda {
-        builder = cuda_provider(builder)?;
+        // CUDA when it can be had; otherwise the CPU, saying why (the
+        // vectors are the same, only slower).
+        b = match cuda_provider(b) {
+            Ok(b) => {
+                tracing::info!("embedding on CUDA");
+                b
+            }
+            Err(e) => {
+                tracing::warn!("--device cuda: {e:#}; embedding on the CPU instead");
+                eprintln!("warning: --device cuda: {e:#}; embedding on the CPU instead");
+                builder()?
+            }
+        };
     }
-    builder
-        .commit_from_file(&onnx)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("loading {}", onnx.display()))
+    b.commit_from_file(&onnx).map_err(|e| anyhow::anyhow!("{e}")).with_context(|| format!("loading {}", onnx.display()))
 }
 
 impl Model {
@@ -362,7 +374,7 @@ fn cuda_provider(b: ort::session::builder::SessionBuilder) -> anyhow::Result<ort
 
 #[cfg(not(feature = "cuda"))]
 fn cuda_provider(_: ort::session::builder::SessionBuilder) -> anyhow::Result<ort::session::builder::SessionBuilder> {
-    bail!("--cuda needs a logline built with `--features cuda`")
+    bail!("this logline was built without CUDA (build it with `cargo build --features cuda`)")
 }
 
 #[cfg(test)]

@@ -242,3 +242,23 @@ fn index_build_refuses_a_part_cut_short() {
     assert!(e.contains("shard 2") && e.contains("again"), "{e}");
     assert!(!work.join("_done/index").exists());
 }
+
+#[test]
+fn device_cuda_without_cuda_falls_back_to_the_cpu_and_says_why() {
+    // This build has no CUDA (CI has no GPU): the run goes on, on the CPU,
+    // with the same vectors, and a warning naming the reason.
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = input(dir.path());
+    let (cpu, gpu) = (dir.path().join("cpu"), dir.path().join("gpu"));
+    ok(&["prepare", "-q", "-i", input.to_str().unwrap(), "-o", cpu.to_str().unwrap()], &cache);
+    let out = Command::new(env!("CARGO_BIN_EXE_logline"))
+        .args(["prepare", "-i", input.to_str().unwrap(), "-o", gpu.to_str().unwrap(), "--device", "cuda", "--no-cache"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("--device cuda") && err.contains("on the CPU instead"), "{err}");
+    let f = "diamonds-enriched.ndjson";
+    assert_eq!(canonical_lines(&cpu.join(f)), canonical_lines(&gpu.join(f)));
+}
