@@ -205,7 +205,6 @@ pub fn open_session(files: &ModelFiles, threads: usize, cuda: bool) -> anyhow::R
             }
             Err(e) => {
                 tracing::warn!("--device cuda: {e:#}; embedding on the CPU instead");
-                eprintln!("warning: --device cuda: {e:#}; embedding on the CPU instead");
                 builder()?
             }
         };
