@@ -9,6 +9,18 @@ use std::path::Path;
 use std::process::Command;
 
 #[test]
+fn logline_ray_is_installed_and_explains_its_flags() {
+    let Some(python) = crate::common::ray_python() else { return };
+    let bin = python.with_file_name("logline-ray");
+    let out = Command::new(&bin).args(["run", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for flag in ["--shards", "--address", "--work", "--max-retries", "--cpus-per-task", "shared"] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}
+
+#[test]
 fn ray_two_node_cluster_retries_a_killed_task_relaunches_and_equals_one_run() {
     let Some(python) = crate::common::ray_python() else { return };
     let dir = tempfile::tempdir().unwrap();
