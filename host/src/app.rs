@@ -646,9 +646,6 @@ fn cmd_orchestrate_part(
     )?;
     let host = enzyme_host(&a.cache, cfg)?;
     let emb = embedder(&a.model, &a.cache, cfg)?;
-    if let Some(s) = opts.scorer.as_ref() {
-        s.check_embedding_model(emb.model_key(), emb.dims())?;
-    }
     match pipeline::merge::orchestrate_part(work, shard, opts, &host, &emb)? {
         pipeline::merge::PartOutcome::Done(report) => {
             ui.table(&format!("orchestrate shard {shard}:\n{}", report.table()));

@@ -297,13 +297,7 @@ impl Sink {
     /// Append the records of another rejects file (a shard's part), with
     /// their counts; the two must agree.
     pub fn rejects_from(&mut self, path: &Path, counts: &RejectCounts) -> anyhow::Result<()> {
-        use std::io::BufRead as _;
-        let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let mut n = 0u64;
-        for line in std::io::BufReader::with_capacity(1 << 20, f).lines() {
-            self.rejects.write_line(&line.with_context(|| format!("reading {}", path.display()))?)?;
-            n += 1;
-        }
+        let n = copy_lines(path, &mut self.rejects)?;
         anyhow::ensure!(
             n == counts.total(),
             "{} holds {n} records but its stats count {}",
@@ -312,6 +306,11 @@ impl Sink {
         );
         self.counts += counts;
         Ok(())
+    }
+
+    /// Append another output file's lines (a shard's part); how many.
+    pub fn keep_from(&mut self, path: &Path) -> anyhow::Result<u64> {
+        copy_lines(path, &mut self.out)
     }
 
     /// Flush and sync both; `(bytes, lines)` of each for a checkpoint.
@@ -323,4 +322,16 @@ impl Sink {
     pub fn commit(self) -> anyhow::Result<((PathBuf, u64), (PathBuf, u64))> {
         Ok((self.out.commit()?, self.rejects.commit()?))
     }
+}
+
+/// Copy the lines of `path` to `to`; how many.
+fn copy_lines(path: &Path, to: &mut AsideWriter) -> anyhow::Result<u64> {
+    use std::io::BufRead as _;
+    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut n = 0u64;
+    for line in std::io::BufReader::with_capacity(1 << 20, f).lines() {
+        to.write_line(&line.with_context(|| format!("reading {}", path.display()))?)?;
+        n += 1;
+    }
+    Ok(n)
 }

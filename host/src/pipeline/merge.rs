@@ -12,7 +12,6 @@ use crate::output::sink::{RejectCounts, Sink};
 use crate::output::{self, partial_path};
 use crate::report::{Phase0Stats, Phase1Report};
 use anyhow::{Context as _, bail};
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -127,12 +126,7 @@ pub fn merge(work_dir: &Path, out: &Path) -> anyhow::Result<Merged> {
             &std::fs::read(&part_path).with_context(|| format!("reading {}", part_path.display()))?,
         )
         .with_context(|| format!("{} is not a Phase 1 part file", part_path.display()))?;
-        let f = std::fs::File::open(&p).with_context(|| format!("opening {}", p.display()))?;
-        let mut n = 0u64;
-        for line in std::io::BufReader::with_capacity(1 << 20, f).lines() {
-            sink.keep(&line.with_context(|| format!("reading {}", p.display()))?)?;
-            n += 1;
-        }
+        let n = sink.keep_from(&p)?;
         let kept = part.stats.diamonds_plus + part.stats.diamonds_original;
         if n != kept {
             bail!("{} holds {n} spans but its part file counts {kept}; run shard {k} again", p.display());

@@ -228,12 +228,7 @@ pub fn prepare(opts: &PrepareOptions, embedder: &Embedder) -> anyhow::Result<Pha
         Ok(())
     })?;
     finish(&opts.out_dir, opts.hnsw, opts.dedupe, index, dups, &mut stats)?;
-    let e = embedder.stats();
-    stats.model_secs = e.model.model_secs;
-    stats.embeddings = Some(e);
-    stats.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
-    stats.peak_rss_mb = crate::report::peak_rss_mb();
-    output::write_file(&stats_path, serde_json::to_string_pretty(&stats)?.as_bytes())?;
+    write_stats(&mut stats, embedder, start, &stats_path)?;
     Ok(stats)
 }
 
@@ -277,14 +272,20 @@ pub fn prepare_part(opts: &PrepareOptions, shard: Shard, embedder: &Embedder) ->
     let mut stats = new_stats(opts, embedder, &files.spans, &files.rejects)?;
     let (first, end) = shard.lines(last);
     stream(opts, embedder, Scope::Part { first, end }, writer, &mut stats, |_| Ok(()))?;
+    write_stats(&mut stats, embedder, start, &files.stats)?;
+    work.mark(Step::Prepare, shard.k)?;
+    Ok(PartOutcome::Done(Box::new(stats)))
+}
+
+/// The stats' closing numbers (the model's counters, time, memory), then
+/// the stats file.
+fn write_stats(stats: &mut Phase0Stats, embedder: &Embedder, start: Instant, path: &Path) -> anyhow::Result<()> {
     let e = embedder.stats();
     stats.model_secs = e.model.model_secs;
     stats.embeddings = Some(e);
     stats.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
     stats.peak_rss_mb = crate::report::peak_rss_mb();
-    output::write_file(&files.stats, serde_json::to_string_pretty(&stats)?.as_bytes())?;
-    work.mark(Step::Prepare, shard.k)?;
-    Ok(PartOutcome::Done(Box::new(stats)))
+    output::write_file(path, serde_json::to_string_pretty(stats)?.as_bytes())
 }
 
 /// Phase 0's global step, after the spans are written: build the index

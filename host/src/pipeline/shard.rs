@@ -185,11 +185,6 @@ impl Work {
         output::write_file(&m, format!("{at}\n").as_bytes())
     }
 
-    /// Remove a marker (a step about to run again).
-    pub fn unmark(&self, step: Step, k: u32) -> anyhow::Result<()> {
-        output::clear(&[self.marker(step, k)])
-    }
-
     /// The shards (of `n`) whose `step` has no marker yet.
     pub fn missing(&self, step: Step, n: u32) -> Vec<u32> {
         (1..=n).filter(|&k| !self.done(step, k)).collect()
