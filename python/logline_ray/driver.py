@@ -49,8 +49,11 @@ def _marker(work: Path, step: str, k: int) -> Path:
 
 
 @ray.remote
-def _step(logline: str, args: list[str], env: dict[str, str]) -> dict:
-    """One CLI step on whichever node Ray picks."""
+def _step(logline: str, args: list[str], env: dict[str, str], marker: str) -> dict:
+    """One CLI step on whichever node Ray picks. Its marker may have
+    appeared since the driver looked (another launch): the CLI then skips
+    the step, and so is it counted."""
+    skipped = os.path.isfile(marker)
     start = time.monotonic()
     proc = subprocess.run([logline, *args], env=env, capture_output=True, text=True)
     secs = time.monotonic() - start
@@ -61,7 +64,7 @@ def _step(logline: str, args: list[str], env: dict[str, str]) -> dict:
         "secs": secs,
         "node": ray.get_runtime_context().get_node_id(),
         "host": socket.gethostname(),
-        "skipped": "already done" in proc.stderr,
+        "skipped": skipped,
     }
 
 
@@ -129,10 +132,11 @@ def run(
     def phase(name: str, tasks: dict[int, list[str]], opts: dict) -> None:
         todo = {}
         for k, args in tasks.items():
-            if _marker(work_path, name, k).is_file():
+            marker = _marker(work_path, name, k)
+            if marker.is_file():
                 skipped[name].append(k)
             else:
-                todo[_step.options(**base, **opts).remote(logline, args, env)] = k
+                todo[_step.options(**base, **opts).remote(logline, args, env, str(marker))] = k
         if skipped[name]:
             say(f"{name}: {len(skipped[name])} done before, skipped")
         failed = []
