@@ -5,18 +5,21 @@
 #   - with --polyglot: componentize-py and jco, for Python and JavaScript enzymes
 #   - with --test-tools: pyarrow and chromium, which the export and report tests read back with
 #   - with --ray: Ray (pinned) and the `logline-ray` driver in .logline/ray-venv
+#   - with --cuda: ONNX Runtime's CUDA build and the CUDA libraries (1.3 GB), for --device cuda
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 polyglot=0
 test_tools=0
 ray=0
+cuda=0
 for a in "$@"; do
   case "$a" in
     --polyglot) polyglot=1 ;;
     --test-tools) test_tools=1 ;;
     --ray) ray=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --cuda) cuda=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -38,5 +41,9 @@ fi
 if [ "$ray" = 1 ]; then
   echo "==> Ray driver (ray, logline-ray)"
   ./scripts/setup-ray.sh
+fi
+if [ "$cuda" = 1 ]; then
+  echo "==> GPU embeddings (onnxruntime-gpu, CUDA libraries)"
+  ./scripts/setup-cuda.sh
 fi
 echo "==> setup done"

@@ -261,9 +261,9 @@ pub struct ModelArgs {
     /// Threads for the model (0: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Where the model runs. `cuda` needs a build with `--features cuda`
-    /// and ONNX Runtime's CUDA libraries; without them the model runs on
-    /// the CPU, with a warning saying why.
+    /// Where the model runs. `cuda` needs ONNX Runtime's CUDA build and the
+    /// CUDA libraries (`./scripts/setup.sh --cuda`), a GPU and its driver;
+    /// without them the model runs on the CPU, with a warning saying why.
     #[arg(long, value_enum, value_name = "cpu|cuda")]
     pub device: Option<Device>,
     /// Shorthand for `--device cuda`.

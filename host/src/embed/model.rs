@@ -181,7 +181,17 @@ pub struct Model {
 /// runs it (full graph optimisation, `threads` intra-op threads or all cores
 /// for 0, one inter-op thread, optionally CUDA).
 pub fn open_session(files: &ModelFiles, threads: usize, cuda: bool) -> anyhow::Result<Session> {
-    let env = environment(&files.ort_lib)?;
+    // `--device cuda` needs ONNX Runtime's CUDA build and the CUDA libraries
+    // (`scripts/setup-cuda.sh`); without them it is the CPU, saying why.
+    let cuda_lib = match cuda.then(|| cuda_runtime(files)) {
+        Some(Ok(lib)) => Some(lib),
+        Some(Err(e)) => {
+            tracing::warn!("--device cuda: {e:#}; embedding on the CPU instead");
+            None
+        }
+        None => None,
+    };
+    let env = environment(cuda_lib.as_deref().unwrap_or(&files.ort_lib))?;
     let threads = crate::threads_or_all(threads);
     let onnx = files.dir.join(&files.info.onnx);
     let builder = || -> anyhow::Result<ort::session::builder::SessionBuilder> {
@@ -195,7 +205,7 @@ pub fn open_session(files: &ModelFiles, threads: usize, cuda: bool) -> anyhow::R
             .map_err(|e| anyhow::anyhow!("{e}"))
     };
     let mut b = builder()?;
-    if cuda {
+    if cuda_lib.is_some() {
         // CUDA when it can be had; otherwise the CPU, saying why (the
         // vectors are the same, only slower).
         b = match cuda_provider(b) {
@@ -365,6 +375,74 @@ pub fn pool(hidden: &[f32], mask: &[i64], dims: usize) -> Vec<f32> {
     sum
 }
 
+/// Where `scripts/setup-cuda.sh` puts ONNX Runtime's CUDA build, beside the
+/// CPU build's folder: `onnxruntime-gpu/`.
+pub const CUDA_ORT_DIR: &str = "onnxruntime-gpu";
+/// Where it puts the CUDA and cuDNN libraries (the PyPI `nvidia-*` wheels'
+/// `nvidia/` tree): `cuda/`, or `LOGLINE_CUDA_DIR`.
+pub const CUDA_LIBS_DIR: &str = "cuda";
+
+/// The ONNX Runtime library a CUDA session loads, after preloading the CUDA
+/// libraries it needs (the wheels' libraries are on no loader path, so they
+/// are opened by full path first; the provider then finds them by name).
+/// `ORT_DYLIB_PATH`, when set, is taken as a CUDA build the user chose.
+#[cfg(feature = "cuda")]
+fn cuda_runtime(files: &ModelFiles) -> anyhow::Result<PathBuf> {
+    let models = files.ort_lib.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+    let lib = if std::env::var_os("ORT_DYLIB_PATH").is_some() {
+        files.ort_lib.clone()
+    } else {
+        let lib = models.join(CUDA_ORT_DIR).join("libonnxruntime.so");
+        if !lib.exists() {
+            bail!("no CUDA build of ONNX Runtime at {} (run `./scripts/setup.sh --cuda`)", lib.display());
+        }
+        lib
+    };
+    let libs = std::env::var_os("LOGLINE_CUDA_DIR").map(PathBuf::from).unwrap_or_else(|| models.join(CUDA_LIBS_DIR));
+    if libs.is_dir() {
+        let nvidia = libs.join("nvidia");
+        static PRELOADED: OnceLock<Result<(), String>> = OnceLock::new();
+        PRELOADED.get_or_init(|| preload_cuda(&nvidia)).clone().map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    // Otherwise the CUDA libraries must be on the loader's path (a system CUDA).
+    Ok(lib)
+}
+
+/// Open the CUDA and cuDNN libraries (ONNX Runtime's own list, dependencies
+/// first) for good, globally, so the CUDA provider's own loads find them.
+/// (ort's `preload_dylibs` reports a failure through ONNX Runtime's API,
+/// which is not loaded yet at this point, and panics.)
+#[cfg(feature = "cuda")]
+fn preload_cuda(nvidia: &Path) -> Result<(), String> {
+    use libloading::os::unix::{Library, RTLD_GLOBAL, RTLD_NOW};
+    let cuda = ort::ep::cuda::CUDA_DYLIBS.iter().map(|l| nvidia.join("cu13").join("lib").join(l));
+    let cudnn = ort::ep::cuda::CUDNN_DYLIBS.iter().map(|l| nvidia.join("cudnn").join("lib").join(l));
+    for path in cuda.chain(cudnn) {
+        // SAFETY: these are NVIDIA's libraries from the pinned wheels; their
+        // initialisers only register themselves.
+        let lib =
+            unsafe { Library::open(Some(&path), RTLD_NOW | RTLD_GLOBAL) }.map_err(
+                |e| match std::error::Error::source(&e) {
+                    Some(why) if why.to_string().contains("libcuda.so") => {
+                        format!(
+                            "loading {}: {why} (the NVIDIA driver's library: is there a GPU and its driver?)",
+                            path.display()
+                        )
+                    }
+                    Some(why) => format!("loading {}: {why}", path.display()),
+                    None => format!("loading {}: {e}", path.display()),
+                },
+            )?;
+        std::mem::forget(lib);
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "cuda"))]
+fn cuda_runtime(_: &ModelFiles) -> anyhow::Result<PathBuf> {
+    bail!("this logline was built without CUDA (build it with the default `cuda` feature)")
+}
+
 #[cfg(feature = "cuda")]
 fn cuda_provider(b: ort::session::builder::SessionBuilder) -> anyhow::Result<ort::session::builder::SessionBuilder> {
     b.with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()])
@@ -373,7 +451,7 @@ fn cuda_provider(b: ort::session::builder::SessionBuilder) -> anyhow::Result<ort
 
 #[cfg(not(feature = "cuda"))]
 fn cuda_provider(_: ort::session::builder::SessionBuilder) -> anyhow::Result<ort::session::builder::SessionBuilder> {
-    bail!("this logline was built without CUDA (build it with `cargo build --features cuda`)")
+    unreachable!("cuda_runtime refuses first in a build without CUDA")
 }
 
 #[cfg(test)]

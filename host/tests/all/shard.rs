@@ -244,9 +244,11 @@ fn index_build_refuses_a_part_cut_short() {
 }
 
 #[test]
-fn device_cuda_without_cuda_falls_back_to_the_cpu_and_says_why() {
-    // This build has no CUDA (CI has no GPU): the run goes on, on the CPU,
-    // with the same vectors, and a warning naming the reason.
+fn device_cuda_without_a_gpu_falls_back_to_the_cpu_and_says_why() {
+    // No GPU here (nor in CI): the run goes on, on the CPU, with the same
+    // vectors, and a warning naming the reason. Without `setup.sh --cuda`
+    // the reason is the missing CUDA build of ONNX Runtime; with it, the CUDA
+    // build loads with its libraries and the provider finds no driver.
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let input = input(dir.path());
@@ -259,6 +261,27 @@ fn device_cuda_without_cuda_falls_back_to_the_cpu_and_says_why() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("--device cuda") && err.contains("on the CPU instead"), "{err}");
+    let models = std::env::var_os("LOGLINE_MODEL_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../models"));
     let f = "diamonds-enriched.ndjson";
     assert_eq!(canonical_lines(&cpu.join(f)), canonical_lines(&gpu.join(f)));
+    if !models.join("onnxruntime-gpu/libonnxruntime.so").exists() {
+        assert!(err.contains("no CUDA build of ONNX Runtime") && err.contains("setup.sh --cuda"), "{err}");
+        return;
+    }
+    // Set up: a CUDA library needs the driver, and says so.
+    assert!(err.contains("libcuda.so.1"), "{err}");
+    // The CUDA build of ONNX Runtime itself loads (without the preloads its
+    // provider fails instead) and its CPU path gives the same vectors.
+    let bare = dir.path().join("bare");
+    let out = Command::new(env!("CARGO_BIN_EXE_logline"))
+        .args(["prepare", "-i", input.to_str().unwrap(), "-o", bare.to_str().unwrap(), "--cuda", "--no-cache"])
+        .env("LOGLINE_CUDA_DIR", dir.path().join("no-cuda-libs"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("CUDA execution provider") && err.contains("on the CPU instead"), "{err}");
+    assert_eq!(canonical_lines(&cpu.join(f)), canonical_lines(&bare.join(f)));
 }
