@@ -63,6 +63,72 @@ pub fn embed_spans(embedder: &Embedder, spans: &mut [Span], combined: CombinedMo
     Ok(())
 }
 
+/// Embed a span whose text an enzyme changed from `before`'s: a field whose
+/// text is `before`'s keeps `before`'s vector (a vector is a function of its
+/// text), so only changed texts go through the model. Returns how many did.
+pub fn embed_changed(
+    embedder: &Embedder,
+    span: &mut Span,
+    before: &Span,
+    combined: CombinedMode,
+) -> anyhow::Result<usize> {
+    let b = &before.enriched;
+    let q = (span.this == before.this).then(|| b.query_embedding.clone()).flatten();
+    let r = match &span.if_ok {
+        None => None,
+        Some(_) if span.if_ok == before.if_ok => b.response_embedding.clone(),
+        Some(_) => None,
+    };
+    let joined_same = combined == CombinedMode::Encode && span.this == before.this && span.if_ok == before.if_ok;
+    let c = joined_same.then(|| b.combined_embedding.clone()).flatten();
+    let missing_r = span.if_ok.is_some() && r.is_none();
+    let missing_c = combined == CombinedMode::Encode && span.if_ok.is_some() && c.is_none();
+    if q.is_none() || missing_r || missing_c {
+        // Whatever is missing goes through the model together.
+        let mut texts: Vec<String> = Vec::with_capacity(3);
+        if q.is_none() {
+            texts.push(span.this.clone());
+        }
+        if missing_r {
+            texts.push(span.if_ok.clone().unwrap_or_default());
+        }
+        if missing_c {
+            texts.push(format!("{}\n\n{}", span.this, span.if_ok.as_deref().unwrap_or_default()));
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut it = embedder.embed(&refs)?.into_iter();
+        let n = texts.len();
+        let q = match q {
+            Some(q) => q,
+            None => it.next().context("embedding count")?,
+        };
+        let r = if missing_r { Some(it.next().context("embedding count")?) } else { r };
+        let c = if missing_c { Some(it.next().context("embedding count")?) } else { c };
+        set_vectors(span, q, r, c);
+        return Ok(n);
+    }
+    set_vectors(span, q.expect("checked above"), r, c);
+    Ok(0)
+}
+
+/// Store the three vectors; without an encoded combined vector it is the
+/// normalised mean of query and response (or the query alone).
+fn set_vectors(
+    span: &mut Span,
+    q: crate::span::Embedding,
+    r: Option<crate::span::Embedding>,
+    c: Option<crate::span::Embedding>,
+) {
+    let c = match (c, &r) {
+        (Some(c), _) => c,
+        (None, Some(r)) => normalized_mean(&q, r).into(),
+        (None, None) => q.clone(),
+    };
+    span.enriched.query_embedding = Some(q);
+    span.enriched.response_embedding = r;
+    span.enriched.combined_embedding = Some(c);
+}
+
 /// Give every span its three vectors: from the line, the sidecar, or the
 /// model (for input that skipped Phase 0's embedding).
 pub fn fill_embeddings(

@@ -7,6 +7,14 @@ sees at the same path (NFS, a shared volume): the tasks exchange files,
 not Ray objects.
 """
 
-from .driver import Result, StepFailed, run
-
 __all__ = ["Result", "StepFailed", "run"]
+
+
+def __getattr__(name: str):
+    # Ray is imported on first use, not with the package: `logline-ray`
+    # must set RAY_AUTH_MODE before Ray reads it at import.
+    if name in __all__:
+        from . import driver
+
+        return getattr(driver, name)
+    raise AttributeError(name)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import shlex
 import shutil
 import sys
 import time
+from pathlib import Path
 
-import ray
-
-from .driver import StepFailed, run
 
 EPILOG = """\
 WORK (--work, default OUT.work) must be on storage that every node of the
@@ -22,6 +21,11 @@ Ray binds every interface (Ray 2.60 adds a token, ~/.ray/auth_token, but
 the ports stay open): run the cluster on a private network, or on loopback
 for one machine.
 """
+
+
+def _token_file() -> Path:
+    """Where Ray keeps the cluster token (`RAY_AUTH_TOKEN_PATH`, else ~/.ray/auth_token)."""
+    return Path(os.environ.get("RAY_AUTH_TOKEN_PATH", Path.home() / ".ray" / "auth_token"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
 
     t0 = time.monotonic()
+    address = a.address or os.environ.get("RAY_ADDRESS")
+    if address and "RAY_AUTH_MODE" not in os.environ and _token_file().is_file():
+        # `ray start` (2.60) turns token authentication on and writes the
+        # token, but a driver that connects reads it only in token mode,
+        # which Ray reads when it is imported.
+        os.environ["RAY_AUTH_MODE"] = "token"
+    import ray
+
+    from .driver import StepFailed, run
     ray.init(address=a.address, include_dashboard=False, log_to_driver=False)
     init_secs = time.monotonic() - t0
     try:

@@ -40,20 +40,55 @@ pub struct EmbedCache {
     pub path: PathBuf,
 }
 
+/// Cache files one machine can have open at once (`NAME.redb`, then
+/// `NAME-2.redb` …).
+const SIBLINGS: usize = 8;
+
+/// The `n`th cache file: `path` itself, then `NAME-n.EXT` beside it.
+fn sibling(path: &Path, n: usize) -> PathBuf {
+    if n == 1 {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
+}
+
 impl EmbedCache {
-    /// Open (or create) the cache file. `Ok(None)` when another process has it.
+    /// Open (or create) the cache file. A file holds one process at a time:
+    /// while another process has it (shards run side by side on one
+    /// machine), the next free sibling `NAME-2.redb` … `NAME-8.redb` serves
+    /// this one. `Ok(None)` when all are taken.
     pub fn open(path: &Path) -> anyhow::Result<Option<Self>> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
-            Ok(db) => Ok(Some(EmbedCache { db, path: path.to_path_buf() })),
-            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
-                tracing::warn!("embedding cache {} is in use by another process; running without it", path.display());
-                Ok(None)
+        for n in 1..=SIBLINGS {
+            let p = sibling(path, n);
+            match Database::builder().set_cache_size(CACHE_BYTES).create(&p) {
+                Ok(db) => {
+                    if n > 1 {
+                        tracing::info!(
+                            "embedding cache {} is in use by another process; using {}",
+                            path.display(),
+                            p.display()
+                        );
+                    }
+                    return Ok(Some(EmbedCache { db, path: p }));
+                }
+                Err(redb::DatabaseError::DatabaseAlreadyOpen) => continue,
+                Err(e) => return Err(e).with_context(|| format!("opening embedding cache {}", p.display())),
             }
-            Err(e) => Err(e).with_context(|| format!("opening embedding cache {}", path.display())),
         }
+        tracing::warn!(
+            "embedding cache {} and its {} siblings are in use by other processes; running without a cache",
+            path.display(),
+            SIBLINGS - 1
+        );
+        Ok(None)
     }
 
     /// Look keys up: the vector and whether its text was truncated; `None`
@@ -101,5 +136,30 @@ impl EmbedCache {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_in_use_by_another_opener_is_not_lost_to_the_next_one() {
+        // Shards side by side on one machine each got no cache at all: the
+        // second opener now takes `embeddings-2.redb`, and a third the next.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("embeddings.redb");
+        let a = EmbedCache::open(&path).unwrap().unwrap();
+        let b = EmbedCache::open(&path).unwrap().unwrap();
+        let c = EmbedCache::open(&path).unwrap().unwrap();
+        assert_eq!(a.path, path);
+        assert_eq!(b.path, dir.path().join("embeddings-2.redb"));
+        assert_eq!(c.path, dir.path().join("embeddings-3.redb"));
+        let key = key("m", &[1, 2, 3]);
+        b.put_many(&[(key, &[0.5, -0.5], true)]).unwrap();
+        assert_eq!(b.get_many(&[key], 2).unwrap(), vec![Some((vec![0.5, -0.5], true))]);
+        drop(a);
+        // The first file is free again: the next opener takes it.
+        assert_eq!(EmbedCache::open(&path).unwrap().unwrap().path, path);
     }
 }

@@ -25,8 +25,9 @@ use crate::tags::Tagger;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// Embeds a span's current text (query, answer, combined) in place.
-pub type Embed<'a> = &'a (dyn Fn(&mut Span) -> anyhow::Result<()> + Sync);
+/// Embeds a span's current text (query, answer, combined) in place, given
+/// the version before the change (whose unchanged fields keep their vectors).
+pub type Embed<'a> = &'a (dyn Fn(&mut Span, &Span) -> anyhow::Result<()> + Sync);
 
 /// What the chain derives again after an enzyme changed a span.
 #[derive(Clone, Copy)]
@@ -49,7 +50,7 @@ impl Derive<'_> {
         let e = &mut span.enriched;
         (e.query_embedding, e.response_embedding, e.combined_embedding) = (None, None, None);
         if let Some(embed) = self.embed
-            && let Err(err) = embed(span)
+            && let Err(err) = embed(span, before)
         {
             tracing::warn!("span {}: could not embed its changed text: {err:#}", span.id);
             let e = &mut span.enriched;

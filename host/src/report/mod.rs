@@ -238,7 +238,8 @@ pub struct Phase1Report {
     /// Lines written to the rejects file, by reject code (`dropped_<code>`).
     #[serde(default)]
     pub rejects: crate::output::sink::RejectCounts,
-    /// Span versions whose changed text was re-embedded (through the cache).
+    /// Texts embedded again because an enzyme changed them (through the
+    /// cache; a field an enzyme left alone keeps its vector).
     pub reembedded_texts: u64,
     /// Seconds the model ran in this phase (re-embedding changed text).
     #[serde(default)]

@@ -185,8 +185,9 @@ fn lookups_answer_from_the_current_text() {
             .collect::<Vec<_>>()
     };
     let emb = crate::common::shared_embedder();
-    let embed =
-        |s: &mut logline::span::Span| logline::derive::embed_spans(emb, std::slice::from_mut(s), CombinedMode::Mean);
+    let embed = |s: &mut logline::span::Span, before: &logline::span::Span| {
+        logline::derive::embed_changed(emb, s, before, CombinedMode::Mean).map(|_| ())
+    };
     let mut input = crate::common::span("bad-1");
     logline::derive::embed_spans(emb, std::slice::from_mut(&mut input), CombinedMode::Mean).unwrap();
     let old = input.enriched.combined_embedding.clone().unwrap();
@@ -205,6 +206,14 @@ fn lookups_answer_from_the_current_text() {
     assert_ne!(&old[..], &expected[..]);
     // The output carries the vectors of its own text.
     assert_eq!(span.enriched.combined_embedding.as_deref(), Some(&expected[..]));
+
+    // Only the changed text went through the model: the answer kept its
+    // vector (a vector is a function of its text).
+    let mut again = span.clone();
+    assert_eq!(logline::derive::embed_changed(emb, &mut again, &input, CombinedMode::Mean).unwrap(), 1);
+    assert_eq!(again.enriched.response_embedding, input.enriched.response_embedding);
+    assert_eq!(again.enriched.combined_embedding.as_deref(), Some(&expected[..]));
+    assert_eq!(logline::derive::embed_changed(emb, &mut again, &input.clone(), CombinedMode::Encode).unwrap(), 2);
 
     // Without a model (`enzymes run`), a changed span has no vector to
     // offer: `embedding` is absent, not the old text's.

@@ -192,11 +192,13 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         embeddings: side.embeddings,
     };
     // A changed text is embedded again at once (through the cache), so
-    // later enzymes' look-ups see the current text.
+    // later enzymes' look-ups see the current text; unchanged fields keep
+    // their vectors.
     let chain_embedded = AtomicU64::new(0);
-    let embed = |s: &mut Span| -> anyhow::Result<()> {
-        chain_embedded.fetch_add(1, Ordering::Relaxed);
-        crate::derive::embed_spans(embedder, std::slice::from_mut(s), side.combined)
+    let embed = |s: &mut Span, before: &Span| -> anyhow::Result<()> {
+        let n = crate::derive::embed_changed(embedder, s, before, side.combined)?;
+        chain_embedded.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(())
     };
     let derive = Derive { tagger: &tagger, embed: Some(&embed) };
 
