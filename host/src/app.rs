@@ -163,6 +163,35 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_deref(), None)?;
             cmd_predict(&a, &cfg, ui)?;
         }
+        Command::Eval(a) if crate::matcher::student::is_student(&a.folder) => {
+            use crate::matcher::student;
+            let l = student::Loaded::load(&a.folder)?;
+            let ens_path = l.student.ensemble.join("ensemble.json");
+            let ens: crate::matcher::ensemble::Ensemble = crate::matcher::store::read_json(&ens_path)?;
+            let report = student::evaluate(&l, &ens)?;
+            let path = a.folder.join(student::EVAL_FILE);
+            crate::matcher::store::write_json(&path, &report)?;
+            ui.table(&report.table(&ens, &l.student));
+            ui.json(&report)?;
+            ui.files(&[(path, None)]);
+        }
+        Command::Eval(a) if a.folder.join("ensemble.json").is_file() => {
+            let ens: crate::matcher::ensemble::Ensemble =
+                crate::matcher::store::read_json(&a.folder.join("ensemble.json"))?;
+            let Some(model_dir) = &ens.model else {
+                bail!(
+                    "{} does not name its model: run `logline ensemble` again",
+                    a.folder.join("ensemble.json").display()
+                );
+            };
+            let model = crate::matcher::Model::load(model_dir)?;
+            let eval = crate::matcher::ensemble::evaluate(&model, &ens)?;
+            let path = a.folder.join("eval.json");
+            crate::matcher::store::write_json(&path, &eval)?;
+            ui.table(&eval.table(&ens));
+            ui.json(&eval)?;
+            ui.files(&[(path, None)]);
+        }
         Command::Eval(a) => {
             let model = crate::matcher::Model::load(&a.folder)?;
             let report = crate::matcher::eval::evaluate(&model)?;
@@ -208,6 +237,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ui.table(&eval.table(&ens));
             ui.json(&eval)?;
             ui.files(&[(a.output.join("ensemble.json"), None), (a.output.join("eval.json"), None)]);
+        }
+        Command::Distill(a) => {
+            let p = crate::matcher::student::DistillParams {
+                hidden: a.hidden,
+                epochs: a.epochs,
+                lambda: a.lambda,
+                seed: a.seed,
+                ..Default::default()
+            };
+            if !(0.0..=1.0).contains(&p.lambda) {
+                bail!("--lambda {} is not between 0 and 1", p.lambda);
+            }
+            let (ens, student, eval) = crate::matcher::student::run(&a.folder, &a.output, a.model.as_deref(), &p)?;
+            ui.table(&eval.table(&ens, &student));
+            ui.json(&eval)?;
+            ui.files(&[
+                (a.output.join(crate::matcher::student::FILE), None),
+                (a.output.join(crate::matcher::student::EVAL_FILE), None),
+            ]);
         }
         Command::Selfplay(a) => {
             let cfg = load_config(cli.config.as_deref(), None)?;
@@ -398,8 +446,10 @@ fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
         upstream_key_env: a.upstream_key_env.clone(),
     };
     // Fail before binding when the folder is no model at all.
-    if !a.folder.join(crate::matcher::train::files::MANIFEST).is_file() {
-        bail!("{} is not a model folder (run `logline train`)", a.folder.display());
+    if !a.folder.join(crate::matcher::train::files::MANIFEST).is_file()
+        && !crate::matcher::student::is_student(&a.folder)
+    {
+        bail!("{} is not a model folder (run `logline train`) nor a student (`logline distill`)", a.folder.display());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     // The manifest is read and checked before binding: a bad one fails at once.
@@ -412,7 +462,8 @@ fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
         }
     };
     runtime.block_on(crate::serve::serve(opts, move || {
-        let model = crate::matcher::Model::load(&a.folder)?;
+        let predictor = crate::matcher::Predictor::load(&a.folder)?;
+        let model = predictor.model();
         let emb = embedder(&a.model_args, &a.cache, &cfg)?;
         let learner = match manifest {
             Some(m) => {
@@ -423,15 +474,15 @@ fn cmd_serve(a: crate::cli::ServeArgs, cfg: FileConfig) -> anyhow::Result<()> {
             }
             None => None,
         };
-        Loaded::new(model, emb, learner)
+        Loaded::new(predictor, emb, learner)
     }))
 }
 
 fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> {
-    use crate::matcher::{Model, predict::Query};
-    let model = Model::load(&a.folder)?;
+    use crate::matcher::{Predictor, predict::Query};
+    let predictor = Predictor::load(&a.folder)?;
     let emb = embedder(&a.model_args, &a.cache, cfg)?;
-    model.check_embedding_model(emb.model_key())?;
+    predictor.model().check_embedding_model(emb.model_key())?;
     let v = emb.embed(&[a.query.as_str()])?.pop().context("no embedding")?;
     let q = Query {
         did: a.did.as_deref(),
@@ -440,7 +491,7 @@ fn cmd_predict(a: &crate::cli::PredictArgs, cfg: &FileConfig, ui: Ui) -> anyhow:
         mondrian: a.mondrian,
         exclude_thread: None,
     };
-    let Some(p) = model.predict(&v, &q) else {
+    let Some(p) = predictor.predict_in(&crate::matcher::predict::Side::EMPTY, &v, &q) else {
         bail!("no trajectory in {} matches (filters: did {:?}, domain {:?})", a.folder.display(), a.did, a.domain);
     };
     if !ui.json {

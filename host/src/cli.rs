@@ -86,6 +86,13 @@ pub enum Command {
     ///
     /// Example: logline ensemble model/ -o ens/ --by environment
     Ensemble(EnsembleArgs),
+    /// Phase 4: distil an ensemble into one small student (a network over
+    /// the global matcher's one search, trained on the ensemble's soft
+    /// outputs and the real labels); `predict`, `eval` and `serve` load the
+    /// student folder as they load a model.
+    ///
+    /// Example: logline distill ens/ -o student/
+    Distill(DistillArgs),
     /// Phase 5: serve a model over HTTP (predict, search, spans, OpenAI-style
     /// chat completions, Prometheus metrics); loopback by default.
     ///
@@ -504,15 +511,15 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct PredictArgs {
-    /// A folder `logline train` wrote.
+    /// A folder `logline train` or `logline distill` wrote.
     #[arg(value_name = "MODEL")]
     pub folder: PathBuf,
     /// The request (the `this` of a span).
     pub query: String,
-    /// Only trajectories with this `did`.
+    /// Only trajectories with this `did` (for a student: the request's `did`, not a filter).
     #[arg(long)]
     pub did: Option<String>,
-    /// Only trajectories of this domain (`context.environment`).
+    /// Only trajectories of this domain, `context.environment` (for a student: the request's domain, not a filter).
     #[arg(long)]
     pub domain: Option<String>,
     /// Neighbours (default: the model's).
@@ -529,7 +536,7 @@ pub struct PredictArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct EvalArgs {
-    /// A folder `logline train` wrote.
+    /// A folder `logline train`, `logline ensemble` or `logline distill` wrote.
     #[arg(value_name = "MODEL")]
     pub folder: PathBuf,
 }
@@ -560,7 +567,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ServeArgs {
-    /// A folder `logline train` wrote.
+    /// A folder `logline train` or `logline distill` wrote.
     #[arg(value_name = "MODEL")]
     pub folder: PathBuf,
     /// Address to listen on (port 0: any free port; the address is printed).
@@ -622,6 +629,31 @@ pub struct EnsembleArgs {
     /// Train spans a domain needs for a matcher of its own (smaller ones fold into a general matcher).
     #[arg(long, default_value_t = crate::matcher::ensemble::defaults::MIN_DOMAIN)]
     pub min_domain: usize,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DistillArgs {
+    /// A folder `logline ensemble` wrote.
+    #[arg(value_name = "ENS")]
+    pub folder: PathBuf,
+    /// Output folder: student.json and eval.json.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The model the ensemble was built over (default: the one ensemble.json names).
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// Hidden units.
+    #[arg(long, default_value_t = crate::matcher::student::defaults::HIDDEN)]
+    pub hidden: usize,
+    /// Full-batch training steps.
+    #[arg(long, default_value_t = crate::matcher::student::defaults::EPOCHS)]
+    pub epochs: usize,
+    /// Weight of the ensemble's soft output against the real label in the target (0–1).
+    #[arg(long, default_value_t = crate::matcher::student::defaults::LAMBDA)]
+    pub lambda: f64,
+    /// Seed of the initial weights.
+    #[arg(long, default_value_t = crate::matcher::student::defaults::SEED)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args, Clone)]

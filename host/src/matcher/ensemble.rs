@@ -44,7 +44,7 @@ pub enum By {
 }
 
 impl By {
-    fn key(self, t: &Trajectory) -> Option<&str> {
+    pub(super) fn key(self, t: &Trajectory) -> Option<&str> {
         match self {
             By::Environment => t.domain.as_deref(),
             By::Did => Some(t.did.as_str()),
@@ -75,6 +75,10 @@ pub struct Expert {
 /// `ens/ensemble.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ensemble {
+    /// The model folder it was built over (absolute; `logline distill`
+    /// reads it). Older files lack it: `distill --model` names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<std::path::PathBuf>,
     pub by: By,
     pub min_domain: usize,
     pub experts: Vec<Expert>,
@@ -118,17 +122,18 @@ impl Candidate {
 }
 
 /// The experts over a model: which rows each holds.
-struct Experts<'a> {
+pub(super) struct Experts<'a> {
     model: &'a Model,
+    by: By,
     /// Expert name of each domain key that has its own matcher.
     own: BTreeMap<String, usize>,
-    list: Vec<Expert>,
+    pub(super) list: Vec<Expert>,
     /// The domain expert of each train row.
     row_expert: Vec<usize>,
 }
 
 impl<'a> Experts<'a> {
-    fn new(model: &'a Model, by: By, min_domain: usize) -> Self {
+    pub(super) fn new(model: &'a Model, by: By, min_domain: usize) -> Self {
         let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
         for r in &model.records {
             if let Some(k) = by.key(r) {
@@ -149,12 +154,21 @@ impl<'a> Experts<'a> {
             model.records.iter().map(|r| by.key(r).and_then(|k| own.get(k).copied()).unwrap_or(general)).collect();
         let n_general = row_expert.iter().filter(|&&e| e == general).count();
         list.push(Expert { name: "(general)".into(), train_spans: n_general });
-        Experts { model, own, list, row_expert }
+        Experts { model, by, own, list, row_expert }
     }
 
     /// The domain expert a request of key `k` meets.
-    fn local_of(&self, k: Option<&str>) -> usize {
+    pub(super) fn local_of(&self, k: Option<&str>) -> usize {
         k.and_then(|k| self.own.get(k).copied()).unwrap_or(self.list.len() - 1)
+    }
+
+    /// The domain expert of a row: the model's, or past its end (spans
+    /// learned while serving) by the trajectory's own domain.
+    pub(super) fn expert_of_row(&self, row: u32, t: &Trajectory) -> usize {
+        match self.row_expert.get(row as usize) {
+            Some(&e) => e,
+            None => self.local_of(self.by.key(t)),
+        }
     }
 
     /// Expert `e`'s prediction for a unit request vector.
@@ -269,6 +283,7 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
     let pairs: Vec<(f64, &str)> = by_expert.iter().map(|(s, k)| (*s, k.as_str())).collect();
     let conformal = Conformal::fit(&all, &pairs, model.params().alpha);
     Ok(Ensemble {
+        model: None,
         by,
         min_domain,
         experts: experts.list.clone(),
@@ -278,6 +293,33 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
         conformal,
         tau,
     })
+}
+
+/// The ensemble as a teacher: for each calibration request (in the model's
+/// held-out order), its candidates' outcome rows and stacked scores, each
+/// from the stacking fitted on the other folds (the folds of the conformal
+/// scores), so no score comes from a fit that saw its request.
+pub(super) fn teacher<'a>(model: &'a Model, ens: &Ensemble) -> Vec<(&'a HeldOut, Vec<(u32, f64)>)> {
+    let experts = Experts::new(model, ens.by, ens.min_domain);
+    let tau = ens.tau;
+    let cal: Vec<&HeldOut> = model.heldout.iter().filter(|h| h.split == Split::Calibration).collect();
+    let per_item: Vec<Vec<Candidate>> =
+        cal.iter().map(|h| experts.candidates(&h.query_vec, ens.by.key(&h.trajectory))).collect();
+    let mut out: Vec<Option<Vec<(u32, f64)>>> = vec![None; cal.len()];
+    for fold in 0..CONFORMAL_FOLDS {
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for (i, cands) in per_item.iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS != fold) {
+            for c in cands {
+                xs.push(c.features());
+                ys.push(cos(model, c.row, &cal[i].outcome_vec) >= tau);
+            }
+        }
+        let fit = fit_stacking(&xs, &ys).0;
+        for (i, cands) in per_item.iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS == fold) {
+            out[i] = Some(cands.iter().map(|c| (c.row, fit.prob(&c.features()))).collect());
+        }
+    }
+    cal.into_iter().zip(out.into_iter().map(Option::unwrap_or_default)).collect()
 }
 
 /// One predictor's results on the test split.
@@ -472,7 +514,8 @@ impl EnsembleEval {
 /// Build, evaluate and write `out/ensemble.json` and `out/eval.json`.
 pub fn run(model_dir: &Path, out: &Path, by: By, min_domain: usize) -> anyhow::Result<(Ensemble, EnsembleEval)> {
     let model = Model::load(model_dir)?;
-    let ens = build(&model, by, min_domain)?;
+    let mut ens = build(&model, by, min_domain)?;
+    ens.model = Some(std::fs::canonicalize(model_dir)?);
     let eval = evaluate(&model, &ens)?;
     crate::output::ensure_dir(out)?;
     crate::output::write_file(&out.join("ensemble.json"), (serde_json::to_string_pretty(&ens)? + "\n").as_bytes())?;

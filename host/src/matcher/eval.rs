@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 /// The agreement thresholds the evaluation reports beside the model's τ.
 pub const TAUS: [f64; 3] = [0.6, 0.7, 0.8];
 /// Confidence thresholds of the abstention curve.
-const ABSTAIN_AT: [f64; 10] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+pub(super) const ABSTAIN_AT: [f64; 10] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /// Random re-splits of calibration ∪ test for the coverage estimate.
 pub const RESPLITS: usize = 200;
 

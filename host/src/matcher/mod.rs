@@ -20,6 +20,7 @@ pub mod platt;
 pub mod predict;
 pub mod split;
 pub mod store;
+pub mod student;
 pub mod train;
 
 use serde::{Deserialize, Serialize};
@@ -113,4 +114,42 @@ pub struct HeldOut {
     pub trajectory: Trajectory,
     pub query_vec: Vec<f32>,
     pub outcome_vec: Vec<f32>,
+}
+
+/// What answers a request: a model folder's matcher, or a student distilled
+/// over one (`logline distill`). `predict`, `eval` and `serve` load either.
+pub enum Predictor {
+    Matcher(Box<Model>),
+    Student(Box<student::Loaded>),
+}
+
+impl Predictor {
+    /// A student folder (`student.json`) or a model folder.
+    pub fn load(dir: &std::path::Path) -> anyhow::Result<Predictor> {
+        if student::is_student(dir) {
+            Ok(Predictor::Student(Box::new(student::Loaded::load(dir)?)))
+        } else {
+            Ok(Predictor::Matcher(Box::new(Model::load(dir)?)))
+        }
+    }
+
+    /// The model searched (the student's is the one it was distilled over).
+    pub fn model(&self) -> &Model {
+        match self {
+            Predictor::Matcher(m) => m,
+            Predictor::Student(s) => &s.model,
+        }
+    }
+
+    pub fn predict_in(
+        &self,
+        side: &predict::Side,
+        q: &[f32],
+        query: &predict::Query<'_>,
+    ) -> Option<predict::Prediction> {
+        match self {
+            Predictor::Matcher(m) => m.predict_in(side, q, query),
+            Predictor::Student(s) => s.predict_in(side, q, query),
+        }
+    }
 }

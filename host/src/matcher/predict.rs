@@ -456,15 +456,32 @@ impl Model {
     pub fn predict_in(&self, side: &Side, q: &[f32], query: &Query<'_>) -> Option<Prediction> {
         let a = self.analyse_in(side, self.neighbours_in(side, q, query))?;
         let c = &self.calibration;
-        let tau = self.params().tau;
-        let (members, open) = a.set(c.conformal.threshold(query.did, query.mondrian), tau);
+        let (members, open) = a.set(c.conformal.threshold(query.did, query.mondrian), self.params().tau);
+        let pick = Pick {
+            group: a.chosen,
+            confidence: c.outcome.prob(&a.features),
+            members,
+            open,
+            alpha: c.conformal.alpha,
+            calibrated_for_query: query.k.is_none_or(|k| k == self.params().k)
+                && query.domain.is_none()
+                && (query.did.is_none() || query.mondrian),
+        };
+        Some(self.prediction(side, &a, pick, query))
+    }
+
+    /// The prediction a predictor (the matcher, or a student over it) made
+    /// from an analysis: its outcome group, confidence and set, with the
+    /// status vote and the evidence.
+    pub fn prediction(&self, side: &Side, a: &Analysis, pick: Pick, query: &Query<'_>) -> Prediction {
+        let c = &self.calibration;
         let rec = |row: u32| self.record(side, row);
         let group_of = |row: u32| a.groups.iter().position(|g| g.rows.contains(&row)).unwrap_or(0);
-        let predicted = rec(a.predicted_row());
-        Some(Prediction {
+        let predicted = rec(a.groups[pick.group].rep());
+        Prediction {
             outcome: predicted.outcome.clone(),
             outcome_id: predicted.id.clone(),
-            confidence: c.outcome.prob(&a.features),
+            confidence: pick.confidence,
             raw_score: a.raw,
             status: match a.status {
                 Some(true) => "completed",
@@ -475,19 +492,18 @@ impl Model {
             status_confidence: a.status.map(|_| c.status.prob(&a.status_features)),
             status_raw: a.status_raw,
             features: OUTCOME_FEATURES.iter().copied().zip(a.features).collect(),
-            set: members
+            set: pick
+                .members
                 .into_iter()
                 .map(|g| {
                     let r = rec(a.groups[g].rep());
                     SetMember { id: r.id.clone(), outcome: r.outcome.clone(), share: a.groups[g].share }
                 })
                 .collect(),
-            set_open_within_cosine: open,
-            alpha: c.conformal.alpha,
+            set_open_within_cosine: pick.open,
+            alpha: pick.alpha,
             mondrian: query.mondrian,
-            calibrated_for_query: query.k.is_none_or(|k| k == self.params().k)
-                && query.domain.is_none()
-                && (query.did.is_none() || query.mondrian),
+            calibrated_for_query: pick.calibrated_for_query,
             evidence: a
                 .hits
                 .iter()
@@ -503,8 +519,22 @@ impl Model {
                     }
                 })
                 .collect(),
-        })
+        }
     }
+}
+
+/// What a predictor chose from an analysis.
+#[derive(Debug, Clone)]
+pub struct Pick {
+    /// The outcome group answered.
+    pub group: usize,
+    pub confidence: f64,
+    /// The groups in the conformal set, and the cosine within which any
+    /// other outcome is in it too.
+    pub members: Vec<usize>,
+    pub open: Option<f64>,
+    pub alpha: f64,
+    pub calibrated_for_query: bool,
 }
 
 #[cfg(test)]

@@ -242,7 +242,7 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(st): State<Arc<AppState>>) -> Response {
     match st.loaded.get() {
-        Some(l) => axum::Json(json!({"status": "ready", "trajectories": l.live().size(&l.model)})).into_response(),
+        Some(l) => axum::Json(json!({"status": "ready", "trajectories": l.live().size(l.model())})).into_response(),
         None => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "loading"}))).into_response(),
     }
 }
@@ -285,7 +285,7 @@ async fn predict(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejec
             mondrian: r.mondrian,
             exclude_thread: None,
         };
-        l.model.predict_in(&l.live().side, v, &q)
+        l.predictor.predict_in(&l.live().side, v, &q)
     })
     .await?
     .ok_or_else(no_match)?;
@@ -304,7 +304,7 @@ struct SearchRequest {
 }
 
 fn trajectory_json(l: &Loaded, side: &crate::matcher::predict::Side, row: u32) -> Value {
-    let r = l.model.record(side, row);
+    let r = l.model().record(side, row);
     json!({"id": r.id, "did": r.did, "status": r.status, "domain": r.domain, "thread": r.thread, "query": r.query, "outcome": r.outcome})
 }
 
@@ -320,7 +320,7 @@ async fn search(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesReject
             ..Default::default()
         };
         let live = l.live();
-        l.model
+        l.model()
             .neighbours_in(&live.side, v, &q)
             .into_iter()
             .map(|(row, sim)| {
@@ -425,7 +425,8 @@ async fn chat(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesRejectio
     }
     let l = loaded(&st)?;
     let prediction =
-        with_vector(l.clone(), query.clone(), |l, v| l.model.predict_in(&l.live().side, v, &Query::default())).await?;
+        with_vector(l.clone(), query.clone(), |l, v| l.predictor.predict_in(&l.live().side, v, &Query::default()))
+            .await?;
     if let Some(p) = &prediction {
         st.metrics.confidence.observe(p.confidence);
     }
@@ -557,12 +558,12 @@ async fn feedback(State(st): State<Arc<AppState>>, body: Result<Bytes, BytesReje
     // The log's size is read here too: its lock may wait on an fsync.
     let (result, wal_bytes) = tokio::task::spawn_blocking(move || {
         let learner = l2.learner.as_ref().expect("checked");
-        (learner.learn(&l2.model, &l2.embedder, &l2.live, f), learner.wal_bytes())
+        (learner.learn(l2.model(), &l2.embedder, &l2.live, f), learner.wal_bytes())
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", format!("feedback failed: {e}")))?;
     st.metrics.wal_bytes.set(wal_bytes as i64);
-    st.metrics.index_size.set(l.live().size(&l.model) as i64);
+    st.metrics.index_size.set(l.live().size(l.model()) as i64);
     let result_label = match &result {
         Ok(a) if a.duplicate => "duplicate",
         Ok(a) if a.indexed => "indexed",

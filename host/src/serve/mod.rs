@@ -299,7 +299,8 @@ impl Upstream {
 
 /// What answers requests once loaded.
 pub struct Loaded {
-    pub model: Model,
+    /// The model's matcher, or a student over the model.
+    pub predictor: crate::matcher::Predictor,
     pub embedder: Arc<Embedder>,
     /// Request queries, embedded in batches.
     pub queue: EmbedQueue,
@@ -313,16 +314,17 @@ impl Loaded {
     /// The model, its embedder and (when feedback is on) the learner with
     /// the records its log held: their spans are learned again here.
     pub fn new(
-        model: Model,
+        predictor: crate::matcher::Predictor,
         embedder: Embedder,
         learner: Option<(feedback::Learner, Vec<wal::Record>, u64)>,
     ) -> anyhow::Result<Self> {
+        let model = predictor.model();
         model.check_embedding_model(embedder.model_key())?;
-        let mut live = feedback::Live::new(&model);
+        let mut live = feedback::Live::new(model);
         let learner = match learner {
             Some((learner, records, torn_bytes)) => {
                 let path = learner.wal_path();
-                let r = feedback::Learner::replay(&model, &embedder, &mut live, &records, &path)?;
+                let r = feedback::Learner::replay(model, &embedder, &mut live, &records, &path)?;
                 if torn_bytes > 0 {
                     tracing::warn!(
                         "{}: cut a torn last record ({torn_bytes} bytes, never acknowledged)",
@@ -342,7 +344,12 @@ impl Loaded {
         };
         let embedder = Arc::new(embedder);
         let queue = EmbedQueue::start(embedder.clone(), defaults::EMBED_WORKERS, defaults::EMBED_BATCH)?;
-        Ok(Loaded { model, embedder, queue, live: std::sync::RwLock::new(live), learner })
+        Ok(Loaded { predictor, embedder, queue, live: std::sync::RwLock::new(live), learner })
+    }
+
+    /// The model searched.
+    pub fn model(&self) -> &Model {
+        self.predictor.model()
     }
 
     /// The live trajectories (model and feedback), for reading.
@@ -426,7 +433,7 @@ pub async fn serve(
     tokio::spawn(async move {
         match tokio::task::spawn_blocking(load).await {
             Ok(Ok(l)) => {
-                st.metrics.index_size.set(l.live().size(&l.model) as i64);
+                st.metrics.index_size.set(l.live().size(l.model()) as i64);
                 if let Some(learner) = &l.learner {
                     st.metrics.wal_bytes.set(learner.wal_bytes() as i64);
                 }

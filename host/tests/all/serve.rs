@@ -703,3 +703,74 @@ fn logs_carry_no_secrets() {
 fn sigterm(s: &Server) {
     let _ = Command::new("kill").args(["-TERM", &s.child.id().to_string()]).status();
 }
+
+/// `logline distill` writes a student that `predict`, `eval` and `serve`
+/// load as they load a model: the same request gets the same answer from
+/// the CLI and the server, the evaluation puts it beside the ensemble, and
+/// a second distillation with the seed is the same file.
+#[test]
+fn a_distilled_student_round_trips_through_predict_eval_and_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ens, student) = (dir.path().join("ens"), dir.path().join("student"));
+    let logline = |args: &[&std::ffi::OsStr]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_logline")).args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    logline(&[&os("ensemble"), model_dir().1.as_os_str(), &os("-o"), ens.as_os_str(), &os("--min-domain"), &os("10")]);
+    let printed = logline(&[&os("distill"), ens.as_os_str(), &os("-o"), student.as_os_str(), &os("--json")]);
+    let eval: Value = serde_json::from_slice(&printed).unwrap();
+    assert_eq!(
+        eval,
+        serde_json::from_str::<Value>(&std::fs::read_to_string(student.join("eval.json")).unwrap()).unwrap()
+    );
+    let test = eval["ensemble"]["test"].as_u64().unwrap();
+    assert_eq!(eval["student"]["n"].as_u64(), Some(test));
+    assert!((0.0..=1.0).contains(&eval["student"]["accuracy"].as_f64().unwrap()));
+    assert!(eval["verdict"].as_str().unwrap().contains("latency"));
+    let per: u64 = eval["per_domain"].as_array().unwrap().iter().map(|d| d["test_spans"].as_u64().unwrap()).sum();
+    assert_eq!(per, test);
+    let written = std::fs::read(student.join("student.json")).unwrap();
+    let s: Value = serde_json::from_slice(&written).unwrap();
+    assert_eq!(s["features"].as_array().unwrap().len(), 8);
+    assert!(s["rows"].as_u64().unwrap() > s["requests"].as_u64().unwrap(), "requests have several groups");
+
+    // The same seed, the same student.
+    let again = dir.path().join("again");
+    logline(&[&os("distill"), ens.as_os_str(), &os("-o"), again.as_os_str()]);
+    assert_eq!(written, std::fs::read(again.join("student.json")).unwrap());
+
+    // predict: an answer from the model's trajectories, with the student's confidence.
+    let q = "What does pipelining mean in Redis?";
+    let p: Value =
+        serde_json::from_slice(&logline(&[&os("predict"), student.as_os_str(), &os(q), &os("--json")])).unwrap();
+    let m: Value =
+        serde_json::from_slice(&logline(&[&os("predict"), model_dir().1.as_os_str(), &os(q), &os("--json")])).unwrap();
+    let evidence: Vec<&str> = m["evidence"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert!(evidence.contains(&p["outcome_id"].as_str().unwrap()), "{p}");
+    assert_eq!(p["evidence"], m["evidence"], "one search, the matcher's");
+    let c = p["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&c));
+
+    // eval: the folder is recognised, and judged again the same way.
+    let re: Value = serde_json::from_slice(&logline(&[&os("eval"), student.as_os_str(), &os("--json")])).unwrap();
+    assert_eq!(re["student"]["accuracy"], eval["student"]["accuracy"]);
+    assert_eq!(re["ensemble"]["predictors"][3]["accuracy"], eval["ensemble"]["predictors"][3]["accuracy"]);
+
+    // serve: the same answer over HTTP.
+    let s = launch(&student, dir.path(), &["--no-feedback"], &[], None);
+    let (status, _, body) = call(&s, "POST", "/v1/predict", Some(KEY), Some(&json!({"query": q}).to_string()));
+    assert_eq!(status, 200, "{body}");
+    let served = json_of(&body);
+    assert_eq!(served["outcome_id"], p["outcome_id"]);
+    assert_eq!(served["confidence"], p["confidence"]);
+    let (status, _, body) = call(
+        &s,
+        "POST",
+        "/v1/chat/completions",
+        Some(KEY),
+        Some(&json!({"messages": [{"role": "user", "content": q}]}).to_string()),
+    );
+    assert_eq!(status, 200, "{body}");
+}
