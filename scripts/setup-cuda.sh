@@ -136,7 +136,7 @@ unpack "$CUDA_DIR" "" "${wheels[@]}"
 echo "$STAMP" >"$CUDA_DIR.tmp/.logline-stamp"
 rm -rf "$CUDA_DIR" && mv "$CUDA_DIR.tmp" "$CUDA_DIR"
 
-for f in "$GPU_DIR/libonnxruntime_providers_cuda.so" "$CUDA_DIR/nvidia/cu13/lib/libcudart.so.13" \
+for f in "$GPU_DIR/libonnxruntime.so" "$GPU_DIR/libonnxruntime_providers_cuda.so" "$CUDA_DIR/nvidia/cu13/lib/libcudart.so.13" \
          "$CUDA_DIR/nvidia/cudnn/lib/libcudnn.so.9"; do
   [[ -f $f ]] || die "missing $f after unpacking"
 done

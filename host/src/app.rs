@@ -168,6 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let l = student::Loaded::load(&a.folder)?;
             let ens_path = l.student.ensemble.join("ensemble.json");
             let ens: crate::matcher::ensemble::Ensemble = crate::matcher::store::read_json(&ens_path)?;
+            student::check_ensemble_model(&ens, &ens_path, &l.student.model)?;
             let report = student::evaluate(&l, &ens)?;
             let path = a.folder.join(student::EVAL_FILE);
             crate::matcher::store::write_json(&path, &report)?;
@@ -184,6 +185,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     a.folder.join("ensemble.json").display()
                 );
             };
+            crate::matcher::student::check_ensemble_model(&ens, &a.folder.join("ensemble.json"), model_dir)?;
             let model = crate::matcher::Model::load(model_dir)?;
             let eval = crate::matcher::ensemble::evaluate(&model, &ens)?;
             let path = a.folder.join("eval.json");

@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         # token, but a driver that connects reads it only in token mode,
         # which Ray reads when it is imported.
         os.environ["RAY_AUTH_MODE"] = "token"
+        if not a.quiet:
+            print(f"logline-ray: connecting with Ray's token ({_token_file()}); "
+                  "set RAY_AUTH_MODE=disabled for a cluster without one", file=sys.stderr)
     import ray
 
     from .driver import StepFailed, run

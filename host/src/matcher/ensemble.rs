@@ -79,6 +79,9 @@ pub struct Ensemble {
     /// reads it). Older files lack it: `distill --model` names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<std::path::PathBuf>,
+    /// The SHA-256 of that model's manifest: a model changed since is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_manifest_sha256: Option<String>,
     pub by: By,
     pub min_domain: usize,
     pub experts: Vec<Expert>,
@@ -121,9 +124,9 @@ impl Candidate {
     }
 }
 
-/// The experts over a model: which rows each holds.
-pub(super) struct Experts<'a> {
-    model: &'a Model,
+/// Which domain expert each train row belongs to, and which a request
+/// meets: owned, so a loaded student keeps it (built once per model).
+pub(super) struct Domains {
     by: By,
     /// Expert name of each domain key that has its own matcher.
     own: BTreeMap<String, usize>,
@@ -132,8 +135,8 @@ pub(super) struct Experts<'a> {
     row_expert: Vec<usize>,
 }
 
-impl<'a> Experts<'a> {
-    pub(super) fn new(model: &'a Model, by: By, min_domain: usize) -> Self {
+impl Domains {
+    pub(super) fn new(model: &Model, by: By, min_domain: usize) -> Self {
         let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
         for r in &model.records {
             if let Some(k) = by.key(r) {
@@ -154,7 +157,7 @@ impl<'a> Experts<'a> {
             model.records.iter().map(|r| by.key(r).and_then(|k| own.get(k).copied()).unwrap_or(general)).collect();
         let n_general = row_expert.iter().filter(|&&e| e == general).count();
         list.push(Expert { name: "(general)".into(), train_spans: n_general });
-        Experts { model, by, own, list, row_expert }
+        Domains { by, own, list, row_expert }
     }
 
     /// The domain expert a request of key `k` meets.
@@ -170,14 +173,30 @@ impl<'a> Experts<'a> {
             None => self.local_of(self.by.key(t)),
         }
     }
+}
+
+/// The experts over a model: which rows each holds.
+struct Experts<'a> {
+    model: &'a Model,
+    d: Domains,
+}
+
+impl<'a> Experts<'a> {
+    fn new(model: &'a Model, by: By, min_domain: usize) -> Self {
+        Experts { model, d: Domains::new(model, by, min_domain) }
+    }
+
+    fn local_of(&self, k: Option<&str>) -> usize {
+        self.d.local_of(k)
+    }
 
     /// Expert `e`'s prediction for a unit request vector.
     fn say(&self, e: usize, q: &[f32]) -> Option<Said> {
         let m = self.model;
-        if self.list[e].train_spans == 0 {
+        if self.d.list[e].train_spans == 0 {
             return None;
         }
-        let keep = |row: u32| self.row_expert[row as usize] == e;
+        let keep = |row: u32| self.d.row_expert[row as usize] == e;
         let a = m.analyse(m.search_where(q, m.params().k, (e != 0).then_some(&keep as &dyn Fn(u32) -> bool)))?;
         Some(Said { row: a.predicted_row(), conf: m.calibration.outcome.prob(&a.features) })
     }
@@ -216,8 +235,9 @@ fn nonconformity(model: &Model, scored: &[(Candidate, f64)], truth: &[f32], tau:
     super::predict::nonconformity(&pairs, tau)
 }
 
-/// Folds of the calibration split for the out-of-fold conformal scores.
-const CONFORMAL_FOLDS: usize = 5;
+/// Folds of the calibration split for the out-of-fold conformal scores
+/// (request i is in fold i mod 5).
+pub(super) const CONFORMAL_FOLDS: usize = 5;
 /// The nonconformity of a request no expert answers (above any candidate's, ≤ 2).
 const NO_CANDIDATE: f64 = 3.0;
 
@@ -277,16 +297,17 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
                 nonconformity(model, &scored, &h.outcome_vec, tau)
             };
             all.push(s);
-            by_expert.push((s, experts.list[experts.local_of(by.key(&h.trajectory))].name.clone()));
+            by_expert.push((s, experts.d.list[experts.local_of(by.key(&h.trajectory))].name.clone()));
         }
     }
     let pairs: Vec<(f64, &str)> = by_expert.iter().map(|(s, k)| (*s, k.as_str())).collect();
     let conformal = Conformal::fit(&all, &pairs, model.params().alpha);
     Ok(Ensemble {
         model: None,
+        model_manifest_sha256: None,
         by,
         min_domain,
-        experts: experts.list.clone(),
+        experts: experts.d.list.clone(),
         stacking,
         stacking_note,
         fixed_weights: defaults::FIXED_WEIGHTS,
@@ -295,31 +316,59 @@ pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensembl
     })
 }
 
-/// The ensemble as a teacher: for each calibration request (in the model's
-/// held-out order), its candidates' outcome rows and stacked scores, each
-/// from the stacking fitted on the other folds (the folds of the conformal
-/// scores), so no score comes from a fit that saw its request.
-pub(super) fn teacher<'a>(model: &'a Model, ens: &Ensemble) -> Vec<(&'a HeldOut, Vec<(u32, f64)>)> {
-    let experts = Experts::new(model, ens.by, ens.min_domain);
-    let tau = ens.tau;
-    let cal: Vec<&HeldOut> = model.heldout.iter().filter(|h| h.split == Split::Calibration).collect();
-    let per_item: Vec<Vec<Candidate>> =
-        cal.iter().map(|h| experts.candidates(&h.query_vec, ens.by.key(&h.trajectory))).collect();
-    let mut out: Vec<Option<Vec<(u32, f64)>>> = vec![None; cal.len()];
-    for fold in 0..CONFORMAL_FOLDS {
+/// The ensemble as a teacher on the calibration split: each request (in the
+/// model's held-out order) with its candidates, scored by a stacking fitted
+/// on the requests the caller names.
+pub(super) struct Teacher<'a> {
+    model: &'a Model,
+    tau: f64,
+    items: Vec<(&'a HeldOut, Vec<Candidate>)>,
+}
+
+impl<'a> Teacher<'a> {
+    pub(super) fn new(model: &'a Model, ens: &Ensemble) -> Self {
+        let experts = Experts::new(model, ens.by, ens.min_domain);
+        let items = model
+            .heldout
+            .iter()
+            .filter(|h| h.split == Split::Calibration)
+            .map(|h| (h, experts.candidates(&h.query_vec, ens.by.key(&h.trajectory))))
+            .collect();
+        Teacher { model, tau: ens.tau, items }
+    }
+
+    /// The calibration requests, in order.
+    pub(super) fn requests(&self) -> impl Iterator<Item = &'a HeldOut> + '_ {
+        self.items.iter().map(|(h, _)| *h)
+    }
+
+    /// Each request's candidates (outcome row, stacked score), the stacking
+    /// fitted on the requests whose index `fit_on` accepts.
+    pub(super) fn scores(&self, fit_on: &dyn Fn(usize) -> bool) -> Vec<Vec<(u32, f64)>> {
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for (i, cands) in per_item.iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS != fold) {
+        for (_, (h, cands)) in self.items.iter().enumerate().filter(|(i, _)| fit_on(*i)) {
             for c in cands {
                 xs.push(c.features());
-                ys.push(cos(model, c.row, &cal[i].outcome_vec) >= tau);
+                ys.push(cos(self.model, c.row, &h.outcome_vec) >= self.tau);
             }
         }
         let fit = fit_stacking(&xs, &ys).0;
-        for (i, cands) in per_item.iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS == fold) {
-            out[i] = Some(cands.iter().map(|c| (c.row, fit.prob(&c.features()))).collect());
-        }
+        self.items.iter().map(|(_, cands)| cands.iter().map(|c| (c.row, fit.prob(&c.features()))).collect()).collect()
     }
-    cal.into_iter().zip(out.into_iter().map(Option::unwrap_or_default)).collect()
+
+    /// Each request's candidates scored by the stacking fitted on the other
+    /// folds (the folds of the conformal scores): no score comes from a fit
+    /// that saw its request.
+    pub(super) fn out_of_fold(&self) -> Vec<Vec<(u32, f64)>> {
+        let mut out = vec![Vec::new(); self.items.len()];
+        for fold in 0..CONFORMAL_FOLDS {
+            let s = self.scores(&|i| i % CONFORMAL_FOLDS != fold);
+            for (i, v) in s.into_iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS == fold) {
+                out[i] = v;
+            }
+        }
+        out
+    }
 }
 
 /// One predictor's results on the test split.
@@ -332,6 +381,28 @@ pub struct Judged {
     pub ece: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+}
+
+impl Judged {
+    /// Judge a predictor from its (confidence, correct, milliseconds) on
+    /// each test request.
+    pub(super) fn of(name: &str, runs: &[(f64, bool, f64)]) -> Judged {
+        let n = runs.len().max(1);
+        let conf: Vec<f64> = runs.iter().map(|x| x.0).collect();
+        let correct: Vec<bool> = runs.iter().map(|x| x.1).collect();
+        let mut ms: Vec<f64> = runs.iter().map(|x| x.2).collect();
+        ms.sort_by(f64::total_cmp);
+        let pct = |p: f64| ms.get(((ms.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or(0.0);
+        Judged {
+            name: name.to_string(),
+            n: runs.len(),
+            accuracy: correct.iter().filter(|&&c| c).count() as f64 / n as f64,
+            brier: super::eval::brier(conf.iter().copied().zip(correct.iter().copied())),
+            ece: platt::ece(&conf, &correct).0,
+            p50_ms: pct(0.5),
+            p99_ms: pct(0.99),
+        }
+    }
 }
 
 /// Per domain expert: the ensemble's results and conformal sets there.
@@ -400,7 +471,7 @@ pub fn evaluate(model: &Model, ens: &Ensemble) -> anyhow::Result<EnsembleEval> {
         let f_right = fixed.is_some_and(|(c, _)| cos(model, c.row, &h.outcome_vec) >= tau);
         runs.entry("fixed weights 0.5/0.5").or_default().push((fixed.map_or(0.0, |f| f.1), f_right, e_ms));
         // The Mondrian set of the request's domain expert.
-        let name = &experts.list[local].name;
+        let name = &experts.d.list[local].name;
         let q = ens.conformal.threshold(Some(name), true);
         let members: Vec<&(Candidate, f64)> = scored.iter().filter(|(_, p)| within(1.0 - p, q)).collect();
         // No candidate at all scores NO_CANDIDATE: covered only by an infinite threshold.
@@ -414,27 +485,7 @@ pub fn evaluate(model: &Model, ens: &Ensemble) -> anyhow::Result<EnsembleEval> {
         domain_rows.entry(name.clone()).or_default().push((e_right, right(&g), covered, members.len()));
     }
     let order = ["global matcher", "domain matcher", "fixed weights 0.5/0.5", "stacked ensemble"];
-    let predictors: Vec<Judged> = order
-        .iter()
-        .map(|name| {
-            let r = &runs[name];
-            let n = r.len();
-            let conf: Vec<f64> = r.iter().map(|x| x.0).collect();
-            let correct: Vec<bool> = r.iter().map(|x| x.1).collect();
-            let mut ms: Vec<f64> = r.iter().map(|x| x.2).collect();
-            ms.sort_by(f64::total_cmp);
-            let pct = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
-            Judged {
-                name: name.to_string(),
-                n,
-                accuracy: correct.iter().filter(|&&c| c).count() as f64 / n as f64,
-                brier: super::eval::brier(conf.iter().copied().zip(correct.iter().copied())),
-                ece: platt::ece(&conf, &correct).0,
-                p50_ms: pct(0.5),
-                p99_ms: pct(0.99),
-            }
-        })
-        .collect();
+    let predictors: Vec<Judged> = order.iter().map(|name| Judged::of(name, &runs[name])).collect();
     let cal_n = |name: &str| ens.conformal.mondrian.get(name).map_or(0, |s| s.n);
     let per_domain = domain_rows
         .into_iter()
@@ -516,6 +567,7 @@ pub fn run(model_dir: &Path, out: &Path, by: By, min_domain: usize) -> anyhow::R
     let model = Model::load(model_dir)?;
     let mut ens = build(&model, by, min_domain)?;
     ens.model = Some(std::fs::canonicalize(model_dir)?);
+    ens.model_manifest_sha256 = Some(super::student::manifest_digest(model_dir)?);
     let eval = evaluate(&model, &ens)?;
     crate::output::ensure_dir(out)?;
     crate::output::write_file(&out.join("ensemble.json"), (serde_json::to_string_pretty(&ens)? + "\n").as_bytes())?;

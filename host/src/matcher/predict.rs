@@ -460,20 +460,22 @@ impl Model {
         let pick = Pick {
             group: a.chosen,
             confidence: c.outcome.prob(&a.features),
+            raw: a.raw,
             members,
             open,
             alpha: c.conformal.alpha,
+            mondrian: query.mondrian,
             calibrated_for_query: query.k.is_none_or(|k| k == self.params().k)
                 && query.domain.is_none()
                 && (query.did.is_none() || query.mondrian),
         };
-        Some(self.prediction(side, &a, pick, query))
+        Some(self.prediction(side, &a, pick))
     }
 
     /// The prediction a predictor (the matcher, or a student over it) made
     /// from an analysis: its outcome group, confidence and set, with the
     /// status vote and the evidence.
-    pub fn prediction(&self, side: &Side, a: &Analysis, pick: Pick, query: &Query<'_>) -> Prediction {
+    pub fn prediction(&self, side: &Side, a: &Analysis, pick: Pick) -> Prediction {
         let c = &self.calibration;
         let rec = |row: u32| self.record(side, row);
         let group_of = |row: u32| a.groups.iter().position(|g| g.rows.contains(&row)).unwrap_or(0);
@@ -482,7 +484,7 @@ impl Model {
             outcome: predicted.outcome.clone(),
             outcome_id: predicted.id.clone(),
             confidence: pick.confidence,
-            raw_score: a.raw,
+            raw_score: pick.raw,
             status: match a.status {
                 Some(true) => "completed",
                 Some(false) => "failed",
@@ -502,7 +504,7 @@ impl Model {
                 .collect(),
             set_open_within_cosine: pick.open,
             alpha: pick.alpha,
-            mondrian: query.mondrian,
+            mondrian: pick.mondrian,
             calibrated_for_query: pick.calibrated_for_query,
             evidence: a
                 .hits
@@ -529,11 +531,15 @@ pub struct Pick {
     /// The outcome group answered.
     pub group: usize,
     pub confidence: f64,
+    /// The predictor's own score before calibration.
+    pub raw: f64,
     /// The groups in the conformal set, and the cosine within which any
     /// other outcome is in it too.
     pub members: Vec<usize>,
     pub open: Option<f64>,
     pub alpha: f64,
+    /// Whether the set's threshold is a stratum's (Mondrian).
+    pub mondrian: bool,
     pub calibrated_for_query: bool,
 }
 

@@ -37,7 +37,7 @@
 //!   searches the whole index, as it was trained.
 
 use super::conformal::{Conformal, within};
-use super::ensemble::{self, By, Ensemble, EnsembleEval, Experts, Judged};
+use super::ensemble::{self, By, CONFORMAL_FOLDS, Domains, Ensemble, EnsembleEval, Judged, Teacher};
 use super::platt::{self, Platt};
 use super::predict::{Analysis, Model, Pick, Prediction, Query, Side, open_within};
 use super::split::Split;
@@ -78,8 +78,9 @@ pub const FEATURES: [&str; 8] = [
     "matcher_confidence",
 ];
 const F: usize = FEATURES.len();
-/// Folds of the calibration split for the out-of-fold scores.
-const FOLDS: usize = 5;
+/// Folds of the calibration split for the out-of-fold scores: the
+/// ensemble's own, so the teacher's folds and the student's agree.
+const FOLDS: usize = CONFORMAL_FOLDS;
 /// Nonconformity of a request with no group (above any group's, as in the ensemble).
 const NO_GROUP: f64 = 3.0;
 
@@ -164,21 +165,21 @@ pub struct Student {
     pub final_loss: f64,
 }
 
-/// One request's groups: features, and for training the targets.
+/// One calibration request's groups: features, whether each is right, and
+/// each group's representative outcome row.
 struct Item {
     x: Vec<[f64; F]>,
     /// Each group's outcome agrees with the reference.
     correct: Vec<bool>,
-    /// The teacher's score of each group.
-    teacher: Vec<f64>,
     /// Each group's cosine with the reference.
     cos: Vec<f64>,
+    reps: Vec<u32>,
     expert: String,
 }
 
 /// The features of each group of an analysis, for a request whose domain
 /// expert is `local`.
-fn group_features(model: &Model, side: &Side, ex: &Experts<'_>, a: &Analysis, local: usize) -> Vec<[f64; F]> {
+fn group_features(model: &Model, side: &Side, ex: &Domains, a: &Analysis, local: usize) -> Vec<[f64; F]> {
     let k = model.params().k.max(1) as f64;
     let top1 = a.hits.first().map_or(0.0, |h| f64::from(h.1));
     let conf = model.calibration.outcome.prob(&a.features);
@@ -212,29 +213,38 @@ fn group_features(model: &Model, side: &Side, ex: &Experts<'_>, a: &Analysis, lo
         .collect()
 }
 
-/// Each calibration request's groups, with the teacher's scores.
-fn items(model: &Model, ens: &Ensemble, ex: &Experts<'_>) -> Vec<Item> {
+/// Each calibration request's groups (in the teacher's order).
+fn items(model: &Model, ens: &Ensemble, ex: &Domains, teacher: &Teacher<'_>) -> Vec<Item> {
     let tau = ens.tau;
-    let cos = |a: u32, v: &[f32]| f64::from(dot(model.outcomes.row(a as usize), v));
-    ensemble::teacher(model, ens)
-        .into_iter()
-        .map(|(h, cands)| {
+    teacher
+        .requests()
+        .map(|h| {
             let local = ex.local_of(ens.by.key(&h.trajectory));
             let expert = ex.list[local].name.clone();
             let Some(a) = model.analyse(model.neighbours(&h.query_vec, &Query::default())) else {
-                return Item { x: vec![], correct: vec![], teacher: vec![], cos: vec![], expert };
+                return Item { x: vec![], correct: vec![], cos: vec![], reps: vec![], expert };
             };
             let x = group_features(model, &Side::EMPTY, ex, &a, local);
             let reps: Vec<u32> = a.groups.iter().map(|g| g.rep()).collect();
-            let cosines: Vec<f64> = reps.iter().map(|&r| cos(r, &h.outcome_vec)).collect();
-            let teacher = reps
+            let cos: Vec<f64> =
+                reps.iter().map(|&r| f64::from(dot(model.outcomes.row(r as usize), &h.outcome_vec))).collect();
+            Item { x, correct: cos.iter().map(|&c| c >= tau).collect(), cos, reps, expert }
+        })
+        .collect()
+}
+
+/// The teacher's score of each group of an item: the stacked score of the
+/// candidate that agrees with the group's outcome (0 when none does).
+fn teacher_of(model: &Model, it: &Item, cands: &[(u32, f64)], tau: f64) -> Vec<f64> {
+    it.reps
+        .iter()
+        .map(|&r| {
+            let v = model.outcomes.row(r as usize);
+            cands
                 .iter()
-                .map(|&r| {
-                    let v = model.outcomes.row(r as usize);
-                    cands.iter().filter(|(c, _)| cos(*c, v) >= tau).map(|(_, p)| *p).fold(0.0, f64::max)
-                })
-                .collect();
-            Item { x, correct: cosines.iter().map(|&c| c >= tau).collect(), teacher, cos: cosines, expert }
+                .filter(|(c, _)| f64::from(dot(model.outcomes.row(*c as usize), v)) >= tau)
+                .map(|(_, p)| *p)
+                .fold(0.0, f64::max)
         })
         .collect()
 }
@@ -304,22 +314,30 @@ fn train(xs: &[[f64; F]], ts: &[f64], p: &DistillParams) -> anyhow::Result<(Net,
     Ok((net, loss))
 }
 
-/// The soft targets of an item's groups.
-fn targets(it: &Item, lambda: f64) -> impl Iterator<Item = f64> + '_ {
-    it.teacher.iter().zip(&it.correct).map(move |(p, c)| lambda * p + (1.0 - lambda) * f64::from(u8::from(*c)))
-}
-
-fn rows<'a>(items: impl Iterator<Item = &'a Item>, lambda: f64) -> (Vec<[f64; F]>, Vec<f64>) {
-    let (mut xs, mut ts) = (Vec::new(), Vec::new());
-    for it in items {
-        xs.extend(it.x.iter().copied());
-        ts.extend(targets(it, lambda));
+/// Training rows (features, soft target) of the items `keep` accepts,
+/// each group's teacher score from `scores` (per item).
+fn rows(
+    model: &Model,
+    items: &[Item],
+    scores: &[Vec<(u32, f64)>],
+    keep: &dyn Fn(usize) -> bool,
+    lambda: f64,
+    tau: f64,
+) -> (Vec<[f64; F]>, Vec<f64>, f64) {
+    let (mut xs, mut ts, mut teacher_sum) = (Vec::new(), Vec::new(), 0.0);
+    for (i, it) in items.iter().enumerate().filter(|(i, _)| keep(*i)) {
+        for ((x, c), p) in it.x.iter().zip(&it.correct).zip(teacher_of(model, it, &scores[i], tau)) {
+            xs.push(*x);
+            ts.push(lambda * p + (1.0 - lambda) * f64::from(u8::from(*c)));
+            teacher_sum += p;
+        }
     }
-    (xs, ts)
+    (xs, ts, teacher_sum)
 }
 
-/// The SHA-256 of a model's manifest file.
-fn manifest_digest(model_dir: &Path) -> anyhow::Result<String> {
+/// The SHA-256 of a model's manifest file: what a student and an ensemble
+/// record of the model they were made over.
+pub fn manifest_digest(model_dir: &Path) -> anyhow::Result<String> {
     let path = model_dir.join(super::train::files::MANIFEST);
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     Ok(hex::encode(Sha256::digest(bytes)))
@@ -327,26 +345,38 @@ fn manifest_digest(model_dir: &Path) -> anyhow::Result<String> {
 
 /// Distil the ensemble over `model` into a student.
 pub fn distill(model: &Model, ens: &Ensemble, ens_dir: &Path, p: &DistillParams) -> anyhow::Result<Student> {
-    let ex = Experts::new(model, ens.by, ens.min_domain);
-    let items = items(model, ens, &ex);
+    let ex = Domains::new(model, ens.by, ens.min_domain);
+    let teacher = Teacher::new(model, ens);
+    let items = items(model, ens, &ex, &teacher);
+    let tau = ens.tau;
+    // Out of fold: each request scored by a network trained on the other
+    // folds, whose soft targets come from a stacking that did not see the
+    // scored fold either.
+    let mut oof: Vec<Vec<f64>> = vec![Vec::new(); items.len()];
+    for fold in 0..FOLDS {
+        let others = |i: usize| i % FOLDS != fold;
+        let scores = teacher.scores(&others);
+        let (xs, ts, _) = rows(model, &items, &scores, &others, p.lambda, tau);
+        let scored = items.iter().enumerate().filter(|(i, it)| !others(*i) && !it.x.is_empty());
+        if xs.is_empty() {
+            if let Some((i, _)) = scored.into_iter().next() {
+                anyhow::bail!(
+                    "too few calibration requests with neighbours to distil out of fold: request {i}'s fold has nothing to learn from"
+                );
+            }
+            continue;
+        }
+        let (net, _) = train(&xs, &ts, p)?;
+        for (i, it) in scored {
+            oof[i] = it.x.iter().map(|x| net.logit(x)).collect();
+        }
+    }
     anyhow::ensure!(
         items.iter().any(|it| !it.x.is_empty()),
         "{} has no calibration request with a neighbour to distil on",
         model.dir.display()
     );
-    // Out of fold: each request scored by a network trained on the others.
-    let mut oof: Vec<Vec<f64>> = vec![Vec::new(); items.len()];
-    for fold in 0..FOLDS {
-        let (xs, ts) = rows(items.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).map(|(_, it)| it), p.lambda);
-        if xs.is_empty() {
-            continue;
-        }
-        let (net, _) = train(&xs, &ts, p)?;
-        for (i, it) in items.iter().enumerate().filter(|(i, _)| i % FOLDS == fold) {
-            oof[i] = it.x.iter().map(|x| net.logit(x)).collect();
-        }
-    }
-    // Platt on the answered group's score.
+    // Platt on the answered (highest-scored) group's score.
     let (mut px, mut py) = (Vec::new(), Vec::new());
     for (it, s) in items.iter().zip(&oof) {
         if let Some(best) = argmax(s) {
@@ -363,23 +393,23 @@ pub fn distill(model: &Model, ens: &Ensemble, ens_dir: &Path, p: &DistillParams)
             NO_GROUP
         } else {
             let pairs: Vec<(f64, f64)> = s.iter().map(|&z| calib.prob(&[z])).zip(it.cos.iter().copied()).collect();
-            super::predict::nonconformity(&pairs, ens.tau)
+            super::predict::nonconformity(&pairs, tau)
         };
         all.push(score);
         by_expert.push((score, it.expert.as_str()));
     }
     let conformal = Conformal::fit(&all, &by_expert, model.params().alpha);
-    let (xs, ts) = rows(items.iter(), p.lambda);
+    // The student itself: every request, each with its out-of-fold teacher.
+    let (xs, ts, teacher_sum) = rows(model, &items, &teacher.out_of_fold(), &|_| true, p.lambda, tau);
     let (net, final_loss) = train(&xs, &ts, p)?;
     let n = ts.len().max(1) as f64;
-    let teacher_sum: f64 = items.iter().flat_map(|it| it.teacher.iter()).sum();
     Ok(Student {
         model: std::fs::canonicalize(&model.dir)?,
         model_manifest_sha256: manifest_digest(&model.dir)?,
         ensemble: std::fs::canonicalize(ens_dir)?,
         by: ens.by,
         min_domain: ens.min_domain,
-        tau: ens.tau,
+        tau,
         features: FEATURES.iter().map(|s| s.to_string()).collect(),
         params: p.clone(),
         net,
@@ -397,10 +427,12 @@ fn argmax(s: &[f64]) -> Option<usize> {
     (0..s.len()).max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
 }
 
-/// A loaded student: its model and experts.
+/// A loaded student: its model, and which domain expert each row is in
+/// (built once, not per request).
 pub struct Loaded {
     pub student: Student,
     pub model: Model,
+    domains: Domains,
 }
 
 impl Loaded {
@@ -419,7 +451,12 @@ impl Loaded {
             );
         }
         let model = Model::load(&student.model)?;
-        Ok(Loaded { student, model })
+        Ok(Loaded::new(student, model))
+    }
+
+    fn new(student: Student, model: Model) -> Loaded {
+        let domains = Domains::new(&model, student.by, student.min_domain);
+        Loaded { student, model, domains }
     }
 
     /// The request's domain key: `domain` (or `did` for an ensemble by did).
@@ -433,27 +470,30 @@ impl Loaded {
     /// Predict for a normalised query vector, from the model and `side`.
     pub fn predict_in(&self, side: &Side, q: &[f32], query: &Query<'_>) -> Option<Prediction> {
         let m = &self.model;
-        let s = &self.student;
-        let ex = Experts::new(m, s.by, s.min_domain);
-        let local = ex.local_of(self.key(query));
+        let local = self.domains.local_of(self.key(query));
         let whole = Query { k: query.k, ..Query::default() };
         let a = m.analyse_in(side, m.neighbours_in(side, q, &whole))?;
-        let pick = self.pick(&ex, side, &a, local, query.k);
-        Some(m.prediction(side, &a, pick, query))
+        let pick = self.pick(side, &a, local, query.k);
+        Some(m.prediction(side, &a, pick))
     }
 
-    fn pick(&self, ex: &Experts<'_>, side: &Side, a: &Analysis, local: usize, k: Option<usize>) -> Pick {
+    /// The answer: the group the network scores highest (as in `distill`),
+    /// its Platt confidence, and the Mondrian set of the request's expert.
+    fn pick(&self, side: &Side, a: &Analysis, local: usize, k: Option<usize>) -> Pick {
         let s = &self.student;
-        let probs: Vec<f64> =
-            group_features(&self.model, side, ex, a, local).iter().map(|x| s.platt.prob(&[s.net.logit(x)])).collect();
-        let best = (0..probs.len()).max_by(|&x, &y| probs[x].total_cmp(&probs[y]).then(y.cmp(&x))).unwrap_or(0);
-        let q = s.conformal.threshold(Some(&ex.list[local].name), true);
+        let logits: Vec<f64> =
+            group_features(&self.model, side, &self.domains, a, local).iter().map(|x| s.net.logit(x)).collect();
+        let probs: Vec<f64> = logits.iter().map(|&z| s.platt.prob(&[z])).collect();
+        let best = argmax(&logits).unwrap_or(0);
+        let q = s.conformal.threshold(Some(&self.domains.list[local].name), true);
         Pick {
             group: best,
             confidence: probs[best],
+            raw: logits[best],
             members: (0..probs.len()).filter(|&g| within(1.0 - probs[g], q)).collect(),
             open: open_within(q, s.tau),
             alpha: s.conformal.alpha,
+            mondrian: true,
             calibrated_for_query: k.is_none_or(|k| k == self.model.params().k),
         }
     }
@@ -496,7 +536,7 @@ pub fn evaluate(l: &Loaded, ens: &Ensemble) -> anyhow::Result<StudentEval> {
     let m = &l.model;
     let s = &l.student;
     let base = ensemble::evaluate(m, ens)?;
-    let ex = Experts::new(m, s.by, s.min_domain);
+    let ex = &l.domains;
     let test: Vec<_> = m.heldout.iter().filter(|h| h.split == Split::Test).collect();
     let mut runs: Vec<(f64, bool, f64)> = Vec::with_capacity(test.len());
     let mut domains: std::collections::BTreeMap<String, Vec<(bool, bool, usize)>> = Default::default();
@@ -504,7 +544,7 @@ pub fn evaluate(l: &Loaded, ens: &Ensemble) -> anyhow::Result<StudentEval> {
         let local = ex.local_of(s.by.key(&h.trajectory));
         let t = Instant::now();
         let a = m.analyse(m.neighbours(&h.query_vec, &Query::default()));
-        let pick = a.as_ref().map(|a| l.pick(&ex, &Side::EMPTY, a, local, None));
+        let pick = a.as_ref().map(|a| l.pick(&Side::EMPTY, a, local, None));
         let ms = t.elapsed().as_secs_f64() * 1e3;
         let cos = |row: u32| f64::from(dot(m.outcomes.row(row as usize), &h.outcome_vec));
         let (conf, right, covered, size) = match (&a, &pick) {
@@ -520,20 +560,7 @@ pub fn evaluate(l: &Loaded, ens: &Ensemble) -> anyhow::Result<StudentEval> {
         domains.entry(ex.list[local].name.clone()).or_default().push((right, covered, size));
     }
     let n = runs.len().max(1);
-    let conf: Vec<f64> = runs.iter().map(|r| r.0).collect();
-    let correct: Vec<bool> = runs.iter().map(|r| r.1).collect();
-    let mut ms: Vec<f64> = runs.iter().map(|r| r.2).collect();
-    ms.sort_by(f64::total_cmp);
-    let pct = |p: f64| ms.get(((ms.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or(0.0);
-    let student = Judged {
-        name: "student".into(),
-        n: runs.len(),
-        accuracy: correct.iter().filter(|&&c| c).count() as f64 / n as f64,
-        brier: super::eval::brier(conf.iter().copied().zip(correct.iter().copied())),
-        ece: platt::ece(&conf, &correct).0,
-        p50_ms: pct(0.5),
-        p99_ms: pct(0.99),
-    };
+    let student = Judged::of("student", &runs);
     let per_domain = domains
         .into_iter()
         .map(|(expert, rows)| {
@@ -643,13 +670,31 @@ pub fn run(
         (None, None) => anyhow::bail!("{} does not name its model: give it with --model", ens_path.display()),
     };
     let model = Model::load(&model_dir)?;
+    check_ensemble_model(&ens, &ens_path, &model_dir)?;
     let student = distill(&model, &ens, ens_dir, p)?;
-    crate::output::ensure_dir(out)?;
-    crate::output::write_file(&out.join(FILE), (serde_json::to_string_pretty(&student)? + "\n").as_bytes())?;
-    let loaded = Loaded { model, student };
+    let loaded = Loaded::new(student, model);
+    // Judged before anything is written: a student folder always has its
+    // evaluation (serve reads its fallback threshold from it).
     let eval = evaluate(&loaded, &ens)?;
+    crate::output::ensure_dir(out)?;
+    crate::output::write_file(&out.join(FILE), (serde_json::to_string_pretty(&loaded.student)? + "\n").as_bytes())?;
     crate::output::write_file(&out.join(EVAL_FILE), (serde_json::to_string_pretty(&eval)? + "\n").as_bytes())?;
     Ok((ens, loaded.student, eval))
+}
+
+/// Refuse an ensemble over another model than `model_dir`, or over a model
+/// changed since (ensembles written before the digest was recorded pass).
+pub fn check_ensemble_model(ens: &Ensemble, ens_path: &Path, model_dir: &Path) -> anyhow::Result<()> {
+    if let Some(want) = &ens.model_manifest_sha256
+        && manifest_digest(model_dir)? != *want
+    {
+        anyhow::bail!(
+            "{} was built over another model than {} (or over it before it changed): run `logline ensemble` again",
+            ens_path.display(),
+            model_dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// Whether `dir` holds a student.

@@ -773,4 +773,29 @@ fn a_distilled_student_round_trips_through_predict_eval_and_serve() {
         Some(&json!({"messages": [{"role": "user", "content": q}]}).to_string()),
     );
     assert_eq!(status, 200, "{body}");
+    drop(s);
+
+    // A student over a copy of the model; the copy changes: the student is refused.
+    let copy = dir.path().join("model-copy");
+    assert!(Command::new("cp").arg("-r").arg(&model_dir().1).arg(&copy).status().unwrap().success());
+    let moved = dir.path().join("moved");
+    logline(&[&os("distill"), ens.as_os_str(), &os("-o"), moved.as_os_str(), &os("--model"), copy.as_os_str()]);
+    let manifest = copy.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replacen('{', "{\"note\": \"edited\", ", 1)).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_logline")).arg("predict").arg(&moved).arg(q).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("changed since"), "{err}");
+    // An ensemble is not distilled over another model than its own.
+    let o = Command::new(env!("CARGO_BIN_EXE_logline"))
+        .arg("distill")
+        .arg(&ens)
+        .arg("-o")
+        .arg(dir.path().join("other"))
+        .arg("--model")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("another model"), "{err}");
 }
