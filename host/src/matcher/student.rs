@@ -174,6 +174,8 @@ struct Item {
     /// Each group's cosine with the reference.
     cos: Vec<f64>,
     reps: Vec<u32>,
+    /// The group answered whatever the scores (see [`answer`]).
+    forced: Option<usize>,
     expert: String,
 }
 
@@ -222,13 +224,14 @@ fn items(model: &Model, ens: &Ensemble, ex: &Domains, teacher: &Teacher<'_>) -> 
             let local = ex.local_of(ens.by.key(&h.trajectory));
             let expert = ex.list[local].name.clone();
             let Some(a) = model.analyse(model.neighbours(&h.query_vec, &Query::default())) else {
-                return Item { x: vec![], correct: vec![], cos: vec![], reps: vec![], expert };
+                return Item { x: vec![], correct: vec![], cos: vec![], reps: vec![], forced: None, expert };
             };
             let x = group_features(model, &Side::EMPTY, ex, &a, local);
             let reps: Vec<u32> = a.groups.iter().map(|g| g.rep()).collect();
             let cos: Vec<f64> =
                 reps.iter().map(|&r| f64::from(dot(model.outcomes.row(r as usize), &h.outcome_vec))).collect();
-            Item { x, correct: cos.iter().map(|&c| c >= tau).collect(), cos, reps, expert }
+            let forced = near_duplicate(model, &a);
+            Item { x, correct: cos.iter().map(|&c| c >= tau).collect(), cos, reps, forced, expert }
         })
         .collect()
 }
@@ -379,7 +382,7 @@ pub fn distill(model: &Model, ens: &Ensemble, ens_dir: &Path, p: &DistillParams)
     // Platt on the answered (highest-scored) group's score.
     let (mut px, mut py) = (Vec::new(), Vec::new());
     for (it, s) in items.iter().zip(&oof) {
-        if let Some(best) = argmax(s) {
+        if let Some(best) = answer(s, it.forced) {
             px.push(vec![s[best]]);
             py.push(it.correct[best]);
         }
@@ -425,6 +428,24 @@ pub fn distill(model: &Model, ens: &Ensemble, ens_dir: &Path, p: &DistillParams)
 
 fn argmax(s: &[f64]) -> Option<usize> {
     (0..s.len()).max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
+}
+
+/// The group of a near-duplicate trajectory (the top neighbour at or above
+/// the model's `top_threshold`), which the matcher, and so every expert of
+/// the ensemble, answers as it is.
+fn near_duplicate(model: &Model, a: &Analysis) -> Option<usize> {
+    a.hits.first().is_some_and(|h| f64::from(h.1) >= model.params().top_threshold).then_some(a.chosen)
+}
+
+/// The group answered: a near-duplicate's, as the teacher would, else the
+/// highest score. Calibration requests never have one (splits are by
+/// thread), so the network never learned that case; a request served after
+/// its own trajectory was learned from feedback does.
+fn answer(scores: &[f64], forced: Option<usize>) -> Option<usize> {
+    match forced {
+        Some(g) if g < scores.len() => Some(g),
+        _ => argmax(scores),
+    }
 }
 
 /// A loaded student: its model, and which domain expert each row is in
@@ -484,7 +505,7 @@ impl Loaded {
         let logits: Vec<f64> =
             group_features(&self.model, side, &self.domains, a, local).iter().map(|x| s.net.logit(x)).collect();
         let probs: Vec<f64> = logits.iter().map(|&z| s.platt.prob(&[z])).collect();
-        let best = argmax(&logits).unwrap_or(0);
+        let best = answer(&logits, near_duplicate(&self.model, a)).unwrap_or(0);
         let q = s.conformal.threshold(Some(&self.domains.list[local].name), true);
         Pick {
             group: best,
@@ -705,6 +726,18 @@ pub fn is_student(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A near-duplicate trajectory is the answer whatever the network
+    /// scores (the teacher's experts all answer it); otherwise the highest
+    /// score, ties to the heavier group.
+    #[test]
+    fn a_near_duplicate_is_answered_as_the_matcher_answers_it() {
+        assert_eq!(answer(&[0.1, 0.9, 0.3], Some(2)), Some(2));
+        assert_eq!(answer(&[0.1, 0.9, 0.3], None), Some(1));
+        assert_eq!(answer(&[0.5, 0.5], None), Some(0));
+        assert_eq!(answer(&[], None), None);
+        assert_eq!(answer(&[0.2], Some(3)), Some(0), "a forced group past the end is ignored");
+    }
 
     /// The network learns a soft target it can represent: trained on
     /// rows whose target is a known smooth function of two features, its
