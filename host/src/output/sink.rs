@@ -294,6 +294,12 @@ impl Sink {
         self.rejects.write_line(&r.to_line())
     }
 
+    /// Append one rejects-file line as it is, uncounted: the caller adds
+    /// its counts (a shard's part, rewritten by `report merge`).
+    pub fn reject_line(&mut self, line: &str) -> anyhow::Result<()> {
+        self.rejects.write_line(line)
+    }
+
     /// Append the records of another rejects file (a shard's part), with
     /// their counts; the two must agree.
     pub fn rejects_from(&mut self, path: &Path, counts: &RejectCounts) -> anyhow::Result<()> {

@@ -120,6 +120,11 @@ pub fn assert_same_run(one: &Path, merged: &Path) {
 /// The contract run by a shell loop would: every prepare shard, the index,
 /// every orchestrate shard, the fold.
 fn sharded(input: &Path, work: &Path, out: &Path, n: u32, p0: &[&str], cache: &Path) {
+    sharded_with(input, work, out, n, p0, &[], cache)
+}
+
+/// [`sharded`] with more `orchestrate` flags (`p1`).
+fn sharded_with(input: &Path, work: &Path, out: &Path, n: u32, p0: &[&str], p1: &[&str], cache: &Path) {
     let (i, w, o) = (input.to_str().unwrap(), work.to_str().unwrap(), out.to_str().unwrap());
     for k in 1..=n {
         let s = format!("{k}/{n}");
@@ -129,7 +134,10 @@ fn sharded(input: &Path, work: &Path, out: &Path, n: u32, p0: &[&str], cache: &P
     }
     ok(&["index", "build", "-q", w, "--reproducible"], cache);
     for k in (1..=n).rev() {
-        ok(&["orchestrate", "-q", w, "--shard", &format!("{k}/{n}"), "--reproducible"], cache);
+        let s = format!("{k}/{n}");
+        let mut args = vec!["orchestrate", "-q", w, "--shard", &s, "--reproducible"];
+        args.extend(p1);
+        ok(&args, cache);
     }
     ok(&["report", "merge", "-q", w, "-o", o], cache);
 }
@@ -159,6 +167,50 @@ fn sharded_run_equals_one_run_after_a_canonical_sort() {
         stats["valid"].as_u64().unwrap() + stats["invalid"].as_u64().unwrap() + stats["filtered"].as_u64().unwrap(),
         lines as u64
     );
+}
+
+/// An enzyme gives every span a variant with the same new id. A single run
+/// keeps the variant of the first span in input order and rejects the rest
+/// as `duplicate_id`; each shard only sees its own, so `report merge` must
+/// reject the ids another shard's earlier variant took (it kept one per
+/// shard before).
+#[test]
+fn a_variant_id_two_shards_made_is_kept_once_as_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = input(dir.path());
+    let manifest = dir.path().join("reuse.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "[[enzyme]]\nname = \"reuse\"\npath = {:?}\nconfig = {{ mode = \"reuse-id\", target = \"span-\" }}\n",
+            logline_test_guests::hostile().display().to_string()
+        ),
+    )
+    .unwrap();
+    let m = manifest.to_str().unwrap();
+    let one = dir.path().join("one");
+    let i = input.to_str().unwrap();
+    ok(&["run", "-q", "-i", i, "-o", one.to_str().unwrap(), "--reproducible", "--manifest", m], &cache);
+    let merged = dir.path().join("merged");
+    let work = dir.path().join("work");
+    sharded_with(&input, &work, &merged, 3, &[], &["--manifest", m], &cache);
+    // More than one shard made the id (the case a shard cannot see).
+    let makers = (1..=3)
+        .filter(|k| {
+            let part = work.join(format!("orchestrate/part-{k}"));
+            ["diamonds-plus.ndjson", "diamonds-plus.rejects.ndjson"]
+                .iter()
+                .any(|f| std::fs::read_to_string(part.join(f)).unwrap().contains("\"id\":\"s1\""))
+        })
+        .count();
+    assert!(makers >= 2, "the id was made by {makers} shard(s)");
+    let kept = |dir: &Path| {
+        std::fs::read_to_string(dir.join("diamonds-plus.ndjson")).unwrap().matches("{\"id\":\"s1\"").count()
+    };
+    assert_eq!(kept(&one), 1);
+    assert_eq!(kept(&merged), 1);
+    assert_same_run(&one, &merged);
 }
 
 #[test]

@@ -104,6 +104,34 @@ impl Phase1Stats {
         }
     }
 
+    /// A variant counted as kept (`kept`) or as below the gate whose id,
+    /// it turns out, another shard's variant took first: count it as the
+    /// duplicate a single run counts it as ([`Self::count_item`]).
+    pub fn recount_as_duplicate(&mut self, after: f64, kept: bool, caps: &[String], labelled: bool) {
+        let dec = |n: &mut u64| *n = n.saturating_sub(1);
+        dec(&mut self.hist_after[bucket(after)]);
+        if let Some(n) = self.scores.get_mut(&centi(after)) {
+            dec(n);
+            if *n == 0 {
+                self.scores.remove(&centi(after));
+            }
+        }
+        if labelled {
+            dec(&mut self.labelled);
+        }
+        for c in caps {
+            if let Some(n) = self.capped.get_mut(c) {
+                dec(n);
+                if *n == 0 {
+                    self.capped.remove(c);
+                }
+            }
+        }
+        // A variant is a changed span.
+        dec(if kept { &mut self.diamonds_plus } else { &mut self.rejected });
+        self.duplicate_variants += 1;
+    }
+
     /// One enzyme call.
     pub fn count_app(&mut self, a: &AppStat) {
         let c = self.enzymes.entry(a.enzyme.clone()).or_default();
