@@ -179,38 +179,43 @@ fn a_variant_id_two_shards_made_is_kept_once_as_in_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let input = input(dir.path());
-    let manifest = dir.path().join("reuse.toml");
-    std::fs::write(
-        &manifest,
-        format!(
-            "[[enzyme]]\nname = \"reuse\"\npath = {:?}\nconfig = {{ mode = \"reuse-id\", target = \"span-\" }}\n",
-            logline_test_guests::hostile().display().to_string()
-        ),
-    )
-    .unwrap();
-    let m = manifest.to_str().unwrap();
-    let one = dir.path().join("one");
     let i = input.to_str().unwrap();
-    ok(&["run", "-q", "-i", i, "-o", one.to_str().unwrap(), "--reproducible", "--manifest", m], &cache);
-    let merged = dir.path().join("merged");
-    let work = dir.path().join("work");
-    sharded_with(&input, &work, &merged, 3, &[], &["--manifest", m], &cache);
-    // More than one shard made the id (the case a shard cannot see).
-    let makers = (1..=3)
-        .filter(|k| {
-            let part = work.join(format!("orchestrate/part-{k}"));
-            ["diamonds-plus.ndjson", "diamonds-plus.rejects.ndjson"]
-                .iter()
-                .any(|f| std::fs::read_to_string(part.join(f)).unwrap().contains("\"id\":\"s1\""))
-        })
-        .count();
-    assert!(makers >= 2, "the id was made by {makers} shard(s)");
-    let kept = |dir: &Path| {
-        std::fs::read_to_string(dir.join("diamonds-plus.ndjson")).unwrap().matches("{\"id\":\"s1\"").count()
-    };
-    assert_eq!(kept(&one), 1);
-    assert_eq!(kept(&merged), 1);
-    assert_same_run(&one, &merged);
+    // At the default gate the first variant is kept; at 92 the first is
+    // below the gate (a gate reject that still takes the id) in some shards.
+    for (gate, kept_once) in [(None, 1), (Some(92), 0)] {
+        let manifest = dir.path().join(format!("reuse-{gate:?}.toml"));
+        let pipeline = gate.map_or(String::new(), |g| format!("[pipeline]\nquality_gate = {g}\n\n"));
+        std::fs::write(
+            &manifest,
+            format!(
+                "{pipeline}[[enzyme]]\nname = \"reuse\"\npath = {:?}\nconfig = {{ mode = \"reuse-id\", target = \"span-\" }}\n",
+                logline_test_guests::hostile().display().to_string()
+            ),
+        )
+        .unwrap();
+        let m = manifest.to_str().unwrap();
+        let one = dir.path().join(format!("one-{gate:?}"));
+        ok(&["run", "-q", "-i", i, "-o", one.to_str().unwrap(), "--reproducible", "--manifest", m], &cache);
+        let merged = dir.path().join(format!("merged-{gate:?}"));
+        let work = dir.path().join(format!("work-{gate:?}"));
+        sharded_with(&input, &work, &merged, 3, &[], &["--manifest", m], &cache);
+        // More than one shard made the id (the case a shard cannot see).
+        let makers = (1..=3)
+            .filter(|k| {
+                let part = work.join(format!("orchestrate/part-{k}"));
+                ["diamonds-plus.ndjson", "diamonds-plus.rejects.ndjson"]
+                    .iter()
+                    .any(|f| std::fs::read_to_string(part.join(f)).unwrap().contains("\"id\":\"s1\""))
+            })
+            .count();
+        assert!(makers >= 2, "the id was made by {makers} shard(s)");
+        let kept = |dir: &Path| {
+            std::fs::read_to_string(dir.join("diamonds-plus.ndjson")).unwrap().matches("{\"id\":\"s1\"").count()
+        };
+        assert_eq!(kept(&one), kept_once, "gate {gate:?}");
+        assert_eq!(kept(&merged), kept_once, "gate {gate:?}");
+        assert_same_run(&one, &merged);
+    }
 }
 
 #[test]
