@@ -27,12 +27,18 @@ pub fn text_facts(span: &mut Span, tagger: &Tagger) {
     span.enriched.complexity_score = complexity_score(span.response());
 }
 
-/// Embed query, response and combined texts for a chunk of spans.
-pub fn embed_spans(embedder: &Embedder, spans: &mut [Span], combined: CombinedMode) -> anyhow::Result<()> {
+/// The text `--combined encode` embeds for a span's combined vector.
+fn joined_text(this: &str, if_ok: &str) -> String {
+    format!("{this}\n\n{if_ok}")
+}
+
+/// Embed query, response and combined texts for a chunk of spans; returns
+/// how many texts went to the embedder.
+pub fn embed_spans(embedder: &Embedder, spans: &mut [Span], combined: CombinedMode) -> anyhow::Result<usize> {
     let joined: Vec<Option<String>> = spans
         .iter()
         .map(|s| match (combined, &s.if_ok) {
-            (CombinedMode::Encode, Some(r)) => Some(format!("{}\n\n{}", s.this, r)),
+            (CombinedMode::Encode, Some(r)) => Some(joined_text(&s.this, r)),
             _ => None,
         })
         .collect();
@@ -46,21 +52,16 @@ pub fn embed_spans(embedder: &Embedder, spans: &mut [Span], combined: CombinedMo
             texts.push(j);
         }
     }
+    let n = texts.len();
     let vectors = embedder.embed(&texts)?;
     let mut it = vectors.into_iter();
     for (s, j) in spans.iter_mut().zip(&joined) {
         let q = it.next().context("embedding count")?;
         let r = if s.if_ok.is_some() { Some(it.next().context("embedding count")?) } else { None };
-        let c = match (j, &r) {
-            (Some(_), _) => it.next().context("embedding count")?,
-            (None, Some(r)) => normalized_mean(&q, r).into(),
-            (None, None) => q.clone(),
-        };
-        s.enriched.query_embedding = Some(q);
-        s.enriched.response_embedding = r;
-        s.enriched.combined_embedding = Some(c);
+        let c = if j.is_some() { Some(it.next().context("embedding count")?) } else { None };
+        set_vectors(s, q, r, c);
     }
-    Ok(())
+    Ok(n)
 }
 
 /// Embed a span whose text an enzyme changed from `before`'s: a field whose
@@ -93,7 +94,7 @@ pub fn embed_changed(
             texts.push(span.if_ok.clone().unwrap_or_default());
         }
         if missing_c {
-            texts.push(format!("{}\n\n{}", span.this, span.if_ok.as_deref().unwrap_or_default()));
+            texts.push(joined_text(&span.this, span.if_ok.as_deref().unwrap_or_default()));
         }
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut it = embedder.embed(&refs)?.into_iter();

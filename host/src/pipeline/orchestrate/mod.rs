@@ -325,11 +325,7 @@ fn reembed(results: &mut [ChainOutput], embedder: &Embedder, mode: CombinedMode)
                     continue;
                 }
                 let mut snap = (*item.snapshots[si]).clone();
-                crate::derive::embed_spans(embedder, std::slice::from_mut(&mut snap), mode)?;
-                // Texts, as the chain counts them: request, answer, and the
-                // joined text when the combined vector is encoded.
-                let answer = u64::from(snap.if_ok.is_some());
-                embedded += 1 + answer + if mode == CombinedMode::Encode { answer } else { 0 };
+                embedded += crate::derive::embed_spans(embedder, std::slice::from_mut(&mut snap), mode)? as u64;
                 if si == last {
                     item.span.enriched = snap.enriched.clone();
                 }
