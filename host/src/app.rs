@@ -166,9 +166,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(a) if crate::matcher::student::is_student(&a.folder) => {
             use crate::matcher::student;
             let l = student::Loaded::load(&a.folder)?;
-            let ens_path = l.student.ensemble.join("ensemble.json");
-            let ens: crate::matcher::ensemble::Ensemble = crate::matcher::store::read_json(&ens_path)?;
-            student::check_ensemble_model(&ens, &ens_path, &l.student.model)?;
+            let (ens, _) = crate::matcher::ensemble::open(&l.student.ensemble, Some(&l.student.model))?;
             let report = student::evaluate(&l, &ens)?;
             let path = a.folder.join(student::EVAL_FILE);
             crate::matcher::store::write_json(&path, &report)?;
@@ -176,19 +174,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             ui.json(&report)?;
             ui.files(&[(path, None)]);
         }
-        Command::Eval(a) if a.folder.join("ensemble.json").is_file() => {
-            let ens: crate::matcher::ensemble::Ensemble =
-                crate::matcher::store::read_json(&a.folder.join("ensemble.json"))?;
-            let Some(model_dir) = &ens.model else {
-                bail!(
-                    "{} does not name its model: run `logline ensemble` again",
-                    a.folder.join("ensemble.json").display()
-                );
-            };
-            crate::matcher::student::check_ensemble_model(&ens, &a.folder.join("ensemble.json"), model_dir)?;
-            let model = crate::matcher::Model::load(model_dir)?;
-            let eval = crate::matcher::ensemble::evaluate(&model, &ens)?;
-            let path = a.folder.join("eval.json");
+        Command::Eval(a) if a.folder.join(crate::matcher::ensemble::FILE).is_file() => {
+            use crate::matcher::ensemble;
+            let (ens, model_dir) = ensemble::open(&a.folder, None)?;
+            let eval = ensemble::evaluate(&crate::matcher::Model::load(&model_dir)?, &ens)?;
+            let path = a.folder.join(ensemble::EVAL_FILE);
             crate::matcher::store::write_json(&path, &eval)?;
             ui.table(&eval.table(&ens));
             ui.json(&eval)?;
@@ -238,7 +228,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let (ens, eval) = crate::matcher::ensemble::run(&a.folder, &a.output, a.by, a.min_domain)?;
             ui.table(&eval.table(&ens));
             ui.json(&eval)?;
-            ui.files(&[(a.output.join("ensemble.json"), None), (a.output.join("eval.json"), None)]);
+            use crate::matcher::ensemble::{EVAL_FILE, FILE};
+            ui.files(&[(a.output.join(FILE), None), (a.output.join(EVAL_FILE), None)]);
         }
         Command::Distill(a) => {
             let p = crate::matcher::student::DistillParams {

@@ -29,6 +29,7 @@ use super::predict::{Model, log_odds, open_within};
 use super::split::Split;
 use super::{HeldOut, Trajectory};
 use crate::vector::dot;
+use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -229,9 +230,10 @@ fn cos(model: &Model, row: u32, truth: &[f32]) -> f64 {
     f64::from(dot(model.outcomes.row(row as usize), truth))
 }
 
-/// Nonconformity of the truth against scored candidates (see the module docs).
-fn nonconformity(model: &Model, scored: &[(Candidate, f64)], truth: &[f32], tau: f64) -> f64 {
-    let pairs: Vec<(f64, f64)> = scored.iter().map(|(c, p)| (*p, cos(model, c.row, truth))).collect();
+/// Nonconformity of the truth against scored candidates `(outcome row,
+/// score)` (see the module docs).
+fn nonconformity(model: &Model, scored: &[(u32, f64)], truth: &[f32], tau: f64) -> f64 {
+    let pairs: Vec<(f64, f64)> = scored.iter().map(|&(row, p)| (p, cos(model, row, truth))).collect();
     super::predict::nonconformity(&pairs, tau)
 }
 
@@ -262,43 +264,23 @@ fn fit_stacking(xs: &[Vec<f64>], ys: &[bool]) -> (Platt, Option<String>) {
 pub fn build(model: &Model, by: By, min_domain: usize) -> anyhow::Result<Ensemble> {
     let experts = Experts::new(model, by, min_domain);
     let tau = model.params().tau;
-    let cal: Vec<&HeldOut> = model.heldout.iter().filter(|h| h.split == Split::Calibration).collect();
-    anyhow::ensure!(!cal.is_empty(), "{} has no calibration split to fit the ensemble on", model.dir.display());
-    let per_item: Vec<(Vec<Candidate>, &HeldOut)> =
-        cal.iter().map(|h| (experts.candidates(&h.query_vec, by.key(&h.trajectory)), *h)).collect();
-    // Stacking rows (one per candidate) of the items `keep` accepts.
-    let rows = |keep: &dyn Fn(usize) -> bool| {
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for (_, (cands, h)) in per_item.iter().enumerate().filter(|(i, _)| keep(*i)) {
-            for c in cands {
-                xs.push(c.features());
-                ys.push(cos(model, c.row, &h.outcome_vec) >= tau);
-            }
-        }
-        (xs, ys)
-    };
-    let (xs, ys) = rows(&|_| true);
-    let (stacking, stacking_note) = fit_stacking(&xs, &ys);
+    let teacher = Teacher::over(model, &experts, by, tau);
+    anyhow::ensure!(
+        !teacher.items.is_empty(),
+        "{} has no calibration split to fit the ensemble on",
+        model.dir.display()
+    );
+    let (stacking, stacking_note) = teacher.fit(&|_| true);
     // Conformal scores from out-of-fold stacking (5 folds of the
     // calibration split): scores from the fit that saw an item would be
     // optimistic, and the thresholds too low. A request no expert answers
     // scores above any candidate.
-    let mut all = Vec::with_capacity(per_item.len());
-    let mut by_expert: Vec<(f64, String)> = Vec::with_capacity(per_item.len());
-    for fold in 0..CONFORMAL_FOLDS {
-        let (fx, fy) = rows(&|i| i % CONFORMAL_FOLDS != fold);
-        let fit = fit_stacking(&fx, &fy).0;
-        for (_, (cands, h)) in per_item.iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS == fold) {
-            let s = if cands.is_empty() {
-                NO_CANDIDATE
-            } else {
-                let scored: Vec<(Candidate, f64)> =
-                    cands.iter().map(|c| (c.clone(), fit.prob(&c.features()))).collect();
-                nonconformity(model, &scored, &h.outcome_vec, tau)
-            };
-            all.push(s);
-            by_expert.push((s, experts.d.list[experts.local_of(by.key(&h.trajectory))].name.clone()));
-        }
+    let mut all = Vec::with_capacity(teacher.items.len());
+    let mut by_expert: Vec<(f64, String)> = Vec::with_capacity(teacher.items.len());
+    for ((h, _), scored) in teacher.items.iter().zip(teacher.out_of_fold()) {
+        let s = if scored.is_empty() { NO_CANDIDATE } else { nonconformity(model, &scored, &h.outcome_vec, tau) };
+        all.push(s);
+        by_expert.push((s, experts.d.list[experts.local_of(by.key(&h.trajectory))].name.clone()));
     }
     let pairs: Vec<(f64, &str)> = by_expert.iter().map(|(s, k)| (*s, k.as_str())).collect();
     let conformal = Conformal::fit(&all, &pairs, model.params().alpha);
@@ -327,14 +309,31 @@ pub(super) struct Teacher<'a> {
 
 impl<'a> Teacher<'a> {
     pub(super) fn new(model: &'a Model, ens: &Ensemble) -> Self {
-        let experts = Experts::new(model, ens.by, ens.min_domain);
+        Teacher::over(model, &Experts::new(model, ens.by, ens.min_domain), ens.by, ens.tau)
+    }
+
+    /// The calibration requests and their experts' candidates.
+    fn over(model: &'a Model, experts: &Experts<'_>, by: By, tau: f64) -> Self {
         let items = model
             .heldout
             .iter()
             .filter(|h| h.split == Split::Calibration)
-            .map(|h| (h, experts.candidates(&h.query_vec, ens.by.key(&h.trajectory))))
+            .map(|h| (h, experts.candidates(&h.query_vec, by.key(&h.trajectory))))
             .collect();
-        Teacher { model, tau: ens.tau, items }
+        Teacher { model, tau, items }
+    }
+
+    /// The stacking fitted on the requests whose index `fit_on` accepts
+    /// (one row per candidate: does it agree with the reference?).
+    fn fit(&self, fit_on: &dyn Fn(usize) -> bool) -> (Platt, Option<String>) {
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for (_, (h, cands)) in self.items.iter().enumerate().filter(|(i, _)| fit_on(*i)) {
+            for c in cands {
+                xs.push(c.features());
+                ys.push(cos(self.model, c.row, &h.outcome_vec) >= self.tau);
+            }
+        }
+        fit_stacking(&xs, &ys)
     }
 
     /// The calibration requests, in order.
@@ -345,14 +344,7 @@ impl<'a> Teacher<'a> {
     /// Each request's candidates (outcome row, stacked score), the stacking
     /// fitted on the requests whose index `fit_on` accepts.
     pub(super) fn scores(&self, fit_on: &dyn Fn(usize) -> bool) -> Vec<Vec<(u32, f64)>> {
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for (_, (h, cands)) in self.items.iter().enumerate().filter(|(i, _)| fit_on(*i)) {
-            for c in cands {
-                xs.push(c.features());
-                ys.push(cos(self.model, c.row, &h.outcome_vec) >= self.tau);
-            }
-        }
-        let fit = fit_stacking(&xs, &ys).0;
+        let fit = self.fit(fit_on).0;
         self.items.iter().map(|(_, cands)| cands.iter().map(|c| (c.row, fit.prob(&c.features()))).collect()).collect()
     }
 
@@ -562,6 +554,38 @@ impl EnsembleEval {
     }
 }
 
+/// The ensemble's file in its folder, and its evaluation beside it.
+pub const FILE: &str = "ensemble.json";
+pub const EVAL_FILE: &str = "eval.json";
+
+/// Read an ensemble folder and the model folder it is over: `model` when
+/// given, else the one it names. Refused when that model is not the one it
+/// was built over, or changed since (ensembles written before the digest
+/// was recorded pass).
+pub fn open(ens_dir: &Path, model: Option<&Path>) -> anyhow::Result<(Ensemble, std::path::PathBuf)> {
+    let path = ens_dir.join(FILE);
+    let ens: Ensemble = super::store::read_json(&path)
+        .with_context(|| format!("{} is not an ensemble folder (run `logline ensemble` first)", ens_dir.display()))?;
+    let model_dir = match (model, &ens.model) {
+        (Some(m), _) => m.to_path_buf(),
+        (None, Some(m)) => m.clone(),
+        (None, None) => anyhow::bail!(
+            "{} does not name its model: run `logline ensemble` again, or give the model with `distill --model`",
+            path.display()
+        ),
+    };
+    if let Some(want) = &ens.model_manifest_sha256
+        && super::student::manifest_digest(&model_dir)? != *want
+    {
+        anyhow::bail!(
+            "{} was built over another model than {} (or over it before it changed): run `logline ensemble` again",
+            path.display(),
+            model_dir.display()
+        );
+    }
+    Ok((ens, model_dir))
+}
+
 /// Build, evaluate and write `out/ensemble.json` and `out/eval.json`.
 pub fn run(model_dir: &Path, out: &Path, by: By, min_domain: usize) -> anyhow::Result<(Ensemble, EnsembleEval)> {
     let model = Model::load(model_dir)?;
@@ -570,8 +594,8 @@ pub fn run(model_dir: &Path, out: &Path, by: By, min_domain: usize) -> anyhow::R
     ens.model_manifest_sha256 = Some(super::student::manifest_digest(model_dir)?);
     let eval = evaluate(&model, &ens)?;
     crate::output::ensure_dir(out)?;
-    crate::output::write_file(&out.join("ensemble.json"), (serde_json::to_string_pretty(&ens)? + "\n").as_bytes())?;
-    crate::output::write_file(&out.join("eval.json"), (serde_json::to_string_pretty(&eval)? + "\n").as_bytes())?;
+    crate::output::write_file(&out.join(FILE), (serde_json::to_string_pretty(&ens)? + "\n").as_bytes())?;
+    crate::output::write_file(&out.join(EVAL_FILE), (serde_json::to_string_pretty(&eval)? + "\n").as_bytes())?;
     Ok((ens, eval))
 }
 

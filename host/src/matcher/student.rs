@@ -682,16 +682,8 @@ pub fn run(
     model_dir: Option<&Path>,
     p: &DistillParams,
 ) -> anyhow::Result<(Ensemble, Student, StudentEval)> {
-    let ens_path = ens_dir.join("ensemble.json");
-    let ens: Ensemble = super::store::read_json(&ens_path)
-        .with_context(|| format!("{} is not an ensemble folder (run `logline ensemble` first)", ens_dir.display()))?;
-    let model_dir = match (model_dir, &ens.model) {
-        (Some(m), _) => m.to_path_buf(),
-        (None, Some(m)) => m.clone(),
-        (None, None) => anyhow::bail!("{} does not name its model: give it with --model", ens_path.display()),
-    };
+    let (ens, model_dir) = ensemble::open(ens_dir, model_dir)?;
     let model = Model::load(&model_dir)?;
-    check_ensemble_model(&ens, &ens_path, &model_dir)?;
     let student = distill(&model, &ens, ens_dir, p)?;
     let loaded = Loaded::new(student, model);
     // Judged before anything is written: a student folder always has its
@@ -701,21 +693,6 @@ pub fn run(
     crate::output::write_file(&out.join(FILE), (serde_json::to_string_pretty(&loaded.student)? + "\n").as_bytes())?;
     crate::output::write_file(&out.join(EVAL_FILE), (serde_json::to_string_pretty(&eval)? + "\n").as_bytes())?;
     Ok((ens, loaded.student, eval))
-}
-
-/// Refuse an ensemble over another model than `model_dir`, or over a model
-/// changed since (ensembles written before the digest was recorded pass).
-pub fn check_ensemble_model(ens: &Ensemble, ens_path: &Path, model_dir: &Path) -> anyhow::Result<()> {
-    if let Some(want) = &ens.model_manifest_sha256
-        && manifest_digest(model_dir)? != *want
-    {
-        anyhow::bail!(
-            "{} was built over another model than {} (or over it before it changed): run `logline ensemble` again",
-            ens_path.display(),
-            model_dir.display()
-        );
-    }
-    Ok(())
 }
 
 /// Whether `dir` holds a student.
