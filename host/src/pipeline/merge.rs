@@ -117,18 +117,21 @@ pub fn merge(work_dir: &Path, out: &Path) -> anyhow::Result<Merged> {
     output::write_file(&stats_path, serde_json::to_string_pretty(&phase0)?.as_bytes())?;
 
     // Phase 1: the parts in shard order, through one sink.
-    let losers = repeated_variants(&work, job.shards)?;
-    let mut sink = Sink::create(&plus_path, &rejects_path)?;
-    let mut stats = Phase1Stats::default();
-    let (mut ms, mut model_secs, mut peak) = (0.0, 0.0, None::<f64>);
+    let mut parts = Vec::with_capacity(job.shards as usize);
     for k in 1..=job.shards {
-        let dir = work.orchestrate_part(k);
-        let (p, rj, _, _) = orchestrate::outputs(&dir);
-        let part_path = orchestrate::part_stats_path(&dir);
-        let mut part: PartStats = serde_json::from_slice(
+        let part_path = orchestrate::part_stats_path(&work.orchestrate_part(k));
+        let part: PartStats = serde_json::from_slice(
             &std::fs::read(&part_path).with_context(|| format!("reading {}", part_path.display()))?,
         )
         .with_context(|| format!("{} is not a Phase 1 part file", part_path.display()))?;
+        parts.push(part);
+    }
+    let losers = repeated_variants(&work, &parts)?;
+    let mut sink = Sink::create(&plus_path, &rejects_path)?;
+    let mut stats = Phase1Stats::default();
+    let (mut ms, mut model_secs, mut peak) = (0.0, 0.0, None::<f64>);
+    for (k, mut part) in (1..=job.shards).zip(parts) {
+        let (p, rj, _, _) = orchestrate::outputs(&work.orchestrate_part(k));
         let kept = part.stats.diamonds_plus + part.stats.diamonds_original;
         let n = match losers.get(&k) {
             None => {
@@ -198,19 +201,10 @@ fn maybe_gated_variant(line: &str) -> bool {
 /// the id, and every later one is rejected as `duplicate_id`. Each shard
 /// decided only among its own; this finds, per shard, the ids it must give
 /// up (id → its variant's parent line).
-fn repeated_variants(work: &Work, shards: u32) -> anyhow::Result<HashMap<u32, HashMap<String, u64>>> {
+fn repeated_variants(work: &Work, parts: &[PartStats]) -> anyhow::Result<HashMap<u32, HashMap<String, u64>>> {
     // Only shards that made variants can clash, and only when two did: most
-    // runs skip the scan.
-    let mut makers = Vec::new();
-    for k in 1..=shards {
-        let path = orchestrate::part_stats_path(&work.orchestrate_part(k));
-        let part: PartStats =
-            serde_json::from_slice(&std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?)
-                .with_context(|| format!("{} is not a Phase 1 part file", path.display()))?;
-        if part.stats.variants_added > 0 {
-            makers.push(k);
-        }
-    }
+    // runs skip the scan. `parts[k - 1]` is shard k's part file.
+    let makers: Vec<u32> = (1..).zip(parts).filter(|(_, p)| p.stats.variants_added > 0).map(|(k, _)| k).collect();
     if makers.len() < 2 {
         return Ok(HashMap::new());
     }
