@@ -1330,9 +1330,9 @@ def main():
     ap.add_argument("--stats", default=os.path.join(HERE, "stats.json"))
     ap.add_argument("--readme", default=os.path.join(HERE, "README.md"))
     ap.add_argument("--seed", default="7")
-    ap.add_argument("--spans", type=int, default=600, help="number of spans to aim for")
-    ap.add_argument("--budget", type=int, default=1_460_000, help="target size of the output in bytes")
-    ap.add_argument("--max-bytes", type=int, default=1_500_000, help="hard cap on the output size")
+    ap.add_argument("--spans", type=int, default=2400, help="number of spans to aim for")
+    ap.add_argument("--budget", type=int, default=6_000_000, help="target size of the output in bytes")
+    ap.add_argument("--max-bytes", type=int, default=6_300_000, help="hard cap on the output size")
     ap.add_argument("--verify", action="store_true", help="check --out against the registry instead of building")
     a = ap.parse_args()
 
@@ -1393,9 +1393,9 @@ def main():
     with open(a.stats, "w", encoding="utf-8", newline="\n") as f:
         f.write(text + "\n")
     cmd = "python3 bench/corpus/registry/build.py --seed " + a.seed
-    if a.spans != 600:
+    if a.spans != 2400:
         cmd += f" --spans {a.spans}"
-    if a.budget != 1_460_000:
+    if a.budget != 6_000_000:
         cmd += f" --budget {a.budget}"
     write_readme(a.readme, json.loads(text), crates_used, skipped, cmd, lic_map)
     print(json.dumps({k: stats[k] for k in ("spans", "bytes", "max_line", "crates", "crate_versions",

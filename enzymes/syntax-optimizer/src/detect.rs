@@ -627,6 +627,11 @@ pub fn whole_file(lines: &[String], min_lines: usize) -> Option<(usize, usize, &
     if (head.starts_with("# ") || head.starts_with("## ")) && body.get(1).is_none_or(|l| l.trim_ascii().is_empty()) {
         return None;
     }
+    // YAML with no mapping at all is a list, and a list of lines under
+    // a `###` heading is Markdown far more often than a config file.
+    if lang == "yaml" && !body.iter().any(|l| is_mapping_line(l.trim_ascii())) {
+        return None;
+    }
     let mask = string_or_comment_mask(body)?;
     for (k, (line, masked)) in body.iter().zip(mask).enumerate() {
         if masked || line.starts_with([' ', '\t']) || line.trim_ascii().is_empty() {
@@ -649,6 +654,11 @@ pub fn whole_file(lines: &[String], min_lines: usize) -> Option<(usize, usize, &
         }
     }
     Some((first, last, lang))
+}
+
+/// A YAML `key: value` or `key:` line, or a list item holding one.
+fn is_mapping_line(t: &str) -> bool {
+    !t.starts_with('#') && t.trim_start_matches("- ").contains(':') && crate::lang::is_yaml_line(t)
 }
 
 /// Signs that the text around the fences may itself be code holding
@@ -842,6 +852,18 @@ mod tests {
         assert_eq!(whole_file(&lines(heading), 2), None);
         let label = "Try:\ndef f(x):\n    return x\nprint(f(1))";
         assert_eq!(whole_file(&lines(label), 2), None);
+    }
+
+    #[test]
+    fn a_changelog_list_under_a_heading_is_not_fenced_as_yaml() {
+        // Found in crate CHANGELOGs (nom, zeroize; bench/corpus/registry).
+        let zeroize = "### Added\n- `Zeroizing` is now `repr(transparent)` ([#1253])\n- `optimization_barrier` function ([#1261])\n- `zeroize_stack` function ([#1331])\n";
+        assert_eq!(whole_file(&lines(zeroize), 2), None);
+        let plain = "### Added\n- Regular expression combinators work on byte slices\n- example parsing arithmetic expressions to an AST\n";
+        assert_eq!(whole_file(&lines(plain), 2), None);
+        // A real list of mappings is still YAML.
+        let steps = "# steps\n- name: build\n  run: make\n- name: test\n  run: make test\n";
+        assert_eq!(whole_file(&lines(steps), 2).map(|w| w.2), Some("yaml"));
     }
 
     #[test]

@@ -1132,14 +1132,23 @@ fn yaml_block_scalar_lines(lines: &[String]) -> Vec<bool> {
     out
 }
 
-/// `key: value`, `key:`, `- item` (and not Python's `else:`).
+/// `key: value`, `key:`, `- item` (and not Python's `else:`). A value
+/// that starts with `` ` `` or `@` is no YAML: both are reserved
+/// indicators that no plain scalar may start with (YAML 1.2, 5.3) — and
+/// the first is how a Markdown list item starts with code.
 pub fn is_yaml_line(t: &str) -> bool {
-    if t.starts_with("- ") || t == "-" || t.starts_with('#') {
+    if t.starts_with('#') || t == "-" {
         return true;
+    }
+    if let Some(item) = t.strip_prefix("- ") {
+        return !item.trim_start().starts_with(['`', '@']);
     }
     let Some((k, v)) = t.split_once(':') else {
         return false;
     };
+    if v.trim_start().starts_with(['`', '@']) {
+        return false;
+    }
     let k = k.trim_start_matches("- ").trim_matches(['"', '\'']);
     !k.is_empty()
         && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-. /".contains(&b))

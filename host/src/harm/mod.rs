@@ -157,16 +157,18 @@ fn fences(text: &str) -> Vec<(String, String)> {
 /// and every tool that trusts it.
 fn mislabelled(before: &str, after: &str) -> Vec<(Lang, usize)> {
     let (b, a) = (fences(before), fences(after));
-    let old_labels: std::collections::HashMap<&str, &str> =
-        b.iter().map(|(info, body)| (body.as_str(), info.as_str())).collect();
+    // A block is known by its text without whitespace: a tidy that only
+    // re-indented a block its author labelled made no claim about it.
+    let squeeze = |body: &str| body.split_whitespace().collect::<String>();
+    let old_labels: std::collections::HashSet<(String, Option<Lang>)> =
+        b.iter().map(|(info, body)| (squeeze(body), Lang::from_info(info))).collect();
     a.iter()
         .enumerate()
         .filter_map(|(i, (info, body))| {
             let lang = Lang::from_info(info)?;
-            // The same body before, under another label (or a whole text
-            // newly fenced: no body before at all).
-            let was = old_labels.get(body.as_str()).copied();
-            let relabelled = was.is_none_or(|w| Lang::from_info(w) != Some(lang));
+            // The same code before under this label is the author's claim;
+            // under another label, or not fenced before at all, it is ours.
+            let relabelled = !old_labels.contains(&(squeeze(body), Some(lang)));
             (relabelled && !parse::parses(lang, body)).then_some((lang, i))
         })
         .collect()
@@ -696,6 +698,17 @@ mod tests {
         assert_eq!(rules(b, &bad, Role::Tidy), vec![Rule::Mislabelled]);
         let code = "Try:\n\n```\nconst a = 1;\nif (a === 1) { console.log(a); }\n```\n";
         assert_eq!(rules(code, &code.replace("```\nconst", "```javascript\nconst"), Role::Tidy), vec![]);
+    }
+
+    #[test]
+    fn reindenting_a_block_its_author_labelled_is_not_a_new_label() {
+        // Found on a crate README (prettyplease): a `rust` fence holding a
+        // fragment that does not parse, re-indented by the tidy.
+        let b = "Output:\n\n```rust\n        } else {\n            x\n        }\n```\n";
+        let a = "Output:\n\n```rust\n} else {\n    x\n}\n```\n";
+        assert_eq!(rules(b, a, Role::Tidy), vec![]);
+        // The same text given another label is still a claim of ours.
+        assert_eq!(rules(b, &a.replace("```rust", "```python"), Role::Tidy), vec![Rule::Mislabelled]);
     }
 
     #[test]

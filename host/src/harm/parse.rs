@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 /// The languages the checks can parse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Rust,
     Python,
