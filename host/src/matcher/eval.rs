@@ -19,6 +19,9 @@ pub const TAUS: [f64; 3] = [0.6, 0.7, 0.8];
 pub(super) const ABSTAIN_AT: [f64; 10] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /// Random re-splits of calibration ∪ test for the coverage estimate.
 pub const RESPLITS: usize = 200;
+/// Outcome samples behind an ECE floor (fewer per re-split: 200 of them average).
+const FLOOR_DRAWS: usize = 1000;
+const RESPLIT_FLOOR_DRAWS: usize = 50;
 
 /// What the calibration split fits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +62,8 @@ impl Calibration {
 #[derive(Debug, Clone)]
 pub struct Scored {
     pub did: String,
+    /// Its thread: calibration's cross-validation keeps a thread in one fold.
+    pub thread: String,
     pub features: [f64; 6],
     pub raw: f64,
     pub status_features: [f64; 3],
@@ -137,6 +142,7 @@ fn score_items<'a>(model: &Model, items: impl Iterator<Item = Item<'a>>, seed: u
                 a.hits[SplitMix64::new(seed ^ (it.index as u64).wrapping_mul(0x9E37_79B9)).below(a.hits.len())].0;
             Some(Scored {
                 did: it.trajectory.did.clone(),
+                thread: it.trajectory.thread.clone(),
                 features: a.features,
                 raw: a.raw,
                 status_features: a.status_features,
@@ -157,7 +163,8 @@ fn score_items<'a>(model: &Model, items: impl Iterator<Item = Item<'a>>, seed: u
 fn fit_outcome(items: &[&Scored], tau: f64) -> Platt {
     let xs: Vec<Vec<f64>> = items.iter().map(|s| s.features.to_vec()).collect();
     let ys: Vec<bool> = items.iter().map(|s| s.predicted_cos >= tau).collect();
-    platt::fit(&OUTCOME_FEATURES, &xs, &ys)
+    let threads: Vec<&str> = items.iter().map(|s| s.thread.as_str()).collect();
+    platt::fit_grouped(&OUTCOME_FEATURES, &xs, &ys, &threads)
 }
 
 /// Mean squared error of forecast probabilities against events.
@@ -188,12 +195,13 @@ pub fn calibrate(
         fit_on.iter().filter(|s| s.status_pred.is_some() && s.status_truth.is_some()).collect();
     let sx: Vec<Vec<f64>> = with_status.iter().map(|s| s.status_features.to_vec()).collect();
     let sy: Vec<bool> = with_status.iter().map(|s| s.status_pred == s.status_truth).collect();
+    let st: Vec<&str> = with_status.iter().map(|s| s.thread.as_str()).collect();
     let scores: Vec<f64> = cal.iter().map(|s| nonconformity(&s.groups, tau)).collect();
     let by_did: Vec<(f64, &str)> = cal_by_did.iter().map(|s| (nonconformity(&s.groups, tau), s.did.as_str())).collect();
     Calibration {
         tau,
         outcome: fit_outcome(&fit_on, tau),
-        status: platt::fit(&STATUS_FEATURES, &sx, &sy),
+        status: platt::fit_grouped(&STATUS_FEATURES, &sx, &sy, &st),
         conformal: Conformal::fit(&scores, &by_did, alpha),
         baselines: Rates {
             majority_outcome: rate(cal, |s| Some(s.majority_cos >= tau)),
@@ -224,6 +232,10 @@ pub struct Judged {
     pub beats_baselines: bool,
     pub ece_raw: f64,
     pub ece_platt: f64,
+    /// What each ECE would be at perfect calibration, from these
+    /// confidences on these items alone ([`platt::ece_floor`]).
+    pub ece_raw_floor: f64,
+    pub ece_platt_floor: f64,
     pub reliability: Vec<Bin>,
 }
 
@@ -254,6 +266,8 @@ fn judge(confidence: &[(f64, f64, bool)], matcher: &Answers, majority: &Answers,
         beats_baselines: m.accuracy > maj.accuracy && m.accuracy > rnd.accuracy,
         ece_raw: platt::ece(&raw, &y).0,
         ece_platt,
+        ece_raw_floor: platt::ece_floor(&raw, FLOOR_DRAWS),
+        ece_platt_floor: platt::ece_floor(&conf, FLOOR_DRAWS),
         reliability,
     }
 }
@@ -479,6 +493,8 @@ fn resplit(cal: &[Scored], test: &[Scored], oof: &[Scored], tau: f64, alpha: f64
         let cal: Vec<f64> = t.iter().map(|s| fit.prob(&s.features)).collect();
         out.ece_raw += platt::ece(&raw, &y).0;
         out.ece_platt += platt::ece(&cal, &y).0;
+        out.ece_raw_floor += platt::ece_floor(&raw, RESPLIT_FLOOR_DRAWS);
+        out.ece_platt_floor += platt::ece_floor(&cal, RESPLIT_FLOOR_DRAWS);
         out.brier_raw += brier(raw.iter().copied().zip(y.iter().copied()));
         out.brier_platt += brier(cal.iter().copied().zip(y.iter().copied()));
     }
@@ -487,6 +503,8 @@ fn resplit(cal: &[Scored], test: &[Scored], oof: &[Scored], tau: f64, alpha: f64
     out.coverage_sd = (covs.iter().map(|c| (c - out.coverage).powi(2)).sum::<f64>() / r).sqrt();
     out.ece_raw /= r;
     out.ece_platt /= r;
+    out.ece_raw_floor /= r;
+    out.ece_platt_floor /= r;
     out.brier_raw /= r;
     out.brier_platt /= r;
     out
@@ -499,6 +517,8 @@ pub struct Resplit {
     pub coverage_sd: f64,
     pub ece_raw: f64,
     pub ece_platt: f64,
+    pub ece_raw_floor: f64,
+    pub ece_platt_floor: f64,
     pub brier_raw: f64,
     pub brier_platt: f64,
 }
@@ -521,10 +541,13 @@ impl EvalReport {
             }
             let _ = writeln!(
                 s,
-                "  {} both baselines; ECE {:.3} raw → {:.3} after Platt",
+                "  {} both baselines; ECE {:.3} raw → {:.3} after Platt (perfectly calibrated, these confidences would show {:.3} → {:.3} on {} spans)",
                 if j.beats_baselines { "beats" } else { "does NOT beat" },
                 j.ece_raw,
-                j.ece_platt
+                j.ece_platt,
+                j.ece_raw_floor,
+                j.ece_platt_floor,
+                j.matcher.n
             );
         }
         let _ = writeln!(s, "\nreliability (outcome, after Platt): bin  n  confidence  accuracy");
@@ -555,8 +578,16 @@ impl EvalReport {
         let r = &self.resplits;
         let _ = writeln!(
             s,
-            "over {RESPLITS} random re-splits of calibration ∪ test: coverage {:.3} ± {:.3} (target {:.2}); outcome ECE {:.3} raw → {:.3} after Platt, Brier {:.4} → {:.4}",
-            r.coverage, r.coverage_sd, c.target, r.ece_raw, r.ece_platt, r.brier_raw, r.brier_platt
+            "over {RESPLITS} random re-splits of calibration ∪ test: coverage {:.3} ± {:.3} (target {:.2}); outcome ECE {:.3} raw → {:.3} after Platt (at perfect calibration {:.3} → {:.3}), Brier {:.4} → {:.4}",
+            r.coverage,
+            r.coverage_sd,
+            c.target,
+            r.ece_raw,
+            r.ece_platt,
+            r.ece_raw_floor,
+            r.ece_platt_floor,
+            r.brier_raw,
+            r.brier_platt
         );
         let _ = writeln!(s, "\nabstain below confidence:  answered  accuracy");
         for a in &self.abstention {

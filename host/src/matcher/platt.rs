@@ -74,6 +74,31 @@ const FOLDS: usize = 5;
 /// `PENALTIES`) with the lowest 5-fold cross-validated log-loss (row i is
 /// in fold i mod 5), or the identity when that fit is not clearly better.
 pub fn fit(features: &[&str], xs: &[Vec<f64>], ys: &[bool]) -> Platt {
+    let folds: Vec<usize> = (0..xs.len()).map(|i| i % FOLDS).collect();
+    fit_in_folds(features, xs, ys, &folds)
+}
+
+/// [`fit`] with the rows of one group (a thread) in one fold: rows of a
+/// thread are alike, and a fold that holds some of them while the fit
+/// sees the others rewards a fit that memorises threads (scikit-learn's
+/// `GroupKFold`). Groups go to folds in turn, in the order of a hash of
+/// their key, so the folds are even and the same for the same keys.
+pub fn fit_grouped(features: &[&str], xs: &[Vec<f64>], ys: &[bool], groups: &[&str]) -> Platt {
+    let mut keys: Vec<(u64, &str)> = groups.iter().map(|g| (group_hash(g), *g)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let fold_of: std::collections::HashMap<&str, usize> =
+        keys.iter().enumerate().map(|(i, &(_, g))| (g, i % FOLDS)).collect();
+    let folds: Vec<usize> = groups.iter().map(|g| fold_of[g]).collect();
+    fit_in_folds(features, xs, ys, &folds)
+}
+
+/// FNV-1a: a hash that is the same on every machine and run.
+fn group_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn fit_in_folds(features: &[&str], xs: &[Vec<f64>], ys: &[bool], folds: &[usize]) -> Platt {
     let all: Vec<usize> = (0..features.len()).collect();
     let mut candidates: Vec<(Vec<usize>, f64)> = vec![(vec![0], 0.0)];
     candidates.extend(PENALTIES.iter().map(|&l| (all.clone(), l)));
@@ -85,7 +110,7 @@ pub fn fit(features: &[&str], xs: &[Vec<f64>], ys: &[bool]) -> Platt {
     let mut choice = candidates.len() - 1;
     if !one_class {
         let losses: Vec<Vec<f64>> =
-            candidates.iter().map(|(uses, lambda)| cv_losses(features, xs, ys, uses, *lambda)).collect();
+            candidates.iter().map(|(uses, lambda)| cv_losses(features, xs, ys, folds, uses, *lambda)).collect();
         let mean = |l: &[f64]| l.iter().sum::<f64>() / l.len() as f64;
         choice = (0..losses.len()).min_by(|&a, &b| mean(&losses[a]).total_cmp(&mean(&losses[b]))).unwrap_or(choice);
         // The first feature as it is (σ(x₀), nothing fitted) unless the best
@@ -127,14 +152,21 @@ fn log_loss(p: f64, y: bool) -> f64 {
     -if y { p.ln() } else { (1.0 - p).ln() }
 }
 
-/// Each row's held-out log-loss under 5-fold cross-validation.
-fn cv_losses(features: &[&str], xs: &[Vec<f64>], ys: &[bool], uses: &[usize], lambda: f64) -> Vec<f64> {
+/// Each row's held-out log-loss under cross-validation (row i in fold `folds[i]`).
+fn cv_losses(
+    features: &[&str],
+    xs: &[Vec<f64>],
+    ys: &[bool],
+    folds: &[usize],
+    uses: &[usize],
+    lambda: f64,
+) -> Vec<f64> {
     let mut out = vec![0.0; xs.len()];
     for f in 0..FOLDS {
         let (tx, ty): (Vec<Vec<f64>>, Vec<bool>) =
-            xs.iter().zip(ys).enumerate().filter(|(i, _)| i % FOLDS != f).map(|(_, (x, &y))| (x.clone(), y)).unzip();
+            xs.iter().zip(ys).enumerate().filter(|(i, _)| folds[*i] != f).map(|(_, (x, &y))| (x.clone(), y)).unzip();
         let m = fit_with(features, &tx, &ty, uses, lambda);
-        for (i, (x, &y)) in xs.iter().zip(ys).enumerate().filter(|(i, _)| i % FOLDS == f) {
+        for (i, (x, &y)) in xs.iter().zip(ys).enumerate().filter(|(i, _)| folds[*i] == f) {
             out[i] = log_loss(m.prob(x), y);
         }
     }
@@ -297,6 +329,26 @@ pub fn ece(conf: &[f64], correct: &[bool]) -> (f64, Vec<Bin>) {
     (e / 100.0, bins)
 }
 
+/// The ECE that a perfectly calibrated forecaster with these confidences
+/// shows on this many items, on average over `draws` seeded samples of
+/// outcomes (each item right with its own confidence). Ten-bin ECE on a
+/// few dozen items is mostly this noise, and a score spread over many
+/// bins has more of it than one concentrated in a bin or two: an ECE is
+/// read against its floor (Kumar, Liang and Ma 2019; Roelofs et al. 2022
+/// on the bias of binned calibration error).
+pub fn ece_floor(conf: &[f64], draws: usize) -> f64 {
+    let mut rng = crate::matcher::kmeans::SplitMix64::new(0xECE0 ^ conf.len() as u64);
+    let mut y = vec![false; conf.len()];
+    let mut total = 0.0;
+    for _ in 0..draws {
+        for (yi, &c) in y.iter_mut().zip(conf) {
+            *yi = rng.next_f64() < c;
+        }
+        total += ece(conf, &y).0;
+    }
+    total / draws.max(1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +411,43 @@ mod tests {
         assert!(ece(&conf, &good).0 < 0.02);
         let over: Vec<f64> = conf.iter().map(|c| (c + 1.0) / 2.0).collect();
         assert!(ece(&over, &good).0 > 0.2);
+    }
+
+    #[test]
+    fn a_fit_that_memorises_threads_is_not_chosen_when_folds_keep_threads_whole() {
+        // 40 threads of 8 alike rows; a thread's label is a coin flip that
+        // its 12 noise features cannot predict for another thread.
+        let mut rng = SplitMix64::new(5);
+        let names: Vec<String> = (0..13).map(|j| format!("f{j}")).collect();
+        let features: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (mut xs, mut ys, mut threads) = (Vec::new(), Vec::new(), Vec::new());
+        for t in 0..40 {
+            let x: Vec<f64> = std::iter::once(0.0).chain((0..12).map(|_| rng.gauss())).collect();
+            let y = rng.next_f64() < 0.5;
+            for _ in 0..8 {
+                xs.push(x.iter().map(|v| v + 0.01 * rng.gauss()).collect::<Vec<f64>>());
+                ys.push(y);
+                threads.push(format!("thread-{t}"));
+            }
+        }
+        let threads: Vec<&str> = threads.iter().map(String::as_str).collect();
+        // Row folds put each thread's twins on both sides and reward memorising.
+        let by_row = fit(&features, &xs, &ys);
+        assert!(by_row.weights[1..].iter().any(|w| w.abs() > 0.1), "{by_row:?}");
+        // Thread folds see that it does not carry to a new thread: σ(x₀) = ½ stays.
+        assert_eq!(fit_grouped(&features, &xs, &ys, &threads), identity(&features, &ys));
+    }
+
+    #[test]
+    fn ece_floor_shrinks_with_more_items_and_grows_with_spread() {
+        let mut rng = SplitMix64::new(2);
+        let spread: Vec<f64> = (0..2000).map(|_| rng.next_f64()).collect();
+        let (few, many) = (ece_floor(&spread[..80], 400), ece_floor(&spread, 100));
+        assert!(few > 2.0 * many, "80 items {few}, 2000 items {many}");
+        // One confidence for all: one bin, the floor is the sd of its rate.
+        let flat = ece_floor(&[0.12; 80], 400);
+        assert!(flat < few, "flat {flat}, spread {few}");
+        let sd = (0.12f64 * 0.88 / 80.0).sqrt();
+        assert!((flat - sd * (2.0 / std::f64::consts::PI).sqrt()).abs() < 0.01, "{flat} vs E|N(0, {sd})|");
     }
 }
