@@ -103,16 +103,23 @@ fn eval_on_the_example_spans_beats_both_baselines_covers_one_minus_alpha_and_pla
 }
 
 #[test]
-fn eval_on_the_committed_real_corpus_keeps_coverage_within_three_points_and_platt_lowers_brier() {
+fn eval_on_the_committed_real_corpus_keeps_coverage_within_three_points_and_platt_lowers_ece() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/corpus/registry/spans.ndjson");
     train(&corpus, dir.path(), &TrainOptions::default(), shared_embedder()).unwrap();
     let r = evaluate(&Model::load(dir.path()).unwrap()).unwrap();
-    assert!(r.test >= 80, "{}", r.table());
-    assert!((r.resplits.coverage - 0.9).abs() <= 0.03, "{}", r.table());
-    assert!(r.outcome.matcher.accuracy > r.outcome.random_neighbour.accuracy, "{}", r.table());
-    // The proper score improves; ECE (10 bins on 88 spans) does not here: BENCHMARKS.md.
-    assert!(r.resplits.brier_platt < r.resplits.brier_raw, "{}", r.table());
+    let table = r.table();
+    // 88 test spans (the corpus's first 585 spans) left one split's
+    // coverage sd at 0.032 and ten-bin ECE mostly noise; 1,340 give 200.
+    assert!(r.test >= 150, "{table}");
+    assert!((r.conformal.coverage - 0.9).abs() <= 0.03, "{table}");
+    assert!((r.resplits.coverage - 0.9).abs() <= 0.03, "{table}");
+    assert!(r.outcome.matcher.accuracy > r.outcome.random_neighbour.accuracy, "{table}");
+    assert!(r.outcome.ece_platt < r.outcome.ece_raw, "{table}");
+    assert!(r.resplits.ece_platt < r.resplits.ece_raw, "{table}");
+    assert!(r.resplits.brier_platt < r.resplits.brier_raw, "{table}");
+    // Each ECE is read against what perfect calibration would show on as many spans.
+    assert!(r.outcome.ece_platt_floor > 0.0 && r.outcome.ece_platt_floor < r.outcome.ece_raw, "{table}");
 }
 
 #[test]
