@@ -250,9 +250,15 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
     // Off topic is judged on prose answers: a commit message and its diff,
     // or a question and a code file, embed far apart while on topic.
     // An open request ("Tell me something I don't know") has no topic to leave.
-    if let Some(c) =
-        ev.query_answer_cosine.filter(|_| parts.code.is_empty() && !parts.has_diff && content_words(query).len() >= 2)
-    {
+    // A request that names a section ("What does the changelog say under
+    // "Added"?") answered by that section, heading first, is on topic
+    // however far a template's words embed from the section's.
+    if let Some(c) = ev.query_answer_cosine.filter(|_| {
+        parts.code.is_empty()
+            && !parts.has_diff
+            && content_words(query).len() >= 2
+            && !answers_the_named_section(query, answer)
+    }) {
         let limit = s.off_topic_cosine_by_did.get(&span.did).copied().unwrap_or(s.off_topic_cosine);
         if (c as f64) < limit && word_count(answer) >= 3 {
             cap(Garbage::OffTopic, format!("query-answer cosine {c:.2} < {limit}"));
@@ -346,6 +352,35 @@ const STOP_WORDS: &[&str] = &[
     "i'm",
     "it's",
 ];
+
+/// The answer opens with a Markdown heading whose title the request
+/// quotes (in "…", “…” or `…`).
+fn answers_the_named_section(query: &str, answer: &str) -> bool {
+    let Some(first) = answer.lines().map(str::trim).find(|l| !l.is_empty()) else { return false };
+    let hashes = first.chars().take_while(|&c| c == '#').count();
+    if !(1..=6).contains(&hashes) || !first[hashes..].starts_with(' ') {
+        return false;
+    }
+    let heading = first[hashes..].trim_matches(|c: char| c == '#' || c.is_whitespace());
+    // "## [0.1.0 - 2020-06-26](https://…)": the link's text is the title.
+    let heading = heading.strip_prefix('[').and_then(|h| h.split_once("](")).map_or(heading, |(text, _)| text);
+    let title = normalised(heading);
+    let quoted = |open: char, close: char| -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = query;
+        while let Some(i) = rest.find(open) {
+            let after = &rest[i + open.len_utf8()..];
+            let Some(j) = after.find(close) else { break };
+            out.push(&after[..j]);
+            rest = &after[j + close.len_utf8()..];
+        }
+        out
+    };
+    let mut names = quoted('"', '"');
+    names.extend(quoted('“', '”'));
+    names.extend(quoted('`', '`'));
+    !title.is_empty() && names.iter().map(|n| normalised(n)).any(|n| title == n)
+}
 
 /// How many distinct content words (3+ letters, not stop words) the
 /// question and the answer share.
@@ -828,8 +863,14 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
     if t.ends_with(['(', '[', '{', ',', '=', ':']) && !t.ends_with("::") {
         return Some(format!("ends with {:?}", t.chars().last().unwrap_or(' ')));
     }
-    // A table row that never closes.
-    if t.starts_with('|') && !t.ends_with('|') {
+    // A table row with fewer cells than its table, or whose last cell
+    // stops on a dash or an opening mark (GFM lets a row leave off its
+    // closing pipe, so a missing `|` alone is no cut).
+    if t.starts_with('|')
+        && !t.ends_with('|')
+        && (cells(t) < table_width(a).unwrap_or(usize::MAX)
+            || !t.ends_with(|c: char| c.is_alphanumeric() || ".!?)]}>\"'`*%°".contains(c)))
+    {
         return Some("a table row is cut off".into());
     }
     let ends = |l: &str| {
@@ -956,6 +997,25 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
 }
 
 /// The last 24 characters of a line.
+/// Cells of a table row (GFM: leading and trailing pipes optional, `\|`
+/// escaped).
+fn cells(row: &str) -> usize {
+    let r = row.trim();
+    let r = r.strip_prefix('|').unwrap_or(r);
+    let r = r.strip_suffix('|').filter(|x| !x.ends_with('\\')).unwrap_or(r);
+    1 + r.match_indices('|').filter(|(i, _)| !r[..*i].ends_with('\\')).count()
+}
+
+/// The cell count of the last table in `text`: its delimiter row
+/// (`|---|:--:|`).
+fn table_width(text: &str) -> Option<usize> {
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.contains('-') && l.contains('|') && l.chars().all(|c| "|-: \t".contains(c)))
+        .map(cells)
+}
+
 fn tail_of(t: &str) -> String {
     t.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect()
 }
@@ -1174,7 +1234,9 @@ fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option
             prev = l;
         }
     }
-    let prose = parts.prose.join("\n");
+    // Link targets ("[1.0.1]: https://…/compare/v1.0.0...v1.0.1") share
+    // their words line after line: markup, not sentences.
+    let prose = parts.prose.iter().filter(|l| !text::markup_only(l)).copied().collect::<Vec<_>>().join("\n");
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut total = 0usize;
     for sent in sentences(&prose) {
@@ -1363,8 +1425,14 @@ fn random_like(tokens: &[&str]) -> bool {
 }
 
 fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
-    // Tables are data laid out on purpose.
-    let prose = parts.prose.iter().filter(|l| !l.trim_start().starts_with('|')).copied().collect::<Vec<_>>().join("\n");
+    // Tables are data laid out on purpose; link targets and rules are markup.
+    let prose = parts
+        .prose
+        .iter()
+        .filter(|l| !l.trim_start().starts_with('|') && !text::markup_only(l))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
     let tokens: Vec<&str> = prose.split_whitespace().collect();
     let chars = prose.chars().filter(|c| !c.is_whitespace()).count().max(1);
     // One long token of base64 / hex characters taking most of the text.
@@ -1669,6 +1737,60 @@ mod tests {
         let caps = detect(&s, Evidence { query_answer_cosine: Some(-0.02) }, &GarbageSettings::default());
         assert_eq!(caps[0].reason, Garbage::OffTopic);
         assert!(detect(&s, Evidence { query_answer_cosine: Some(0.4) }, &GarbageSettings::default()).is_empty());
+    }
+
+    // Found on the grown registry corpus (bench/corpus/registry): real
+    // changelogs and READMEs that four detectors capped.
+
+    #[test]
+    fn the_section_a_request_names_is_not_off_topic() {
+        let q = "Draft the `CHANGELOG.md` entry \"Added\" for the litrs crate.";
+        let a = "### Added\n- `From` impls to create a `Literal` from references to proc-macro literal types:\n    - `From<&proc_macro::Literal>`\n- Better examples in README and repository\n";
+        let cos = Evidence { query_answer_cosine: Some(0.0) };
+        assert!(detect(&span(q, a), cos, &GarbageSettings::default()).is_empty());
+        let q = "What does the tokio-util changelog say under \"0.7.0 (February 9, 2022)\"?";
+        let a = "# 0.7.0 (February 9, 2022)\n\n### Added\n\n- task: add `spawn_pinned` ([#3370])\n- time: add `shrink_to_fit` and `compact` methods to `DelayQueue` ([#4170])\n";
+        assert!(detect(&span(q, a), cos, &GarbageSettings::default()).is_empty());
+        // Another section, or the same text without its heading, is judged as before.
+        let other = "### Removed\n- `From` impls to create a `Literal` from references to proc-macro literal types\n- Better examples in README and repository\n";
+        let q = "Draft the `CHANGELOG.md` entry \"Added\" for the litrs crate.";
+        assert_eq!(detect(&span(q, other), cos, &GarbageSettings::default())[0].reason, Garbage::OffTopic);
+        let bare = "Better examples in README and repository, and `From` impls to create a `Literal` from references.";
+        assert_eq!(detect(&span(q, bare), cos, &GarbageSettings::default())[0].reason, Garbage::OffTopic);
+    }
+
+    #[test]
+    fn link_reference_definitions_are_neither_noise_nor_a_loop() {
+        let q = "Write the litrs release notes for \"0.1.0 - 2021-05-24\".";
+        let refs: String = (0..12)
+            .map(|i| format!("[1.{i}.0]: https://github.com/LukasKalbertodt/litrs/compare/v1.{i}.0...v1.{}.0\n", i + 1))
+            .collect();
+        let a = format!("## 0.1.0 - 2021-05-24\n### Added\n- Everything\n\n\n{refs}");
+        assert_eq!(reasons(q, &a), vec![]);
+        // The same lines as text, not as link targets, still loop.
+        let text: String = (0..12).map(|_| "See the compare view on GitHub for this litrs release.\n").collect();
+        assert_eq!(reasons(q, &format!("## 0.1.0\n{text}")), vec![Garbage::Looping]);
+    }
+
+    #[test]
+    fn a_thematic_break_is_not_an_encoded_blob() {
+        let a = "### Fixed\n\n* Make `derive(Arbitrary)` work for local definitions of `struct Option`.\n\n--------------------------------------------------------------------------------\n";
+        assert_eq!(reasons("Write the arbitrary release notes for \"Fixed\".", a), vec![]);
+        let blob = format!("### Fixed\n\n{}\n", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9w".repeat(3));
+        assert!(reasons("Write the release notes.", &blob).contains(&Garbage::Noise));
+    }
+
+    #[test]
+    fn a_table_row_without_its_closing_pipe_is_complete() {
+        let q = "What does the foldhash README say about \"Quality\"?";
+        let table = "Plots:\n\n| FxHash | Foldhash-f | Foldhash-q |\n|--------|------------|------------|\n| <img src=\"a.png\"> | <img src=\"b.png\"> | <img src=\"c.png\">\n";
+        assert_eq!(reasons(q, table), vec![]);
+        let cut = "Plots:\n\n| FxHash | Foldhash-f | Foldhash-q |\n|--------|------------|------------|\n| <img src=\"a.png\"> | <img\n";
+        assert_eq!(reasons(q, cut), vec![Garbage::Truncated]);
+        // Every cell there, the last one stopped on a dash (a chat answer cut by its token limit).
+        let q = "Please give me a table of the average temperature in December, by state.";
+        let dash = "| State | Average Temperature in December (°F) |\n| ----- | ------------------------------------ |\n| Alaska | -";
+        assert_eq!(reasons(q, dash), vec![Garbage::Truncated]);
     }
 
     #[test]

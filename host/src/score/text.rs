@@ -43,6 +43,26 @@ pub fn starts_with_word(lower: &str, first: &[&str]) -> bool {
     words(lower).next().is_some_and(|w| first.contains(&w.as_str()))
 }
 
+/// A Markdown line that carries no words of its own: a link reference
+/// definition (`[label]: https://…`, CommonMark 4.7) or a thematic break
+/// (three or more `-`, `*` or `_`, CommonMark 4.1). READMEs and changelogs
+/// end in dozens of the first; neither is text that loops or is noise.
+pub fn markup_only(line: &str) -> bool {
+    let t = line.trim();
+    if line.len() - line.trim_start_matches(' ').len() > 3 || t.is_empty() {
+        return false;
+    }
+    if let Some(rest) = t.strip_prefix('[')
+        && let Some((label, dest)) = rest.split_once("]:")
+    {
+        return !label.trim().is_empty() && !label.contains('[') && dest.split_whitespace().next().is_some();
+    }
+    let marker = t.chars().next().unwrap_or(' ');
+    matches!(marker, '-' | '*' | '_')
+        && t.chars().all(|c| c == marker || c == ' ' || c == '\t')
+        && t.chars().filter(|&c| c == marker).count() >= 3
+}
+
 /// A Markdown fence line (up to three spaces, then three or more backticks
 /// or tildes), with its info string.
 pub fn fence_info(line: &str) -> Option<&str> {
