@@ -232,10 +232,11 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
         cap(Garbage::JudgeGaming, d);
     }
     let parts = text::split(answer);
-    if let Some(d) = truncated(query, answer, &parts, s) {
+    let config = is_the_named_config_file(query, answer);
+    if let Some(d) = truncated(query, answer, &parts, s, config) {
         cap(Garbage::Truncated, d);
     }
-    if let Some(d) = looping(answer, &parts, s) {
+    if let Some(d) = looping(answer, &parts, s, config) {
         cap(Garbage::Looping, d);
     }
     if let Some(d) = echo(query, answer, s) {
@@ -258,6 +259,7 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
             && !parts.has_diff
             && content_words(query).len() >= 2
             && !answers_the_named_section(query, answer)
+            && !config
     }) {
         let limit = s.off_topic_cosine_by_did.get(&span.did).copied().unwrap_or(s.off_topic_cosine);
         if (c as f64) < limit && word_count(answer) >= 3 {
@@ -380,6 +382,31 @@ fn answers_the_named_section(query: &str, answer: &str) -> bool {
     names.extend(quoted('“', '”'));
     names.extend(quoted('`', '`'));
     !title.is_empty() && names.iter().map(|n| normalised(n)).any(|n| title == n)
+}
+
+/// The request names a TOML, JSON or YAML file (`Cargo.toml`,
+/// `.github/workflows/ci.yml`) and the whole answer parses as that format
+/// into a table or a mapping with two keys or more (a parser decides, not a
+/// look). Such a file is as long as it is, repeats its steps, and embeds
+/// far from a templated request.
+fn is_the_named_config_file(query: &str, answer: &str) -> bool {
+    let named = |ext: &[&str]| {
+        query.split_whitespace().map(|t| t.trim_matches(|c: char| "`\"'“”‘’,;:?!()".contains(c))).any(|t| {
+            let t = t.trim_end_matches('.').to_ascii_lowercase();
+            ext.iter().any(|e| t.ends_with(e) && t.len() > e.len())
+        })
+    };
+    if named(&[".toml"]) {
+        return answer.parse::<toml::Table>().is_ok_and(|t| !t.is_empty());
+    }
+    if named(&[".json"]) {
+        return serde_json::from_str::<serde_json::Value>(answer).is_ok_and(|v| v.is_object() || v.is_array());
+    }
+    if named(&[".yml", ".yaml"]) {
+        return yaml_rust2::YamlLoader::load_from_str(answer)
+            .is_ok_and(|docs| docs.first().and_then(|d| d.as_hash()).is_some_and(|h| h.len() >= 2));
+    }
+    false
 }
 
 /// How many distinct content words (3+ letters, not stop words) the
@@ -790,7 +817,13 @@ const SHORT_ANSWER_CUES: &[&str] = &[
     "estimate",
 ];
 
-fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
+fn truncated(
+    query: &str,
+    answer: &str,
+    parts: &text::Split<'_>,
+    s: &GarbageSettings,
+    named_file: bool,
+) -> Option<String> {
     if parts.unclosed_fence {
         return Some("a code fence is never closed".into());
     }
@@ -820,6 +853,7 @@ fn truncated(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSett
         return Some(format!("{words} words translating a {query_words}-word request"));
     }
     if words < s.long_request_min_words
+        && !named_file
         && word_count(query) >= 4
         && parts.code.is_empty()
         && has_any(&q, LONG_REQUESTS)
@@ -1201,7 +1235,7 @@ fn sentences(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(['.', '!', '?', '\n', '。']).map(normalised).filter(|s| s.split(' ').count() >= 4)
 }
 
-fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
+fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings, config: bool) -> Option<String> {
     // The same code block, over and over in a row.
     let blocks: Vec<String> = parts
         .fenced
@@ -1233,6 +1267,11 @@ fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings) -> Option
             }
             prev = l;
         }
+    }
+    // A config file repeats its keys and steps; only the in-a-row rules
+    // above apply to it.
+    if config {
+        return None;
     }
     // Link targets ("[1.0.1]: https://…/compare/v1.0.0...v1.0.1") share
     // their words line after line: markup, not sentences.
@@ -1791,6 +1830,32 @@ mod tests {
         let q = "Please give me a table of the average temperature in December, by state.";
         let dash = "| State | Average Temperature in December (°F) |\n| ----- | ------------------------------------ |\n| Alaska | -";
         assert_eq!(reasons(q, dash), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn the_config_file_a_request_names_is_neither_short_off_topic_nor_a_loop() {
+        let toml = "[target.wasm32-wasip1]\nrunner = [\"./scripts/wasmtime-wrapper.sh\"]\n";
+        assert_eq!(
+            reasons("Write `.cargo/config.toml` for the similar crate (A diff library for Rust).", toml),
+            vec![]
+        );
+        let travis = "language: rust\nenv:\n  - stable\n  - beta\n  - nightly";
+        let q = "Show the `.travis.yml` configuration of ident_case 1.0.1.";
+        let cos = Evidence { query_answer_cosine: Some(0.09) };
+        assert!(detect(&span(q, travis), cos, &GarbageSettings::default()).is_empty());
+        let steps: String = ["build", "test", "doc", "clippy", "fmt", "bench", "miri", "udeps", "msrv", "audit"]
+            .iter()
+            .map(|job| format!("  {job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions-rs/cargo@v1\n        with:\n          command: {job}\n"))
+            .collect();
+        let workflow = format!("name: Test memfd\non: push\njobs:\n{steps}");
+        assert_eq!(reasons("What is in `.github/workflows/memfd.yml` in memfd 0.6.6?", &workflow), vec![]);
+        // Not the file asked for, or not parseable as it: judged as before.
+        assert_eq!(reasons("Write a short essay about the similar crate.", toml), vec![Garbage::Truncated]);
+        assert!(
+            detect(&span("Show the `Cargo.toml` of ident_case.", travis), cos, &GarbageSettings::default())
+                .iter()
+                .any(|c| c.reason == Garbage::OffTopic)
+        );
     }
 
     #[test]
