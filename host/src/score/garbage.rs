@@ -1030,7 +1030,6 @@ fn truncated(
     Some(format!("stops mid-sentence: …{}", tail_of(t)))
 }
 
-/// The last 24 characters of a line.
 /// Cells of a table row (GFM: leading and trailing pipes optional, `\|`
 /// escaped).
 fn cells(row: &str) -> usize {
@@ -1050,6 +1049,7 @@ fn table_width(text: &str) -> Option<usize> {
         .map(cells)
 }
 
+/// The last 24 characters of a line.
 fn tail_of(t: &str) -> String {
     t.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect()
 }
