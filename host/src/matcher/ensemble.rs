@@ -238,7 +238,7 @@ fn nonconformity(model: &Model, scored: &[(u32, f64)], truth: &[f32], tau: f64) 
 }
 
 /// Folds of the calibration split for the out-of-fold conformal scores
-/// (request i is in fold i mod 5).
+/// (a thread's requests in one fold: [`platt::folds_of_groups`]).
 pub(super) const CONFORMAL_FOLDS: usize = 5;
 /// The nonconformity of a request no expert answers (above any candidate's, ≤ 2).
 const NO_CANDIDATE: f64 = 3.0;
@@ -246,8 +246,8 @@ const NO_CANDIDATE: f64 = 3.0;
 /// The stacking fit; with one class only it can only say the base rate,
 /// and the most confident backer's own (Platt) confidence says more, so
 /// that is kept (and the note says why).
-fn fit_stacking(xs: &[Vec<f64>], ys: &[bool]) -> (Platt, Option<String>) {
-    let stacking = platt::fit(&STACK_FEATURES, xs, ys);
+fn fit_stacking(xs: &[Vec<f64>], ys: &[bool], threads: &[&str]) -> (Platt, Option<String>) {
+    let stacking = platt::fit_grouped(&STACK_FEATURES, xs, ys, threads);
     if stacking.positives == 0 || stacking.negatives == 0 {
         let note = format!(
             "the calibration split's candidates are all {} ({} of them): the ensemble trusts the most confident backer",
@@ -305,6 +305,9 @@ pub(super) struct Teacher<'a> {
     model: &'a Model,
     tau: f64,
     items: Vec<(&'a HeldOut, Vec<Candidate>)>,
+    /// Each request's fold for out-of-fold scores: a thread's requests
+    /// share one, so no score comes from a fit that saw its thread.
+    folds: Vec<usize>,
 }
 
 impl<'a> Teacher<'a> {
@@ -314,26 +317,34 @@ impl<'a> Teacher<'a> {
 
     /// The calibration requests and their experts' candidates.
     fn over(model: &'a Model, experts: &Experts<'_>, by: By, tau: f64) -> Self {
-        let items = model
+        let items: Vec<(&HeldOut, Vec<Candidate>)> = model
             .heldout
             .iter()
             .filter(|h| h.split == Split::Calibration)
             .map(|h| (h, experts.candidates(&h.query_vec, by.key(&h.trajectory))))
             .collect();
-        Teacher { model, tau, items }
+        let threads: Vec<&str> = items.iter().map(|(h, _)| h.trajectory.thread.as_str()).collect();
+        let folds = platt::folds_of_groups(&threads, CONFORMAL_FOLDS);
+        Teacher { model, tau, items, folds }
+    }
+
+    /// Request `i`'s fold.
+    pub(super) fn fold(&self, i: usize) -> usize {
+        self.folds[i]
     }
 
     /// The stacking fitted on the requests whose index `fit_on` accepts
     /// (one row per candidate: does it agree with the reference?).
     fn fit(&self, fit_on: &dyn Fn(usize) -> bool) -> (Platt, Option<String>) {
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        let (mut xs, mut ys, mut threads) = (Vec::new(), Vec::new(), Vec::new());
         for (_, (h, cands)) in self.items.iter().enumerate().filter(|(i, _)| fit_on(*i)) {
             for c in cands {
                 xs.push(c.features());
                 ys.push(cos(self.model, c.row, &h.outcome_vec) >= self.tau);
+                threads.push(h.trajectory.thread.as_str());
             }
         }
-        fit_stacking(&xs, &ys)
+        fit_stacking(&xs, &ys, &threads)
     }
 
     /// The calibration requests, in order.
@@ -354,8 +365,8 @@ impl<'a> Teacher<'a> {
     pub(super) fn out_of_fold(&self) -> Vec<Vec<(u32, f64)>> {
         let mut out = vec![Vec::new(); self.items.len()];
         for fold in 0..CONFORMAL_FOLDS {
-            let s = self.scores(&|i| i % CONFORMAL_FOLDS != fold);
-            for (i, v) in s.into_iter().enumerate().filter(|(i, _)| i % CONFORMAL_FOLDS == fold) {
+            let s = self.scores(&|i| self.folds[i] != fold);
+            for (i, v) in s.into_iter().enumerate().filter(|(i, _)| self.folds[*i] == fold) {
                 out[i] = v;
             }
         }

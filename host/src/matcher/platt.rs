@@ -84,13 +84,18 @@ pub fn fit(features: &[&str], xs: &[Vec<f64>], ys: &[bool]) -> Platt {
 /// `GroupKFold`). Groups go to folds in turn, in the order of a hash of
 /// their key, so the folds are even and the same for the same keys.
 pub fn fit_grouped(features: &[&str], xs: &[Vec<f64>], ys: &[bool], groups: &[&str]) -> Platt {
+    fit_in_folds(features, xs, ys, &folds_of_groups(groups, FOLDS))
+}
+
+/// Each row's fold (of `folds`), a group's rows in one fold: groups go to
+/// folds in turn, in the order of a hash of their key.
+pub fn folds_of_groups(groups: &[&str], folds: usize) -> Vec<usize> {
     let mut keys: Vec<(u64, &str)> = groups.iter().map(|g| (group_hash(g), *g)).collect();
     keys.sort_unstable();
     keys.dedup();
     let fold_of: std::collections::HashMap<&str, usize> =
-        keys.iter().enumerate().map(|(i, &(_, g))| (g, i % FOLDS)).collect();
-    let folds: Vec<usize> = groups.iter().map(|g| fold_of[g]).collect();
-    fit_in_folds(features, xs, ys, &folds)
+        keys.iter().enumerate().map(|(i, &(_, g))| (g, i % folds)).collect();
+    groups.iter().map(|g| fold_of[g]).collect()
 }
 
 /// FNV-1a: a hash that is the same on every machine and run.
@@ -436,6 +441,19 @@ mod tests {
         assert!(by_row.weights[1..].iter().any(|w| w.abs() > 0.1), "{by_row:?}");
         // Thread folds see that it does not carry to a new thread: σ(x₀) = ½ stays.
         assert_eq!(fit_grouped(&features, &xs, &ys, &threads), identity(&features, &ys));
+    }
+
+    #[test]
+    fn a_groups_rows_share_one_fold_and_the_folds_are_even() {
+        let groups: Vec<String> = (0..200).map(|i| format!("thread-{}", i / 4)).collect();
+        let g: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let folds = folds_of_groups(&g, 5);
+        for (a, b) in g.iter().zip(&folds) {
+            assert!(g.iter().zip(&folds).all(|(c, d)| c != a || d == b), "{a} in two folds");
+        }
+        let sizes: Vec<usize> = (0..5).map(|f| folds.iter().filter(|&&x| x == f).count()).collect();
+        assert_eq!(sizes, [40; 5], "50 threads of 4 rows: 10 threads a fold");
+        assert_eq!(folds, folds_of_groups(&g, 5), "the same keys give the same folds");
     }
 
     #[test]

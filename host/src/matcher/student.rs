@@ -26,8 +26,9 @@
 //!   weights: answering needs no tensor library.
 //! - **Calibration and sets.** The answer is the group with the highest
 //!   score. Its confidence is Platt scaling of that score, fitted on
-//!   out-of-fold scores (5 folds of the calibration split, each scored by a
-//!   network trained on the other four); the Mondrian conformal sets per
+//!   out-of-fold scores (5 folds of the calibration split, a thread's
+//!   requests in one fold, each scored by a network trained on the other
+//!   four); the Mondrian conformal sets per
 //!   domain expert use the same out-of-fold scores and the ensemble's
 //!   nonconformity (1 − the calibrated score of the group that agrees with
 //!   the truth, 2 − the best cosine when none does, 3 with no group).
@@ -357,7 +358,7 @@ pub fn distill(model: &Model, ens: &Ensemble, ens_dir: &Path, p: &DistillParams)
     // scored fold either.
     let mut oof: Vec<Vec<f64>> = vec![Vec::new(); items.len()];
     for fold in 0..FOLDS {
-        let others = |i: usize| i % FOLDS != fold;
+        let others = |i: usize| teacher.fold(i) != fold;
         let scores = teacher.scores(&others);
         let (xs, ts, _) = rows(model, &items, &scores, &others, p.lambda, tau);
         let scored = items.iter().enumerate().filter(|(i, it)| !others(*i) && !it.x.is_empty());
@@ -380,14 +381,16 @@ pub fn distill(model: &Model, ens: &Ensemble, ens_dir: &Path, p: &DistillParams)
         model.dir.display()
     );
     // Platt on the answered (highest-scored) group's score.
-    let (mut px, mut py) = (Vec::new(), Vec::new());
-    for (it, s) in items.iter().zip(&oof) {
+    let threads: Vec<&str> = teacher.requests().map(|h| h.trajectory.thread.as_str()).collect();
+    let (mut px, mut py, mut pt) = (Vec::new(), Vec::new(), Vec::new());
+    for ((it, s), thread) in items.iter().zip(&oof).zip(&threads) {
         if let Some(best) = answer(s, it.forced) {
             px.push(vec![s[best]]);
             py.push(it.correct[best]);
+            pt.push(*thread);
         }
     }
-    let calib = platt::fit(&["student_score"], &px, &py);
+    let calib = platt::fit_grouped(&["student_score"], &px, &py, &pt);
     // Conformal from the same out-of-fold scores.
     let mut all = Vec::with_capacity(items.len());
     let mut by_expert: Vec<(f64, &str)> = Vec::with_capacity(items.len());
