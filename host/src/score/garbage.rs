@@ -1806,6 +1806,9 @@ mod tests {
             .collect();
         let a = format!("## 0.1.0 - 2021-05-24\n### Added\n- Everything\n\n\n{refs}");
         assert_eq!(reasons(q, &a), vec![]);
+        assert!(text::markup_only("[1]: https://example.com \"Example\""));
+        assert!(!text::markup_only("[Note]: this is important"));
+        assert!(text::markup_only("* * *") && text::markup_only("___") && !text::markup_only("- item"));
         // The same lines as text, not as link targets, still loop.
         let text: String = (0..12).map(|_| "See the compare view on GitHub for this litrs release.\n").collect();
         assert_eq!(reasons(q, &format!("## 0.1.0\n{text}")), vec![Garbage::Looping]);
