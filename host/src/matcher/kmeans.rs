@@ -18,6 +18,12 @@ const BLOCK: usize = 2048;
 /// costs n·k·d, so the sample is what k-means costs (BENCHMARKS.md).
 pub const MAX_POINTS_PER_CENTROID: usize = 40;
 
+/// FNV-1a over `bytes`: a hash that is the same on every machine, run
+/// and version (std's hashers promise none of that).
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// A tiny, seedable, portable generator (Steele, Lea and Flood's
 /// SplitMix64): the same draws on every machine and version.
 #[derive(Debug, Clone)]

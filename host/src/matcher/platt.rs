@@ -15,6 +15,7 @@
 //! split can make a fit worse than the score it calibrates). The first
 //! feature is the raw score as log-odds, so that choice is the identity.
 
+use super::kmeans::fnv1a;
 pub use crate::score::metrics::Bin;
 use serde::{Deserialize, Serialize};
 
@@ -78,29 +79,24 @@ pub fn fit(features: &[&str], xs: &[Vec<f64>], ys: &[bool]) -> Platt {
     fit_in_folds(features, xs, ys, &folds)
 }
 
-/// [`fit`] with the rows of one group (a thread) in one fold: rows of a
-/// thread are alike, and a fold that holds some of them while the fit
-/// sees the others rewards a fit that memorises threads (scikit-learn's
-/// `GroupKFold`). Groups go to folds in turn, in the order of a hash of
-/// their key, so the folds are even and the same for the same keys.
+/// [`fit`] with the rows of one group (a thread) in one fold
+/// ([`folds_of_groups`]): rows of a thread are alike, and a fold that holds
+/// some of them while the fit sees the others rewards a fit that memorises
+/// threads (scikit-learn's `GroupKFold`).
 pub fn fit_grouped(features: &[&str], xs: &[Vec<f64>], ys: &[bool], groups: &[&str]) -> Platt {
     fit_in_folds(features, xs, ys, &folds_of_groups(groups, FOLDS))
 }
 
 /// Each row's fold (of `folds`), a group's rows in one fold: groups go to
-/// folds in turn, in the order of a hash of their key.
+/// folds in turn, in the order of a hash of their key, so the folds are
+/// even and the same for the same keys.
 pub fn folds_of_groups(groups: &[&str], folds: usize) -> Vec<usize> {
-    let mut keys: Vec<(u64, &str)> = groups.iter().map(|g| (group_hash(g), *g)).collect();
+    let mut keys: Vec<(u64, &str)> = groups.iter().map(|g| (fnv1a(g.bytes()), *g)).collect();
     keys.sort_unstable();
     keys.dedup();
     let fold_of: std::collections::HashMap<&str, usize> =
         keys.iter().enumerate().map(|(i, &(_, g))| (g, i % folds)).collect();
     groups.iter().map(|g| fold_of[g]).collect()
-}
-
-/// FNV-1a: a hash that is the same on every machine and run.
-fn group_hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn fit_in_folds(features: &[&str], xs: &[Vec<f64>], ys: &[bool], folds: &[usize]) -> Platt {

@@ -57,11 +57,10 @@ pub fn markup_only(line: &str) -> bool {
     {
         // A destination, then nothing or a quoted title: "[Note]: this is
         // important" is a sentence, not a definition.
-        let mut rest = dest.split_whitespace();
         let title = dest.trim_start().split_once(char::is_whitespace).map_or("", |(_, t)| t.trim());
         return !label.trim().is_empty()
             && !label.contains('[')
-            && rest.next().is_some()
+            && !dest.trim().is_empty()
             && (title.is_empty() || title.starts_with(['"', '\'', '(']));
     }
     let marker = t.chars().next().unwrap_or(' ');

@@ -4,6 +4,7 @@
 //! novelty. Every scale here is a cosine *similarity*: higher is closer.
 
 use crate::matcher::HeldOut;
+use crate::matcher::kmeans::fnv1a;
 use crate::vector::{dot, normalized_mean};
 
 /// Why a candidate leaks, if it does.
@@ -72,14 +73,7 @@ pub fn ngrams(text: &str, n: usize) -> Vec<u64> {
         return out;
     }
     for w in words.windows(n) {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for word in w {
-            for b in word.bytes().chain([0x1f]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        out.push(h);
+        out.push(fnv1a(w.iter().flat_map(|word| word.bytes().chain([0x1f]))));
     }
     out
 }
