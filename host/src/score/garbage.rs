@@ -20,6 +20,7 @@
 //! | `failed_without_reason` | a failed span that does not say what went wrong |
 
 use super::text::{self, has_any, has_phrase, word_count};
+use super::words;
 use crate::span::{Span, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -121,6 +122,11 @@ pub struct GarbageSettings {
     pub off_topic_weak_cosine: f64,
     /// Per `did`: a different off-topic cosine.
     pub off_topic_cosine_by_did: HashMap<String, f64>,
+    /// Actions whose answers are always judged for topic. Any other answer
+    /// is judged when its request asks something (a question, or "Write …",
+    /// "Explain …"): a commit message describes a change, and the file or
+    /// section that results embeds far from it ("Fix typos" → a whole page).
+    pub off_topic_dids: Vec<String>,
     /// Answers to requests for an explanation or a text need this many words.
     pub long_request_min_words: usize,
     /// Prose with at least this many tokens is checked for noise.
@@ -151,6 +157,7 @@ impl Default for GarbageSettings {
             off_topic_cosine: 0.05,
             off_topic_weak_cosine: 0.10,
             off_topic_cosine_by_did: HashMap::new(),
+            off_topic_dids: vec!["ask_question".into()],
             long_request_min_words: 5,
             noise_min_tokens: 8,
             noise_min_word_fraction: 0.25,
@@ -232,7 +239,8 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
         cap(Garbage::JudgeGaming, d);
     }
     let parts = text::split(answer);
-    let config = is_the_named_config_file(query, answer);
+    let asking = s.off_topic_dids.contains(&span.did) || asks(query);
+    let config = is_the_named_config_file(query, answer) || !asking && is_a_data_file(answer);
     if let Some(d) = truncated(query, answer, &parts, s, config) {
         cap(Garbage::Truncated, d);
     }
@@ -245,17 +253,18 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
     if let Some(d) = refusal(answer, s) {
         cap(Garbage::Refusal, d);
     }
-    if let Some(d) = noise(&parts, s) {
+    if let Some(d) = noise(&parts, s).filter(|_| !config) {
         cap(Garbage::Noise, d);
     }
-    // Off topic is judged on prose answers: a commit message and its diff,
-    // or a question and a code file, embed far apart while on topic.
+    // Off topic is judged on answers to requests that ask something
+    // (`off_topic_dids`, or a question or "Write …" of any action), code
+    // or not; never on a diff, which embeds far from its message.
     // An open request ("Tell me something I don't know") has no topic to leave.
     // A request that names a section ("What does the changelog say under
     // "Added"?") answered by that section, heading first, is on topic
     // however far a template's words embed from the section's.
     if let Some(c) = ev.query_answer_cosine.filter(|_| {
-        parts.code.is_empty()
+        asking
             && !parts.has_diff
             && content_words(query).len() >= 2
             && !answers_the_named_section(query, answer)
@@ -407,6 +416,55 @@ fn is_the_named_config_file(query: &str, answer: &str) -> bool {
             .is_ok_and(|docs| docs.first().and_then(|d| d.as_hash()).is_some_and(|h| h.len() >= 2));
     }
     false
+}
+
+/// The whole answer is a JSON object or array, or a TOML table: a data
+/// file, whose few words are no sign of noise. Only for a request that
+/// asks nothing (a commit message: "Upgrade examples/guestbook to v1"); a
+/// JSON dump answering a question is garbage.
+fn is_a_data_file(answer: &str) -> bool {
+    let a = answer.trim();
+    a.lines().count() >= 2
+        && (serde_json::from_str::<serde_json::Value>(a).is_ok_and(|v| v.is_object() || v.is_array())
+            || a.parse::<toml::Table>().is_ok_and(|t| !t.is_empty()))
+}
+
+/// First words of a request that asks for an answer on its topic.
+const ASKING_OPENERS: &[&str] = &[
+    "what",
+    "why",
+    "how",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "can",
+    "could",
+    "should",
+    "would",
+    "write",
+    "explain",
+    "describe",
+    "tell",
+    "give",
+    "list",
+    "show",
+    "suggest",
+    "summarize",
+    "summarise",
+    "compare",
+    "help",
+    "please",
+];
+
+/// Whether a request asks something: a question mark early on, or a first
+/// word of [`ASKING_OPENERS`]. A commit message ("Fixed typo in docs",
+/// "Rebuilt docs") describes a change instead.
+fn asks(query: &str) -> bool {
+    let head: String = query.chars().take(300).collect();
+    head.contains('?') || text::starts_with_word(&head.to_lowercase(), ASKING_OPENERS)
 }
 
 /// How many distinct content words (3+ letters, not stop words) the
@@ -740,10 +798,78 @@ const LONG_REQUESTS: &[&str] = &[
 
 /// Words a finished sentence does not end with.
 const DANGLING: &[&str] = &[
-    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "is", "are",
-    "was", "were", "be", "that", "which", "who", "your", "my", "our", "their", "its", "his", "her", "this", "these",
-    "those", "as", "if", "than", "then", "so", "because", "when", "while", "into", "onto", "can", "will", "would",
-    "should", "could", "has", "have", "had", "not", "very", "such", "here's", "how",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "that",
+    "which",
+    "who",
+    "your",
+    "my",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "this",
+    "these",
+    "those",
+    "as",
+    "if",
+    "than",
+    "then",
+    "so",
+    "because",
+    "when",
+    "while",
+    "into",
+    "onto",
+    "can",
+    "will",
+    "would",
+    "should",
+    "could",
+    "has",
+    "have",
+    "had",
+    "not",
+    "very",
+    "such",
+    "here's",
+    "how",
+    "regarding",
+    "including",
+    "concerning",
+    "between",
+    "among",
+    "via",
+    "whose",
+    "whether",
+    "although",
+    "unless",
+    "whereas",
+    "despite",
+    "toward",
+    "towards",
+    "about",
+    "after",
 ];
 
 /// An answer that is only an opener ("Sure!", "Here is").
@@ -936,6 +1062,10 @@ fn truncated(
     {
         return Some(format!("stops inside a word: {raw_last:?}"));
     }
+    // A word cut short ("… tests the knowl", "Certai").
+    if let Some(d) = cut_inside_a_word(&q, a, t, raw_last) {
+        return Some(d);
+    }
     // A compound cut after its hyphen ("a just-in-").
     if t.ends_with('-') && t.chars().rev().nth(1).is_some_and(char::is_alphabetic) {
         return Some(format!("stops after a hyphen: …{}", t.split_whitespace().last().unwrap_or("")));
@@ -1014,8 +1144,17 @@ fn truncated(
         // A last word in capitals ("CST", "USA") is an abbreviation, not a cut.
         let lower_last = t.split_whitespace().last().is_some_and(|w| w.chars().any(char::is_lowercase));
         let all_ended = lower_last && siblings.iter().any(|l| word_count(l) >= 4) && siblings.iter().all(ended);
-        return all_ended
-            .then(|| format!("a list item stops where the {} before it ended their sentences: {t:?}", siblings.len()));
+        if all_ended {
+            return Some(format!(
+                "a list item stops where the {} before it ended their sentences: {t:?}",
+                siblings.len()
+            ));
+        }
+        return only_the_head_of_an_item(a, t)
+            .map(|sep| format!("a list item stops before the {sep:?} every item before it has: {t:?}"));
+    }
+    if let Some(d) = a_short_paragraph_stops(a, t) {
+        return Some(d);
     }
     // Shorter lines are often labels, names, lists of words or addresses.
     if word_count(t) < 8 {
@@ -1028,6 +1167,46 @@ fn truncated(
         return None;
     }
     Some(format!("stops mid-sentence: …{}", tail_of(t)))
+}
+
+/// A last paragraph of 3–7 words that opens like a sentence (capital
+/// first, no colon) and stops on a lowercase word, after a paragraph whose
+/// sentence ended: "… encountered again.\n\nWhen a large percentage".
+fn a_short_paragraph_stops(a: &str, last: &str) -> Option<String> {
+    let mut lines = a.lines().rev().skip(1);
+    let blank_before = lines.next().is_some_and(|l| l.trim().is_empty());
+    let before = lines.map(str::trim).find(|l| !l.is_empty())?;
+    let last_word = last.split_whitespace().last()?;
+    let opens = last.chars().next().is_some_and(char::is_uppercase) && !last.contains(':');
+    (blank_before
+        && opens
+        && (3..=7).contains(&word_count(last))
+        && last_word.chars().all(|c| c.is_lowercase())
+        && word_count(before) >= 8
+        && before.ends_with(['.', '!', '?']))
+    .then(|| format!("its last paragraph stops after {} words: {last:?}", word_count(last)))
+}
+
+/// A last word of three or more letters that is no English word but begins
+/// one ("knowl" of "knowledge", "Certai" of "Certainly"). Left alone: words
+/// in capitals (`MCM`), words inside inline code, and a word the question
+/// holds (a name, the pattern "H_AR_" it asks to complete) or the answer
+/// uses elsewhere ("10 mins … 20 mins").
+fn cut_inside_a_word(q: &str, a: &str, last_line: &str, raw_last: &str) -> Option<String> {
+    let mut letters = raw_last.chars();
+    let shaped = raw_last.chars().count() >= 3
+        && raw_last.chars().all(|c| c.is_ascii_alphabetic())
+        && letters.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && letters.all(|c| c.is_ascii_lowercase());
+    if !shaped || last_line.contains('`') || words::is_word(raw_last) || !words::begins_a_word(raw_last) {
+        return None;
+    }
+    let w = raw_last.to_lowercase();
+    let question_letters: String = q.chars().filter(|c| c.is_alphabetic()).collect();
+    if question_letters.contains(&w) || text::words(a).filter(|x| *x == w).count() > 1 {
+        return None;
+    }
+    Some(format!("stops inside a word: {raw_last:?}"))
 }
 
 /// Cells of a table row (GFM: leading and trailing pipes optional, `\|`
@@ -1073,6 +1252,43 @@ fn list_marker(line: &str) -> Option<char> {
     }
     let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
     (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") "))).then_some('1')
+}
+
+/// Separators between an item's head and the rest ("Seabiscuit - owned by
+/// Charles Howard", "Tone: warm").
+const ITEM_SEPARATORS: &[&str] = &[" - ", " – ", " — ", ": "];
+
+/// The last item of a list whose earlier items (at least two, in one run)
+/// all have a head, a separator and a rest, when it has no separator and
+/// is no longer than twice the longest head: it is a head whose rest was
+/// cut ("3. Man o' War" after "2. Phar Lap - owned by David Davis").
+fn only_the_head_of_an_item(a: &str, last: &str) -> Option<&'static str> {
+    let marker = list_marker(last)?;
+    let body = |l: &str| -> String {
+        let l = l.trim();
+        match marker {
+            '-' => l.chars().skip(2).collect(),
+            _ => l.trim_start_matches(|c: char| c.is_ascii_digit()).chars().skip(2).collect(),
+        }
+    };
+    let run: Vec<String> = a
+        .lines()
+        .rev()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take_while(|l| list_marker(l) == Some(marker))
+        .map(body)
+        .collect();
+    if run.len() < 2 {
+        return None;
+    }
+    let tail = body(last);
+    ITEM_SEPARATORS.iter().copied().find(|sep| {
+        let heads: Option<Vec<usize>> = run.iter().map(|b| b.split_once(sep).map(|(h, _)| word_count(h))).collect();
+        let longest = heads.and_then(|h| h.into_iter().max());
+        longest.is_some_and(|h| !tail.contains(sep) && word_count(&tail) <= 2 * h)
+    })
 }
 
 /// Requests whose short answer may be a part of the question's own words.
@@ -1464,12 +1680,13 @@ fn random_like(tokens: &[&str]) -> bool {
 }
 
 fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
-    // Tables are data laid out on purpose; link targets and rules are markup.
+    // Tables are data laid out on purpose; link targets and rules are
+    // markup; inline code is code (`v.iter().map(|x| x * x).sum()`).
     let prose = parts
         .prose
         .iter()
         .filter(|l| !l.trim_start().starts_with('|') && !text::markup_only(l))
-        .copied()
+        .map(|l| without_inline_code(l))
         .collect::<Vec<_>>()
         .join("\n");
     let tokens: Vec<&str> = prose.split_whitespace().collect();
@@ -1528,6 +1745,14 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
         return Some(format!("{:.0}% of the characters are symbols", 100.0 * symbols as f64 / chars as f64));
     }
     None
+}
+
+/// The line without its inline code spans, when its backticks pair up.
+fn without_inline_code(line: &str) -> String {
+    if !line.matches('`').count().is_multiple_of(2) {
+        return line.to_string();
+    }
+    line.split('`').step_by(2).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -1865,5 +2090,122 @@ mod tests {
     fn detectors_can_be_switched_off() {
         let s = GarbageSettings { off: vec![Garbage::Refusal], ..Default::default() };
         assert!(detect(&span("q?", "I'm sorry, but I can't."), Evidence::default(), &s).is_empty());
+    }
+
+    // Found on truncated garbage made from the AlpacaEval train split, and
+    // on the commit-history corpus (bench/corpus/real) rebuilt at stop 31.
+
+    #[test]
+    fn a_word_cut_short_is_truncated() {
+        let q = "What would be a good idea for a quiz about omnichannel marketing?";
+        assert_eq!(reasons(q, "A quiz that tests the knowl"), vec![Garbage::Truncated]);
+        assert_eq!(reasons("Write a polite reply to a colleague", "Certai"), vec![Garbage::Truncated]);
+        let list = "Ingredients:\n- 1 cup unsalted butter, softened\n- 1 cup gran";
+        assert_eq!(reasons("Describe how to bake cookies.", list), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn a_last_word_the_question_or_answer_holds_is_no_cut() {
+        // The pattern the question asks to complete, a name from the question,
+        // an abbreviation the answer already used, inline code, capitals.
+        assert_eq!(reasons("Identify all words that match the pattern given.\n\nH_AR_", "Har"), vec![]);
+        let poem = "Though far away from troubles and strife\nOur family bonded even more for life\nOn sailing trails to Bora Bora";
+        assert_eq!(reasons("Write a poem about a sailing vacation in Bora Bora", poem), vec![]);
+        let plan = "Monday: Cardio 30 mins, Yoga 20 mins\nTuesday: Rest day\nSunday: Run 30 mins, Stretching 10 mins";
+        assert_eq!(reasons("Write a daily exercise routine for the week", plan), vec![]);
+        let notes = "### Changed\n- Make many functions `const fn`\n- Implement `Clone` for `FxHasher` struct";
+        assert_eq!(reasons("Write the release notes for 1.2.0.", notes), vec![]);
+        assert_eq!(reasons("There used to be a program for winmx called mcma, what does it stand for?", "MCM"), vec![]);
+    }
+
+    #[test]
+    fn a_list_item_cut_after_its_head_is_truncated() {
+        let q = "twenty names of famous horses and who they belonged to";
+        let a = "1. Seabiscuit - owned by Charles Howard\n2. Phar Lap - owned by David Davis\n3. Man o' War";
+        assert_eq!(reasons(q, a), vec![Garbage::Truncated]);
+        // A last item longer than twice the longest head is a different item, not a cut one.
+        let changelog = "* Changed: removed .call(self) for route callbacks\n* Dependency: qs >= 0.3.1\n* Fixed res.redirect() on windows due to join() usage and closes the long-standing issue";
+        assert_eq!(reasons("Write the changelog for 1.0.0", changelog), vec![]);
+    }
+
+    #[test]
+    fn a_short_last_paragraph_that_stops_is_truncated() {
+        let q = "How do vaccinations work to protect individuals and communities?";
+        let a = "Vaccines train the immune system to recognise a pathogen and fight it off if it is encountered again.\n\nWhen a large percentage";
+        assert_eq!(reasons(q, a), vec![Garbage::Truncated]);
+        let signed = "Thank you for the opportunity; I have learned a great deal from the whole team.\n\nBest regards";
+        assert_eq!(reasons("Write a resignation letter", signed), vec![]);
+    }
+
+    #[test]
+    fn a_sentence_stopping_on_a_preposition_is_truncated() {
+        let a = "Fermat's Last Theorem says no three positive integers solve a^n + b^n = c^n for n > 2.\n\nThe theorem is named after";
+        assert_eq!(reasons("Can you explain Fermat's Last Theorem?", a), vec![Garbage::Truncated]);
+        assert_eq!(
+            reasons("Any news on the release date?", "There has been no official announcement regarding"),
+            vec![Garbage::Truncated]
+        );
+    }
+
+    #[test]
+    fn a_code_answer_to_another_question_is_off_topic() {
+        let q = "How would I go about teaching my cat French?";
+        let a = "To add an image to your HTML page, use the `img` tag. Here's an example:\n```html\n<img src=\"image.jpg\" alt=\"Image description\">\n```\nThe `src` attribute gives the URL of the image file.";
+        let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(-0.07) }, &GarbageSettings::default());
+        assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
+    }
+
+    fn commit(this: &str, answer: &str, did: &str) -> Span {
+        let v = serde_json::json!({"id":"c","who":"dev","did":did,"this":this,"when":"2024-05-01T10:00:00Z","status":"completed","if_ok":answer});
+        parse_span(&v.to_string(), Mode::Input).unwrap()
+    }
+
+    #[test]
+    fn a_commit_message_asks_nothing_so_its_page_is_not_off_topic() {
+        let page = "Static Files\n````````````\n\nA blueprint can expose a folder with static files by providing the path to the folder on the filesystem with the ``static_folder`` argument.\n\nIt is either an absolute path or relative to the blueprint's location.";
+        let s = commit("fixed pronoun gender in documentation", page, "write_docs");
+        assert!(detect(&s, Evidence { query_answer_cosine: Some(-0.08) }, &GarbageSettings::default()).is_empty());
+        // The same page for a request that asks is judged, and an action
+        // listed in off_topic_dids is judged however it is phrased.
+        let asked = commit("What does the deployment guide say about logging?", page, "write_docs");
+        assert!(!detect(&asked, Evidence { query_answer_cosine: Some(-0.08) }, &GarbageSettings::default()).is_empty());
+        let listed = GarbageSettings { off_topic_dids: vec!["write_docs".into()], ..Default::default() };
+        assert!(!detect(&s, Evidence { query_answer_cosine: Some(-0.08) }, &listed).is_empty());
+    }
+
+    #[test]
+    fn a_rst_section_is_not_an_unclosed_fence() {
+        let page = "Static Files\n````````````\n\nA blueprint can expose a folder with static files::\n\n    admin = Blueprint('admin', __name__, static_folder='static')\n\nBlueprint static folders are not searched if the file does not exist.";
+        assert_eq!(
+            detect(
+                &commit("document blueprint static folder", page, "write_docs"),
+                Evidence::default(),
+                &GarbageSettings::default()
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_data_file_for_a_commit_is_not_noise() {
+        let json = "{\n   \"kind\":\"ReplicationController\",\n   \"spec\":{\n      \"replicas\":2,\n      \"selector\":{\n         \"name\":\"redis-slave\"\n      }\n   }\n}";
+        assert_eq!(
+            detect(
+                &commit("Upgrade examples/guestbook to v1", json, "configure"),
+                Evidence::default(),
+                &GarbageSettings::default()
+            ),
+            vec![]
+        );
+        // The same dump answering a question is noise.
+        assert!(reasons("What is Atlantis?", json).contains(&Garbage::Noise));
+    }
+
+    #[test]
+    fn an_answer_in_inline_code_is_not_noise() {
+        let q = "In Rust, how do I get the sum of the squares of the even numbers in a `Vec<i32>`?";
+        assert_eq!(reasons(q, "`v.iter().filter(|x| *x % 2 == 0).map(|x| x * x).sum::<i32>()`"), vec![]);
+        // Unpaired backticks leave the line as it is.
+        assert!(reasons("What is Atlantis?", "`{{{ }}} ]]] [[[ ((( ))) ;;; <<< >>> {{{ }}}").contains(&Garbage::Noise));
     }
 }

@@ -22,6 +22,7 @@ pub mod labelled;
 pub mod metrics;
 pub mod model;
 pub mod text;
+pub mod words;
 
 pub use garbage::{Cap, Evidence, Garbage, GarbageSettings};
 pub use heuristic::{Dimensions, Thresholds, Weights};

@@ -103,6 +103,16 @@ pub fn closes_fence(line: &str, marker: char, run: usize) -> bool {
     fence_info(line).is_some_and(str::is_empty) && fence_run(line).is_some_and(|(m, r)| m == marker && r >= run)
 }
 
+/// Whether `line`, a run of `run` fence characters and nothing else, is the
+/// reStructuredText underline of the title on the prose line before it
+/// ("Static Files" over twelve backticks) rather than a fence.
+fn underlines(title: Option<&str>, line: &str, run: usize) -> bool {
+    let title = title.map(str::trim).unwrap_or("");
+    run >= 4
+        && line.trim() == line.trim().chars().take(run).collect::<String>()
+        && (1..=run).contains(&title.chars().count())
+}
+
 /// Whether a line can continue a unified diff.
 pub fn continues_diff(line: &str) -> bool {
     line.is_empty()
@@ -151,7 +161,10 @@ pub fn split(text: &str) -> Split<'_> {
     let mut in_diff = false;
     let mut prev_blank = true;
     let mut in_indented = false;
+    // The last prose line, if the line before this one was prose.
+    let mut prev_prose: Option<&str> = None;
     for line in text.lines() {
+        let before = prev_prose.take();
         if let Some((m, run)) = fence {
             if closes_fence(line, m, run) {
                 fence = None;
@@ -167,7 +180,7 @@ pub fn split(text: &str) -> Split<'_> {
             continue;
         }
         in_diff = false;
-        if let Some(f) = fence_run(line) {
+        if let Some(f) = fence_run(line).filter(|&(_, run)| !underlines(before, line, run)) {
             fence = Some(f);
             fence_start = out.code.len();
             continue;
@@ -185,6 +198,7 @@ pub fn split(text: &str) -> Split<'_> {
         } else {
             if !blank {
                 in_indented = false;
+                prev_prose = Some(line);
             }
             out.prose.push(line);
         }
@@ -197,6 +211,18 @@ pub fn split(text: &str) -> Split<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rst_title_underlined_with_backticks_opens_no_fence() {
+        let rst = split(
+            "Static Files\n````````````\n\nA blueprint can expose a folder::\n\n    admin = Blueprint()\n\nDone.",
+        );
+        assert!(!rst.unclosed_fence);
+        assert_eq!(rst.code, vec!["    admin = Blueprint()"]);
+        // A fence after a longer line, or a short run, is still a fence.
+        assert!(split("Here is the code for it\n````\nx = 1\n").unclosed_fence);
+        assert!(split("Code\n```\nx = 1\n").unclosed_fence);
+    }
 
     #[test]
     fn phrases_match_on_word_boundaries_only() {

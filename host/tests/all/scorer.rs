@@ -3,7 +3,7 @@
 //! LogLine, plus garbage made from them), with the real model.
 
 use crate::common::{example_spans, shared_embedder};
-use crate::pipeline::{orchestrate_into, prepared};
+use crate::pipeline::{lines, orchestrate_into, prepare_opts, prepared};
 use logline::pipeline::orchestrate;
 use logline::score::labelled::{self, Where};
 use logline::score::model::{TrainOptions, TrainedScorer};
@@ -176,4 +176,53 @@ fn scorer_train_and_eval_work_from_the_command_line() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.ndjson:1"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The default manifest's gate on the fixture: every kind of garbage is
+/// capped, and the real answers are kept. One swapped answer may pass: a
+/// Rust borrow explanation under a C segfault question embeds at 0.29, on
+/// the same topic (what a bi-encoder cannot tell; BENCHMARKS.md, #19).
+#[test]
+fn the_default_gate_drops_the_fixtures_garbage_and_keeps_its_answers() {
+    let prep = tempfile::tempdir().unwrap();
+    logline::pipeline::prepare::prepare(&prepare_opts(&fixture(), prep.path()), shared_embedder()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opts = orchestrate::OrchestrateOptions {
+        input: logline::pipeline::prepare::outputs(prep.path()).0,
+        out_dir: out.path().to_path_buf(),
+        manifest: logline::manifest::bundled(),
+        workers: 2,
+        scorer: None,
+        resume: false,
+        reproducible: true,
+        progress: logline::progress::Mode::Quiet,
+        shard: None,
+    };
+    orchestrate::orchestrate(&opts, crate::common::shared_host(), shared_embedder()).unwrap();
+    let kept: std::collections::HashSet<String> =
+        lines(&orchestrate::outputs(out.path()).0).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    let mut kinds: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let (mut real, mut real_kept, mut strong_dropped) = (0, 0, Vec::new());
+    for s in lines(&fixture()) {
+        let id = s["id"].as_str().unwrap().to_string();
+        let m = &s["metadata"];
+        if let Some(kind) = m["garbage_kind"].as_str() {
+            let k = kinds.entry(kind.to_string()).or_default();
+            k.0 += 1;
+            k.1 += kept.contains(&id) as usize;
+        } else {
+            real += 1;
+            real_kept += kept.contains(&id) as usize;
+            if m["grade"].as_f64().unwrap() >= 8.0 && !kept.contains(&id) {
+                strong_dropped.push(id);
+            }
+        }
+    }
+    assert_eq!(kinds.len(), 8, "{kinds:?}");
+    for (kind, (n, k)) in &kinds {
+        let allowed = if kind == "swapped" { 1 } else { 0 };
+        assert!(*k <= allowed, "{kind}: {k} of {n} kept; {kinds:?}");
+    }
+    assert!(strong_dropped.is_empty(), "answers graded 8+ dropped: {strong_dropped:?}");
+    assert!(real_kept as f64 >= 0.97 * real as f64, "{real_kept} of {real} real answers kept");
 }
