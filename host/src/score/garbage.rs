@@ -900,6 +900,10 @@ const OPENERS: &[&str] = &[
     "here are",
     "here's",
     "great question",
+    "good question",
+    "thank you for your question",
+    "thanks for your question",
+    "thank you for asking",
     "i'd be happy to help",
     "happy to help",
     "here you go",
@@ -1088,6 +1092,10 @@ fn truncated(
     if let Some(d) = cut_inside_the_question(&q, a, words) {
         return Some(d);
     }
+    // A numbered list cut inside its next marker ("72. Cleaning Supplies\n7").
+    if let Some(d) = cut_inside_a_list_number(a, t) {
+        return Some(d);
+    }
     // A numbered list that stops inside its first item ("1. Best re").
     if a.lines().count() == 1 && words <= 4 && (a.starts_with("1.") || a.starts_with("1)")) && !ends(a) {
         return Some(format!("a list that stops in its first item: {a:?}"));
@@ -1099,6 +1107,11 @@ fn truncated(
         "i", "my", "we", "you", "there", "here",
     ];
     let ends_lowercase = a.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
+    // A subject and its verb, and nothing after: "You're", "It's".
+    let contraction = a.to_lowercase().replace('’', "'");
+    if words == 1 && SUBJECT_CONTRACTIONS.contains(&contraction.trim_end_matches(['.', ',', '…']).trim()) {
+        return Some(format!("a fragment: {a:?}"));
+    }
     if words == 1 && a.chars().all(char::is_alphabetic) && fragment_openers.contains(&an.as_str()) {
         return Some(format!("a fragment: {a:?}"));
     }
@@ -1273,6 +1286,28 @@ fn list_marker(line: &str) -> Option<char> {
     }
     let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
     (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") "))).then_some('1')
+}
+
+/// A subject fused with its verb: never a whole answer on its own.
+const SUBJECT_CONTRACTIONS: &[&str] = &[
+    "i'm", "i've", "i'd", "i'll", "you're", "you've", "you'd", "you'll", "it's", "it'll", "he's", "she's", "we're",
+    "we've", "we'll", "they're", "they've", "they'll", "there's", "that's", "let's",
+];
+
+/// A last line of digits alone that begins the number the numbered item
+/// before it leads to: "72. Cleaning Supplies" then "7" (of "73.").
+fn cut_inside_a_list_number(a: &str, last: &str) -> Option<String> {
+    if last.is_empty() || last.len() > 3 || !last.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let before = a.lines().rev().skip(1).map(str::trim).find(|l| !l.is_empty())?;
+    let digits: String = before.chars().take_while(char::is_ascii_digit).collect();
+    let n: u32 = digits.parse().ok()?;
+    let rest = &before[digits.len()..];
+    (rest.starts_with(". ") || rest.starts_with(") "))
+        .then(|| (n + 1).to_string())
+        .filter(|next| next.starts_with(last))
+        .map(|next| format!("a numbered list stops inside item {next}'s number: {last:?}"))
 }
 
 /// Separators between an item's head and the rest ("Seabiscuit - owned by
@@ -2267,5 +2302,24 @@ mod tests {
         let a =
             "Here are the basic steps to initialize a Typescript project using npm and git:\n\n1. Create a directory";
         assert_eq!(reasons("How do I initialize a Typescript project using npm and git?", a), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn thanks_for_the_question_alone_is_only_an_opener() {
+        let q = "Can you help me write a resignation letter that leaves on good terms?";
+        assert_eq!(reasons(q, "Thank you for your question!"), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn a_list_cut_inside_its_next_number_and_a_lone_contraction_are_truncated() {
+        let q = "Act as a keywords generator and give me 100 keywords for TikTok ads";
+        assert_eq!(
+            reasons(q, "70. Home Security\n71. Pet Supplies\n72. Cleaning Supplies\n7"),
+            vec![Garbage::Truncated]
+        );
+        // A number that does not lead on from the item before is data.
+        assert_eq!(reasons("List the first primes and their count", "1. Two\n2. Three\n3. Five\n\n3"), vec![]);
+        assert_eq!(reasons("How do I sell tokens privately for a DeFi project?", "You're"), vec![Garbage::Truncated]);
+        assert_eq!(reasons("How do I sell tokens privately for a DeFi project?", "It’s"), vec![Garbage::Truncated]);
     }
 }
