@@ -1540,6 +1540,12 @@ fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings, config: b
             prev = l;
         }
     }
+    if !parts.has_diff
+        && let Some(unit) = tail_loop(answer, s.repeated_sentence)
+    {
+        let short: String = unit.trim().chars().take(40).collect();
+        return Some(format!("it ends by saying {short:?} {} times in a row", s.repeated_sentence));
+    }
     // A config file repeats its keys and steps; only the in-a-row rules
     // above apply to it.
     if config {
@@ -1566,6 +1572,22 @@ fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings, config: b
         return gopher(&prose, s);
     }
     None
+}
+
+/// The text (whitespace folded) ends with one stretch of 16–400 characters,
+/// holding a word, said `reps` times in a row: a generator that
+/// fell into a loop ("… **Conclusion (19:00 - 19:30)** **Conclusion
+/// (19:00 - 19:30)** **Conclusion (19:00 - 19:30)**").
+fn tail_loop(answer: &str, reps: usize) -> Option<String> {
+    let folded: Vec<char> = answer.split_whitespace().flat_map(|w| w.chars().chain(std::iter::once(' '))).collect();
+    let n = folded.len();
+    let reps = reps.max(2);
+    (17..=400.min(n / reps)).find_map(|len| {
+        let unit = &folded[n - len..];
+        let repeated = (1..reps).all(|k| &folded[n - (k + 1) * len..n - k * len] == unit);
+        let unit: String = unit.iter().collect();
+        (repeated && text::words(&unit).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)).then_some(unit)
+    })
 }
 
 fn echo(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
@@ -2321,5 +2343,16 @@ mod tests {
         assert_eq!(reasons("List the first primes and their count", "1. Two\n2. Three\n3. Five\n\n3"), vec![]);
         assert_eq!(reasons("How do I sell tokens privately for a DeFi project?", "You're"), vec![Garbage::Truncated]);
         assert_eq!(reasons("How do I sell tokens privately for a DeFi project?", "It’s"), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn an_answer_that_ends_in_a_loop_is_looping() {
+        let a = "**Introduction (0:00 - 1:30)**\nJazz was born in New Orleans.\n\n**Conclusion (19:00 - 19:30)** **Conclusion (19:00 - 19:30)** **Conclusion (19:00 - 19:30)**";
+        assert_eq!(reasons("Write a script for a video about the history of jazz", a), vec![Garbage::Looping]);
+        // A refrain said twice, or a rule of dashes, is no loop.
+        let song = "Verse one is here.\n\nLet it be, let it be, whisper words of wisdom\nLet it be, let it be, whisper words of wisdom";
+        assert!(!reasons("Write a song", song).contains(&Garbage::Looping));
+        let rule = format!("A heading\n{}", "-".repeat(60));
+        assert!(!reasons("Write a heading", &rule).contains(&Garbage::Looping));
     }
 }
