@@ -1104,7 +1104,8 @@ fn truncated(
     // lowercase word ("The meanin", "To wrap a", "Only prote").
     let fragment_openers = [
         "the", "to", "in", "while", "given", "only", "getting", "of", "for", "it", "this", "when", "if", "as", "an",
-        "i", "my", "we", "you", "there", "here",
+        "i", "my", "we", "you", "there", "here", "thank", "based", "due", "because", "although", "unlike", "whereas",
+        "despite",
     ];
     let ends_lowercase = a.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
     // A subject and its verb, and nothing after: "You're", "It's".
@@ -2354,5 +2355,13 @@ mod tests {
         assert!(!reasons("Write a song", song).contains(&Garbage::Looping));
         let rule = format!("A heading\n{}", "-".repeat(60));
         assert!(!reasons("Write a heading", &rule).contains(&Garbage::Looping));
+    }
+
+    #[test]
+    fn a_word_that_needs_the_next_one_is_a_fragment() {
+        let q = "Analyze the word choice and phrasing in the given email. How may the writer come across?";
+        assert_eq!(reasons(q, "Based"), vec![Garbage::Truncated]);
+        assert_eq!(reasons("Tell me something kind about love, wisdom and peace.", "Thank"), vec![Garbage::Truncated]);
+        assert_eq!(reasons("What do you say when someone helps you?", "Thanks"), vec![]);
     }
 }
