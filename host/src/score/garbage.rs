@@ -406,10 +406,10 @@ fn is_the_named_config_file(query: &str, answer: &str) -> bool {
         })
     };
     if named(&[".toml"]) {
-        return answer.parse::<toml::Table>().is_ok_and(|t| !t.is_empty());
+        return is_a_toml_table(answer);
     }
     if named(&[".json"]) {
-        return serde_json::from_str::<serde_json::Value>(answer).is_ok_and(|v| v.is_object() || v.is_array());
+        return is_a_json_document(answer);
     }
     if named(&[".yml", ".yaml"]) {
         return yaml_rust2::YamlLoader::load_from_str(answer)
@@ -424,9 +424,17 @@ fn is_the_named_config_file(query: &str, answer: &str) -> bool {
 /// JSON dump answering a question is garbage.
 fn is_a_data_file(answer: &str) -> bool {
     let a = answer.trim();
-    a.lines().count() >= 2
-        && (serde_json::from_str::<serde_json::Value>(a).is_ok_and(|v| v.is_object() || v.is_array())
-            || a.parse::<toml::Table>().is_ok_and(|t| !t.is_empty()))
+    a.lines().count() >= 2 && (is_a_json_document(a) || is_a_toml_table(a))
+}
+
+/// The text parses as a JSON object or array.
+fn is_a_json_document(t: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.is_object() || v.is_array())
+}
+
+/// The text parses as a TOML table with at least one key.
+fn is_a_toml_table(t: &str) -> bool {
+    t.parse::<toml::Table>().is_ok_and(|t| !t.is_empty())
 }
 
 /// First words of a request that asks for an answer on its topic.
@@ -1109,8 +1117,9 @@ fn truncated(
     ];
     let ends_lowercase = a.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
     // A subject and its verb, and nothing after: "You're", "It's".
-    let contraction = a.to_lowercase().replace('’', "'");
-    if words == 1 && SUBJECT_CONTRACTIONS.contains(&contraction.trim_end_matches(['.', ',', '…']).trim()) {
+    if words == 1
+        && SUBJECT_CONTRACTIONS.contains(&a.to_lowercase().replace('’', "'").trim_end_matches(['.', ',', '…']).trim())
+    {
         return Some(format!("a fragment: {a:?}"));
     }
     if words == 1 && a.chars().all(char::is_alphabetic) && fragment_openers.contains(&an.as_str()) {
@@ -1171,8 +1180,7 @@ fn truncated(
             return Some(format!("a list of one item stops mid-sentence: …{}", tail_of(t)));
         }
         // "Here are the steps:\n\n1. Create a directory" — and no step 2.
-        let announced =
-            a.lines().rev().skip(1).map(str::trim).find(|l| !l.is_empty()).is_some_and(|l| l.ends_with(':'));
+        let announced = line_before_last(a).is_some_and(|l| l.ends_with(':'));
         if siblings.is_empty() && marker == Some('1') && (t.starts_with("1.") || t.starts_with("1)")) && announced {
             return Some(format!("a numbered list stops in its first item: {t:?}"));
         }
@@ -1204,13 +1212,17 @@ fn truncated(
     Some(format!("stops mid-sentence: …{}", tail_of(t)))
 }
 
+/// The last non-blank line before the text's last line, trimmed.
+fn line_before_last(a: &str) -> Option<&str> {
+    a.lines().rev().skip(1).map(str::trim).find(|l| !l.is_empty())
+}
+
 /// A last paragraph of 3–7 words that opens like a sentence (capital
 /// first, no colon) and stops on a lowercase word, after a paragraph whose
 /// sentence ended: "… encountered again.\n\nWhen a large percentage".
 fn a_short_paragraph_stops(a: &str, last: &str) -> Option<String> {
-    let mut lines = a.lines().rev().skip(1);
-    let blank_before = lines.next().is_some_and(|l| l.trim().is_empty());
-    let before = lines.map(str::trim).find(|l| !l.is_empty())?;
+    let blank_before = a.lines().rev().nth(1).is_some_and(|l| l.trim().is_empty());
+    let before = line_before_last(a)?;
     let last_word = last.split_whitespace().last()?;
     let opens = last.chars().next().is_some_and(char::is_uppercase) && !last.contains(':');
     (blank_before
@@ -1228,11 +1240,9 @@ fn a_short_paragraph_stops(a: &str, last: &str) -> Option<String> {
 /// holds (a name, the pattern "H_AR_" it asks to complete) or the answer
 /// uses elsewhere ("10 mins … 20 mins").
 fn cut_inside_a_word(q: &str, a: &str, last_line: &str, raw_last: &str) -> Option<String> {
-    let mut letters = raw_last.chars();
-    let shaped = raw_last.chars().count() >= 3
+    let shaped = raw_last.len() >= 3
         && raw_last.chars().all(|c| c.is_ascii_alphabetic())
-        && letters.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && letters.all(|c| c.is_ascii_lowercase());
+        && raw_last.chars().skip(1).all(|c| c.is_ascii_lowercase());
     if !shaped || last_line.contains('`') || words::is_word(raw_last) || !words::begins_a_word(raw_last) {
         return None;
     }
@@ -1301,7 +1311,7 @@ fn cut_inside_a_list_number(a: &str, last: &str) -> Option<String> {
     if last.is_empty() || last.len() > 3 || !last.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let before = a.lines().rev().skip(1).map(str::trim).find(|l| !l.is_empty())?;
+    let before = line_before_last(a)?;
     let digits: String = before.chars().take_while(char::is_ascii_digit).collect();
     let n: u32 = digits.parse().ok()?;
     let rest = &before[digits.len()..];
@@ -1585,9 +1595,12 @@ fn tail_loop(answer: &str, reps: usize) -> Option<String> {
     let reps = reps.max(2);
     (17..=400.min(n / reps)).find_map(|len| {
         let unit = &folded[n - len..];
-        let repeated = (1..reps).all(|k| &folded[n - (k + 1) * len..n - k * len] == unit);
+        if !(1..reps).all(|k| &folded[n - (k + 1) * len..n - k * len] == unit) {
+            return None;
+        }
         let unit: String = unit.iter().collect();
-        (repeated && text::words(&unit).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)).then_some(unit)
+        let has_a_word = text::words(&unit).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+        has_a_word.then_some(unit)
     })
 }
 

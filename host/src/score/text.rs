@@ -108,9 +108,7 @@ pub fn closes_fence(line: &str, marker: char, run: usize) -> bool {
 /// ("Static Files" over twelve backticks) rather than a fence.
 fn underlines(title: Option<&str>, line: &str, run: usize) -> bool {
     let title = title.map(str::trim).unwrap_or("");
-    run >= 4
-        && line.trim() == line.trim().chars().take(run).collect::<String>()
-        && (1..=run).contains(&title.chars().count())
+    run >= 4 && line.trim().chars().count() == run && (1..=run).contains(&title.chars().count())
 }
 
 /// Whether a line can continue a unified diff.
