@@ -1032,6 +1032,9 @@ fn truncated(
     // Bold markup or inline code (`` ` ``, escaped or not) opened near the
     // end and never closed: cut inside it.
     let prose = parts.prose.join("\n");
+    if opens_at_the_end(&prose, "**") {
+        return Some("bold markup opens at the very end".into());
+    }
     if unclosed(&prose, "**").is_some() {
         return Some("bold markup is never closed".into());
     }
@@ -1060,6 +1063,9 @@ fn truncated(
     {
         return Some("a table row is cut off".into());
     }
+    if let Some(d) = cut_at_a_closing_mark(&q, a, t) {
+        return Some(d);
+    }
     let ends = |l: &str| {
         let l = l.trim_end();
         l.ends_with(['.', '!', '?', ';', ')', '"', '\'', '`', '*', '”', '’', '>', ']', '}', '。', '|', '…'])
@@ -1081,11 +1087,11 @@ fn truncated(
     if dangling {
         return Some(format!("stops on {last_word:?}"));
     }
-    // Two lowercase letters that are no word ("… die in pu").
+    // Two lowercase letters that are no word ("… die in pu", "Berlin wa").
     if last_word.chars().count() == 2
         && raw_last.chars().all(|c| c.is_ascii_lowercase())
         && !TWO_LETTER_WORDS.contains(&last_word)
-        && word_count(t) >= 3
+        && word_count(t) >= 2
     {
         return Some(format!("stops inside a word: {raw_last:?}"));
     }
@@ -1212,6 +1218,64 @@ fn truncated(
     Some(format!("stops mid-sentence: …{}", tail_of(t)))
 }
 
+/// Cuts that end on a mark which usually closes something, so that the
+/// line looks finished: a quotation opened in the last line and never
+/// closed (`5. "True`, `=IF(C7="`), a word cut at its apostrophe (`It'`),
+/// a numbered list marker with nothing after it but markup (`1. *`), or a
+/// letter that stops at its salutation (`Dear`, `Hi [Name]`).
+fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
+    // A straight double quote that opens (after a space, a bracket, `=`
+    // or `,`, or at the start; not an inch mark after a digit) and is the
+    // last one in the line.
+    let quotes: Vec<usize> = t.match_indices('"').map(|(i, _)| i).collect();
+    if let Some(&last) = quotes.last().filter(|_| quotes.len() % 2 == 1) {
+        let before = t[..last].chars().last();
+        let rest = &t[last + 1..];
+        let opens = before.is_none_or(|c| c.is_whitespace() || "([{=,:".contains(c));
+        if opens && word_count(rest) <= 6 && !rest.contains(['.', '!', '?', '”']) {
+            return Some(format!("a quotation is never closed: …{}", tail_of(&t[last..])));
+        }
+    }
+    // A word cut at its apostrophe: one apostrophe in the line, last, after
+    // letters that make no plural possessive ("students'") or dropped g
+    // ("nothin'").
+    let token = t.split_whitespace().last().unwrap_or("");
+    if let Some(stem) = token.strip_suffix('\'')
+        && t.matches('\'').count() == 1
+        && !stem.is_empty()
+        && stem.chars().all(char::is_alphabetic)
+        && !stem.ends_with(['s', 'S'])
+        && !stem.ends_with("in")
+    {
+        return Some(format!("stops at an apostrophe: {token:?}"));
+    }
+    // A list marker with nothing after it but markup ("1. *"), or a bare
+    // "2." after other lines: the next item was cut before its text.
+    let marker = t.trim_end_matches(['*', '_', ' ']);
+    let bare_number =
+        marker.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if bare_number && (marker.len() < t.len() || a.lines().filter(|l| !l.trim().is_empty()).count() > 1) {
+        return Some(format!("a list item with no text: {t:?}"));
+    }
+    // A letter, e-mail or message that stops at its salutation.
+    let letter = has_any(q, &["email", "e-mail", "letter", "message", "note to", "invitation", "reply", "memo"]);
+    let salutation = t.split_whitespace().next().is_some_and(|w| ["Dear", "Hi", "Hello", "Hey"].contains(&w))
+        && word_count(t) <= 4
+        && !t.ends_with(['.', '!', '?', ',', ':']);
+    if letter && salutation && line_before_last(a).is_none_or(|l| !l.ends_with(',')) {
+        return Some(format!("a letter that stops at its salutation: {t:?}"));
+    }
+    None
+}
+
+/// `marker` (`**`) opens at the very end of the prose: an odd number of
+/// them, the last with nothing after it and a space (or nothing) before.
+fn opens_at_the_end(prose: &str, marker: &str) -> bool {
+    let p = prose.trim_end();
+    !prose.matches(marker).count().is_multiple_of(2)
+        && p.strip_suffix(marker).is_some_and(|head| head.is_empty() || head.ends_with(char::is_whitespace))
+}
+
 /// The last non-blank line before the text's last line, trimmed.
 fn line_before_last(a: &str) -> Option<&str> {
     a.lines().rev().skip(1).map(str::trim).find(|l| !l.is_empty())
@@ -1284,7 +1348,8 @@ const TWO_LETTER_WORDS: &[&str] = &[
     "it", "me", "my", "no", "of", "oh", "ok", "on", "or", "ox", "so", "to", "uh", "um", "up", "us", "we", "ye", "yo",
     "cm", "mm", "km", "kg", "mg", "ml", "lb", "oz", "ft", "px", "pm", "ms", "ns", "hz", "db", "vs", "eg", "ie", "pt",
     "em", "rm", "cd", "ls", "js", "py", "rs", "md", "io", "id", "ui", "ux", "ai", "tv", "pc", "nm", "mi", "yd", "kb",
-    "mb", "gb", "tb", "dl", "cl", "hp", "kw", "mw", "gw", "mv", "kv", "pa", "lx",
+    "mb", "gb", "tb", "dl", "cl", "hp", "kw", "mw", "gw", "mv", "kv", "pa", "lx", "ax", "al", "pi", "ex", "ma", "la",
+    "mu", "nu", "xi", "qi",
 ];
 
 /// The kind of list marker a line opens with: a bullet (`-`, `*`, `+`, `•`
@@ -1891,6 +1956,38 @@ mod tests {
         assert_eq!(reasons("Explain photosynthesis.", cut), vec![Garbage::Truncated]);
         assert_eq!(reasons("Explain how photosynthesis works in plants.", "Photosynt"), vec![Garbage::Truncated]);
         assert!(reasons("Write a function", "Here:\n```python\ndef f(x):\n    return").contains(&Garbage::Truncated));
+    }
+
+    #[test]
+    fn a_cut_that_ends_on_a_closing_mark_is_truncated() {
+        let t = vec![Garbage::Truncated];
+        let shows =
+            "Here are some popular crime TV shows:\n\n1. \"The Wire\" (HBO)\n2. \"Breaking Bad\" (AMC)\n3. \"True";
+        assert_eq!(reasons("Give examples of crime TV shows.", shows), t, "a quotation never closed");
+        assert_eq!(reasons("Write a Google Sheets formula for this.", "=IF(C7=\""), t);
+        assert_eq!(reasons("Is the sky blue at night?", "It'"), t, "a word cut at its apostrophe");
+        assert_eq!(reasons("List the steps.", "Here are the steps:\n\n1. *"), t, "a list marker with no text");
+        assert_eq!(reasons("List three hobbies.", "1. Hiking\n2."), t);
+        assert_eq!(reasons("What year was the Yamato built?", "The **"), t, "bold opened at the very end");
+        assert_eq!(reasons("What is the capital of Germany?", "Berlin wa"), t, "two letters that are no word");
+        let letter = "Subject: Feedback on the dashboard\n\nDear";
+        assert_eq!(reasons("Write an email asking for feedback on the dashboard.", letter), t);
+        assert_eq!(reasons("Write a message inviting my friends to dinner.", "Hi [Name]"), t);
+    }
+
+    #[test]
+    fn closing_marks_that_close_something_are_not_a_cut() {
+        let none: Vec<Garbage> = vec![];
+        let q = "Describe the pizza and the film.";
+        assert_eq!(reasons(q, "A 12\" pizza is enough for two people, and the film \"Heat\" is worth it."), none);
+        assert_eq!(reasons(q, "We ate a 12\" pizza"), none, "an inch mark opens nothing");
+        assert_eq!(reasons("Whose books are these?", "They are the students'"), none, "a plural possessive");
+        assert_eq!(reasons("Sing me a line.", "Ain't got nothin'"), none, "a dropped g");
+        assert_eq!(reasons("What is 0.5 + 0.5?", "1."), none, "a bare number is an answer");
+        assert_eq!(reasons("Translate 'Hola Juan' into English.", "Hi Juan"), none, "a greeting asked for");
+        assert_eq!(reasons("Make it **bold**", "This is **bold**"), none);
+        assert_eq!(reasons("What do climbers carry?", "Ice ax"), none, "a two-letter word");
+        assert_eq!(reasons("Who wrote the paper?", "Smith et al"), none);
     }
 
     #[test]
