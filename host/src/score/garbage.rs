@@ -1786,21 +1786,45 @@ const BOILERPLATE_CUES: &[&str] = &[
     "i hope you understand",
 ];
 
+/// What a sentence that sends the asker elsewhere, or declines without
+/// saying so in a refusal's opening words, says.
+const DEFERRALS: &[&str] = &[
+    "consult the appropriate",
+    "qualified professional",
+    "provide a definitive answer",
+    "i hope you understand",
+    "content policy",
+    "usage policy",
+    "my guidelines",
+    "unable to respond",
+    "will not respond",
+    "cannot respond",
+    "can't respond",
+];
+
 /// Longer answers are never only boilerplate.
 const BOILERPLATE_MAX_WORDS: usize = 100;
 
 /// An answer made only of boilerplate sentences ("As a helpful assistant, I
-/// strive to … As an AI language model, I cannot … Please let me know …").
+/// strive to … As an AI language model, I cannot … Please let me know …",
+/// "Thank you for your question! It is important to consult a qualified
+/// professional."). Pleasantries alone ("Hello! How can I help you today?")
+/// answer a greeting, and a sentence that only says "cannot" may be the
+/// answer ("No, you cannot divide by zero."): one sentence must be "as an
+/// AI" with a pleasantry, or two or more with one that sends the asker
+/// elsewhere.
 fn only_boilerplate(lower: &str, words: usize) -> bool {
     if words > BOILERPLATE_MAX_WORDS {
         return false;
     }
     let sentences: Vec<&str> = lower.split(['.', '!', '?', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let any = |cues: &[&str]| sentences.iter().any(|s| cues.iter().any(|p| has_phrase(s, p)));
     !sentences.is_empty()
-        && sentences.iter().any(|s| AI_BOILERPLATE.iter().any(|p| has_phrase(s, p)))
-        && sentences.iter().any(|s| BOILERPLATE_CUES.iter().any(|p| has_phrase(s, p)))
+        && (any(AI_BOILERPLATE) && any(BOILERPLATE_CUES) || sentences.len() >= 2 && any(DEFERRALS))
         && sentences.iter().all(|s| {
-            [AI_BOILERPLATE, REFUSAL_VERBS, BOILERPLATE_CUES].iter().any(|cues| cues.iter().any(|p| has_phrase(s, p)))
+            [AI_BOILERPLATE, REFUSAL_VERBS, BOILERPLATE_CUES, DEFERRALS]
+                .iter()
+                .any(|cues| cues.iter().any(|p| has_phrase(s, p)))
         })
 }
 
@@ -2166,6 +2190,27 @@ mod tests {
         let a = "As a helpful assistant, I strive to provide accurate and useful information. As an AI language model, I don't have personal opinions or feelings, and I cannot browse the internet. Please let me know if there is anything else I can help you with!";
         assert!(reasons(q, a).contains(&Garbage::Refusal), "{:?}", reasons(q, a));
         assert!(reasons(q, GOOD).is_empty());
+    }
+
+    #[test]
+    fn pleasantries_and_a_pointer_elsewhere_are_a_refusal() {
+        let q = "What should I do about my recurring headaches?";
+        let refusal = vec![Garbage::Refusal];
+        let a = "Thank you for your question! It is important to consult the appropriate resources or a qualified professional.";
+        assert_eq!(reasons(q, a), refusal);
+        assert_eq!(reasons(q, "Thank you for your question! I hope you understand."), refusal);
+        let policy = "This request violates the content policy, so I am unable to respond. I hope you understand.";
+        assert_eq!(reasons(q, policy), refusal);
+        let declines = "Providing this information would not be appropriate, so I will not respond to it. Let me know if you need anything else.";
+        assert_eq!(reasons(q, declines), refusal);
+        // An answer in a sentence that says "cannot", and pleasantries that
+        // answer a greeting, are answers.
+        let none: Vec<Garbage> = vec![];
+        let zero = "No, you cannot divide by zero. Let me know if you have any other questions.";
+        assert_eq!(reasons("Can I divide a number by zero?", zero), none);
+        assert_eq!(reasons("Hello there!", "Hello! How can I help you today? Feel free to ask anything."), none);
+        let dose = "The dose depends on your child's weight. Please consult a qualified professional.";
+        assert_eq!(reasons("How much ibuprofen can my child take?", dose), none);
     }
 
     #[test]
