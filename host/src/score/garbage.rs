@@ -1025,7 +1025,12 @@ fn truncated(
         && !a.ends_with(['.', '!', '?'])
     {
         let announces = ["here is", "here are", "here's", "below is", "below are", "the following"];
-        if let Some(p) = announces.iter().find(|p| an.starts_with(&format!("{} ", normalised(p)))) {
+        // After an opener: "Sure, here's the table".
+        let body = ["sure", "certainly", "of course", "okay", "ok", "yes", "absolutely"]
+            .iter()
+            .find_map(|o| an.strip_prefix(&format!("{o} ")))
+            .unwrap_or(&an);
+        if let Some(p) = announces.iter().find(|p| body.starts_with(&format!("{} ", normalised(p)))) {
             return Some(format!("announces an answer that is not there ({p:?} …)"));
         }
     }
@@ -1086,6 +1091,10 @@ fn truncated(
             && words > 1;
     if dangling {
         return Some(format!("stops on {last_word:?}"));
+    }
+    // A subject and its verb, and nothing after: "… Yes, thank you. I'll".
+    if words >= 2 && SUBJECT_CONTRACTIONS[..SUBJECT_ONLY].contains(&last_word.replace('’', "'").as_str()) {
+        return Some(format!("stops on {raw_last:?}"));
     }
     // Two lowercase letters that are no word ("… die in pu", "Berlin wa").
     if last_word.chars().count() == 2
@@ -1154,8 +1163,11 @@ fn truncated(
     let list_item = t.starts_with(['-', '*', '+', '•'])
         || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
     // A parenthesis opened in the last line and never closed.
+    let others_close = a.lines().rev().skip(1).any(|l| l.contains('(') && l.contains(')'));
     if t.matches('(').count() > t.matches(')').count()
-        && t.rsplit('(').next().is_some_and(|rest| word_count(rest) >= 3 && !rest.contains(')'))
+        && t.rsplit('(').next().is_some_and(|rest| {
+            !rest.contains(')') && (word_count(rest) >= 3 || others_close && list_item && word_count(rest) >= 1)
+        })
     {
         return Some(format!("a parenthesis is never closed: …{}", t.rsplit('(').next().unwrap_or("").trim()));
     }
@@ -1189,6 +1201,22 @@ fn truncated(
         let announced = line_before_last(a).is_some_and(|l| l.ends_with(':'));
         if siblings.is_empty() && marker == Some('1') && (t.starts_with("1.") || t.starts_with("1)")) && announced {
             return Some(format!("a numbered list stops in its first item: {t:?}"));
+        }
+        // "* 1/2 cup" under "* 2 cups of flour": a quantity and its unit,
+        // and no ingredient, where an earlier item names one.
+        if let Some(unit) = only_a_quantity(t)
+            && siblings.iter().any(|l| only_a_quantity(l).is_none() && starts_with_a_quantity(l))
+        {
+            return Some(format!("an ingredient stops after its quantity: {t:?} ({unit})"));
+        }
+        // "There are a few main reasons …:\n\n- Appreciation" — a bulleted
+        // list announced as several things that stops in its first item.
+        let announces_several = line_before_last(a).is_some_and(|l| {
+            let l = l.to_lowercase();
+            l.ends_with(':') && (has_phrase(&l, "are") || has_any(&l, &["following", "include", "reasons", "ways"]))
+        });
+        if siblings.is_empty() && matches!(marker, Some('-')) && announces_several && !ended(&t) {
+            return Some(format!("a list announced as several things stops in its first item: {t:?}"));
         }
         // A last word in capitals ("CST", "USA") is an abbreviation, not a cut.
         let lower_last = t.split_whitespace().last().is_some_and(|w| w.chars().any(char::is_lowercase));
@@ -1257,6 +1285,25 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     if bare_number && (marker.len() < t.len() || a.lines().filter(|l| !l.trim().is_empty()).count() > 1) {
         return Some(format!("a list item with no text: {t:?}"));
     }
+    // "1." and nothing else, for a request that asks for a list.
+    if bare_number && a == t && has_phrase(q, "list") {
+        return Some(format!("a list with no item: {t:?}"));
+    }
+    // A letter whose body stops: a salutation line ("Dear [Name],") earlier,
+    // and a last line that ends on a lowercase word, no sign-off after it.
+    let salutes = a.lines().rev().skip(1).map(str::trim).any(|l| {
+        l.ends_with(',')
+            && word_count(l) <= 5
+            && l.split_whitespace().next().is_some_and(|w| ["Dear", "Hi", "Hello"].contains(&w))
+    });
+    let lower_end = t.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
+    if salutes
+        && lower_end
+        && word_count(t) >= 2
+        && line_before_last(a).is_none_or(|l| !l.ends_with(',') || word_count(l) <= 5)
+    {
+        return Some(format!("a letter stops in its body: …{}", tail_of(t)));
+    }
     // A letter, e-mail or message that stops at its salutation.
     let letter = has_any(q, &["email", "e-mail", "letter", "message", "note to", "invitation", "reply", "memo"]);
     let salutation = t.split_whitespace().next().is_some_and(|w| ["Dear", "Hi", "Hello", "Hey"].contains(&w))
@@ -1266,6 +1313,63 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
         return Some(format!("a letter that stops at its salutation: {t:?}"));
     }
     None
+}
+
+/// Units a recipe's quantity comes in.
+const UNITS: &[&str] = &[
+    "cup",
+    "cups",
+    "teaspoon",
+    "teaspoons",
+    "tablespoon",
+    "tablespoons",
+    "tsp",
+    "tbsp",
+    "oz",
+    "ounce",
+    "ounces",
+    "g",
+    "kg",
+    "ml",
+    "l",
+    "lb",
+    "lbs",
+    "pound",
+    "pounds",
+    "clove",
+    "cloves",
+    "pinch",
+    "dash",
+    "dashes",
+    "slice",
+    "slices",
+    "can",
+    "cans",
+    "quart",
+    "quarts",
+    "pint",
+    "pints",
+    "gram",
+    "grams",
+];
+
+/// The list item is a quantity and its unit and nothing else ("* 1/2 cup",
+/// "- 2 tsp"): the unit.
+fn only_a_quantity(item: &str) -> Option<&str> {
+    let words: Vec<&str> = item.trim().trim_start_matches(['-', '*', '+', '•']).split_whitespace().collect();
+    let (unit, amount) = words.split_last()?;
+    let number = |w: &&str| {
+        w.chars().all(|c| c.is_ascii_digit() || "/.½¼¾⅓⅔-".contains(c))
+            && w.chars().any(|c| c.is_ascii_digit() || "½¼¾⅓⅔".contains(c))
+    };
+    (!amount.is_empty() && amount.len() <= 2 && amount.iter().all(number) && UNITS.contains(unit)).then_some(*unit)
+}
+
+/// The list item opens with a quantity and its unit ("* 2 cups of flour").
+fn starts_with_a_quantity(item: &str) -> bool {
+    let words: Vec<&str> = item.trim().trim_start_matches(['-', '*', '+', '•']).split_whitespace().take(3).collect();
+    words.iter().any(|w| UNITS.contains(&w.trim_end_matches([',', '.'])))
+        && words.first().is_some_and(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit() || "½¼¾⅓⅔".contains(c)))
 }
 
 /// `marker` (`**`) opens at the very end of the prose: an odd number of
@@ -1366,9 +1470,13 @@ fn list_marker(line: &str) -> Option<char> {
 
 /// A subject fused with its verb: never a whole answer on its own.
 const SUBJECT_CONTRACTIONS: &[&str] = &[
-    "i'm", "i've", "i'd", "i'll", "you're", "you've", "you'd", "you'll", "it's", "it'll", "he's", "she's", "we're",
-    "we've", "we'll", "they're", "they've", "they'll", "there's", "that's", "let's",
+    "i'm", "i've", "i'll", "you're", "you've", "you'll", "we're", "we've", "we'll", "they're", "they've", "they'll",
+    "let's", "i'd", "you'd", "it's", "it'll", "he's", "she's", "there's", "that's",
 ];
+
+/// The first of [`SUBJECT_CONTRACTIONS`] that end no sentence however it
+/// goes ("I know who it's" or "… I'd" may close a line of verse).
+const SUBJECT_ONLY: usize = 13;
 
 /// A last line of digits alone that begins the number the numbered item
 /// before it leads to: "72. Cleaning Supplies" then "7" (of "73.").
@@ -1997,6 +2105,48 @@ mod tests {
         let letter = "Subject: Feedback on the dashboard\n\nDear";
         assert_eq!(reasons("Write an email asking for feedback on the dashboard.", letter), t);
         assert_eq!(reasons("Write a message inviting my friends to dinner.", "Hi [Name]"), t);
+    }
+
+    #[test]
+    fn list_items_and_letters_that_stop_are_truncated() {
+        let t = vec![Garbage::Truncated];
+        let recipe = "Ingredients:\n\n* 2 cups of all-purpose flour\n* 1 teaspoon of sugar\n* 1/2 teaspoon";
+        assert_eq!(reasons("How do I make canjeero?", recipe), t, "a quantity with no ingredient");
+        let reasons_list = "There are a few main reasons why people give Reddit Gold:\n\n- Appreciation";
+        assert_eq!(reasons("Why do people give Reddit Gold to admins?", reasons_list), t, "one item of several");
+        let antonyms = "1. **Withdrawing** (opposite of receiving laurels)\n2. **Failing** (opposite";
+        assert_eq!(reasons("Write down antonyms for laureating.", antonyms), t, "a parenthesis its siblings close");
+        assert_eq!(reasons("Create a list of subtopics for music theory.", "1."), t, "a list with no item");
+        let email = "Subject: Slide review\n\nDear [Name],\n\nThank you for scheduling the meeting";
+        assert_eq!(reasons("Write a confirmation email for the meeting.", email), t, "a letter that stops in its body");
+        let date = "Man: Would you like something to drink?\n\nWoman: Yes, thank you. I'll";
+        assert_eq!(reasons("Play a date simulation.", date), t, "a subject and its verb");
+        assert_eq!(
+            reasons("Make a table of the prices.", "Sure, here's the table"),
+            t,
+            "an announcement after an opener"
+        );
+    }
+
+    #[test]
+    fn finished_lists_and_letters_are_not_truncated() {
+        let none: Vec<Garbage> = vec![];
+        let q = "Give me a recipe and a note for the host.";
+        assert_eq!(reasons(q, "You need:\n\n* 2 cups"), none, "a quantity alone, with no sibling naming more");
+        assert_eq!(
+            reasons(q, "Ingredients:\n\n* 2 cups of flour\n* 1 teaspoon of salt\n* Salt and pepper to taste"),
+            none
+        );
+        let letter = "Dear Anna,\n\nThank you for the lovely dinner. See you on Friday.\n\nBest wishes,\nMary";
+        assert_eq!(reasons("Write a thank-you note to Anna.", letter), none);
+        assert_eq!(reasons(q, "Here are the results:\n\n- All tests pass."), none);
+        assert_eq!(
+            reasons(
+                "Write a line of a love song.",
+                "Under the stars I wait for you\nI will wait for you, the way I know you'd"
+            ),
+            none
+        );
     }
 
     #[test]
