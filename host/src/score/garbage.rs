@@ -1282,7 +1282,16 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     let marker = t.trim_end_matches(['*', '_', ' ']);
     let bare_number =
         marker.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-    if bare_number && (marker.len() < t.len() || a.lines().filter(|l| !l.trim().is_empty()).count() > 1) {
+    // The item before is the one numbered just before it ("81. FinTech" then
+    // "82."): a number that ends a sentence ("… which are\n2, and\n6.") is no marker.
+    let follows_its_item = || {
+        let n: u32 = marker.trim_end_matches(['.', ')']).parse().unwrap_or(0);
+        line_before_last(a).is_some_and(|l| {
+            let digits: String = l.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u32>().is_ok_and(|m| m + 1 == n) && l[digits.len()..].starts_with(['.', ')'])
+        })
+    };
+    if bare_number && (marker.len() < t.len() || follows_its_item()) {
         return Some(format!("a list item with no text: {t:?}"));
     }
     // "1." and nothing else, for a request that asks for a list.
@@ -1291,17 +1300,12 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     }
     // A letter whose body stops: a salutation line ("Dear [Name],") earlier,
     // and a last line that ends on a lowercase word, no sign-off after it.
-    let salutes = a.lines().rev().skip(1).map(str::trim).any(|l| {
-        l.ends_with(',')
-            && word_count(l) <= 5
-            && l.split_whitespace().next().is_some_and(|w| ["Dear", "Hi", "Hello"].contains(&w))
-    });
+    let greets = |l: &str| l.split_whitespace().next().is_some_and(|w| ["Dear", "Hi", "Hello"].contains(&w));
+    let salutes = a.lines().rev().skip(1).map(str::trim).any(|l| l.ends_with(',') && word_count(l) <= 5 && greets(l));
+    // After "Sincerely," the last line is a signature ("A concerned psychologist").
+    let signed = line_before_last(a).is_some_and(|l| l.ends_with(',') && word_count(l) <= 5 && !greets(l));
     let lower_end = t.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
-    if salutes
-        && lower_end
-        && word_count(t) >= 2
-        && line_before_last(a).is_none_or(|l| !l.ends_with(',') || word_count(l) <= 5)
-    {
+    if salutes && lower_end && word_count(t) >= 2 && !signed {
         return Some(format!("a letter stops in its body: …{}", tail_of(t)));
     }
     // A letter, e-mail or message that stops at its salutation.
@@ -2140,6 +2144,9 @@ mod tests {
         let letter = "Dear Anna,\n\nThank you for the lovely dinner. See you on Friday.\n\nBest wishes,\nMary";
         assert_eq!(reasons("Write a thank-you note to Anna.", letter), none);
         assert_eq!(reasons(q, "Here are the results:\n\n- All tests pass."), none);
+        let signed = "Dear Herr Hitler,\n\nI hope you will consider my words.\n\nSincerely,\nA concerned psychologist";
+        assert_eq!(reasons("Write a letter as a psychologist.", signed), none, "a signature after the sign-off");
+        assert_eq!(reasons("Solve x^2 = 36.", "The roots are\n-6 and\n6."), none, "a number that ends a sentence");
         assert_eq!(
             reasons(
                 "Write a line of a love song.",
