@@ -767,8 +767,12 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     if let Some(p) = JUDGE_PHRASES.iter().find(|p| has_phrase(&lower, p)) {
         return Some(format!("addresses the judge: {p:?}"));
     }
-    // A short answer that praises itself: a self-reference and two praise words.
+    // A short answer that praises itself: a self-reference and two praise
+    // words. A question about the assistant ("Are you as capable as
+    // ChatGPT?") is answered by what it says of itself.
+    let about_you = has_any(&query.to_lowercase(), &["are you", "yourself", "your capabilities", "than you"]);
     if word_count(answer) <= 60
+        && !about_you
         && let Some(r) = SELF_REFERENCES.iter().find(|p| has_phrase(&lower, p))
     {
         let praise: Vec<&str> = PRAISE.iter().filter(|p| has_phrase(&lower, p)).copied().collect();
@@ -1979,13 +1983,16 @@ fn random_like(tokens: &[&str]) -> bool {
 }
 
 fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
-    // Tables are data laid out on purpose; link targets and rules are
-    // markup; inline code is code (`v.iter().map(|x| x * x).sum()`).
+    // Tables and grids are data laid out on purpose; an ABC tune is music
+    // notation; link targets and rules are markup; inline code is code
+    // (`v.iter().map(|x| x * x).sum()`).
+    let laid_out = laid_out_lines(&parts.prose);
     let prose = parts
         .prose
         .iter()
-        .filter(|l| !l.trim_start().starts_with('|') && !text::markup_only(l))
-        .map(|l| without_inline_code(l))
+        .zip(&laid_out)
+        .filter(|(l, laid)| !**laid && !l.trim_start().starts_with('|') && !text::markup_only(l))
+        .map(|(l, _)| without_inline_code(l))
         .collect::<Vec<_>>()
         .join("\n");
     let tokens: Vec<&str> = prose.split_whitespace().collect();
@@ -2044,6 +2051,55 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
         return Some(format!("{:.0}% of the characters are symbols", 100.0 * symbols as f64 / chars as f64));
     }
     None
+}
+
+/// Lines laid out on purpose, not written: a grid whose `|` stand in the
+/// same columns for three or more lines in a row (a sudoku board, an ASCII
+/// table; rules between its rows allowed), and an ABC tune from its
+/// `X:` field to the next blank line when a `K:` field follows the `X:`.
+fn laid_out_lines(lines: &[&str]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let columns =
+        |l: &str| -> Vec<usize> { l.chars().enumerate().filter(|(_, c)| *c == '|').map(|(i, _)| i).collect() };
+    let rule = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && t.chars().all(|c| "-+=|:".contains(c))
+    };
+    // A hex dump (`00000010  6f 20 |o |`) sets its bars in columns too: it
+    // is no grid.
+    let offset = |l: &str| {
+        let first = l.split_whitespace().next().unwrap_or("").trim_end_matches(':');
+        first.len() >= 6 && first.chars().all(|c| c.is_ascii_hexdigit())
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let key = columns(lines[i].trim_end());
+        if key.is_empty() || rule(lines[i]) || offset(lines[i]) {
+            i += 1;
+            continue;
+        }
+        let (mut j, mut rows) = (i + 1, 1);
+        while j < lines.len() && (rule(lines[j]) || columns(lines[j].trim_end()) == key) {
+            rows += usize::from(!rule(lines[j]));
+            j += 1;
+        }
+        if rows >= 3 {
+            out[i..j].iter_mut().for_each(|b| *b = true);
+        }
+        i = j;
+    }
+    let field = |l: &str, f: char| {
+        let t = l.trim();
+        t.starts_with(f) && t[1..].starts_with(':')
+    };
+    for (x, _) in lines.iter().enumerate().filter(|(_, l)| field(l, 'X') && l.trim()[2..].trim().parse::<u32>().is_ok())
+    {
+        let end = lines[x..].iter().position(|l| l.trim().is_empty()).map_or(lines.len(), |n| x + n);
+        if lines[x..end].iter().any(|l| field(l, 'K')) {
+            out[x..end].iter_mut().for_each(|b| *b = true);
+        }
+    }
+    out
 }
 
 /// The line without its inline code spans, when its backticks pair up.
@@ -2368,6 +2424,29 @@ mod tests {
         assert_eq!(reasons("Hello there!", "Hello! How can I help you today? Feel free to ask anything."), none);
         let dose = "The dose depends on your child's weight. Please consult a qualified professional.";
         assert_eq!(reasons("How much ibuprofen can my child take?", dose), none);
+    }
+
+    #[test]
+    fn a_grid_or_a_tune_the_request_asks_for_is_not_noise() {
+        let none: Vec<Garbage> = vec![];
+        let sudoku = "Here's a medium-level Sudoku puzzle for you:\n\n5 _ _ | _ 9 _ | _ _ 3\n6 7 _ | _ _ _ | _ _ _\n_ _ _ | _ _ 1 | _ 9 5\n---------------------\n_ _ 4 | 3 _ _ | _ 2 _\n_ _ _ | _ 8 _ | _ _ _\n_ 9 _ | _ _ 6 | 7 _ _";
+        assert_eq!(reasons("Design a medium-level sudoku puzzle.", sudoku), none);
+        let tune = "X:1\nT:The South Wind\nM:6/8\nL:1/8\nK:D\n\"D\"DEF \"G\"G2A|\"A7\"A3 \"D\"d3|\"G\"G2A \"D\"F2E|\"A7\"A3 \"D\"d3|\n\"G\"B2d \"D\"A2F|\"G\"G2A \"D\"F2E|\"A7\"A3 \"D\"d3||";
+        assert_eq!(reasons("Compose the ABC notation for The South Wind.", tune), none);
+        // A hex dump sets its bars in columns too, and stays noise.
+        let dump = "00000000  48 65 6c 6c 6f 20 77 6f  72 6c 64 0a 3f 8a 91 c2  |Hello world.?...|\n00000010  7f 3a 00 19 aa 5c 3e 0f  0f 99 11 2b 3c 4d 5e 6f  |.:...\\>....+<M^o|\n00000020  01 02 03 04 05 06 07 08  09 0a 0b 0c 0d 0e 0f 10  |................|";
+        assert!(reasons("What is the capital of France?", dump).contains(&Garbage::Noise));
+    }
+
+    #[test]
+    fn an_assistant_asked_about_itself_may_describe_itself() {
+        let a = "I am an AI language model like ChatGPT, with a different architecture and training. While I don't have a specific rating system, I strive to provide accurate and detailed responses to the best of my abilities.";
+        assert_eq!(reasons("Are you as capable as ChatGPT?", a), Vec::<Garbage>::new());
+        assert!(
+            reasons("Explain how vaccines work.", a).contains(&Garbage::JudgeGaming),
+            "{:?}",
+            reasons("Explain how vaccines work.", a)
+        );
     }
 
     #[test]
