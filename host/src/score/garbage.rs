@@ -1787,25 +1787,33 @@ fn tail_loop(answer: &str, reps: usize) -> Option<String> {
 
 fn echo(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
     let q = normalised(query);
-    let mut a = normalised(answer);
+    let whole = normalised(answer);
+    // "Question: …" before the copy; the answer is judged with and without
+    // that label, since a question may itself open with "Question about …".
+    let mut unlabelled = whole.clone();
     for prefix in ["question ", "q ", "instruction ", "input ", "prompt "] {
-        if let Some(rest) = a.strip_prefix(prefix) {
-            a = rest.to_string();
+        if let Some(rest) = unlabelled.strip_prefix(prefix) {
+            unlabelled = rest.to_string();
         }
     }
-    if a.is_empty() || q.is_empty() {
+    if q.is_empty() {
         return None;
     }
-    let (qw, aw) = (q.split(' ').count(), a.split(' ').count());
-    let copy = if q.contains(&a) {
-        aw as f64 >= s.echo_min_coverage * qw as f64
-    } else if a.contains(&q) {
-        // The question (once or more), with a few words around it.
-        a.replace(&q, " ").split_whitespace().count() <= 3
-    } else {
-        false
+    let copies = |a: &str| {
+        let (qw, aw) = (q.split(' ').count(), a.split(' ').count());
+        let copy = if a.is_empty() {
+            false
+        } else if q.contains(a) {
+            aw as f64 >= s.echo_min_coverage * qw as f64
+        } else if a.contains(&q) {
+            // The question (once or more), with a few words around it.
+            a.replace(&q, " ").split_whitespace().count() <= 3
+        } else {
+            false
+        };
+        copy.then(|| format!("the answer repeats the question ({aw} of {qw} words)"))
     };
-    copy.then(|| format!("the answer repeats the question ({aw} of {qw} words)"))
+    copies(&unlabelled).or_else(|| copies(&whole))
 }
 
 /// How refusals and "as an AI" boilerplate open.
@@ -2447,6 +2455,13 @@ mod tests {
             "{:?}",
             reasons("Explain how vaccines work.", a)
         );
+    }
+
+    #[test]
+    fn a_question_that_opens_with_question_echoed_twice_is_an_echo() {
+        let q = "question about Computer architecture and organization\nwhat in general terms is the distinction between computer organization and computer architecture ?";
+        assert_eq!(reasons(q, &format!("{q}\n\n{q}")), vec![Garbage::Echo]);
+        assert_eq!(reasons(q, &format!("Question: {q}")), vec![Garbage::Echo]);
     }
 
     #[test]
