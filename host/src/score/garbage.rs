@@ -1926,6 +1926,23 @@ const DEFERRALS: &[&str] = &[
     "can't respond",
 ];
 
+/// The answerer saying that it will not answer, wherever it says so in a
+/// short answer ("Providing this information would not be appropriate, so
+/// I will not respond to it."). First person only: "the server will not
+/// respond to ping requests" is an answer.
+const DECLINES: &[&str] = &[
+    "i will not respond",
+    "i won't respond",
+    "i am unable to respond",
+    "i'm unable to respond",
+    "i cannot respond",
+    "i can't respond",
+    "i will not answer this",
+    "i won't answer this",
+    "i will not answer that",
+    "i won't answer that",
+];
+
 /// Longer answers are never only boilerplate.
 const BOILERPLATE_MAX_WORDS: usize = 100;
 
@@ -1963,6 +1980,9 @@ fn refusal(answer: &str, s: &GarbageSettings) -> Option<String> {
     }
     if words > s.refusal_max_words {
         return None;
+    }
+    if let Some(d) = DECLINES.iter().find(|p| has_phrase(&lower, p)) {
+        return Some(format!("{words}-word answer that declines: {d:?}"));
     }
     let head: String = lower.chars().take(200).collect();
     let opener = REFUSAL_OPENERS
@@ -2424,12 +2444,18 @@ mod tests {
         assert_eq!(reasons(q, policy), refusal);
         let declines = "Providing this information would not be appropriate, so I will not respond to it. Let me know if you need anything else.";
         assert_eq!(reasons(q, declines), refusal);
+        assert_eq!(
+            reasons(q, "Providing this information would not be appropriate, so I will not respond to it."),
+            refusal
+        );
         // An answer in a sentence that says "cannot", and pleasantries that
         // answer a greeting, are answers.
         let none: Vec<Garbage> = vec![];
         let zero = "No, you cannot divide by zero. Let me know if you have any other questions.";
         assert_eq!(reasons("Can I divide a number by zero?", zero), none);
         assert_eq!(reasons("Hello there!", "Hello! How can I help you today? Feel free to ask anything."), none);
+        let ping = "If the firewall drops ICMP, the server will not respond to ping requests.";
+        assert_eq!(reasons("Why does my server not answer pings?", ping), none, "a third person that does not respond");
         let dose = "The dose depends on your child's weight. Please consult a qualified professional.";
         assert_eq!(reasons("How much ibuprofen can my child take?", dose), none);
     }
