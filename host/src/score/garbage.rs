@@ -770,10 +770,10 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     // A short answer that praises itself: a self-reference and two praise
     // words. A question about the assistant ("Are you as capable as
     // ChatGPT?") is answered by what it says of itself.
-    let about_you = has_any(&query.to_lowercase(), &["are you", "yourself", "your capabilities", "than you"]);
+    let about_you = || has_any(&query.to_lowercase(), &["are you", "yourself", "your capabilities", "than you"]);
     if word_count(answer) <= 60
-        && !about_you
         && let Some(r) = SELF_REFERENCES.iter().find(|p| has_phrase(&lower, p))
+        && !about_you()
     {
         let praise: Vec<&str> = PRAISE.iter().filter(|p| has_phrase(&lower, p)).copied().collect();
         if praise.len() >= 2 {
@@ -1097,7 +1097,7 @@ fn truncated(
         return Some(format!("stops on {last_word:?}"));
     }
     // A subject and its verb, and nothing after: "… Yes, thank you. I'll".
-    if words >= 2 && SUBJECT_CONTRACTIONS[..SUBJECT_ONLY].contains(&last_word.replace('’', "'").as_str()) {
+    if words >= 2 && SUBJECT_CONTRACTIONS.contains(&last_word.replace('’', "'").as_str()) {
         return Some(format!("stops on {raw_last:?}"));
     }
     // Two lowercase letters that are no word ("… die in pu", "Berlin wa").
@@ -1136,9 +1136,9 @@ fn truncated(
     ];
     let ends_lowercase = a.split_whitespace().last().is_some_and(|w| w.chars().all(|c| c.is_lowercase()));
     // A subject and its verb, and nothing after: "You're", "It's".
-    if words == 1
-        && SUBJECT_CONTRACTIONS.contains(&a.to_lowercase().replace('’', "'").trim_end_matches(['.', ',', '…']).trim())
-    {
+    let lone = a.to_lowercase().replace('’', "'");
+    let lone = lone.trim_end_matches(['.', ',', '…']).trim();
+    if words == 1 && (SUBJECT_CONTRACTIONS.contains(&lone) || SUBJECT_CONTRACTIONS_AT_AN_END.contains(&lone)) {
         return Some(format!("a fragment: {a:?}"));
     }
     if words == 1 && a.chars().all(char::is_alphabetic) && fragment_openers.contains(&an.as_str()) {
@@ -1215,10 +1215,11 @@ fn truncated(
         }
         // "There are a few main reasons …:\n\n- Appreciation" — a bulleted
         // list announced as several things that stops in its first item.
-        let announces_several = line_before_last(a).is_some_and(|l| {
-            let l = l.to_lowercase();
-            l.ends_with(':') && (has_phrase(&l, "are") || has_any(&l, &["following", "include", "reasons", "ways"]))
-        });
+        let announces_several = announced
+            && line_before_last(a).is_some_and(|l| {
+                let l = l.to_lowercase();
+                has_phrase(&l, "are") || has_any(&l, &["following", "include", "reasons", "ways"])
+            });
         if siblings.is_empty() && matches!(marker, Some('-')) && announces_several && !ended(&t) {
             return Some(format!("a list announced as several things stops in its first item: {t:?}"));
         }
@@ -1250,11 +1251,12 @@ fn truncated(
     Some(format!("stops mid-sentence: …{}", tail_of(t)))
 }
 
-/// Cuts that end on a mark which usually closes something, so that the
-/// line looks finished: a quotation opened in the last line and never
-/// closed (`5. "True`, `=IF(C7="`), a word cut at its apostrophe (`It'`),
-/// a numbered list marker with nothing after it but markup (`1. *`), or a
-/// letter that stops at its salutation (`Dear`, `Hi [Name]`).
+/// Cuts whose last line looks finished: a quotation opened in the last
+/// line and never closed (`5. "True`, `=IF(C7="`), a word cut at its
+/// apostrophe (`It'`), a numbered list marker with nothing after it but
+/// markup (`1. *`) or after the item before it, "1." alone for a list
+/// request, and a letter that stops in its body or at its salutation
+/// (`Dear`, `Hi [Name]`).
 fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     // A straight double quote that opens (after a space, a bracket, `=`
     // or `,`, or at the start; not an inch mark after a digit) and is the
@@ -1290,10 +1292,7 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     // "82."): a number that ends a sentence ("… which are\n2, and\n6.") is no marker.
     let follows_its_item = || {
         let n: u32 = marker.trim_end_matches(['.', ')']).parse().unwrap_or(0);
-        line_before_last(a).is_some_and(|l| {
-            let digits: String = l.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<u32>().is_ok_and(|m| m + 1 == n) && l[digits.len()..].starts_with(['.', ')'])
-        })
+        line_before_last(a).and_then(numbered).is_some_and(|(m, rest)| m + 1 == n && rest.starts_with(['.', ')']))
     };
     if bare_number && (marker.len() < t.len() || follows_its_item()) {
         return Some(format!("a list item with no text: {t:?}"));
@@ -1361,23 +1360,33 @@ const UNITS: &[&str] = &[
     "grams",
 ];
 
+/// Vulgar fractions a quantity may be written with.
+const FRACTIONS: &str = "½¼¾⅓⅔";
+
+/// A digit or a vulgar fraction.
+fn a_figure(c: char) -> bool {
+    c.is_ascii_digit() || FRACTIONS.contains(c)
+}
+
+/// The words of a bulleted list item, its bullet left out.
+fn item_words(item: &str) -> impl Iterator<Item = &str> {
+    item.trim().trim_start_matches(['-', '*', '+', '•']).split_whitespace()
+}
+
 /// The list item is a quantity and its unit and nothing else ("* 1/2 cup",
 /// "- 2 tsp"): the unit.
 fn only_a_quantity(item: &str) -> Option<&str> {
-    let words: Vec<&str> = item.trim().trim_start_matches(['-', '*', '+', '•']).split_whitespace().collect();
+    let words: Vec<&str> = item_words(item).collect();
     let (unit, amount) = words.split_last()?;
-    let number = |w: &&str| {
-        w.chars().all(|c| c.is_ascii_digit() || "/.½¼¾⅓⅔-".contains(c))
-            && w.chars().any(|c| c.is_ascii_digit() || "½¼¾⅓⅔".contains(c))
-    };
+    let number = |w: &&str| w.chars().all(|c| a_figure(c) || "/.-".contains(c)) && w.chars().any(a_figure);
     (!amount.is_empty() && amount.len() <= 2 && amount.iter().all(number) && UNITS.contains(unit)).then_some(*unit)
 }
 
 /// The list item opens with a quantity and its unit ("* 2 cups of flour").
 fn starts_with_a_quantity(item: &str) -> bool {
-    let words: Vec<&str> = item.trim().trim_start_matches(['-', '*', '+', '•']).split_whitespace().take(3).collect();
+    let words: Vec<&str> = item_words(item).take(3).collect();
     words.iter().any(|w| UNITS.contains(&w.trim_end_matches([',', '.'])))
-        && words.first().is_some_and(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit() || "½¼¾⅓⅔".contains(c)))
+        && words.first().is_some_and(|w| w.chars().next().is_some_and(a_figure))
 }
 
 /// `marker` (`**`) opens at the very end of the prose: an odd number of
@@ -1476,15 +1485,24 @@ fn list_marker(line: &str) -> Option<char> {
     (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") "))).then_some('1')
 }
 
-/// A subject fused with its verb: never a whole answer on its own.
+/// A subject fused with its verb that ends no sentence however it goes:
+/// never the last word of an answer, nor a whole answer.
 const SUBJECT_CONTRACTIONS: &[&str] = &[
     "i'm", "i've", "i'll", "you're", "you've", "you'll", "we're", "we've", "we'll", "they're", "they've", "they'll",
-    "let's", "i'd", "you'd", "it's", "it'll", "he's", "she's", "there's", "that's",
+    "let's",
 ];
 
-/// The first of [`SUBJECT_CONTRACTIONS`] that end no sentence however it
-/// goes ("I know who it's" or "… I'd" may close a line of verse).
-const SUBJECT_ONLY: usize = 13;
+/// Subjects fused with their verb that may close a line of verse ("I know
+/// who it's", "… I'd"), but are never a whole answer on their own.
+const SUBJECT_CONTRACTIONS_AT_AN_END: &[&str] =
+    &["i'd", "you'd", "it's", "it'll", "he's", "she's", "there's", "that's"];
+
+/// The number a line opens with, and the rest of the line ("72. Cleaning
+/// Supplies" → 72, ". Cleaning Supplies").
+fn numbered(line: &str) -> Option<(u32, &str)> {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    Some((line[..digits].parse().ok()?, &line[digits..]))
+}
 
 /// A last line of digits alone that begins the number the numbered item
 /// before it leads to: "72. Cleaning Supplies" then "7" (of "73.").
@@ -1492,10 +1510,7 @@ fn cut_inside_a_list_number(a: &str, last: &str) -> Option<String> {
     if last.is_empty() || last.len() > 3 || !last.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let before = line_before_last(a)?;
-    let digits: String = before.chars().take_while(char::is_ascii_digit).collect();
-    let n: u32 = digits.parse().ok()?;
-    let rest = &before[digits.len()..];
+    let (n, rest) = numbered(line_before_last(a)?)?;
     (rest.starts_with(". ") || rest.starts_with(") "))
         .then(|| (n + 1).to_string())
         .filter(|next| next.starts_with(last))
