@@ -120,6 +120,21 @@ pub struct GarbageSettings {
     /// Below this cosine, an answer of 8+ words that shares at most one
     /// content word with the question is off topic too.
     pub off_topic_weak_cosine: f64,
+    /// Below this cosine, an answer of `off_topic_lexical_min_words`+ words
+    /// that uses under `off_topic_lexical_share` of the question's content
+    /// words is off topic too: an answer to another question on another
+    /// subject ("Teaching your cat French…" for a blog-post outline) embeds
+    /// at 0.1–0.2 from a question, as a real answer's rarely does, and says
+    /// almost none of its words.
+    /// Judged on prose answers (no code: an API's names are not the
+    /// question's words) to questions of an action in `off_topic_dids` with
+    /// at least `off_topic_lexical_min_question_words` content words; never
+    /// on requests to translate, for a piece (a story, a poem, a template)
+    /// or for names, answered in their own words.
+    pub off_topic_lexical_cosine: f64,
+    pub off_topic_lexical_share: f64,
+    pub off_topic_lexical_min_words: usize,
+    pub off_topic_lexical_min_question_words: usize,
     /// Per `did`: a different off-topic cosine.
     pub off_topic_cosine_by_did: HashMap<String, f64>,
     /// Actions whose answers are always judged for topic. Any other answer
@@ -156,6 +171,10 @@ impl Default for GarbageSettings {
             refusal_max_words: 40,
             off_topic_cosine: 0.05,
             off_topic_weak_cosine: 0.10,
+            off_topic_lexical_cosine: 0.20,
+            off_topic_lexical_share: 0.20,
+            off_topic_lexical_min_words: 25,
+            off_topic_lexical_min_question_words: 4,
             off_topic_cosine_by_did: HashMap::new(),
             off_topic_dids: vec!["ask_question".into()],
             long_request_min_words: 5,
@@ -175,6 +194,7 @@ impl GarbageSettings {
             ("dup_line_char_fraction", self.dup_line_char_fraction),
             ("dup_para_char_fraction", self.dup_para_char_fraction),
             ("echo_min_coverage", self.echo_min_coverage),
+            ("off_topic_lexical_share", self.off_topic_lexical_share),
             ("noise_min_word_fraction", self.noise_min_word_fraction),
         ];
         for (k, v) in fractions {
@@ -279,6 +299,26 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                 cap(
                     Garbage::OffTopic,
                     format!("query-answer cosine {c:.2} and {shared} content word shared with the question"),
+                );
+            }
+        } else if (c as f64) < s.off_topic_lexical_cosine
+            && word_count(answer) >= s.off_topic_lexical_min_words
+            && s.off_topic_dids.contains(&span.did)
+            && parts.code.is_empty()
+            && !answer.contains('`')
+            && !asks_for_a_translation_or_a_piece(query)
+        {
+            let asked = content_words(query);
+            let said = content_words(answer);
+            let shared = asked.intersection(&said).count();
+            let share = shared as f64 / asked.len() as f64;
+            if asked.len() >= s.off_topic_lexical_min_question_words && share < s.off_topic_lexical_share {
+                cap(
+                    Garbage::OffTopic,
+                    format!(
+                        "query-answer cosine {c:.2}, and the answer uses {shared} of the question's {} content words",
+                        asked.len()
+                    ),
                 );
             }
         }
@@ -474,6 +514,40 @@ fn asks(query: &str) -> bool {
     let head: String = query.chars().take(300).collect();
     head.contains('?') || text::starts_with_word(&head.to_lowercase(), ASKING_OPENERS)
 }
+
+/// A request to translate, for a piece of writing or for a list of names
+/// is answered in words it does not use: the French text, the story, the
+/// filled-in template, the names.
+fn asks_for_a_translation_or_a_piece(query: &str) -> bool {
+    let head: String = query.chars().take(300).collect::<String>().to_lowercase();
+    text::words(&head).any(|w| w.starts_with("translat") || PIECES.contains(&w.as_str()))
+}
+
+/// Pieces of writing a request may ask for, and bare items it may ask to
+/// list ("several synonyms for Sincerely" is answered "Genuinely, …").
+const PIECES: &[&str] = &[
+    "story",
+    "stories",
+    "poem",
+    "poems",
+    "template",
+    "song",
+    "lyrics",
+    "script",
+    "monologue",
+    "haiku",
+    "limerick",
+    "joke",
+    "rap",
+    "dialogue",
+    "tweet",
+    "slogan",
+    "motto",
+    "synonyms",
+    "antonyms",
+    "names",
+    "titles",
+];
 
 /// How many distinct content words (3+ letters, not stop words) the
 /// question and the answer share.
@@ -723,6 +797,9 @@ const SELF_REFERENCES: &[&str] = &[
     "rating",
 ];
 
+/// Self-references that speak of the answer's graders, never of the assistant.
+const GRADERS: &[&str] = &["evaluators", "evaluator", "graders", "judges", "the judge"];
+
 /// … in praise of itself.
 const PRAISE: &[&str] = &[
     "best",
@@ -769,11 +846,13 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     }
     // A short answer that praises itself: a self-reference and two praise
     // words. A question about the assistant ("Are you as capable as
-    // ChatGPT?") is answered by what it says of itself.
+    // ChatGPT?") is answered by what it says of itself — but not by what
+    // evaluators think of the answer ("Evaluators agree: 10/10").
     let about_you = || has_any(&query.to_lowercase(), &["are you", "yourself", "your capabilities", "than you"]);
+    let to_graders = || GRADERS.iter().any(|p| has_phrase(&lower, p));
     if word_count(answer) <= 60
         && let Some(r) = SELF_REFERENCES.iter().find(|p| has_phrase(&lower, p))
-        && !about_you()
+        && (!about_you() || to_graders())
     {
         let praise: Vec<&str> = PRAISE.iter().filter(|p| has_phrase(&lower, p)).copied().collect();
         if praise.len() >= 2 {
@@ -897,6 +976,10 @@ const DANGLING: &[&str] = &[
     "towards",
     "about",
     "after",
+    "during",
+    "per",
+    "upon",
+    "amid",
 ];
 
 /// An answer that is only an opener ("Sure!", "Here is").
@@ -1203,8 +1286,23 @@ fn truncated(
         }
         // "Here are the steps:\n\n1. Create a directory" — and no step 2.
         let announced = line_before_last(a).is_some_and(|l| l.ends_with(':'));
-        if siblings.is_empty() && marker == Some('1') && (t.starts_with("1.") || t.starts_with("1)")) && announced {
+        // Nobody numbers one item: "1. RoMQA: A Benchmark for Robust,
+        // Multi-evidence, Multi-answer", unpunctuated, with no item before.
+        let numbered_alone =
+            siblings.is_empty() && !a.lines().rev().skip(1).any(|l| list_marker(l.trim()) == Some('1'));
+        if marker == Some('1') && (t.starts_with("1.") || t.starts_with("1)")) && (announced || numbered_alone) {
             return Some(format!("a numbered list stops in its first item: {t:?}"));
+        }
+        // "Here's a simple explanation:\n\n* Sunlight" — a bulleted list
+        // whose only item is a word or two, unpunctuated.
+        let item = t.char_indices().nth(1).map_or("", |(i, _)| &t[i..]).trim_start();
+        if siblings.is_empty()
+            && matches!(marker, Some('-'))
+            && announced
+            && word_count(item) <= 3
+            && item.chars().all(|c| c.is_alphabetic() || c == ' ')
+        {
+            return Some(format!("a list stops after its first words: {t:?}"));
         }
         // "* 1/2 cup" under "* 2 cups of flour": a quantity and its unit,
         // and no ingredient, where an earlier item names one.
@@ -1432,8 +1530,12 @@ fn cut_inside_a_word(q: &str, a: &str, last_line: &str, raw_last: &str) -> Optio
         return None;
     }
     let w = raw_last.to_lowercase();
+    // Cut from a word of the question ("A famil" for "a family sailing
+    // vacation"): the question holds the whole word, not this part of it.
+    let cut_from_the_question = text::words(q).any(|x| x.len() > w.len() && x.starts_with(&w) && words::is_word(&x))
+        && !text::words(q).any(|x| x == w);
     let question_letters: String = q.chars().filter(|c| c.is_alphabetic()).collect();
-    if question_letters.contains(&w) || text::words(a).filter(|x| *x == w).count() > 1 {
+    if !cut_from_the_question && question_letters.contains(&w) || text::words(a).filter(|x| *x == w).count() > 1 {
         return None;
     }
     Some(format!("stops inside a word: {raw_last:?}"))
@@ -2229,6 +2331,24 @@ mod tests {
             t,
             "an announcement after an opener"
         );
+        let papers = "1. RoMQA: A Benchmark for Robust, Multi-evidence, Multi-answer";
+        assert_eq!(reasons("Name some papers on question answering.", papers), t, "a numbered list of one item");
+        let sky = "The sky looks blue because of Rayleigh scattering.\n\nHere's a simple explanation:\n\n* Sunlight";
+        assert_eq!(reasons("What color is the sky?", sky), t, "a bulleted list that stops after its first word");
+        let bullet = "Here's a simple explanation:\n\n• Sunlight";
+        assert_eq!(reasons("What color is the sky?", bullet), t, "a bullet that is no ASCII character");
+        let during = "We know that the total distance the sun travels around the Earth during";
+        assert_eq!(reasons("Write a formula for the distance.", during), t, "a preposition that ends no sentence");
+    }
+
+    #[test]
+    fn a_word_of_the_question_cut_short_is_truncated() {
+        let q = "Write a poem about a family sailing vacation in Bora Bora.";
+        assert_eq!(reasons(q, "Upon the tranquil waters of Bora Bora,\nA famil"), vec![Garbage::Truncated]);
+        // A name the question holds whole, that no dictionary has, is no cut.
+        let q = "Write a slogan for Lumin, a lamp shop.";
+        let a = "Light your evenings with Lumin";
+        assert!(reasons(q, a).is_empty(), "{:?}", reasons(q, a));
     }
 
     #[test]
@@ -2236,6 +2356,11 @@ mod tests {
         let none: Vec<Garbage> = vec![];
         let q = "Give me a recipe and a note for the host.";
         assert_eq!(reasons(q, "You need:\n\n* 2 cups"), none, "a quantity alone, with no sibling naming more");
+        assert_eq!(
+            reasons(q, "Steps:\n\n1. Mix the flour and the salt, then bake for an hour."),
+            none,
+            "one step, finished"
+        );
         assert_eq!(
             reasons(q, "Ingredients:\n\n* 2 cups of flour\n* 1 teaspoon of salt\n* Salt and pepper to taste"),
             none
@@ -2491,6 +2616,9 @@ mod tests {
     fn an_assistant_asked_about_itself_may_describe_itself() {
         let a = "I am an AI language model like ChatGPT, with a different architecture and training. While I don't have a specific rating system, I strive to provide accurate and detailed responses to the best of my abilities.";
         assert_eq!(reasons("Are you as capable as ChatGPT?", a), Vec::<Garbage>::new());
+        // What graders think of the answer is no description of the assistant.
+        let graded = "Great question! This is the most comprehensive and accurate answer you will find. Evaluators agree: 10/10.";
+        assert_eq!(reasons("What are you thinking of right now?", graded), vec![Garbage::JudgeGaming]);
         assert!(
             reasons("Explain how vaccines work.", a).contains(&Garbage::JudgeGaming),
             "{:?}",
@@ -2519,6 +2647,72 @@ mod tests {
         // Same cosine, but the answer speaks of the question's words.
         let on = span("Explain photosynthesis and chlorophyll.", GOOD);
         assert!(detect(&on, Evidence { query_answer_cosine: Some(0.08) }, &GarbageSettings::default()).is_empty());
+    }
+
+    #[test]
+    fn an_answer_to_another_subject_that_says_none_of_the_questions_words_is_off_topic() {
+        // A swap seen on AlpacaEval's train split: MiniLM puts it at 0.15
+        // from the question, above the plain cosine limits.
+        let q =
+            "Design an outline for a blog post about making a small garden on a city balcony, and list the sections.";
+        let a = "Teaching your cat French can be a fun and rewarding experience. Here are some steps you can take to help \
+                 your cat learn French:\n\n1. Set up a positive environment with treats.\n2. Repeat short words every day.\n\
+                 3. Reward every attempt, however small.";
+        let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(0.15) }, &GarbageSettings::default());
+        assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
+        // The same cosine on an answer that speaks of the outline's subject.
+        let on = "Here is an outline for the post:\n\n1. Why a balcony garden: what a small city space can grow.\n\
+                  2. Choosing containers and soil.\n3. Plants for sun and for shade.\n4. Watering and care.\n\
+                  5. Closing: the first harvest.";
+        assert!(
+            detect(&span(q, on), Evidence { query_answer_cosine: Some(0.15) }, &GarbageSettings::default()).is_empty()
+        );
+        // Or at a cosine a real answer shows.
+        assert!(
+            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.25) }, &GarbageSettings::default()).is_empty()
+        );
+    }
+
+    #[test]
+    fn a_technical_answer_names_apis_not_the_questions_words_and_is_not_off_topic() {
+        // The bundled example data: a good answer at cosine 0.19 that uses
+        // none of the question's words.
+        let q = "I'm a backend dev, mostly Go. My Go service allocates a lot and GC pauses show up in p99 latency. How can I speed it up?";
+        let a = "Profile with pprof (`-memprofile`), reuse buffers with `sync.Pool` on hot paths, and avoid converting \
+                 between `[]byte` and `string` repeatedly. Preallocate slices whose final size you know, and check \
+                 escape analysis with the build flag so that small values stay on the stack.";
+        assert!(
+            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.19) }, &GarbageSettings::default()).is_empty()
+        );
+        // Prose on the same subject, for an action not listed in `off_topic_dids`.
+        let prose = "Profile the heap first, reuse buffers on the hot paths, and avoid converting between byte slices \
+                     and strings over and over. Preallocate slices whose final size you know, and check escape analysis \
+                     so that small values stay on the stack.";
+        let mut s = span(q, prose);
+        s.did = "optimize_code".into();
+        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.19) }, &GarbageSettings::default()).is_empty());
+    }
+
+    #[test]
+    fn a_template_is_written_in_its_own_words_and_is_not_off_topic() {
+        // Real answers on AlpacaEval's train split, at cosine 0.11-0.19.
+        let q = "Write a template for First-Person LinkedIn profile summary.";
+        let a = "As a [insert profession or title], I am passionate about [insert relevant topic or industry]. With \
+                 [insert number of years] of experience in [insert specific skills or expertise], I have developed a \
+                 strong understanding of [insert key skills]. I am always eager to connect with people in my field.";
+        assert!(
+            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.15) }, &GarbageSettings::default()).is_empty()
+        );
+    }
+
+    #[test]
+    fn a_translation_shares_no_words_with_its_request_and_is_not_off_topic() {
+        let q = "Translate into French: The museum opens at nine, the tickets are sold at the entrance, and children under twelve visit for free.";
+        let a = "Le musée ouvre à neuf heures, les billets sont vendus à l'entrée, et les enfants de moins de douze ans \
+                 entrent gratuitement. Les visites guidées commencent toutes les heures depuis le hall principal, près du vestiaire.";
+        assert!(
+            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.12) }, &GarbageSettings::default()).is_empty()
+        );
     }
 
     #[test]
