@@ -323,14 +323,24 @@ fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> 
             ui.json(&scorer.training)?;
             ui.files(&[(path, None)]);
         }
-        ScorerCommand::Eval { scorer, input, label, filters, per, positive_from, model: margs, cache } => {
+        ScorerCommand::Eval { scorer, input, label, filters, per, predictions, positive_from, model: margs, cache } => {
             let loaded = model::TrainedScorer::load(&scorer)?;
             let label = label.unwrap_or_else(|| loaded.model.label.clone());
             let mut data = labelled::read(&input, &label, &filters)?;
             let emb = embedder(&margs, &cache, cfg)?;
             loaded.check_embedding_model(emb.model_key(), emb.dims())?;
             labelled::ensure_embeddings(&mut data.spans, &emb)?;
-            let ev = labelled::evaluate(&loaded, &data, positive_from, per.as_deref())?;
+            let (ev, rows) = labelled::evaluate(&loaded, &data, positive_from, per.as_deref())?;
+            if let Some(path) = &predictions {
+                crate::output::write_file_with(path, |w| {
+                    for r in &rows {
+                        serde_json::to_writer(&mut *w, r)?;
+                        std::io::Write::write_all(w, b"\n")?;
+                    }
+                    Ok(())
+                })
+                .with_context(|| format!("writing predictions to {}", path.display()))?;
+            }
             ui.table(&(ev.table() + "\n"));
             ui.json(&ev)?;
         }

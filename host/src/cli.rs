@@ -224,9 +224,14 @@ pub enum ScorerCommand {
         /// Only spans where KEY=VALUE; repeatable.
         #[arg(long = "where", value_name = "KEY=VALUE")]
         filters: Vec<crate::score::labelled::Where>,
-        /// Also rank groups by their mean (e.g. metadata.generator).
+        /// Also rank groups by their mean (e.g. metadata.generator), with a
+        /// table of each group's mean label, estimate and ranks.
         #[arg(long, value_name = "KEY")]
         per: Option<String>,
+        /// Write each span's label and estimate here (NDJSON: id, label,
+        /// estimate, answer_chars, group), to read or to pool over folds.
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
         /// Label value from which a span counts as positive for AUC (default: mid-range).
         #[arg(long)]
         positive_from: Option<f64>,

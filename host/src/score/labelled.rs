@@ -165,6 +165,31 @@ pub struct Agreement {
     pub group_spearman: Option<f64>,
 }
 
+/// One group (`--per`): how its spans' label and estimate average, and
+/// where each ranks among the groups (1 = highest mean).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupRow {
+    pub group: String,
+    pub spans: usize,
+    pub mean_label: f64,
+    pub mean_estimate: f64,
+    pub mean_length: f64,
+    pub label_rank: usize,
+    pub estimate_rank: usize,
+    pub length_rank: usize,
+}
+
+/// One span's estimate beside its label (`--predictions`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    pub id: String,
+    pub label: f64,
+    pub estimate: f64,
+    pub answer_chars: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
 /// `logline scorer eval`'s answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {
@@ -181,6 +206,9 @@ pub struct Evaluation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<usize>,
     pub agreement: Vec<Agreement>,
+    /// With `--per`: each group's mean label and estimate, best label first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub group_table: Vec<GroupRow>,
     /// Calibration of the trained scorer against the label on 0–100.
     pub calibration: Vec<Bin>,
     pub calibration_error: f64,
@@ -194,11 +222,12 @@ pub fn evaluate(
     data: &Labelled,
     positive_from: Option<f64>,
     per: Option<&str>,
-) -> anyhow::Result<Evaluation> {
+) -> anyhow::Result<(Evaluation, Vec<Prediction>)> {
     let m = &loaded.model;
     let heuristic = Scorer::new(QualitySettings::default());
     let (mut est, mut len, mut cos, mut heur, mut labels, mut groups) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut ids = Vec::new();
     let mut without_answer = 0;
     let mut secs = 0.0;
     for (s, &y) in data.spans.iter().zip(&data.labels) {
@@ -213,6 +242,7 @@ pub fn evaluate(
         cos.push(qa_cosine(s));
         heur.push(heuristic.estimate(s, Signals::of(s)).0);
         labels.push(y);
+        ids.push(s.id.clone());
         groups.push(per.map(|k| field(s, k).unwrap_or_default()).unwrap_or_default());
     }
     if est.len() < 2 {
@@ -242,9 +272,24 @@ pub fn evaluate(
         measure("query-answer cosine", &cos),
         measure("heuristic estimate", &heur),
     ];
+    let group_table = per.map(|_| group_table(&groups, &labels, &est, &len)).unwrap_or_default();
     let label_scores: Vec<f64> = labels.iter().map(|y| m.label_to_score(*y)).collect();
     let (calibration, calibration_error) = metrics::calibration(&est, &label_scores);
-    Ok(Evaluation {
+    let predictions = ids
+        .into_iter()
+        .zip(&labels)
+        .zip(&est)
+        .zip(&len)
+        .zip(&groups)
+        .map(|((((id, &label), &estimate), &answer_chars), g)| Prediction {
+            id,
+            label,
+            estimate: metrics::round2(estimate),
+            answer_chars,
+            group: per.map(|_| g.clone()),
+        })
+        .collect();
+    let evaluation = Evaluation {
         scorer: loaded.path.display().to_string(),
         label: m.label.clone(),
         spans: est.len(),
@@ -255,10 +300,45 @@ pub fn evaluate(
         per: per.map(str::to_string),
         groups: per.map(|_| metrics::group_means(&groups, &labels).len()),
         agreement,
+        group_table,
         calibration,
         calibration_error,
         microseconds_per_span: metrics::round2(1e6 * secs / est.len() as f64),
-    })
+    };
+    Ok((evaluation, predictions))
+}
+
+/// Each group's means and ranks, best mean label first.
+fn group_table(groups: &[String], labels: &[f64], est: &[f64], len: &[f64]) -> Vec<GroupRow> {
+    let count = |g: &str| groups.iter().filter(|x| *x == g).count();
+    let l = metrics::group_means(groups, labels);
+    let e = metrics::group_means(groups, est);
+    let n = metrics::group_means(groups, len);
+    // Rank 1 is the highest mean; ties keep the order the groups came in.
+    let rank = |v: &[(String, f64)]| {
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by(|&a, &b| v[b].1.total_cmp(&v[a].1));
+        let mut r = vec![0; v.len()];
+        for (pos, i) in order.into_iter().enumerate() {
+            r[i] = pos + 1;
+        }
+        r
+    };
+    let (rl, re, rn) = (rank(&l), rank(&e), rank(&n));
+    let mut rows: Vec<GroupRow> = (0..l.len())
+        .map(|i| GroupRow {
+            group: l[i].0.clone(),
+            spans: count(&l[i].0),
+            mean_label: metrics::round4(l[i].1),
+            mean_estimate: metrics::round2(e[i].1),
+            mean_length: metrics::round2(n[i].1),
+            label_rank: rl[i],
+            estimate_rank: re[i],
+            length_rank: rn[i],
+        })
+        .collect();
+    rows.sort_by_key(|r| r.label_rank);
+    rows
 }
 
 impl Evaluation {
@@ -284,6 +364,25 @@ impl Evaluation {
         for a in &self.agreement {
             let g = a.group_spearman.map(|g| format!("  {g:>8.3}")).unwrap_or_default();
             let _ = writeln!(t, "{:<22} {:>9.3} {:>7.3}{g}", a.name, a.spearman, a.auc);
+        }
+        if !self.group_table.is_empty() {
+            let _ = writeln!(
+                t,
+                "{:<40} {:>6} {:>10} {:>9} {:>11} {:>11}",
+                self.per.as_deref().unwrap_or("group"),
+                "spans",
+                "mean label",
+                "estimate",
+                "rank: label",
+                "scorer (len)"
+            );
+            for g in &self.group_table {
+                let _ = writeln!(
+                    t,
+                    "{:<40} {:>6} {:>10.3} {:>9.1} {:>11} {:>7} ({:>2})",
+                    g.group, g.spans, g.mean_label, g.mean_estimate, g.label_rank, g.estimate_rank, g.length_rank
+                );
+            }
         }
         let _ = writeln!(t, "calibration (estimate vs label on 0-100), error {:.1} points:", self.calibration_error);
         for b in &self.calibration {

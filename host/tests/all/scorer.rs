@@ -42,13 +42,31 @@ fn trained() -> &'static (tempfile::TempDir, PathBuf) {
 #[test]
 fn a_scorer_trained_on_labels_ranks_held_out_spans_better_than_length() {
     let loaded = TrainedScorer::load(&trained().1).unwrap();
-    let ev = labelled::evaluate(&loaded, &read("valid"), None, Some("metadata.topic")).unwrap();
+    let (ev, predictions) = labelled::evaluate(&loaded, &read("valid"), None, Some("metadata.topic")).unwrap();
     let by = |n: &str| ev.agreement.iter().find(|a| a.name == n).unwrap().clone();
     let (model, length) = (by("trained scorer"), by("answer length"));
     assert!(ev.spans >= 30, "{}", ev.table());
     assert!(model.spearman >= 0.6, "{}", ev.table());
     assert!(model.spearman > length.spearman && model.auc > length.auc, "{}", ev.table());
     assert!(ev.table().contains("calibration"));
+    // One prediction per span measured, and a row per group whose counts add up.
+    assert_eq!(predictions.len(), ev.spans);
+    assert_eq!(ev.group_table.iter().map(|g| g.spans).sum::<usize>(), ev.spans);
+    assert_eq!(ev.group_table.len(), ev.groups.unwrap());
+    assert!(ev.group_table.windows(2).all(|w| w[0].mean_label >= w[1].mean_label), "{}", ev.table());
+}
+
+#[test]
+fn group_means_in_the_eval_table_match_the_predictions() {
+    let loaded = TrainedScorer::load(&trained().1).unwrap();
+    let (ev, predictions) = labelled::evaluate(&loaded, &read("valid"), None, Some("metadata.topic")).unwrap();
+    for g in &ev.group_table {
+        let mine: Vec<&labelled::Prediction> =
+            predictions.iter().filter(|p| p.group.as_deref() == Some(g.group.as_str())).collect();
+        let mean = mine.iter().map(|p| p.label).sum::<f64>() / mine.len() as f64;
+        assert_eq!(mine.len(), g.spans);
+        assert!((mean - g.mean_label).abs() < 1e-3, "{} {mean} {}", g.group, g.mean_label);
+    }
 }
 
 #[test]
