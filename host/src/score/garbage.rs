@@ -2275,6 +2275,32 @@ mod tests {
     const GOOD: &str = "Photosynthesis turns light into chemical energy. Plants capture sunlight with chlorophyll, split water, and use the energy to fix carbon dioxide into sugars. Oxygen is released as a by-product.\n\nThe light reactions happen in the thylakoid membranes; the Calvin cycle runs in the stroma.";
 
     #[test]
+    fn no_cut_of_an_answer_in_any_script_makes_a_detector_panic() {
+        // A detector that slices a line by bytes panics on a bullet or a
+        // letter of more than one byte ("• Sunlight" once did). Every prefix
+        // of answers full of such characters, at every character boundary.
+        let answers = [
+            "Here's why:\n\n• Sunlight scatters — “blue” light most.\n• Café’s «menu»: 日本語のテキスト。\n\n| a | é |\n|---|---|\n| ü | 😀 |",
+            "1. **Frühstück** (morning) — „Guten Morgen“\n2. `ñandú` – ‘ok’\n3) Ωmega… done!\n\n```py\nprint('ß')\n```\nDear Zoë,\n\nThanks",
+            "Ingredients:\n\n* ½ cup — sugar\n* 2 cups flour\n\n> «Quote» ’tis\n\n## Título\n\nVoilà: l’été. Ça va?\n\n- ☕ coffee\n- 🍵 té",
+        ];
+        let queries = ["Explain why the sky is blue, and list the reasons.", "Write a letter to Zoë.", "¿Qué es?"];
+        for a in answers {
+            for (i, _) in a.char_indices().skip(1) {
+                for q in queries {
+                    for cos in [None, Some(0.15)] {
+                        let _ = detect(
+                            &span(q, &a[..i]),
+                            Evidence { query_answer_cosine: cos },
+                            &GarbageSettings::default(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_good_answer_is_not_capped() {
         assert_eq!(reasons("Explain photosynthesis.", GOOD), vec![]);
     }
