@@ -2340,31 +2340,59 @@ mod tests {
 
     #[test]
     fn list_items_and_letters_that_stop_are_truncated() {
-        let t = vec![Garbage::Truncated];
-        let recipe = "Ingredients:\n\n* 2 cups of all-purpose flour\n* 1 teaspoon of sugar\n* 1/2 teaspoon";
-        assert_eq!(reasons("How do I make canjeero?", recipe), t, "a quantity with no ingredient");
-        let reasons_list = "There are a few main reasons why people give Reddit Gold:\n\n- Appreciation";
-        assert_eq!(reasons("Why do people give Reddit Gold to admins?", reasons_list), t, "one item of several");
-        let antonyms = "1. **Withdrawing** (opposite of receiving laurels)\n2. **Failing** (opposite";
-        assert_eq!(reasons("Write down antonyms for laureating.", antonyms), t, "a parenthesis its siblings close");
-        assert_eq!(reasons("Create a list of subtopics for music theory.", "1."), t, "a list with no item");
-        let email = "Subject: Slide review\n\nDear [Name],\n\nThank you for scheduling the meeting";
-        assert_eq!(reasons("Write a confirmation email for the meeting.", email), t, "a letter that stops in its body");
-        let date = "Man: Would you like something to drink?\n\nWoman: Yes, thank you. I'll";
-        assert_eq!(reasons("Play a date simulation.", date), t, "a subject and its verb");
-        assert_eq!(
-            reasons("Make a table of the prices.", "Sure, here's the table"),
-            t,
-            "an announcement after an opener"
-        );
-        let papers = "1. RoMQA: A Benchmark for Robust, Multi-evidence, Multi-answer";
-        assert_eq!(reasons("Name some papers on question answering.", papers), t, "a numbered list of one item");
-        let sky = "The sky looks blue because of Rayleigh scattering.\n\nHere's a simple explanation:\n\n* Sunlight";
-        assert_eq!(reasons("What color is the sky?", sky), t, "a bulleted list that stops after its first word");
-        let bullet = "Here's a simple explanation:\n\n• Sunlight";
-        assert_eq!(reasons("What color is the sky?", bullet), t, "a bullet that is no ASCII character");
-        let during = "We know that the total distance the sun travels around the Earth during";
-        assert_eq!(reasons("Write a formula for the distance.", during), t, "a preposition that ends no sentence");
+        // (question, answer, what the cut is)
+        let cases = [
+            (
+                "How do I make canjeero?",
+                "Ingredients:\n\n* 2 cups of all-purpose flour\n* 1 teaspoon of sugar\n* 1/2 teaspoon",
+                "a quantity with no ingredient",
+            ),
+            (
+                "Why do people give Reddit Gold to admins?",
+                "There are a few main reasons why people give Reddit Gold:\n\n- Appreciation",
+                "one item of several",
+            ),
+            (
+                "Write down antonyms for laureating.",
+                "1. **Withdrawing** (opposite of receiving laurels)\n2. **Failing** (opposite",
+                "a parenthesis its siblings close",
+            ),
+            ("Create a list of subtopics for music theory.", "1.", "a list with no item"),
+            (
+                "Write a confirmation email for the meeting.",
+                "Subject: Slide review\n\nDear [Name],\n\nThank you for scheduling the meeting",
+                "a letter that stops in its body",
+            ),
+            (
+                "Play a date simulation.",
+                "Man: Would you like something to drink?\n\nWoman: Yes, thank you. I'll",
+                "a subject and its verb",
+            ),
+            ("Make a table of the prices.", "Sure, here's the table", "an announcement after an opener"),
+            (
+                "Name some papers on question answering.",
+                "1. RoMQA: A Benchmark for Robust, Multi-evidence, Multi-answer",
+                "a numbered list of one item",
+            ),
+            (
+                "What color is the sky?",
+                "The sky looks blue because of Rayleigh scattering.\n\nHere's a simple explanation:\n\n* Sunlight",
+                "a bulleted list that stops after its first word",
+            ),
+            (
+                "What color is the sky?",
+                "Here's a simple explanation:\n\n• Sunlight",
+                "a bullet that is no ASCII character",
+            ),
+            (
+                "Write a formula for the distance.",
+                "We know that the total distance the sun travels around the Earth during",
+                "a preposition that ends no sentence",
+            ),
+        ];
+        for (q, a, why) in cases {
+            assert_eq!(reasons(q, a), vec![Garbage::Truncated], "{why}: {a:?}");
+        }
     }
 
     #[test]
