@@ -1158,6 +1158,9 @@ fn truncated(
     if let Some(d) = cut_at_a_closing_mark(&q, a, t) {
         return Some(d);
     }
+    if let Some(d) = cut_after_an_opening(a, t) {
+        return Some(d);
+    }
     let ends = |l: &str| {
         let l = l.trim_end();
         l.ends_with(['.', '!', '?', ';', ')', '"', '\'', '`', '*', '”', '’', '>', ']', '}', '。', '|', '…'])
@@ -1169,12 +1172,15 @@ fn truncated(
     let raw_last = t.split_whitespace().last().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
     let last_word = raw_last.to_lowercase();
     let last_word = last_word.as_str();
-    // A lone letter ends no sentence, except "a" and the pronoun "I".
+    // A lone letter ends no sentence, except "a", the pronoun "I" and a
+    // language's name ("C++", "C#").
+    let lone_letter_token = !t.split_whitespace().last().unwrap_or("").contains(['+', '#']);
     let dangling = DANGLING.contains(&last_word)
         || last_word.chars().count() == 1
             && last_word.chars().all(|c| c.is_alphabetic())
             && last_word != "a"
             && raw_last != "I"
+            && lone_letter_token
             && words > 1;
     if dangling {
         return Some(format!("stops on {last_word:?}"));
@@ -1416,6 +1422,71 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
         && !t.ends_with(['.', '!', '?', ',', ':']);
     if letter && salutation && line_before_last(a).is_none_or(|l| !l.ends_with(',')) {
         return Some(format!("a letter that stops at its salutation: {t:?}"));
+    }
+    None
+}
+
+/// Cuts whose last line opens something and stops, found by cutting real
+/// answers at random places: a list marker or a table pipe alone ("-",
+/// "|"), the next number of a numbered list alone ("5." after "4."), a bold
+/// label with nothing under it ("**Example Scripts:**"), an
+/// operator with no operand ("(x - 3)(x +"), "e.g." or "Dr." at the very
+/// end, a spreadsheet formula whose parentheses stay open, and a line that
+/// is one pronoun or article ("He", "The").
+fn cut_after_an_opening(a: &str, t: &str) -> Option<String> {
+    let earlier = || a.lines().rev().skip(1).any(|l| !l.trim().is_empty());
+    if ["-", "*", "+", "•", "|", "–"].contains(&t) && earlier() {
+        return Some(format!("a list marker or table pipe alone: {t:?}"));
+    }
+    // The number after the highest item of a numbered list, or its first
+    // digits ("1" of "10."), alone.
+    let digits = t.trim_end_matches(['.', ')']);
+    if !digits.is_empty() && digits.len() <= 3 && digits.chars().all(|c| c.is_ascii_digit()) {
+        let items: Vec<u32> = a
+            .lines()
+            .rev()
+            .skip(1)
+            .filter_map(|l| numbered(l.trim()))
+            .filter(|(_, rest)| rest.starts_with(". ") || rest.starts_with(") "))
+            .map(|(n, _)| n)
+            .collect();
+        if let Some(max) = items.iter().max().filter(|_| items.len() >= 2)
+            && (max + 1).to_string().starts_with(digits)
+        {
+            return Some(format!("the next number of a list, alone: {t:?}"));
+        }
+    }
+    let bare = t.trim_start_matches(['-', '*', '+', '•', ' ']);
+    // A bold label that announces what follows. (A heading alone is left
+    // be: a README section may end on the next one's title, a script or a
+    // TOML file on a `#` comment.)
+    let label = (t.starts_with("**") || t.starts_with("__")) && (t.ends_with(":**") || t.ends_with(":__"));
+    if label && earlier() {
+        return Some(format!("a label with nothing under it: {t:?}"));
+    }
+    // An operand before it ("x +"); not a row of dashes in ASCII art ("-  -  -").
+    let operand = |op: &str| {
+        t.strip_suffix(op).and_then(|head| head.chars().last()).is_some_and(|c| c.is_alphanumeric() || ")]".contains(c))
+    };
+    if [" +", " -", " /", " *", " ×", " ÷"].iter().any(|op| operand(op)) && word_count(t) >= 2 {
+        return Some(format!("an operator with nothing after it: …{}", tail_of(t)));
+    }
+    let last = t.split_whitespace().last().unwrap_or("").to_lowercase();
+    let last = last.trim_start_matches('(');
+    if ["e.g.", "i.e.", "e.g.,", "i.e.,", "vs.", "viz.", "cf.", "dr.", "mr.", "mrs.", "ms.", "prof."].contains(&last) {
+        return Some(format!("stops after {last:?}"));
+    }
+    // Parentheses inside the formula's strings do not count.
+    let formula: String = bare.trim_start_matches('`').split('"').step_by(2).collect();
+    if formula.starts_with('=') && formula.matches('(').count() > formula.matches(')').count() {
+        return Some(format!("a formula is cut off: …{}", tail_of(t)));
+    }
+    let lone = [
+        "I", "He", "She", "They", "We", "It", "You", "The", "A", "An", "This", "These", "Those", "Our", "My", "Your",
+        "Their", "His",
+    ];
+    if lone.contains(&bare) && earlier() {
+        return Some(format!("a line that stops after its first word: {t:?}"));
     }
     None
 }
@@ -2392,6 +2463,44 @@ mod tests {
         ];
         for (q, a, why) in cases {
             assert_eq!(reasons(q, a), vec![Garbage::Truncated], "{why}: {a:?}");
+        }
+    }
+
+    #[test]
+    fn a_cut_right_after_an_opening_is_truncated() {
+        // Real answers cut at random places (bench: 74k cuts) whose last
+        // line opens something and stops.
+        let cases = [
+            ("- Flour\n- Sugar\n-", "a list marker alone"),
+            ("| Item | Qty |\n|---|---|\n| Jacket | 1 |\n|", "a table pipe alone"),
+            ("Steps:\n\n1. Mix.\n2. Knead.\n3. Rest.\n4. Shape.\n5.", "the next number alone"),
+            ("1. One.\n2. Two.\n[...]\n9. Nine.\n10. Ten.\n1", "the first digit of the next number"),
+            ("Here is how it works.\n\n**Example Scripts:**", "a bold label with nothing under it"),
+            ("The polynomial factors as (x - 2)(x - 3)(x +", "an operator with no operand"),
+            ("Some data sets are skewed. For example, count data (e.g.", "e.g. at the end"),
+            ("Use this formula:\n\n=IF(OR(C7=\"U.S.A.\"", "a formula whose parentheses stay open"),
+            ("The knight rode into the village at dawn.\n\nHe", "a line of one pronoun"),
+        ];
+        for (a, why) in cases {
+            assert_eq!(reasons("Help me with this.", a), vec![Garbage::Truncated], "{why}: {a:?}");
+        }
+    }
+
+    #[test]
+    fn lines_that_look_open_but_end_a_real_answer_are_not_truncated() {
+        let cases = [
+            ("```\n /\\_/\\\n( o.o )\n```\n\n   -  -  -", "a row of dashes in ASCII art"),
+            ("1. Add the numbers.\n2. Divide by two.\n\nAnswer:\n42", "a result after a numbered list"),
+            ("Its language is C++", "C++"),
+            ("Unity scripts are written in C#", "C#"),
+            ("Bring water, snacks, a map, etc.", "etc."),
+            ("The shop is at 12 Main St.", "St."),
+            ("[dev-dependencies]\n# See the issue tracker.\n# doc-comment = \"0.3\"", "a TOML comment"),
+            ("1. [About](#about)\n2. [API](https://docs.rs)\n\n## About", "a heading that ends a README section"),
+            ("=SUM(A1:A10)", "a closed formula"),
+        ];
+        for (a, why) in cases {
+            assert!(reasons("Help me with this.", a).is_empty(), "{why}: {a:?} {:?}", reasons("Help me with this.", a));
         }
     }
 
