@@ -1134,6 +1134,16 @@ fn truncated(
         return Some(format!("inline code is never closed: `{tail}"));
     }
     let last = a.lines().last()?;
+    // An indented code block that ends on a Python block header: its body
+    // is cut ("    for message in messages:").
+    let header = last.trim();
+    let blocks = ["for ", "if ", "elif ", "else:", "while ", "def ", "class ", "with ", "try:", "except"];
+    if parts.code.last().is_some_and(|c| c.trim() == header)
+        && header.ends_with(':')
+        && blocks.iter().any(|b| header.starts_with(b))
+    {
+        return Some(format!("the code stops on a block header: {header:?}"));
+    }
     if parts.prose.last().is_none_or(|p| p.trim() != last.trim()) {
         return None;
     }
@@ -1198,7 +1208,9 @@ fn truncated(
         return Some(format!("stops inside a word: {raw_last:?}"));
     }
     // A word cut short ("… tests the knowl", "Certai").
-    if let Some(d) = cut_inside_a_word(&q, a, t, raw_last) {
+    // The last part of a compound ("para-aram", "true/fals").
+    let part = raw_last.rsplit(['-', '/']).next().unwrap_or(raw_last);
+    if let Some(d) = cut_inside_a_word(&q, a, t, part) {
         return Some(d);
     }
     // A compound cut after its hyphen ("a just-in-").
@@ -1348,8 +1360,17 @@ fn truncated(
     }
     let lines: Vec<&str> = parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4).collect();
     let punctuated = lines.iter().filter(|l| ends(l)).count();
-    // Verse and lists of phrases end lines without punctuation: leave them alone.
-    if lines.len() >= 2 && (punctuated as f64) < 0.5 * (lines.len() - 1) as f64 {
+    // Verse and lists of phrases end lines without punctuation: leave them
+    // alone — unless the last line is a paragraph (no list item) and the
+    // answer's other paragraphs all end their sentences.
+    let paragraphs: Vec<&&str> = lines
+        .iter()
+        .rev()
+        .skip(1)
+        .filter(|l| word_count(l) >= 8 && list_marker(l).is_none() && !l.starts_with('#'))
+        .collect();
+    let a_paragraph_among_punctuated_ones = !list_item && paragraphs.len() >= 2 && paragraphs.iter().all(|l| ends(l));
+    if lines.len() >= 2 && (punctuated as f64) < 0.5 * (lines.len() - 1) as f64 && !a_paragraph_among_punctuated_ones {
         return None;
     }
     Some(format!("stops mid-sentence: …{}", tail_of(t)))
@@ -1372,6 +1393,19 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
         let opens = before.is_none_or(|c| c.is_whitespace() || "([{=,:".contains(c));
         if opens && word_count(rest) <= 6 && !rest.contains(['.', '!', '?', '”']) {
             return Some(format!("a quotation is never closed: …{}", tail_of(&t[last..])));
+        }
+        // A list item whose quotation stays open where the items before it
+        // close theirs ("4. \"Snow may delay us, but it al").
+        let marker = list_marker(t);
+        let quoted: Vec<&str> = a
+            .lines()
+            .rev()
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| marker.is_some() && list_marker(l) == marker && l.contains('"'))
+            .collect();
+        if opens && quoted.len() >= 2 && quoted.iter().all(|l| l.matches('"').count() % 2 == 0) {
+            return Some(format!("a quotation is never closed where the items before close theirs: …{}", tail_of(t)));
         }
     }
     // A word cut at its apostrophe: one apostrophe in the line, last, after
@@ -1457,6 +1491,11 @@ fn cut_after_an_opening(a: &str, t: &str) -> Option<String> {
         }
     }
     let bare = t.trim_start_matches(['-', '*', '+', '•', ' ']);
+    // Without a numbered marker too ("3. I").
+    let item = numbered(bare)
+        .and_then(|(_, rest)| rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")))
+        .unwrap_or(bare)
+        .trim();
     // A bold label that announces what follows. (A heading alone is left
     // be: a README section may end on the next one's title, a script or a
     // TOML file on a `#` comment.)
@@ -1476,16 +1515,19 @@ fn cut_after_an_opening(a: &str, t: &str) -> Option<String> {
     if ["e.g.", "i.e.", "e.g.,", "i.e.,", "vs.", "viz.", "cf.", "dr.", "mr.", "mrs.", "ms.", "prof."].contains(&last) {
         return Some(format!("stops after {last:?}"));
     }
-    // Parentheses inside the formula's strings do not count.
-    let formula: String = bare.trim_start_matches('`').split('"').step_by(2).collect();
-    if formula.starts_with('=') && formula.matches('(').count() > formula.matches(')').count() {
-        return Some(format!("a formula is cut off: …{}", tail_of(t)));
+    // A formula or an assignment whose brackets stay open ("=IF(OR(C7=",
+    // "my_dict = {'name'"); brackets inside its strings do not count.
+    let code: String = bare.trim_start_matches('`').split(['"', '\'']).step_by(2).collect();
+    let open = |o: char, c: char| code.matches(o).count() > code.matches(c).count();
+    let assigns = code.starts_with('=') || code.contains(" = ");
+    if assigns && (open('(', ')') || open('[', ']') || open('{', '}')) {
+        return Some(format!("a formula or an assignment is cut off: …{}", tail_of(t)));
     }
     let lone = [
         "I", "He", "She", "They", "We", "It", "You", "The", "A", "An", "This", "These", "Those", "Our", "My", "Your",
         "Their", "His",
     ];
-    if lone.contains(&bare) && earlier() {
+    if lone.contains(&item) && earlier() {
         return Some(format!("a line that stops after its first word: {t:?}"));
     }
     None
@@ -2480,10 +2522,37 @@ mod tests {
             ("Some data sets are skewed. For example, count data (e.g.", "e.g. at the end"),
             ("Use this formula:\n\n=IF(OR(C7=\"U.S.A.\"", "a formula whose parentheses stay open"),
             ("The knight rode into the village at dawn.\n\nHe", "a line of one pronoun"),
+            ("Three reasons:\n\n1. Cost.\n2. Speed.\n3. I", "a numbered item of one pronoun"),
+            ("Store it in a dictionary:\n\nmy_dict = {'name'", "an assignment whose brace stays open"),
+            (
+                "Captions:\n\n1. \"Snow day at the office!\"\n2. \"First flakes, warm coffee.\"\n3. \"Snow may delay us, but it al",
+                "a quotation its sibling items close",
+            ),
+            (
+                "Here is the loop:\n\n    messages = fetch()\n    for message in messages:",
+                "code that stops on a block header",
+            ),
+            ("Kevlar is a strong fiber. It is made from para-aram", "a word cut after a hyphen"),
         ];
         for (a, why) in cases {
             assert_eq!(reasons("Help me with this.", a), vec![Garbage::Truncated], "{why}: {a:?}");
         }
+    }
+
+    #[test]
+    fn a_last_paragraph_that_stops_among_punctuated_ones_is_truncated() {
+        // Unpunctuated list items no longer excuse a paragraph that stops:
+        // the answer's other paragraphs end their sentences.
+        let a = "Ranking companies by how they treat consumers is hard, and sources disagree.\n\n\
+                 - Costco for its return policy\n- Patagonia for its repair program\n- REI for its member dividend\n\
+                 - Trader Joe's for its fair prices\n- Apple for its long software support\n\n\
+                 Each of these has a long record of generous return policies and fair prices.\n\n\
+                 Please note that any such ranking is subjective and can vary";
+        assert_eq!(reasons("Which companies are the most pro-consumer?", a), vec![Garbage::Truncated]);
+        // Verse ends its lines without punctuation: still left alone.
+        let verse = "The snow falls soft upon the silent town tonight\nAnd every window glows with quiet amber light\n\
+                     The children dream of sledding down the hill at dawn\nWhile frost draws silver ferns upon the lawn";
+        assert!(reasons("Write a poem about snow.", verse).is_empty());
     }
 
     #[test]
