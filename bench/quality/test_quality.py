@@ -22,6 +22,7 @@ import alpaca_labelled  # noqa: E402
 import build_fixture  # noqa: E402
 import gate_eval  # noqa: E402
 import make_garbage  # noqa: E402
+import random_cuts  # noqa: E402
 
 FIXTURE = os.path.join(HERE, "fixture", "labelled.ndjson")
 REQUIRED = ("id", "who", "did", "this", "when", "status", "if_ok")
@@ -170,6 +171,31 @@ class GateEval(unittest.TestCase):
         self.assertAlmostEqual(gate_eval.spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1.0)
         self.assertEqual(gate_eval.ranks([5, 1, 5, 3]), [3.5, 1.0, 3.5, 2.0])
         self.assertIsNone(gate_eval.spearman([1, 1, 1], [1, 2, 3]))
+
+
+class RandomCutsTest(unittest.TestCase):
+    def test_every_cut_is_a_proper_prefix_and_keeps_the_split(self):
+        import random
+
+        span = {"id": "s1", "this": "Why?", "if_ok": "Because the sky scatters blue light • mostly.", "metadata": {"split": "train"}}
+        got = random_cuts.cuts(span, 5, random.Random(1))
+        self.assertEqual(len(got), 5)
+        for k, c in enumerate(got):
+            self.assertEqual(c["id"], f"s1-cut{k}")
+            self.assertTrue(span["if_ok"].startswith(c["if_ok"]))
+            self.assertTrue(0 < len(c["if_ok"]) < len(span["if_ok"]))
+            self.assertEqual(c["metadata"]["split"], "train")
+            self.assertEqual(c["metadata"]["garbage_kind"], "cut")
+        self.assertNotIn("garbage_kind", span["metadata"])
+
+    def test_lines_without_an_answer_are_skipped(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.ndjson")
+            with open(src, "w", encoding="utf-8") as f:
+                f.write('{"id": "a", "if_ok": "Hello there."}\n[1, 2]\nnot json\n{"id": "b", "if_ok": "x"}\n')
+            out = os.path.join(d, "out.ndjson")
+            random_cuts.main(["-i", src, "-o", out, "--per-span", "2"])
+            self.assertEqual([c["id"] for c in read(out)], ["a-cut0", "a-cut1"])
 
 
 if __name__ == "__main__":
