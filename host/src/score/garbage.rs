@@ -1064,7 +1064,19 @@ fn truncated(
     s: &GarbageSettings,
     named_file: bool,
 ) -> Option<String> {
-    if parts.unclosed_fence {
+    // A fence left open by a slip, after which the answer goes on in prose
+    // to a finished sentence, is no cut: a cut inside a code block ends on code.
+    // The sentence is a paragraph of its own, not indented (a docstring is).
+    let mut tail = answer.trim_end().lines().rev();
+    let raw_last = tail.next().unwrap_or("");
+    let last_line = raw_last.trim();
+    let ends_a_sentence = word_count(last_line) >= 6
+        && !raw_last.starts_with([' ', '\t'])
+        && tail.next().is_some_and(|l| l.trim().is_empty())
+        && last_line.chars().next().is_some_and(char::is_uppercase)
+        && last_line.ends_with(['.', '!', '?'])
+        && !last_line.contains(['=', ';', '{', '}', '(', '`']);
+    if parts.unclosed_fence && !ends_a_sentence {
         return Some("a code fence is never closed".into());
     }
     // A fence indented inside a list item is no fence to the splitter; the
@@ -1176,7 +1188,12 @@ fn truncated(
         l.ends_with(['.', '!', '?', ';', ')', '"', '\'', '`', '*', '”', '’', '>', ']', '}', '。', '|', '…'])
             || l.chars().last().is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric())
     };
-    if ends(t) || t.starts_with('#') || t.starts_with('>') {
+    // Hashtags close a post ("… #Golang #DiscountOffer").
+    let hashtag = t
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.len() > 1 && w.starts_with('#') && w[1..].chars().all(|c| c.is_alphanumeric() || c == '_'));
+    if ends(t) || hashtag || t.starts_with('#') || t.starts_with('>') {
         return None;
     }
     let raw_last = t.split_whitespace().last().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
@@ -1265,8 +1282,9 @@ fn truncated(
     }
     // Prose that stops mid-sentence: the prose ends its lines with
     // punctuation, and the last line (a sentence, not a list item) does not.
-    let list_item = t.starts_with(['-', '*', '+', '•'])
-        || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
+    // A bullet needs its space: "**Sunday: REST**" opens bold, not a list.
+    let list_item =
+        list_marker(t) == Some('-') || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
     // A parenthesis opened in the last line and never closed.
     let others_close = a.lines().rev().skip(1).any(|l| l.contains('(') && l.contains(')'));
     if t.matches('(').count() > t.matches(')').count()
@@ -1842,6 +1860,13 @@ fn unclosed<'p>(prose: &'p str, marker: &str) -> Option<&'p str> {
     if prose.matches(marker).count().is_multiple_of(2) {
         return None;
     }
+    // The line that holds the last marker must leave it open: a pair
+    // mismatched earlier ("**Therefore it takes **7** months.") is a
+    // slip of markup, not a cut.
+    let last_line = prose.trim_end().lines().last().unwrap_or("");
+    if last_line.matches(marker).count().is_multiple_of(2) {
+        return None;
+    }
     prose
         .trim_end()
         .rsplit(marker)
@@ -2029,6 +2054,15 @@ fn echo(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
     if q.is_empty() {
         return None;
     }
+    // "Extract the exact sentences…\n\n<abstract>": a task on a given text
+    // is answered by copying from that text. It is an echo only when the
+    // instruction itself comes back.
+    let instruction = normalised(query.lines().next().unwrap_or(""));
+    let works_on_a_given_text =
+        query.trim().lines().count() > 1 && has_any(&query.to_lowercase(), ECHO_TASKS) && word_count(&instruction) >= 3;
+    if works_on_a_given_text && !whole.contains(&instruction) {
+        return None;
+    }
     let copies = |a: &str| {
         let (qw, aw) = (q.split(' ').count(), a.split(' ').count());
         let copy = if a.is_empty() {
@@ -2045,6 +2079,25 @@ fn echo(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
     };
     copies(&unlabelled).or_else(|| copies(&whole))
 }
+
+/// Requests whose answer copies the text they give.
+const ECHO_TASKS: &[&str] = &[
+    "extract",
+    "exact sentence",
+    "quote",
+    "copy",
+    "verbatim",
+    "repeat",
+    "correct",
+    "proofread",
+    "fix the",
+    "edit",
+    "rewrite",
+    "paraphrase",
+    "format",
+    "reorder",
+    "sort",
+];
 
 /// How refusals and "as an AI" boilerplate open.
 const REFUSAL_OPENERS: &[&str] = &[
@@ -2553,6 +2606,35 @@ mod tests {
         let verse = "The snow falls soft upon the silent town tonight\nAnd every window glows with quiet amber light\n\
                      The children dream of sledding down the hill at dawn\nWhile frost draws silver ferns upon the lawn";
         assert!(reasons("Write a poem about snow.", verse).is_empty());
+    }
+
+    #[test]
+    fn a_cut_inside_a_fenced_docstring_is_truncated() {
+        let a = "Here it is:\n\n```python\ndef fibonacci(n):\n    \"\"\"\n    Calculates the nth Fibonacci number using dynamic programming.";
+        assert_eq!(reasons("Write a Fibonacci function.", a), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn slips_of_markup_in_finished_answers_are_not_truncated() {
+        // Judge-preferred answers on AlpacaEval's train split that were capped.
+        let caption = "Unlock the power of Go with 50% off our course today, and start building fast, reliable \
+                       services. #Golang #CloudDevelopment #Coding #OnlineLearning #DiscountOffer";
+        assert!(reasons("Write a caption for a post about a discount.", caption).is_empty());
+        let routine = "**Saturday: Yoga** (Sun salutations, warrior poses) - 140 chars\n\n\
+                       **Sunday: REST & Active Recovery** (Light walk, foam rolling, gentle stretching) - 150 chars";
+        assert!(reasons("Write a daily exercise routine.", routine).is_empty());
+        let bold = "**Therefore, it will take approximately **7** months.\n\n**Answer:**\n* **Months:** 7\n* **Left Over:** $1000";
+        assert!(reasons("How many months until he can buy the car?", bold).is_empty());
+        let fence = "Here is the schema:\n\n```sql\nCREATE TABLE users (id INT);\n\nThis model keeps users, projects and \
+                     goals apart, so that the tool can grow with new needs.";
+        assert!(reasons("Design a data model for a test tool.", fence).is_empty());
+        let q = "Extract the exact sentences from the abstract that discuss the method.\n\nWe present a speech system. \
+                 It is trained end to end on thousands of hours of noisy speech. It handles noisy rooms well.";
+        let a = "We present a speech system. It is trained end to end on thousands of hours of noisy speech. \
+                 It handles noisy rooms well.";
+        assert!(reasons(q, a).is_empty());
+        // The instruction itself coming back is still an echo.
+        assert_eq!(reasons(q, q), vec![Garbage::Echo]);
     }
 
     #[test]
