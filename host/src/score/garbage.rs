@@ -1104,10 +1104,16 @@ fn truncated(
     if has_any(&q, &["translate", "translating", "translation"]) && query_words >= 40 && words * 4 < query_words {
         return Some(format!("{words} words translating a {query_words}-word request"));
     }
-    if words < s.long_request_min_words
+    // Chinese or Japanese writes no spaces: each character counts as a word.
+    let cjk = answer.chars().filter(|c| is_cjk(*c)).count();
+    // Markup or code without a fence (`<img src="…"/>`), for a request that
+    // asks for some ("Write the HTML syntax…"), is no short text.
+    let code_like = answer.contains(['<', '>', '{', '}', '=', ';']) && has_any(&q, CODE_REQUESTS);
+    if words + cjk < s.long_request_min_words
         && !named_file
         && word_count(query) >= 4
         && parts.code.is_empty()
+        && !code_like
         && has_any(&q, LONG_REQUESTS)
         && !has_any(&q, SHORT_ANSWER_CUES)
     {
@@ -1193,7 +1199,7 @@ fn truncated(
         .split_whitespace()
         .last()
         .is_some_and(|w| w.len() > 1 && w.starts_with('#') && w[1..].chars().all(|c| c.is_alphanumeric() || c == '_'));
-    if ends(t) || hashtag || t.starts_with('#') || t.starts_with('>') {
+    if ends(t) || hashtag || t.starts_with('#') || t.starts_with('>') || finished_without_a_mark(t) {
         return None;
     }
     let raw_last = t.split_whitespace().last().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric());
@@ -1272,11 +1278,14 @@ fn truncated(
         return Some(format!("a fragment: {a:?}"));
     }
     // Very short, unpunctuated, for a long request that wants more than a label.
+    // An option the question lists is a whole answer.
+    let an_option = lists_options(&q) && q.contains(&a.to_lowercase());
     if a.chars().count() <= 12
         && word_count(query) >= 10
         && !has_any(&q, SHORT_ANSWER_CUES)
         && !q.contains('?')
         && !a.chars().any(|c| c.is_ascii_digit())
+        && !an_option
     {
         return Some(format!("{:?} for a {}-word request", a, word_count(query)));
     }
@@ -1476,6 +1485,40 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
         return Some(format!("a letter that stops at its salutation: {t:?}"));
     }
     None
+}
+
+/// Last lines that end without punctuation and are finished: a quotation's
+/// attribution ("… the universe.\" - Albert Einstein"), a link, a row of
+/// values separated by pipes, a labelled list of terms ("Keywords: 3D
+/// avatar, data from video, reconstruction"), and a line of single letters
+/// (notes, a rhyme scheme: "A B C").
+fn finished_without_a_mark(t: &str) -> bool {
+    let attribution = [" - ", " — ", " – ", " ~ "].iter().any(|d| {
+        t.rsplit_once(d).is_some_and(|(head, name)| {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            head.trim_end().ends_with(['.', '!', '?', '"', '”', '\''])
+                && (1..=5).contains(&words.len())
+                && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        })
+    });
+    let link =
+        t.split_whitespace().last().and_then(|w| w.split_once("://")).is_some_and(|(scheme, rest)| {
+            (scheme == "http" || scheme == "https") && rest.contains('.') && rest.len() >= 8
+        });
+    // (A table row is judged by its cells, above.)
+    let pipes = t.matches('|').count() >= 2 && !t.starts_with('|');
+    let terms = list_marker(t).is_none()
+        && t.split_once(": ").is_some_and(|(label, rest)| {
+            word_count(label) <= 3 && rest.matches(", ").count() >= 2 && rest.split(", ").all(|x| word_count(x) <= 3)
+        });
+    let letters = t.split_whitespace().count() >= 3
+        && t.split_whitespace().all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic));
+    attribution || link || pipes || terms || letters
+}
+
+/// Chinese, Japanese and Korean letters.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
 /// Cuts whose last line opens something and stops, found by cutting real
@@ -1827,6 +1870,15 @@ fn picks_from_the_question(q: &str, a: &str) -> bool {
     has_any(q, OWN_WORDS_CUES) && text::words(a).all(|w| qwords.contains(&w))
 }
 
+/// Whether the question lists lettered options ("A. Approving", "B. …").
+fn lists_options(q: &str) -> bool {
+    let lettered = |l: &&str| {
+        let mut c = l.trim().chars();
+        c.next().is_some_and(|x| x.is_ascii_alphabetic()) && c.next().is_some_and(|x| x == '.' || x == ')')
+    };
+    q.lines().filter(lettered).count() >= 2
+}
+
 /// A few unpunctuated words that stop inside a word of the question ("The
 /// Balfou" for "What is the Balfour Declaration?"), or only repeat the
 /// question's own words ("Indonesia" for "Where is Indonesia?").
@@ -1834,7 +1886,7 @@ fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
     if words > 4 || a.chars().count() > 40 || has_any(q, SHORTENING_CUES) {
         return None;
     }
-    let own_words_may_answer = has_any(q, OWN_WORDS_CUES);
+    let own_words_may_answer = has_any(q, OWN_WORDS_CUES) || lists_options(q) && q.contains(&a.to_lowercase());
     let qwords: HashSet<String> = text::words(q).collect();
     let awords: Vec<String> = text::words(a).collect();
     let last = awords.last()?;
@@ -1857,14 +1909,24 @@ fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
 /// The text after `marker` when the prose opens it an odd number of times
 /// and the last one is followed by a short unfinished tail on its line.
 fn unclosed<'p>(prose: &'p str, marker: &str) -> Option<&'p str> {
-    if prose.matches(marker).count().is_multiple_of(2) {
+    // A marker between two letters masks a word ("f**k"); it opens nothing.
+    let count = |t: &str| {
+        t.match_indices(marker)
+            .filter(|(i, _)| {
+                let before = t[..*i].chars().next_back();
+                let after = t[i + marker.len()..].chars().next();
+                !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric))
+            })
+            .count()
+    };
+    if count(prose).is_multiple_of(2) {
         return None;
     }
     // The line that holds the last marker must leave it open: a pair
     // mismatched earlier ("**Therefore it takes **7** months.") is a
     // slip of markup, not a cut.
     let last_line = prose.trim_end().lines().last().unwrap_or("");
-    if last_line.matches(marker).count().is_multiple_of(2) {
+    if count(last_line).is_multiple_of(2) {
         return None;
     }
     prose
@@ -2079,6 +2141,27 @@ fn echo(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
     };
     copies(&unlabelled).or_else(|| copies(&whole))
 }
+
+/// Requests that ask for code or markup.
+const CODE_REQUESTS: &[&str] = &[
+    "html",
+    "css",
+    "sql",
+    "regex",
+    "regular expression",
+    "json",
+    "yaml",
+    "xml",
+    "formula",
+    "command",
+    "syntax",
+    "code",
+    "function",
+    "script",
+    "query",
+    "tag",
+    "snippet",
+];
 
 /// Requests whose answer copies the text they give.
 const ECHO_TASKS: &[&str] = &[
@@ -2635,6 +2718,59 @@ mod tests {
         assert!(reasons(q, a).is_empty());
         // The instruction itself coming back is still an echo.
         assert_eq!(reasons(q, q), vec![Garbage::Echo]);
+    }
+
+    #[test]
+    fn finished_answers_without_a_final_mark_are_not_truncated() {
+        // Real answers on AlpacaEval's train split that were capped.
+        let cases = [
+            (
+                "Give me some witty quotes.",
+                "\"Two things are infinite: the universe and human stupidity; and I'm not sure about the universe.\" - Albert Einstein",
+            ),
+            (
+                "Where can I read about it?",
+                "There is a good overview on this page: https://www.japanesetour.com/sports/a?aid=664",
+            ),
+            ("Make a table of the items.", "Item, Qty, Price, Subtotal | mango, 5, 500, 2500 | apple, 4, 150, 600"),
+            (
+                "Extract the keywords of this abstract.",
+                "Keywords: 3D avatar, 3D clothes, data from video, reconstruction",
+            ),
+            ("Compose the ABC notation for a given song.", "The South Wind\nC D E F G\nA B C"),
+            ("Rate the game.", "It has fantastical creatures. Language includes mild use of \"f**k\" and \"sh*t.\""),
+            (
+                "Write the HTML syntax for the required action.\n\nadding an image to the page",
+                "<img src=\"logo.png\"/>",
+            ),
+            (
+                "Making firm offers of credit is known as:\n\nA. Approving\nB. Counteroffering\nC. Prescreening",
+                "C. Prescreening",
+            ),
+            (
+                "Write a short introduction of yourself in Chinese, please.",
+                "你好，我叫李明。我是一个学生，学习了英语。我也想学习中文。",
+            ),
+        ];
+        for (q, a) in cases {
+            assert!(reasons(q, a).is_empty(), "{a:?}: {:?}", reasons(q, a));
+        }
+    }
+
+    #[test]
+    fn cuts_that_look_like_finished_lines_are_still_truncated() {
+        let t = vec![Garbage::Truncated];
+        assert_eq!(
+            reasons("How do I make tahini?", "Ingredients:\n\n* 1 cup sesame seeds\n* 1 c"),
+            t,
+            "a unit cut to a letter"
+        );
+        let row = "| Column | Description |\n|-|-|\n| Name | The name of the subscription service";
+        assert_eq!(reasons("Design a table for subscriptions.", row), t, "a table row");
+        let q = "Take the phone conversation in the movie Taken that Bryan Mills has and rewrite it in old English";
+        assert_eq!(reasons(q, "Bryan"), t, "a name from the question, alone");
+        let q = "When you're stuck on a coding problem, the best place to look for help is in the documentation.";
+        assert_eq!(reasons(q, "https://d"), t, "a link cut short");
     }
 
     #[test]
