@@ -264,16 +264,21 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
     if let Some(d) = truncated(query, answer, &parts, s, config) {
         cap(Garbage::Truncated, d);
     }
-    if let Some(d) = looping(answer, &parts, s, config) {
+    if let Some(d) = looping(query, answer, &parts, s, config) {
         cap(Garbage::Looping, d);
     }
     if let Some(d) = echo(query, answer, s) {
         cap(Garbage::Echo, d);
     }
-    if let Some(d) = refusal(answer, s) {
+    if let Some(d) = refusal(query, answer, s) {
         cap(Garbage::Refusal, d);
     }
-    if let Some(d) = noise(&parts, s).filter(|_| !config) {
+    // A request for ASCII art, a sudoku or a grid is answered in symbols,
+    // laid out in short lines (not a blob, not a JSON dump).
+    let lines: Vec<&str> = answer.lines().filter(|l| !l.trim().is_empty()).collect();
+    let drawn = lines.len() >= 3 && lines.iter().all(|l| l.chars().count() <= 60 && !l.contains("\": "));
+    let symbols_asked = drawn && has_any(&query.to_lowercase(), SYMBOL_REQUESTS);
+    if let Some(d) = noise(&parts, s).filter(|_| !config && !symbols_asked) {
         cap(Garbage::Noise, d);
     }
     // Off topic is judged on answers to requests that ask something
@@ -848,7 +853,7 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     // words. A question about the assistant ("Are you as capable as
     // ChatGPT?") is answered by what it says of itself — but not by what
     // evaluators think of the answer ("Evaluators agree: 10/10").
-    let about_you = || has_any(&query.to_lowercase(), &["are you", "yourself", "your capabilities", "than you"]);
+    let about_you = || about_the_assistant(query);
     let to_graders = || GRADERS.iter().any(|p| has_phrase(&lower, p));
     if word_count(answer) <= 60
         && let Some(r) = SELF_REFERENCES.iter().find(|p| has_phrase(&lower, p))
@@ -1949,8 +1954,18 @@ fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usize, usize)
     (n, dup, dup_chars)
 }
 
-/// The Gopher repetition rules on `text`; the first that fires.
-fn gopher(text: &str, s: &GarbageSettings) -> Option<String> {
+/// The Gopher repetition rules on `text`; the first that fires. An n-gram
+/// made of the question's own words ("merchant navy" for a site about
+/// merchant navy studies, "comes before" in a puzzle that says it) is the
+/// subject, not a loop: the top n-gram rule leaves it out.
+fn gopher(query: &str, text: &str, s: &GarbageSettings) -> Option<String> {
+    let asked: HashSet<String> = text::words(query).collect();
+    let of_the_question = |g: &[String]| {
+        g.iter().all(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty() || asked.contains(w)
+        })
+    };
     let text = text.trim();
     let len = text.len().max(1) as f64;
     let paras: Vec<&str> = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect();
@@ -1975,7 +1990,7 @@ fn gopher(text: &str, s: &GarbageSettings) -> Option<String> {
             continue;
         }
         let mut counts: HashMap<&[String], usize> = HashMap::new();
-        for g in words.windows(n) {
+        for g in words.windows(n).filter(|g| !of_the_question(g)) {
             *counts.entry(g).or_default() += 1;
         }
         if let Some((g, c)) = counts.iter().max_by_key(|(g, c)| (**c, g.iter().map(String::len).sum::<usize>())) {
@@ -2016,7 +2031,7 @@ fn sentences(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(['.', '!', '?', '\n', '。']).map(normalised).filter(|s| s.split(' ').count() >= 4)
 }
 
-fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings, config: bool) -> Option<String> {
+fn looping(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSettings, config: bool) -> Option<String> {
     // The same code block, over and over in a row.
     let blocks: Vec<String> = parts
         .fenced
@@ -2078,7 +2093,7 @@ fn looping(answer: &str, parts: &text::Split<'_>, s: &GarbageSettings, config: b
         return Some(format!("a sentence said {c} times: {short:?}"));
     }
     if word_count(&prose) >= s.repetition_min_words {
-        return gopher(&prose, s);
+        return gopher(query, &prose, s);
     }
     None
 }
@@ -2141,6 +2156,27 @@ fn echo(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
     };
     copies(&unlabelled).or_else(|| copies(&whole))
 }
+
+/// Whether the question asks about the assistant itself ("Are you as
+/// capable as ChatGPT?", "Can you think and feel like a human?").
+fn about_the_assistant(query: &str) -> bool {
+    has_any(
+        &query.to_lowercase(),
+        &[
+            "are you",
+            "yourself",
+            "your capabilities",
+            "than you",
+            "can you think",
+            "can you feel",
+            "do you feel",
+            "do you think like",
+        ],
+    )
+}
+
+/// Requests answered in symbols rather than words.
+const SYMBOL_REQUESTS: &[&str] = &["ascii", "sudoku", "grid", "matrix", "maze", "diagram", "notation"];
 
 /// Requests that ask for code or markup.
 const CODE_REQUESTS: &[&str] = &[
@@ -2335,13 +2371,15 @@ fn only_boilerplate(lower: &str, words: usize) -> bool {
         })
 }
 
-fn refusal(answer: &str, s: &GarbageSettings) -> Option<String> {
+fn refusal(query: &str, answer: &str, s: &GarbageSettings) -> Option<String> {
     let words = word_count(answer);
     if words > s.refusal_max_words.max(BOILERPLATE_MAX_WORDS) {
         return None;
     }
     let lower = answer.trim().to_lowercase().replace('’', "'");
-    if only_boilerplate(&lower, words) {
+    // Asked about itself, an assistant may answer with what it is.
+    let says_what_it_is = has_any(&lower, &["ai", "language model", "assistant", "computer program"]);
+    if only_boilerplate(&lower, words) && !(about_the_assistant(query) && says_what_it_is) {
         return Some(format!("{words} words of AI boilerplate and nothing else"));
     }
     if words > s.refusal_max_words {
@@ -2351,10 +2389,14 @@ fn refusal(answer: &str, s: &GarbageSettings) -> Option<String> {
         return Some(format!("{words}-word answer that declines: {d:?}"));
     }
     let head: String = lower.chars().take(200).collect();
+    // "Can you think and feel like a human?" is answered "As an AI, I …":
+    // what the assistant is, not a refusal.
+    let about_the_assistant = about_the_assistant(query);
     let opener = REFUSAL_OPENERS
         .iter()
+        .filter(|p| !(about_the_assistant && p.starts_with("as a")))
         .find(|p| head.starts_with(*p))
-        .or_else(|| AI_BOILERPLATE.iter().find(|p| has_phrase(&head, p)))?;
+        .or_else(|| AI_BOILERPLATE.iter().filter(|_| !about_the_assistant).find(|p| has_phrase(&head, p)))?;
     REFUSAL_VERBS.iter().any(|v| head.contains(v)).then(|| format!("{words}-word refusal opening {opener:?}"))
 }
 
@@ -2771,6 +2813,25 @@ mod tests {
         assert_eq!(reasons(q, "Bryan"), t, "a name from the question, alone");
         let q = "When you're stuck on a coding problem, the best place to look for help is in the documentation.";
         assert_eq!(reasons(q, "https://d"), t, "a link cut short");
+    }
+
+    #[test]
+    fn what_the_question_asks_for_is_no_garbage() {
+        // Real answers on AlpacaEval's train split that were capped.
+        let navy = "1. Merchant navy history - 100\n2. Merchant navy careers - 98\n3. Merchant navy training - 95\n\
+                    4. Merchant navy jobs - 94\n5. Merchant navy salary - 90\n6. Merchant navy ranks - 88\n\
+                    7. Merchant navy life - 85\n8. Merchant navy exams - 80\n9. Merchant navy courses - 78\n\
+                    10. Merchant navy uniforms - 75\n11. Merchant navy ships - 70\n12. Merchant navy officers - 66";
+        let q = "I run a website about merchant navy studies. What are the top 12 topics people search for?";
+        assert!(reasons(q, navy).is_empty(), "{:?}", reasons(q, navy));
+        let sudoku = "1 4 5 | 6 2 7 | 8 3 9\n7 8 2 | 9 1 3 | 4 5 6\n3 6 9 | 4 5 8 | 1 7 2\n\
+                      ------+-------+------\n2 1 4 | 3 7 6 | 9 8 5\n5 9 7 | 1 8 2 | 6 4 3\n8 3 6 | 5 9 4 | 2 1 7";
+        assert!(reasons("Design a medium-level sudoku puzzle.", sudoku).is_empty());
+        let ai = "As an AI assistant, I am designed to simulate human-like thinking, but I do not have feelings or \
+                  consciousness, and I cannot experience emotions as humans do.";
+        assert!(reasons("Can you think and feel like a human?", ai).is_empty());
+        // The same words for a question about something else stay a refusal.
+        assert_eq!(reasons("Explain how vaccines work.", ai), vec![Garbage::Refusal]);
     }
 
     #[test]
