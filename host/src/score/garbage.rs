@@ -1054,6 +1054,8 @@ const SHORT_ANSWER_CUES: &[&str] = &[
     "acronym",
     "synonym",
     "antonym",
+    "antonyms",
+    "synonyms",
     "title",
     "rhyme",
     "emoji",
@@ -1212,7 +1214,7 @@ fn truncated(
     let last_word = last_word.as_str();
     // A lone letter ends no sentence, except "a", the pronoun "I" and a
     // language's name ("C++", "C#").
-    let lone_letter_token = !t.split_whitespace().last().unwrap_or("").contains(['+', '#']);
+    let lone_letter_token = !t.split_whitespace().last().unwrap_or("").contains(['+', '#']) && !has_phrase(&q, "ascii");
     let dangling = DANGLING.contains(&last_word)
         || last_word.chars().count() == 1
             && last_word.chars().all(|c| c.is_alphabetic())
@@ -1387,7 +1389,7 @@ fn truncated(
         return Some(d);
     }
     // Shorter lines are often labels, names, lists of words or addresses.
-    if word_count(t) < 8 {
+    if word_count(t) < 8 || a_list_or_a_byline(t) {
         return None;
     }
     let lines: Vec<&str> = parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4).collect();
@@ -1492,33 +1494,48 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     None
 }
 
-/// Last lines that end without punctuation and are finished: a quotation's
-/// attribution ("… the universe.\" - Albert Einstein"), a link, a row of
-/// values separated by pipes, a labelled list of terms ("Keywords: 3D
-/// avatar, data from video, reconstruction"), and a line of single letters
-/// (notes, a rhyme scheme: "A B C").
+/// Last lines that end without punctuation and are finished: the result
+/// of a calculation ("… = $54.31"), a link, a row of values separated by
+/// pipes, and a line of single letters (notes, a rhyme scheme: "A B C").
 fn finished_without_a_mark(t: &str) -> bool {
-    let attribution = [" - ", " — ", " – ", " ~ "].iter().any(|d| {
-        t.rsplit_once(d).is_some_and(|(head, name)| {
-            let words: Vec<&str> = name.split_whitespace().collect();
-            head.trim_end().ends_with(['.', '!', '?', '"', '”', '\''])
-                && (1..=5).contains(&words.len())
-                && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        })
-    });
     let link =
         t.split_whitespace().last().and_then(|w| w.split_once("://")).is_some_and(|(scheme, rest)| {
             (scheme == "http" || scheme == "https") && rest.contains('.') && rest.len() >= 8
         });
     // (A table row is judged by its cells, above.)
     let pipes = t.matches('|').count() >= 2 && !t.starts_with('|');
-    let terms = list_marker(t).is_none()
-        && t.split_once(": ").is_some_and(|(label, rest)| {
-            word_count(label) <= 3 && rest.matches(", ").count() >= 2 && rest.split(", ").all(|x| word_count(x) <= 3)
-        });
+    // The result of a calculation: "… = $54.31".
+    let result = t.rsplit_once(" = ").is_some_and(|(_, v)| {
+        let v = v.trim_start_matches(['$', '€', '£', '-']);
+        !v.is_empty() && v.chars().next().is_some_and(|c| c.is_ascii_digit()) && word_count(v) <= 2
+    });
     let letters = t.split_whitespace().count() >= 3
         && t.split_whitespace().all(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic));
-    attribution || link || pipes || terms || letters
+    result || link || pipes || letters
+}
+
+/// Lines finished without a mark that a cut can imitate, so judged only
+/// after the checks for a word cut short: a list of short terms, with or
+/// without a label ("Keywords: 3D avatar, data from video, reconstruction",
+/// "x = -4, x = 2, x = 6", "inventive, dynamic, imaginative, modern"), a
+/// quotation's attribution ("… the universe.\" - Albert Einstein") and a
+/// title's author ("\"The Night Before Christmas\" by Clement Clarke Moore").
+fn a_list_or_a_byline(t: &str) -> bool {
+    let rest = t.split_once(": ").filter(|(label, _)| word_count(label) <= 3).map_or(t, |(_, r)| r);
+    let terms = list_marker(t).is_none()
+        && !rest.contains(['$', '(', '\\'])
+        && rest.matches(", ").count() >= 2
+        && rest.split(", ").all(|x| word_count(x) <= 5);
+    let names = |name: &str| {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        (1..=5).contains(&words.len()) && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    };
+    let attribution = [" - ", " — ", " – ", " ~ "].iter().any(|d| {
+        t.rsplit_once(d)
+            .is_some_and(|(head, name)| head.trim_end().ends_with(['.', '!', '?', '"', '”', '\'', '*']) && names(name))
+    });
+    let byline = ["\" by ", "” by ", "* by "].iter().any(|d| t.rsplit_once(d).is_some_and(|(_, name)| names(name)));
+    terms || attribution || byline
 }
 
 /// Chinese, Japanese and Korean letters.
@@ -2779,6 +2796,19 @@ mod tests {
                 "Extract the keywords of this abstract.",
                 "Keywords: 3D avatar, 3D clothes, data from video, reconstruction",
             ),
+            (
+                "List some adjectives for innovation.",
+                "Forward-thinking, cutting-edge, inventive, dynamic, imaginative, original, modern",
+            ),
+            ("Solve this equation.", "The roots are:\n\nx = -4, x = 2, x = 6"),
+            ("Look for poems that mention Santa Claus.", "\"The Night Before Christmas\" by Clement Clarke Moore"),
+            ("Determine an appropriate tip.", "So:\n\nTotal bill with tip = $47.50 + $6.81 = $54.31"),
+            (
+                "Give me a witty quote.",
+                "**\"The infinite is not a quantity, but a state of mind.\"** - Albert Einstein",
+            ),
+            ("Write down antonyms for the given word.\n\nlaureating", "deglamorizing, demoting, degrading."),
+            ("Make ASCII art of a cat", "Here is a cat:\n\n /\\__/\\\n(='.'=)\n (\")_(\")\n  U  U"),
             ("Compose the ABC notation for a given song.", "The South Wind\nC D E F G\nA B C"),
             ("Rate the game.", "It has fantastical creatures. Language includes mild use of \"f**k\" and \"sh*t.\""),
             (
@@ -2811,6 +2841,12 @@ mod tests {
         assert_eq!(reasons("Design a table for subscriptions.", row), t, "a table row");
         let q = "Take the phone conversation in the movie Taken that Bryan Mills has and rewrite it in old English";
         assert_eq!(reasons(q, "Bryan"), t, "a name from the question, alone");
+        let terms = "Keywords: 3D avatar, 3D clothes, data from video, reconstru";
+        assert_eq!(reasons("Extract the keywords of this abstract.", terms), t, "a list of terms cut in a word");
+        let byline = "1. \"A Visit from St. Nicholas\" by Clemen";
+        assert_eq!(reasons("Look for poems that mention Santa Claus.", byline), t, "an author's name cut short");
+        let math = "The distance between two points $(x_1, y_1)$ and $(x_2, y_2)$ is $\\sqr";
+        assert_eq!(reasons("How far apart are the endpoints?", math), t, "math with commas, cut");
         let q = "When you're stuck on a coding problem, the best place to look for help is in the documentation.";
         assert_eq!(reasons(q, "https://d"), t, "a link cut short");
     }
