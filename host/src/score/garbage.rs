@@ -273,12 +273,7 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
     if let Some(d) = refusal(query, answer, s) {
         cap(Garbage::Refusal, d);
     }
-    // A request for ASCII art, a sudoku or a grid is answered in symbols,
-    // laid out in short lines (not a blob, not a JSON dump).
-    let lines: Vec<&str> = answer.lines().filter(|l| !l.trim().is_empty()).collect();
-    let drawn = lines.len() >= 3 && lines.iter().all(|l| l.chars().count() <= 60 && !l.contains("\": "));
-    let symbols_asked = drawn && has_any(&query.to_lowercase(), SYMBOL_REQUESTS);
-    if let Some(d) = noise(&parts, s).filter(|_| !config && !symbols_asked) {
+    if let Some(d) = noise(&parts, s).filter(|_| !config && !draws_what_was_asked(query, answer)) {
         cap(Garbage::Noise, d);
     }
     // Off topic is judged on answers to requests that ask something
@@ -853,11 +848,10 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     // words. A question about the assistant ("Are you as capable as
     // ChatGPT?") is answered by what it says of itself — but not by what
     // evaluators think of the answer ("Evaluators agree: 10/10").
-    let about_you = || about_the_assistant(query);
     let to_graders = || GRADERS.iter().any(|p| has_phrase(&lower, p));
     if word_count(answer) <= 60
         && let Some(r) = SELF_REFERENCES.iter().find(|p| has_phrase(&lower, p))
-        && (!about_you() || to_graders())
+        && (!about_the_assistant(query) || to_graders())
     {
         let praise: Vec<&str> = PRAISE.iter().filter(|p| has_phrase(&lower, p)).copied().collect();
         if praise.len() >= 2 {
@@ -1071,19 +1065,7 @@ fn truncated(
     s: &GarbageSettings,
     named_file: bool,
 ) -> Option<String> {
-    // A fence left open by a slip, after which the answer goes on in prose
-    // to a finished sentence, is no cut: a cut inside a code block ends on code.
-    // The sentence is a paragraph of its own, not indented (a docstring is).
-    let mut tail = answer.trim_end().lines().rev();
-    let raw_last = tail.next().unwrap_or("");
-    let last_line = raw_last.trim();
-    let ends_a_sentence = word_count(last_line) >= 6
-        && !raw_last.starts_with([' ', '\t'])
-        && tail.next().is_some_and(|l| l.trim().is_empty())
-        && last_line.chars().next().is_some_and(char::is_uppercase)
-        && last_line.ends_with(['.', '!', '?'])
-        && !last_line.contains(['=', ';', '{', '}', '(', '`']);
-    if parts.unclosed_fence && !ends_a_sentence {
+    if parts.unclosed_fence && !ends_on_a_paragraph_of_prose(answer) {
         return Some("a code fence is never closed".into());
     }
     // A fence indented inside a list item is no fence to the splitter; the
@@ -1112,15 +1094,16 @@ fn truncated(
         return Some(format!("{words} words translating a {query_words}-word request"));
     }
     // Chinese or Japanese writes no spaces: each character counts as a word.
-    let cjk = answer.chars().filter(|c| is_cjk(*c)).count();
+    let cjk = || answer.chars().filter(|c| is_cjk(*c)).count();
     // Markup or code without a fence (`<img src="…"/>`), for a request that
     // asks for some ("Write the HTML syntax…"), is no short text.
-    let code_like = answer.contains(['<', '>', '{', '}', '=', ';']) && has_any(&q, CODE_REQUESTS);
-    if words + cjk < s.long_request_min_words
+    let code_like = || answer.contains(['<', '>', '{', '}', '=', ';']) && has_any(&q, CODE_REQUESTS);
+    if words < s.long_request_min_words
+        && words + cjk() < s.long_request_min_words
         && !named_file
         && word_count(query) >= 4
         && parts.code.is_empty()
-        && !code_like
+        && !code_like()
         && has_any(&q, LONG_REQUESTS)
         && !has_any(&q, SHORT_ANSWER_CUES)
     {
@@ -1284,15 +1267,14 @@ fn truncated(
     {
         return Some(format!("a fragment: {a:?}"));
     }
-    // Very short, unpunctuated, for a long request that wants more than a label.
-    // An option the question lists is a whole answer.
-    let an_option = lists_options(&q) && q.contains(&a.to_lowercase());
+    // Very short, unpunctuated, for a long request that wants more than a
+    // label. An option the question lists is a whole answer.
     if a.chars().count() <= 12
         && word_count(query) >= 10
         && !has_any(&q, SHORT_ANSWER_CUES)
         && !q.contains('?')
         && !a.chars().any(|c| c.is_ascii_digit())
-        && !an_option
+        && !picks_an_option(&q, a)
     {
         return Some(format!("{:?} for a {}-word request", a, word_count(query)));
     }
@@ -1494,6 +1476,21 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     None
 }
 
+/// A fence left open by a slip, after which the answer goes on in prose to
+/// a finished sentence, is no cut: a cut inside a code block ends on code.
+/// The sentence is a paragraph of its own, not indented (a docstring is).
+fn ends_on_a_paragraph_of_prose(answer: &str) -> bool {
+    let mut tail = answer.trim_end().lines().rev();
+    let line = tail.next().unwrap_or("");
+    let t = line.trim();
+    word_count(t) >= 6
+        && !line.starts_with([' ', '\t'])
+        && tail.next().is_some_and(|l| l.trim().is_empty())
+        && t.chars().next().is_some_and(char::is_uppercase)
+        && t.ends_with(['.', '!', '?'])
+        && !t.contains(['=', ';', '{', '}', '(', '`'])
+}
+
 /// Last lines that end without punctuation and are finished: the result
 /// of a calculation ("… = $54.31"), a link, a row of values separated by
 /// pipes, and a line of single letters (notes, a rhyme scheme: "A B C").
@@ -1563,9 +1560,9 @@ fn cut_after_an_opening(a: &str, t: &str) -> Option<String> {
             .lines()
             .rev()
             .skip(1)
-            .filter_map(|l| numbered(l.trim()))
-            .filter(|(_, rest)| rest.starts_with(". ") || rest.starts_with(") "))
-            .map(|(n, _)| n)
+            .map(str::trim)
+            .filter(|l| list_marker(l) == Some('1'))
+            .filter_map(|l| numbered(l).map(|(n, _)| n))
             .collect();
         if let Some(max) = items.iter().max().filter(|_| items.len() >= 2)
             && (max + 1).to_string().starts_with(digits)
@@ -1892,13 +1889,14 @@ fn picks_from_the_question(q: &str, a: &str) -> bool {
     has_any(q, OWN_WORDS_CUES) && text::words(a).all(|w| qwords.contains(&w))
 }
 
-/// Whether the question lists lettered options ("A. Approving", "B. …").
-fn lists_options(q: &str) -> bool {
+/// Whether the answer is one of the lettered options the question lists
+/// ("D. Prescreening" under "A. Approving", "B. …"). `q` is lowercase.
+fn picks_an_option(q: &str, a: &str) -> bool {
     let lettered = |l: &&str| {
         let mut c = l.trim().chars();
         c.next().is_some_and(|x| x.is_ascii_alphabetic()) && c.next().is_some_and(|x| x == '.' || x == ')')
     };
-    q.lines().filter(lettered).count() >= 2
+    q.lines().filter(lettered).count() >= 2 && q.contains(&a.to_lowercase())
 }
 
 /// A few unpunctuated words that stop inside a word of the question ("The
@@ -1908,7 +1906,7 @@ fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
     if words > 4 || a.chars().count() > 40 || has_any(q, SHORTENING_CUES) {
         return None;
     }
-    let own_words_may_answer = has_any(q, OWN_WORDS_CUES) || lists_options(q) && q.contains(&a.to_lowercase());
+    let own_words_may_answer = has_any(q, OWN_WORDS_CUES) || picks_an_option(q, a);
     let qwords: HashSet<String> = text::words(q).collect();
     let awords: Vec<String> = text::words(a).collect();
     let last = awords.last()?;
@@ -2190,6 +2188,14 @@ fn about_the_assistant(query: &str) -> bool {
             "do you think like",
         ],
     )
+}
+
+/// A request for ASCII art, a sudoku or a grid is answered in symbols, laid
+/// out in short lines (not a blob, not a JSON dump).
+fn draws_what_was_asked(query: &str, answer: &str) -> bool {
+    let lines: Vec<&str> = answer.lines().filter(|l| !l.trim().is_empty()).collect();
+    let drawn = lines.len() >= 3 && lines.iter().all(|l| l.chars().count() <= 60 && !l.contains("\": "));
+    drawn && has_any(&query.to_lowercase(), SYMBOL_REQUESTS)
 }
 
 /// Requests answered in symbols rather than words.
