@@ -1975,11 +1975,12 @@ fn duplicates<'a>(items: impl Iterator<Item = &'a str>) -> (usize, usize, usize)
 /// subject, not a loop: the top n-gram rule leaves it out.
 fn gopher(query: &str, text: &str, s: &GarbageSettings) -> Option<String> {
     let asked: HashSet<String> = text::words(query).collect();
+    // Punctuation alone ("| |" of an empty table, over and over) is no
+    // word of the question: at least one word, and every word asked.
     let of_the_question = |g: &[String]| {
-        g.iter().all(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            w.is_empty() || asked.contains(w)
-        })
+        let words: Vec<&str> =
+            g.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).filter(|w| !w.is_empty()).collect();
+        !words.is_empty() && words.iter().all(|w| asked.contains(*w))
     };
     let text = text.trim();
     let len = text.len().max(1) as f64;
@@ -2866,6 +2867,14 @@ mod tests {
                     10. Merchant navy uniforms - 75\n11. Merchant navy ships - 70\n12. Merchant navy officers - 66";
         let q = "I run a website about merchant navy studies. What are the top 12 topics people search for?";
         assert!(reasons(q, navy).is_empty(), "{:?}", reasons(q, navy));
+        // Punctuation is no word of the question: empty table rows over and
+        // over stay a loop.
+        let rows: String = (0..40).map(|i| format!("| item {i} |  |  |  |  |  |  |  |\n")).collect();
+        let empty_rows = format!("| Item | Qty | Price |\n|---|---|---|\n{rows}");
+        assert_eq!(
+            reasons("Calculate the last column of the table | Item | Qty |", &empty_rows),
+            vec![Garbage::Looping]
+        );
         let sudoku = "1 4 5 | 6 2 7 | 8 3 9\n7 8 2 | 9 1 3 | 4 5 6\n3 6 9 | 4 5 8 | 1 7 2\n\
                       ------+-------+------\n2 1 4 | 3 7 6 | 9 8 5\n5 9 7 | 1 8 2 | 6 4 3\n8 3 6 | 5 9 4 | 2 1 7";
         assert!(reasons("Design a medium-level sudoku puzzle.", sudoku).is_empty());
