@@ -289,6 +289,7 @@ fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> 
             valid_fraction,
             seed,
             l1_ratio,
+            within_group,
             model: margs,
             cache,
         } => {
@@ -302,18 +303,28 @@ fn cmd_scorer(c: ScorerCommand, cfg: &FileConfig, ui: Ui) -> anyhow::Result<()> 
             let emb = embedder(&margs, &cache, cfg)?;
             let embedded = labelled::ensure_embeddings(&mut data.spans, &emb)?;
             tracing::info!("{} labelled spans ({embedded} embedded now)", data.spans.len());
-            let opts = model::TrainOptions { label, label_range, valid_fraction, seed, l1_ratio, ..Default::default() };
+            let opts = model::TrainOptions {
+                label,
+                label_range,
+                valid_fraction,
+                seed,
+                l1_ratio,
+                within_group,
+                ..Default::default()
+            };
             let scorer = labelled::train(&data, &opts, emb.model_key(), emb.dims())?;
             let path = scorer.save(&output)?;
             let t = &scorer.training;
             ui.table(&format!(
-                "scorer trained on {} spans ({} to fit, {} to choose the penalty {}; {} left out without a label)\n\
-                 validation Spearman: scorer {:.3}, answer length {:.3}, query-answer cosine {:.3}; {} of {} weights non-zero\n",
+                "scorer trained on {} spans ({} to fit, {} to choose the penalty {}; {} left out without a label{})\n\
+                 validation Spearman{}: scorer {:.3}, answer length {:.3}, query-answer cosine {:.3}; {} of {} weights non-zero\n",
                 t.spans,
                 t.train_spans,
                 t.valid_spans,
                 scorer.penalty,
                 t.skipped_without_label,
+                if t.within_group { format!(", {} as the only answer of their thread", t.alone_in_group) } else { String::new() },
+                if t.within_group { " (labels relative to their thread's mean)" } else { "" },
                 t.valid_spearman,
                 t.valid_spearman_length,
                 t.valid_spearman_cosine,

@@ -203,6 +203,11 @@ pub enum ScorerCommand {
         /// Share of the penalty that is L1 (0: ridge, 1: lasso).
         #[arg(long, default_value_t = 0.5)]
         l1_ratio: f64,
+        /// Learn from each label relative to the other answers of its thread
+        /// (or question): for preference data, where several answers share
+        /// a question and the labels compare them.
+        #[arg(long)]
+        within_group: bool,
         #[command(flatten)]
         model: ModelArgs,
         #[command(flatten)]

@@ -83,6 +83,12 @@ pub struct TrainingSummary {
     pub train_spans: usize,
     pub valid_spans: usize,
     pub skipped_without_label: usize,
+    /// With `within_group`: spans left out as the only answer of their group.
+    #[serde(default)]
+    pub alone_in_group: usize,
+    /// Labels were fitted relative to their group's mean.
+    #[serde(default)]
+    pub within_group: bool,
     pub seed: u64,
     /// Validation Spearman for each penalty tried.
     pub penalties: Vec<(f64, f64)>,
@@ -169,6 +175,10 @@ pub struct TrainOptions {
     pub seed: u64,
     pub penalties: Vec<f64>,
     pub l1_ratio: f64,
+    /// Fit each label relative to the mean label of its group (the other
+    /// answers to the same question): what makes one answer better than
+    /// another, not which questions draw high labels.
+    pub within_group: bool,
 }
 
 impl Default for TrainOptions {
@@ -180,6 +190,7 @@ impl Default for TrainOptions {
             seed: 0,
             penalties: vec![0.1, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002],
             l1_ratio: 0.5,
+            within_group: false,
         }
     }
 }
@@ -258,6 +269,31 @@ fn apply(x: &[f64], mean: &[f64], scale: &[f64], w: &[f64], b: f64) -> f64 {
     b + x.iter().zip(mean).zip(scale).zip(w).map(|(((v, m), s), w)| (v - m) / s * w).sum::<f64>()
 }
 
+/// Each label moved by its group's mean to the mean of all labels; spans
+/// alone in their group say nothing about their group and are left out.
+fn within_group(samples: &[Sample]) -> Vec<Sample> {
+    let mut sums: std::collections::HashMap<&str, (f64, usize)> = std::collections::HashMap::new();
+    for s in samples {
+        let e = sums.entry(&s.group).or_default();
+        e.0 += s.y;
+        e.1 += 1;
+    }
+    let overall = samples.iter().map(|s| s.y).sum::<f64>() / samples.len().max(1) as f64;
+    samples
+        .iter()
+        .filter_map(|s| {
+            let (sum, n) = sums[s.group.as_str()];
+            (n > 1).then(|| Sample {
+                x: s.x.clone(),
+                y: s.y - sum / n as f64 + overall,
+                group: s.group.clone(),
+                length: s.length,
+                cosine: s.cosine,
+            })
+        })
+        .collect()
+}
+
 /// Fit a scorer on `samples` (features from [`features`]).
 pub fn train(
     samples: &[Sample],
@@ -278,6 +314,21 @@ pub fn train(
         bail!("the labels span no range ({lo}..{hi}): every span has the same label, there is nothing to learn");
     }
     let unit = |y: f64| (y - lo) / (hi - lo);
+    let relative;
+    let given = samples.len();
+    let samples = if opts.within_group {
+        relative = within_group(samples);
+        if relative.len() < 10 {
+            bail!(
+                "--within-group: {} labelled spans share a group with another; a scorer needs at least 10",
+                relative.len()
+            );
+        }
+        &relative[..]
+    } else {
+        samples
+    };
+    let alone_in_group = given - samples.len();
     let n_features = TEXT_FEATURES.len() + dims;
     let (train, valid): (Vec<&Sample>, Vec<&Sample>) =
         samples.iter().partition(|s| !in_valid(&s.group, opts.seed, opts.valid_fraction));
@@ -327,6 +378,8 @@ pub fn train(
             train_spans: train.len(),
             valid_spans: valid.len(),
             skipped_without_label: skipped,
+            alone_in_group,
+            within_group: opts.within_group,
             seed: opts.seed,
             penalties: tried,
             valid_spearman: metrics::round4(best.0),
@@ -477,6 +530,42 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let e = TrainedScorer::load(&path).unwrap_err().to_string();
         assert!(e.contains("logline-scorer/0") && e.contains("train it again"), "{e}");
+    }
+
+    #[test]
+    fn within_group_a_lenient_grader_on_some_questions_changes_nothing() {
+        let opts = TrainOptions { within_group: true, label_range: Some([0.0, 20.0]), ..Default::default() };
+        let plain = samples(300, 8);
+        let mut lenient = samples(300, 8);
+        // Every answer to questions t0..t9 graded 4 points higher.
+        for s in lenient.iter_mut().filter(|s| s.group.len() == 2) {
+            s.y += 4.0;
+        }
+        let a = train(&plain, 0, &opts, "m", 8).unwrap();
+        let b = train(&lenient, 0, &opts, "m", 8).unwrap();
+        for (x, y) in a.weights.iter().zip(&b.weights) {
+            assert!((x - y).abs() < 1e-6, "{x} vs {y}");
+        }
+        // Centred labels keep the signal within each question.
+        assert!(a.training.valid_spearman > 0.7, "{:?}", a.training);
+        // Without it, the lenient grading is something to learn.
+        let opts = TrainOptions { within_group: false, ..opts };
+        let (a, b) = (train(&plain, 0, &opts, "m", 8).unwrap(), train(&lenient, 0, &opts, "m", 8).unwrap());
+        assert!(a.weights.iter().zip(&b.weights).any(|(x, y)| (x - y).abs() > 1e-3));
+    }
+
+    #[test]
+    fn within_group_leaves_out_answers_alone_in_their_group() {
+        let opts = TrainOptions { within_group: true, ..Default::default() };
+        let mut s = samples(300, 8);
+        let grouped = train(&s, 0, &opts, "m", 8).unwrap();
+        assert_eq!(grouped.training.spans, 300);
+        s.iter_mut().take(30).enumerate().for_each(|(i, s)| s.group = format!("alone{i}"));
+        let m = train(&s, 0, &opts, "m", 8).unwrap();
+        assert_eq!(m.training.spans, 270);
+        s.iter_mut().enumerate().for_each(|(i, s)| s.group = format!("alone{i}"));
+        let e = train(&s, 0, &opts, "m", 8).unwrap_err().to_string();
+        assert!(e.contains("--within-group") && e.contains("0 labelled spans share a group"), "{e}");
     }
 
     #[test]

@@ -185,6 +185,30 @@ fn scorer_train_and_eval_work_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
     let names: Vec<&str> = v["agreement"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["trained scorer", "answer length", "query-answer cosine", "heuristic estimate"]);
+    // Labels relative to the other answers of each question: every fixture
+    // question has two or more, so none is left out, and it still ranks.
+    let relative = dir.path().join("relative");
+    let r = relative.to_str().unwrap();
+    let json = run(&[
+        "--json",
+        "-q",
+        "scorer",
+        "train",
+        "-i",
+        f,
+        "--label",
+        "metadata.grade",
+        "--where",
+        "metadata.split=train",
+        "--within-group",
+        "-o",
+        r,
+        "--cache-dir",
+        c,
+    ]);
+    let t: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!((t["within_group"].as_bool(), t["alone_in_group"].as_u64()), (Some(true), Some(0)), "{t}");
+    assert!(t["valid_spearman"].as_f64().unwrap() > 0.3, "{t}");
     // A bad line names its file and line.
     let bad = dir.path().join("bad.ndjson");
     std::fs::write(&bad, "{\"id\":\"x\"}\n").unwrap();
