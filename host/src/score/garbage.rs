@@ -1068,6 +1068,9 @@ fn truncated(
     if parts.unclosed_fence && !ends_on_a_paragraph_of_prose(answer) {
         return Some("a code fence is never closed".into());
     }
+    if let Some(tag) = unclosed_element(answer) {
+        return Some(format!("the HTML element <{tag}> it opens with is never closed"));
+    }
     // A fence indented inside a list item is no fence to the splitter; the
     // last fence-like line opening a language means none closed it.
     let last_fence = answer.lines().rev().find(|l| l.trim_start().starts_with("```"));
@@ -1160,7 +1163,7 @@ fn truncated(
     if t.starts_with("#include") && t.ends_with(['<', '"']) {
         return Some("an include directive is cut off".into());
     }
-    if t.ends_with(['(', '[', '{', ',', '=', ':']) && !t.ends_with("::") {
+    if t.ends_with(['(', '[', '{', ',', '=', ':']) && !t.ends_with("::") && !a_form_to_fill(a) {
         return Some(format!("ends with {:?}", t.chars().last().unwrap_or(' ')));
     }
     // A table row with fewer cells than its table, or whose last cell
@@ -1205,7 +1208,7 @@ fn truncated(
             && raw_last != "I"
             && lone_letter_token
             && words > 1;
-    if dangling {
+    if dangling && !elliptical(t) && !(DANGLING.contains(&last_word) && a_list_of_open_phrases(a, t)) {
         return Some(format!("stops on {last_word:?}"));
     }
     // A subject and its verb, and nothing after: "… Yes, thank you. I'll".
@@ -1476,6 +1479,20 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     None
 }
 
+/// Elements whose closing tag HTML requires (unlike `</p>`, `</li>` or
+/// `</html>`, which it lets a page leave out).
+const CLOSED_ELEMENTS: &[&str] = &["table", "div", "ul", "ol", "svg", "form", "section", "script", "style", "pre"];
+
+/// The element an answer opens with on its first line (`<table>`), when
+/// its closing tag never comes: markup cut off.
+fn unclosed_element(answer: &str) -> Option<&'static str> {
+    let first = answer.lines().find(|l| !l.trim().is_empty())?.trim().strip_prefix('<')?;
+    let name: String = first.chars().take_while(char::is_ascii_alphanumeric).collect();
+    let tag = CLOSED_ELEMENTS.iter().find(|t| name.eq_ignore_ascii_case(t))?;
+    first[name.len()..].starts_with([' ', '>', '\n']).then_some(())?;
+    (!answer.to_ascii_lowercase().contains(&format!("</{tag}>"))).then_some(*tag)
+}
+
 /// A fence left open by a slip, after which the answer goes on in prose to
 /// a finished sentence, is no cut: a cut inside a code block ends on code.
 /// The sentence is a paragraph of its own, not indented (a docstring is).
@@ -1511,6 +1528,41 @@ fn finished_without_a_mark(t: &str) -> bool {
     result || link || pipes || letters
 }
 
+/// A clause whose verb is left out because it is understood: "as high as
+/// you can", "if you will", "than we did".
+fn elliptical(t: &str) -> bool {
+    let w: Vec<String> = t.split_whitespace().rev().take(3).map(|w| w.to_lowercase()).collect();
+    let [modal, subject, conj] = [0, 1, 2].map(|i| w.get(i).map_or("", String::as_str));
+    ["as", "if", "than", "when", "whenever", "wherever"].contains(&conj)
+        && ["i", "you", "we", "they", "he", "she", "it", "one"].contains(&subject)
+        && ["can", "could", "will", "would", "should", "may", "might", "must", "do", "did", "does"].contains(&modal)
+}
+
+/// A list whose items are phrases left open on purpose ("The aim of this
+/// paper is to explore the issue of", "This paper seeks to answer the
+/// question of"): two or more earlier items of the list end on a word that
+/// opens something too.
+fn a_list_of_open_phrases(a: &str, t: &str) -> bool {
+    let Some(marker) = list_marker(t) else { return false };
+    let open = |l: &str| {
+        let w = l.split_whitespace().last().unwrap_or("").to_lowercase();
+        DANGLING.contains(&w.as_str())
+    };
+    a.lines().rev().skip(1).map(str::trim).filter(|l| list_marker(l) == Some(marker) && open(l)).count() >= 2
+}
+
+/// A template of fields left empty to be filled in ("Date Subscribed:",
+/// "Date Cancelled:", "Notes:"): the answer ends on three or more labels in
+/// a row with nothing under any of them, each a capitalised name (not a
+/// numbered item, not a configuration's key).
+fn a_form_to_fill(a: &str) -> bool {
+    let label = |l: &str| {
+        let l = l.trim().trim_start_matches(['-', '*', '•']).trim();
+        l.ends_with(':') && (1..=5).contains(&word_count(l)) && l.starts_with(char::is_uppercase)
+    };
+    a.lines().rev().filter(|l| !l.trim().is_empty()).take_while(|l| label(l)).count() >= 3
+}
+
 /// Lines finished without a mark that a cut can imitate, so judged only
 /// after the checks for a word cut short: a list of short terms, with or
 /// without a label ("Keywords: 3D avatar, data from video, reconstruction",
@@ -1527,7 +1579,7 @@ fn a_list_or_a_byline(t: &str) -> bool {
         let words: Vec<&str> = name.split_whitespace().collect();
         (1..=5).contains(&words.len()) && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
     };
-    let attribution = [" - ", " — ", " – ", " ~ "].iter().any(|d| {
+    let attribution = [" - ", " — ", " – ", " ~ ", " -", " —", " –"].iter().any(|d| {
         t.rsplit_once(d)
             .is_some_and(|(head, name)| head.trim_end().ends_with(['.', '!', '?', '"', '”', '\'', '*']) && names(name))
     });
@@ -2093,7 +2145,14 @@ fn looping(query: &str, answer: &str, parts: &text::Split<'_>, s: &GarbageSettin
     }
     // Link targets ("[1.0.1]: https://…/compare/v1.0.0...v1.0.1") share
     // their words line after line: markup, not sentences.
-    let prose = parts.prose.iter().filter(|l| !text::markup_only(l)).copied().collect::<Vec<_>>().join("\n");
+    // So do lines of HTML tags alone (`<tr>`, `</td>`): a table's frame.
+    let prose = parts
+        .prose
+        .iter()
+        .filter(|l| !text::markup_only(l) && !text::tags_only(l))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut total = 0usize;
     for sent in sentences(&prose) {
@@ -2451,8 +2510,8 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
         .prose
         .iter()
         .zip(&laid_out)
-        .filter(|(l, laid)| !**laid && !l.trim_start().starts_with('|') && !text::markup_only(l))
-        .map(|(l, _)| without_inline_code(l))
+        .filter(|(l, laid)| !**laid && !l.trim_start().starts_with('|') && !text::markup_only(l) && !text::tags_only(l))
+        .map(|(l, _)| without_tags(&without_inline_code(l)))
         .collect::<Vec<_>>()
         .join("\n");
     let tokens: Vec<&str> = prose.split_whitespace().collect();
@@ -2492,11 +2551,26 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
     if tokens.len() < s.noise_min_tokens {
         return None;
     }
+    // A word in quotes is a word (`"door",`; not a key, `"seq":`, nor a
+    // name, `"model_2",`); a
+    // list's numbers are no tokens of its text.
     let wordy = |t: &str| {
+        let core = t.strip_suffix([',', '.', ';']).unwrap_or(t);
+        let quoted = [('"', '"'), ('“', '”'), ('\'', '\'')].iter().find_map(|&(l, r)| {
+            core.strip_prefix(l)
+                .and_then(|x| x.strip_suffix(r))
+                .filter(|x| x.chars().all(|c| c.is_alphabetic() || c == '-'))
+        });
+        let t = quoted.unwrap_or(t);
         let letters = t.chars().filter(|c| c.is_alphabetic()).count();
         letters > 0 && 10 * letters >= 7 * t.chars().count() && t.chars().count() <= 30
     };
-    let share = tokens.iter().filter(|t| wordy(t)).count() as f64 / tokens.len() as f64;
+    let marker = |t: &&&str| {
+        t.strip_suffix(['.', ')'])
+            .is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let counted = tokens.iter().filter(|t| !marker(t)).count().max(1);
+    let share = tokens.iter().filter(|t| !marker(t) && wordy(t)).count() as f64 / counted as f64;
     if share < s.noise_min_word_fraction {
         return Some(format!("only {:.0}% of the tokens are words", share * 100.0));
     }
@@ -2563,6 +2637,30 @@ fn laid_out_lines(lines: &[&str]) -> Vec<bool> {
 }
 
 /// The line without its inline code spans, when its backticks pair up.
+/// A line with its HTML tags taken out (`<td>West Virginia</td>` reads
+/// "West Virginia"): markup, not noise.
+fn without_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name = after.strip_prefix('/').unwrap_or(after);
+        match after.find('>') {
+            Some(j) if name.starts_with(|c: char| c.is_ascii_alphabetic()) && !after[..j].contains('<') => {
+                out.push(' ');
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn without_inline_code(line: &str) -> String {
     if !line.matches('`').count().is_multiple_of(2) {
         return line.to_string();
@@ -2830,6 +2928,32 @@ mod tests {
                 "Write a short introduction of yourself in Chinese, please.",
                 "你好，我叫李明。我是一个学生，学习了英语。我也想学习中文。",
             ),
+            // Found auditing every cap on the train split (stop 34).
+            (
+                "For a quick and efficient office workout, suggest a short routine.",
+                "1. Desk push-ups - 10 reps\n2. Squat Jumps - start in a squat position, jump up as high as you can",
+            ),
+            (
+                "Give me a witty quote.",
+                "\"Two things are infinite: the universe and human stupidity; and I'm not sure about the universe.\" -Albert Einstein",
+            ),
+            (
+                "Make a list of common phrases for the given section of the paper.\n\nIntroduction",
+                "1. In this paper, we investigate\n2. The purpose of this study is to\n3. This paper seeks to answer the question of\n\
+                 4. The aim of this paper is to explore the issue of",
+            ),
+            (
+                "Design a template table for keeping track of all subscriptions.",
+                "Subscription Name: \n\nDate Subscribed: \n\nDate Cancelled: \n\nNotes:",
+            ),
+            (
+                "Give me a list of 5 words where the letters are in alphabetical order.",
+                "1. \"door\"\n2. \"dogs\"\n3. \"dough\"\n4. \"down\"\n5. \"doors\"",
+            ),
+            (
+                "Translate the description into a Google Sheets formula.\n\nif C7 is equal to \"U.S.A.\" or \"Canada\"",
+                "=IF(C7=\"U.S.A.\", \"Yes\", IF(C7=\"Canada\", \"Yes\", \"No\"))",
+            ),
         ];
         for (q, a) in cases {
             assert!(reasons(q, a).is_empty(), "{a:?}: {:?}", reasons(q, a));
@@ -2856,6 +2980,23 @@ mod tests {
         assert_eq!(reasons("How far apart are the endpoints?", math), t, "math with commas, cut");
         let q = "When you're stuck on a coding problem, the best place to look for help is in the documentation.";
         assert_eq!(reasons(q, "https://d"), t, "a link cut short");
+        // What the stop-34 mends let through stays narrow.
+        let q = "Suggest a short workout.";
+        assert_eq!(
+            reasons(q, "Jump up as high as you can and land softly. To cool down you can"),
+            t,
+            "a modal, no 'as'"
+        );
+        let phrases =
+            "1. In this paper, we investigate the role of\n2. The purpose of this study is to\n3. The aim is th";
+        assert_eq!(reasons("List common phrases for an introduction.", phrases), t, "an open phrase cut in a word");
+        let form = "Ingredients:\n\n- 2 eggs\n- 1 cup flour\n\nInstructions:";
+        assert_eq!(reasons("Give me a recipe for pancakes.", form), t, "one label with nothing under it");
+        let yaml = "jobs:\n  test:\n    strategy:\n      matrix:\n        toolchain:";
+        assert_eq!(reasons("Write the CI workflow.", yaml), t, "keys of a configuration");
+        let table =
+            "<table>\n  <tr>\n    <th>State</th>\n    <th>Average (°F)</th>\n  </tr>\n  <tr>\n    <td>Alabama</td>";
+        assert_eq!(reasons("Give me a table of the average temperature by state.", table), t, "an HTML table cut");
     }
 
     #[test]
@@ -2883,6 +3024,17 @@ mod tests {
         assert!(reasons("Can you think and feel like a human?", ai).is_empty());
         // The same words for a question about something else stay a refusal.
         assert_eq!(reasons("Explain how vaccines work.", ai), vec![Garbage::Refusal]);
+        // An HTML table's frame repeats line after line, and its tags are
+        // markup, not noise.
+        let states = ["Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware"];
+        let rows: String = states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("  <tr>\n    <td>{s}</td>\n    <td>{}.{i}</td>\n  </tr>\n", 40 + i))
+            .collect();
+        let html = format!("<table>\n  <tr>\n    <th>State</th>\n    <th>Average (°F)</th>\n  </tr>\n{rows}</table>");
+        let q = "Please give me a table of the average temperature in December, by state.";
+        assert!(reasons(q, &html).is_empty(), "{:?}", reasons(q, &html));
     }
 
     #[test]

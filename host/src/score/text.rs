@@ -43,6 +43,22 @@ pub fn starts_with_word(lower: &str, first: &[&str]) -> bool {
     words(lower).next().is_some_and(|w| first.contains(&w.as_str()))
 }
 
+/// A line of HTML or XML tags and nothing else (`<tr>`, `</td></tr>`).
+pub fn tags_only(line: &str) -> bool {
+    let mut rest = line.trim();
+    if !rest.starts_with('<') {
+        return false;
+    }
+    while let Some(r) = rest.strip_prefix('<') {
+        let Some((tag, after)) = r.split_once('>') else { return false };
+        if tag.is_empty() || !tag.trim_start_matches('/').starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return false;
+        }
+        rest = after.trim_start();
+    }
+    rest.is_empty()
+}
+
 /// A Markdown line that carries no words of its own: a link reference
 /// definition (`[label]: https://…`, CommonMark 4.7) or a thematic break
 /// (three or more `-`, `*` or `_`, CommonMark 4.1). READMEs and changelogs
