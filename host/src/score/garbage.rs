@@ -1163,7 +1163,11 @@ fn truncated(
     if t.starts_with("#include") && t.ends_with(['<', '"']) {
         return Some("an include directive is cut off".into());
     }
-    if t.ends_with(['(', '[', '{', ',', '=', ':']) && !t.ends_with("::") && !a_form_to_fill(a) {
+    if t.ends_with(['(', '[', '{', ',', '=', ':'])
+        && !t.ends_with("::")
+        && !a_form_to_fill(a)
+        && !a_column_of_closings(a)
+    {
         return Some(format!("ends with {:?}", t.chars().last().unwrap_or(' ')));
     }
     // A table row with fewer cells than its table, or whose last cell
@@ -1200,7 +1204,15 @@ fn truncated(
     let last_word = last_word.as_str();
     // A lone letter ends no sentence, except "a", the pronoun "I" and a
     // language's name ("C++", "C#").
-    let lone_letter_token = !t.split_whitespace().last().unwrap_or("").contains(['+', '#']) && !has_phrase(&q, "ascii");
+    // Nor does a letter the question names, as an operand of a command
+    // ("read the first 10 lines from f": `head -n 10 f`, `done < f`).
+    let before = t.split_whitespace().rev().nth(1).unwrap_or("");
+    let argument = before.chars().all(|c| c.is_ascii_digit())
+        || ["<", ">", ">>", "|"].contains(&before)
+        || before.len() >= 2 && before.starts_with('-') && before[1..].chars().all(|c| c.is_ascii_alphanumeric());
+    let operand = has_phrase(&q, last_word) && !before.is_empty() && argument;
+    let lone_letter_token =
+        !t.split_whitespace().last().unwrap_or("").contains(['+', '#']) && !has_phrase(&q, "ascii") && !operand;
     let dangling = DANGLING.contains(&last_word)
         || last_word.chars().count() == 1
             && last_word.chars().all(|c| c.is_alphabetic())
@@ -1549,6 +1561,15 @@ fn a_list_of_open_phrases(a: &str, t: &str) -> bool {
         DANGLING.contains(&w.as_str())
     };
     a.lines().rev().skip(1).map(str::trim).filter(|l| list_marker(l) == Some(marker) && open(l)).count() >= 2
+}
+
+/// Words or short phrases one to a line, each with its comma ("Warmly,",
+/// "Kind regards,", "All the best,"): closings of a letter, listed.
+fn a_column_of_closings(a: &str) -> bool {
+    let lines: Vec<&str> = a.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let tail: Vec<&&str> =
+        lines.iter().rev().take_while(|l| l.ends_with(',') && (1..=4).contains(&word_count(l))).collect();
+    tail.len() >= 4
 }
 
 /// A template of fields left empty to be filled in ("Date Subscribed:",
@@ -2954,6 +2975,14 @@ mod tests {
                 "Translate the description into a Google Sheets formula.\n\nif C7 is equal to \"U.S.A.\" or \"Canada\"",
                 "=IF(C7=\"U.S.A.\", \"Yes\", IF(C7=\"Canada\", \"Yes\", \"No\"))",
             ),
+            // Found auditing the caps on the valid split (stop 34, after it
+            // was measured).
+            ("Convert the given description to a bash command.\n\nread the first 10 lines from f", "head -n 10 f"),
+            ("Convert the given description to a bash command.\n\nread the first 10 lines from f", "read -n 10 < f"),
+            (
+                "Come up with several synonyms for the given word.\n\nSincerely",
+                "Here are some alternatives:\n\nCordially,\nFaithfully,\nRegards,\nRespectfully,\nWarmly,\nAll the best,",
+            ),
         ];
         for (q, a) in cases {
             assert!(reasons(q, a).is_empty(), "{a:?}: {:?}", reasons(q, a));
@@ -2994,6 +3023,7 @@ mod tests {
         assert_eq!(reasons("Give me a recipe for pancakes.", form), t, "one label with nothing under it");
         let yaml = "jobs:\n  test:\n    strategy:\n      matrix:\n        toolchain:";
         assert_eq!(reasons("Write the CI workflow.", yaml), t, "keys of a configuration");
+        assert_eq!(reasons("Explain the f-string.", "Python formats it like the f"), t, "a letter after a word");
         let table =
             "<table>\n  <tr>\n    <th>State</th>\n    <th>Average (°F)</th>\n  </tr>\n  <tr>\n    <td>Alabama</td>";
         assert_eq!(reasons("Give me a table of the average temperature by state.", table), t, "an HTML table cut");
