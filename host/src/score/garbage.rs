@@ -1206,21 +1206,24 @@ fn truncated(
     // language's name ("C++", "C#").
     // Nor does a letter the question names, as an operand of a command
     // ("read the first 10 lines from f": `head -n 10 f`, `done < f`).
-    let before = t.split_whitespace().rev().nth(1).unwrap_or("");
-    let argument = before.chars().all(|c| c.is_ascii_digit())
-        || ["<", ">", ">>", "|"].contains(&before)
-        || before.len() >= 2 && before.starts_with('-') && before[1..].chars().all(|c| c.is_ascii_alphanumeric());
-    let operand = has_phrase(&q, last_word) && !before.is_empty() && argument;
+    let operand = || {
+        let before = t.split_whitespace().rev().nth(1).unwrap_or("");
+        let argument = before.chars().all(|c| c.is_ascii_digit())
+            || ["<", ">", ">>", "|"].contains(&before)
+            || before.len() >= 2 && before.starts_with('-') && before[1..].chars().all(|c| c.is_ascii_alphanumeric());
+        !before.is_empty() && argument && has_phrase(&q, last_word)
+    };
     let lone_letter_token =
-        !t.split_whitespace().last().unwrap_or("").contains(['+', '#']) && !has_phrase(&q, "ascii") && !operand;
-    let dangling = DANGLING.contains(&last_word)
+        || !t.split_whitespace().last().unwrap_or("").contains(['+', '#']) && !has_phrase(&q, "ascii") && !operand();
+    let dangling_word = DANGLING.contains(&last_word);
+    let dangling = dangling_word
         || last_word.chars().count() == 1
             && last_word.chars().all(|c| c.is_alphabetic())
             && last_word != "a"
             && raw_last != "I"
-            && lone_letter_token
-            && words > 1;
-    if dangling && !elliptical(t) && !(DANGLING.contains(&last_word) && a_list_of_open_phrases(a, t)) {
+            && words > 1
+            && lone_letter_token();
+    if dangling && !elliptical(t) && !(dangling_word && a_list_of_open_phrases(a, t)) {
         return Some(format!("stops on {last_word:?}"));
     }
     // A subject and its verb, and nothing after: "… Yes, thank you. I'll".
@@ -1327,8 +1330,7 @@ fn truncated(
     // sentence ("- Percep" after "- Motivation - … decisions.").
     if list_item {
         let marker = list_marker(t);
-        let siblings: Vec<&str> =
-            a.lines().rev().skip(1).map(str::trim).filter(|l| marker.is_some() && list_marker(l) == marker).collect();
+        let siblings: Vec<&str> = marker.map(|m| earlier_items(a, m).collect()).unwrap_or_default();
         let ended = |l: &&str| l.trim_end_matches(['"', '\'', '”', '’', ')', '*', '_']).ends_with(['.', '!', '?']);
         if siblings.is_empty() && word_count(t) >= 10 {
             return Some(format!("a list of one item stops mid-sentence: …{}", tail_of(t)));
@@ -1427,14 +1429,8 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
         }
         // A list item whose quotation stays open where the items before it
         // close theirs ("4. \"Snow may delay us, but it al").
-        let marker = list_marker(t);
-        let quoted: Vec<&str> = a
-            .lines()
-            .rev()
-            .skip(1)
-            .map(str::trim)
-            .filter(|l| marker.is_some() && list_marker(l) == marker && l.contains('"'))
-            .collect();
+        let quoted: Vec<&str> =
+            list_marker(t).map(|m| earlier_items(a, m).filter(|l| l.contains('"')).collect()).unwrap_or_default();
         if opens && quoted.len() >= 2 && quoted.iter().all(|l| l.matches('"').count() % 2 == 0) {
             return Some(format!("a quotation is never closed where the items before close theirs: …{}", tail_of(t)));
         }
@@ -1560,16 +1556,18 @@ fn a_list_of_open_phrases(a: &str, t: &str) -> bool {
         let w = l.split_whitespace().last().unwrap_or("").to_lowercase();
         DANGLING.contains(&w.as_str())
     };
-    a.lines().rev().skip(1).map(str::trim).filter(|l| list_marker(l) == Some(marker) && open(l)).count() >= 2
+    earlier_items(a, marker).filter(|l| open(l)).count() >= 2
 }
 
 /// Words or short phrases one to a line, each with its comma ("Warmly,",
 /// "Kind regards,", "All the best,"): closings of a letter, listed.
 fn a_column_of_closings(a: &str) -> bool {
-    let lines: Vec<&str> = a.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let tail: Vec<&&str> =
-        lines.iter().rev().take_while(|l| l.ends_with(',') && (1..=4).contains(&word_count(l))).collect();
-    tail.len() >= 4
+    trailing_lines(a, |l| l.ends_with(',') && (1..=4).contains(&word_count(l))) >= 4
+}
+
+/// How many non-blank lines at the end of `a` (trimmed) are all `like`.
+fn trailing_lines(a: &str, like: impl Fn(&str) -> bool) -> usize {
+    a.lines().rev().map(str::trim).filter(|l| !l.is_empty()).take_while(|l| like(l)).count()
 }
 
 /// A template of fields left empty to be filled in ("Date Subscribed:",
@@ -1578,10 +1576,10 @@ fn a_column_of_closings(a: &str) -> bool {
 /// numbered item, not a configuration's key).
 fn a_form_to_fill(a: &str) -> bool {
     let label = |l: &str| {
-        let l = l.trim().trim_start_matches(['-', '*', '•']).trim();
+        let l = l.trim_start_matches(['-', '*', '•']).trim();
         l.ends_with(':') && (1..=5).contains(&word_count(l)) && l.starts_with(char::is_uppercase)
     };
-    a.lines().rev().filter(|l| !l.trim().is_empty()).take_while(|l| label(l)).count() >= 3
+    trailing_lines(a, label) >= 3
 }
 
 /// Lines finished without a mark that a cut can imitate, so judged only
@@ -1840,6 +1838,12 @@ const TWO_LETTER_WORDS: &[&str] = &[
     "mb", "gb", "tb", "dl", "cl", "hp", "kw", "mw", "gw", "mv", "kv", "pa", "lx", "ax", "al", "pi", "ex", "ma", "la",
     "mu", "nu", "xi", "qi",
 ];
+
+/// The lines before the last, nearest first and trimmed, that are items of
+/// a list marked like `marker` (a bullet, or `'1'` for a number).
+fn earlier_items(a: &str, marker: char) -> impl Iterator<Item = &str> {
+    a.lines().rev().skip(1).map(str::trim).filter(move |l| list_marker(l) == Some(marker))
+}
 
 /// The kind of list marker a line opens with: a bullet (`-`, `*`, `+`, `•`
 /// and a space) or a number (`12.` / `12)` and a space).
@@ -2532,7 +2536,7 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
         .iter()
         .zip(&laid_out)
         .filter(|(l, laid)| !**laid && !l.trim_start().starts_with('|') && !text::markup_only(l) && !text::tags_only(l))
-        .map(|(l, _)| without_tags(&without_inline_code(l)))
+        .map(|(l, _)| text::without_tags(&without_inline_code(l)))
         .collect::<Vec<_>>()
         .join("\n");
     let tokens: Vec<&str> = prose.split_whitespace().collect();
@@ -2573,8 +2577,7 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
         return None;
     }
     // A word in quotes is a word (`"door",`; not a key, `"seq":`, nor a
-    // name, `"model_2",`); a
-    // list's numbers are no tokens of its text.
+    // name, `"model_2",`); a list's numbers ("12.") are no tokens of its text.
     let wordy = |t: &str| {
         let core = t.strip_suffix([',', '.', ';']).unwrap_or(t);
         let quoted = [('"', '"'), ('“', '”'), ('\'', '\'')].iter().find_map(|&(l, r)| {
@@ -2586,12 +2589,10 @@ fn noise(parts: &text::Split<'_>, s: &GarbageSettings) -> Option<String> {
         let letters = t.chars().filter(|c| c.is_alphabetic()).count();
         letters > 0 && 10 * letters >= 7 * t.chars().count() && t.chars().count() <= 30
     };
-    let marker = |t: &&&str| {
-        t.strip_suffix(['.', ')'])
-            .is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()))
-    };
-    let counted = tokens.iter().filter(|t| !marker(t)).count().max(1);
-    let share = tokens.iter().filter(|t| !marker(t) && wordy(t)).count() as f64 / counted as f64;
+    let marker = |t: &str| t.len() <= 4 && numbered(t).is_some_and(|(_, rest)| rest == "." || rest == ")");
+    let (counted, words) =
+        tokens.iter().filter(|t| !marker(t)).fold((0usize, 0usize), |(n, w), t| (n + 1, w + usize::from(wordy(t))));
+    let share = words as f64 / counted.max(1) as f64;
     if share < s.noise_min_word_fraction {
         return Some(format!("only {:.0}% of the tokens are words", share * 100.0));
     }
@@ -2658,30 +2659,6 @@ fn laid_out_lines(lines: &[&str]) -> Vec<bool> {
 }
 
 /// The line without its inline code spans, when its backticks pair up.
-/// A line with its HTML tags taken out (`<td>West Virginia</td>` reads
-/// "West Virginia"): markup, not noise.
-fn without_tags(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let name = after.strip_prefix('/').unwrap_or(after);
-        match after.find('>') {
-            Some(j) if name.starts_with(|c: char| c.is_ascii_alphabetic()) && !after[..j].contains('<') => {
-                out.push(' ');
-                rest = &after[j + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 fn without_inline_code(line: &str) -> String {
     if !line.matches('`').count().is_multiple_of(2) {
         return line.to_string();

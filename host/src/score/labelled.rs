@@ -151,7 +151,7 @@ pub fn train(
     if unusable > 0 {
         tracing::warn!("{unusable} labelled spans have no answer to score and were left out");
     }
-    model::train(&samples, data.without_label + unusable, opts, embedding_model, dims)
+    model::train(samples, data.without_label + unusable, opts, embedding_model, dims)
 }
 
 /// One way of scoring, measured.

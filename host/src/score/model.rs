@@ -196,6 +196,7 @@ impl Default for TrainOptions {
 }
 
 /// One labelled example.
+#[derive(Debug, Clone)]
 pub struct Sample {
     pub x: Vec<f64>,
     pub y: f64,
@@ -271,32 +272,36 @@ fn apply(x: &[f64], mean: &[f64], scale: &[f64], w: &[f64], b: f64) -> f64 {
 
 /// Each label moved by its group's mean to the mean of all labels; spans
 /// alone in their group say nothing about their group and are left out.
-fn within_group(samples: &[Sample]) -> Vec<Sample> {
+fn within_group(mut samples: Vec<Sample>) -> Vec<Sample> {
     let mut sums: std::collections::HashMap<&str, (f64, usize)> = std::collections::HashMap::new();
-    for s in samples {
+    for s in &samples {
         let e = sums.entry(&s.group).or_default();
         e.0 += s.y;
         e.1 += 1;
     }
     let overall = samples.iter().map(|s| s.y).sum::<f64>() / samples.len().max(1) as f64;
-    samples
+    // Each span's group mean, or None when it is alone in its group.
+    let means: Vec<Option<f64>> = samples
         .iter()
-        .filter_map(|s| {
+        .map(|s| {
             let (sum, n) = sums[s.group.as_str()];
-            (n > 1).then(|| Sample {
-                x: s.x.clone(),
-                y: s.y - sum / n as f64 + overall,
-                group: s.group.clone(),
-                length: s.length,
-                cosine: s.cosine,
-            })
+            (n > 1).then(|| sum / n as f64)
         })
-        .collect()
+        .collect();
+    let mut means = means.into_iter();
+    samples.retain_mut(|s| match means.next().flatten() {
+        Some(mean) => {
+            s.y = s.y - mean + overall;
+            true
+        }
+        None => false,
+    });
+    samples
 }
 
 /// Fit a scorer on `samples` (features from [`features`]).
 pub fn train(
-    samples: &[Sample],
+    samples: Vec<Sample>,
     skipped: usize,
     opts: &TrainOptions,
     embedding_model: &str,
@@ -314,20 +319,14 @@ pub fn train(
         bail!("the labels span no range ({lo}..{hi}): every span has the same label, there is nothing to learn");
     }
     let unit = |y: f64| (y - lo) / (hi - lo);
-    let relative;
     let given = samples.len();
-    let samples = if opts.within_group {
-        relative = within_group(samples);
-        if relative.len() < 10 {
-            bail!(
-                "--within-group: {} labelled spans share a group with another; a scorer needs at least 10",
-                relative.len()
-            );
-        }
-        &relative[..]
-    } else {
-        samples
-    };
+    let samples = if opts.within_group { within_group(samples) } else { samples };
+    if opts.within_group && samples.len() < 10 {
+        bail!(
+            "--within-group: {} labelled spans share a group with another; a scorer needs at least 10",
+            samples.len()
+        );
+    }
     let alone_in_group = given - samples.len();
     let n_features = TEXT_FEATURES.len() + dims;
     let (train, valid): (Vec<&Sample>, Vec<&Sample>) =
@@ -492,7 +491,7 @@ mod tests {
     }
 
     fn trained() -> TrainedScorer {
-        train(&samples(300, 8), 0, &TrainOptions::default(), "test-model:abc", 8).unwrap()
+        train(samples(300, 8), 0, &TrainOptions::default(), "test-model:abc", 8).unwrap()
     }
 
     #[test]
@@ -541,8 +540,8 @@ mod tests {
         for s in lenient.iter_mut().filter(|s| s.group.len() == 2) {
             s.y += 4.0;
         }
-        let a = train(&plain, 0, &opts, "m", 8).unwrap();
-        let b = train(&lenient, 0, &opts, "m", 8).unwrap();
+        let a = train(plain.clone(), 0, &opts, "m", 8).unwrap();
+        let b = train(lenient.clone(), 0, &opts, "m", 8).unwrap();
         for (x, y) in a.weights.iter().zip(&b.weights) {
             assert!((x - y).abs() < 1e-6, "{x} vs {y}");
         }
@@ -550,7 +549,7 @@ mod tests {
         assert!(a.training.valid_spearman > 0.7, "{:?}", a.training);
         // Without it, the lenient grading is something to learn.
         let opts = TrainOptions { within_group: false, ..opts };
-        let (a, b) = (train(&plain, 0, &opts, "m", 8).unwrap(), train(&lenient, 0, &opts, "m", 8).unwrap());
+        let (a, b) = (train(plain, 0, &opts, "m", 8).unwrap(), train(lenient, 0, &opts, "m", 8).unwrap());
         assert!(a.weights.iter().zip(&b.weights).any(|(x, y)| (x - y).abs() > 1e-3));
     }
 
@@ -558,13 +557,13 @@ mod tests {
     fn within_group_leaves_out_answers_alone_in_their_group() {
         let opts = TrainOptions { within_group: true, ..Default::default() };
         let mut s = samples(300, 8);
-        let grouped = train(&s, 0, &opts, "m", 8).unwrap();
+        let grouped = train(s.clone(), 0, &opts, "m", 8).unwrap();
         assert_eq!(grouped.training.spans, 300);
         s.iter_mut().take(30).enumerate().for_each(|(i, s)| s.group = format!("alone{i}"));
-        let m = train(&s, 0, &opts, "m", 8).unwrap();
+        let m = train(s.clone(), 0, &opts, "m", 8).unwrap();
         assert_eq!(m.training.spans, 270);
         s.iter_mut().enumerate().for_each(|(i, s)| s.group = format!("alone{i}"));
-        let e = train(&s, 0, &opts, "m", 8).unwrap_err().to_string();
+        let e = train(s, 0, &opts, "m", 8).unwrap_err().to_string();
         assert!(e.contains("--within-group") && e.contains("0 labelled spans share a group"), "{e}");
     }
 
@@ -572,7 +571,7 @@ mod tests {
     fn constant_labels_are_refused() {
         let mut s = samples(50, 4);
         s.iter_mut().for_each(|s| s.y = 90.0);
-        let e = train(&s, 0, &TrainOptions::default(), "m", 4).unwrap_err().to_string();
+        let e = train(s, 0, &TrainOptions::default(), "m", 4).unwrap_err().to_string();
         assert!(e.contains("same label"), "{e}");
     }
 }

@@ -45,18 +45,31 @@ pub fn starts_with_word(lower: &str, first: &[&str]) -> bool {
 
 /// A line of HTML or XML tags and nothing else (`<tr>`, `</td></tr>`).
 pub fn tags_only(line: &str) -> bool {
-    let mut rest = line.trim();
-    if !rest.starts_with('<') {
-        return false;
-    }
-    while let Some(r) = rest.strip_prefix('<') {
-        let Some((tag, after)) = r.split_once('>') else { return false };
-        if tag.is_empty() || !tag.trim_start_matches('/').starts_with(|c: char| c.is_ascii_alphabetic()) {
-            return false;
+    line.trim_start().starts_with('<') && without_tags(line).trim().is_empty()
+}
+
+/// A line with its HTML tags taken out (`<td>West Virginia</td>` reads
+/// "West Virginia"): markup, not noise.
+pub fn without_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name = after.strip_prefix('/').unwrap_or(after);
+        match after.find('>') {
+            Some(j) if name.starts_with(|c: char| c.is_ascii_alphabetic()) && !after[..j].contains('<') => {
+                out.push(' ');
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
         }
-        rest = after.trim_start();
     }
-    rest.is_empty()
+    out.push_str(rest);
+    out
 }
 
 /// A Markdown line that carries no words of its own: a link reference

@@ -164,21 +164,13 @@ fn scorer_train_and_eval_work_from_the_command_line() {
     let s = scorer.to_str().unwrap();
     let cache = dir.path().join("cache");
     let c = cache.to_str().unwrap();
-    run(&[
-        "-q",
-        "scorer",
-        "train",
-        "-i",
-        f,
-        "--label",
-        "metadata.grade",
-        "--where",
-        "metadata.split=train",
-        "-o",
-        s,
-        "--cache-dir",
-        c,
-    ]);
+    // `scorer train` on the fixture's train split into `out`, with `extra` flags.
+    let train = |out: &str, extra: &[&str]| {
+        let base = ["--json", "-q", "scorer", "train", "-i", f, "--label", "metadata.grade"];
+        let rest = ["--where", "metadata.split=train", "-o", out, "--cache-dir", c];
+        run(&[&base[..], extra, &rest[..]].concat())
+    };
+    train(s, &[]);
     assert!(scorer.join("scorer.json").is_file());
     let json =
         run(&["--json", "-q", "scorer", "eval", s, "-i", f, "--where", "metadata.split=valid", "--cache-dir", c]);
@@ -189,23 +181,7 @@ fn scorer_train_and_eval_work_from_the_command_line() {
     // question has two or more, so none is left out, and it still ranks.
     let relative = dir.path().join("relative");
     let r = relative.to_str().unwrap();
-    let json = run(&[
-        "--json",
-        "-q",
-        "scorer",
-        "train",
-        "-i",
-        f,
-        "--label",
-        "metadata.grade",
-        "--where",
-        "metadata.split=train",
-        "--within-group",
-        "-o",
-        r,
-        "--cache-dir",
-        c,
-    ]);
+    let json = train(r, &["--within-group"]);
     let t: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
     assert_eq!((t["within_group"].as_bool(), t["alone_in_group"].as_u64()), (Some(true), Some(0)), "{t}");
     assert!(t["valid_spearman"].as_f64().unwrap() > 0.3, "{t}");
