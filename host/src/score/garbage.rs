@@ -283,17 +283,16 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
     // A request that names a section ("What does the changelog say under
     // "Added"?") answered by that section, heading first, is on topic
     // however far a template's words embed from the section's.
+    // A topic of one word ("How do I make escargot?") is a topic: the far
+    // limit holds for it; the nearer ones weigh shared words, and need two.
+    let topic_words = content_words(query).len();
     if let Some(c) = ev.query_answer_cosine.filter(|_| {
-        asking
-            && !parts.has_diff
-            && content_words(query).len() >= 2
-            && !answers_the_named_section(query, answer)
-            && !config
+        asking && !parts.has_diff && topic_words >= 1 && !answers_the_named_section(query, answer) && !config
     }) {
         let limit = s.off_topic_cosine_by_did.get(&span.did).copied().unwrap_or(s.off_topic_cosine);
         if (c as f64) < limit && word_count(answer) >= 3 {
             cap(Garbage::OffTopic, format!("query-answer cosine {c:.2} < {limit}"));
-        } else if (c as f64) < s.off_topic_weak_cosine.max(limit) && word_count(answer) >= 8 {
+        } else if topic_words >= 2 && (c as f64) < s.off_topic_weak_cosine.max(limit) && word_count(answer) >= 8 {
             let shared = shared_content_words(query, answer);
             if shared <= 1 {
                 cap(
@@ -557,7 +556,10 @@ fn shared_content_words(query: &str, answer: &str) -> usize {
 
 /// Distinct words of 3+ letters that are not stop words.
 fn content_words(t: &str) -> std::collections::HashSet<String> {
-    text::words(&t.to_lowercase()).filter(|w| w.chars().count() >= 3 && !STOP_WORDS.contains(&w.as_str())).collect()
+    // "don’t" is "don't", a stop word, not "don" and "t".
+    text::words(&t.to_lowercase().replace('’', "'"))
+        .filter(|w| w.chars().count() >= 3 && !STOP_WORDS.contains(&w.as_str()))
+        .collect()
 }
 
 fn caps_sorted(mut caps: Vec<Cap>) -> Vec<Cap> {
@@ -979,6 +981,25 @@ const DANGLING: &[&str] = &[
     "per",
     "upon",
     "amid",
+    "without",
+    "within",
+    "throughout",
+    "unlike",
+    "until",
+    "every",
+    "whom",
+];
+
+/// Questions whose "Yes" names nothing: they ask which ones, or how.
+const ASKS_WHICH: &[&str] = &[
+    "are there any",
+    "are there some",
+    "is there any way",
+    "is there a way",
+    "do you know any",
+    "can you recommend",
+    "can you suggest",
+    "can you name",
 ];
 
 /// An answer that is only an opener ("Sure!", "Here is").
@@ -1115,6 +1136,17 @@ fn truncated(
     if parts.has_diff {
         return None;
     }
+    // Code with no fence that opens more braces than it closes stops inside
+    // a block (`int main() {` … `int count`). Fenced code has its fence to
+    // tell.
+    if !answer.contains("```") && answer.matches('{').count() > answer.matches('}').count() {
+        return Some(format!("{} braces opened, {} closed", answer.matches('{').count(), answer.matches('}').count()));
+    }
+    // "Yes" to "Are there any AI tools for 2D animation?": it says some
+    // exist and names none.
+    if an == "yes" && ASKS_WHICH.iter().any(|w| q.trim_start().starts_with(w)) {
+        return Some(format!("{a:?} to a question that asks which ones"));
+    }
     // "Here are some poems that mention Santa" — and then nothing.
     if parts.code.is_empty()
         && a.lines().count() == 1
@@ -1241,6 +1273,9 @@ fn truncated(
     // A word cut short ("… tests the knowl", "Certai").
     // The last part of a compound ("para-aram", "true/fals").
     let part = raw_last.rsplit(['-', '/']).next().unwrap_or(raw_last);
+    if a_compound_of_the_question_cut(&q, last_word) {
+        return Some(format!("stops inside a compound the question spells whole: {raw_last:?}"));
+    }
     if let Some(d) = cut_inside_a_word(&q, a, t, part) {
         return Some(d);
     }
@@ -1303,9 +1338,16 @@ fn truncated(
         list_marker(t) == Some('-') || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
     // A parenthesis opened in the last line and never closed.
     let others_close = a.lines().rev().skip(1).any(|l| l.contains('(') && l.contains(')'));
+    // One word is enough when the parenthesis opens a word and the answer
+    // stops right after it ("HTML (Hy", "Group activity (20"); "f(x" opens
+    // no aside.
+    let opens_an_aside = |head: &str| head.is_empty() || head.ends_with(char::is_whitespace);
     if t.matches('(').count() > t.matches(')').count()
-        && t.rsplit('(').next().is_some_and(|rest| {
-            !rest.contains(')') && (word_count(rest) >= 3 || others_close && list_item && word_count(rest) >= 1)
+        && t.rsplit_once('(').is_some_and(|(head, rest)| {
+            !rest.contains(')')
+                && (word_count(rest) >= 3
+                    || others_close && list_item && word_count(rest) >= 1
+                    || opens_an_aside(head) && rest.chars().next().is_some_and(char::is_alphanumeric))
         })
     {
         return Some(format!("a parenthesis is never closed: …{}", t.rsplit('(').next().unwrap_or("").trim()));
@@ -1372,9 +1414,25 @@ fn truncated(
         if siblings.is_empty() && matches!(marker, Some('-')) && announces_several && !ended(&t) {
             return Some(format!("a list announced as several things stops in its first item: {t:?}"));
         }
-        // A last word in capitals ("CST", "USA") is an abbreviation, not a cut.
-        let lower_last = t.split_whitespace().last().is_some_and(|w| w.chars().any(char::is_lowercase));
-        let all_ended = lower_last && siblings.iter().any(|l| word_count(l) >= 4) && siblings.iter().all(ended);
+        if let Some(d) = a_countdown_stops(a, t) {
+            return Some(d);
+        }
+        // "- 2" under "- 24 canned snails": a number, and what it counts
+        // is cut.
+        let number = |w: &str| w.chars().all(|c| a_figure(c) || "/.-".contains(c)) && w.chars().any(a_figure);
+        let only_a_number = item_words(t).count() == 1 && item_words(t).all(number);
+        if only_a_number
+            && siblings.iter().any(|l| item_words(l).count() >= 2 && item_words(l).next().is_some_and(number))
+        {
+            return Some(format!("a list item stops after its number: {t:?}"));
+        }
+        // A nested list whose items end their sentences, and the last does
+        // not ("    * Slower urbanization.\n    * A less urgent need for social").
+        let run = the_run(a, t);
+        if lower_last_word(t) && run.len() >= 2 && run.iter().all(|l| word_count(l) >= 4 && ended(l)) {
+            return Some(format!("a list item stops where the {} before it ended their sentences: {t:?}", run.len()));
+        }
+        let all_ended = lower_last_word(t) && siblings.iter().any(|l| word_count(l) >= 4) && siblings.iter().all(ended);
         if all_ended {
             return Some(format!(
                 "a list item stops where the {} before it ended their sentences: {t:?}",
@@ -1388,10 +1446,12 @@ fn truncated(
         return Some(d);
     }
     // Shorter lines are often labels, names, lists of words or addresses.
-    if word_count(t) < 8 || a_list_or_a_byline(t) {
+    if word_count(t) < 8 || a_list_or_a_byline(t) || a_heading(t) {
         return None;
     }
-    let lines: Vec<&str> = parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4).collect();
+    // A heading ends no sentence, in verse or prose: it has no vote.
+    let lines: Vec<&str> =
+        parts.prose.iter().map(|l| l.trim()).filter(|l| word_count(l) >= 4 && !a_heading(l)).collect();
     let punctuated = lines.iter().filter(|l| ends(l)).count();
     // Verse and lists of phrases end lines without punctuation: leave them
     // alone — unless the last line is a paragraph (no list item) and the
@@ -1588,6 +1648,13 @@ fn a_form_to_fill(a: &str) -> bool {
 /// "x = -4, x = 2, x = 6", "inventive, dynamic, imaginative, modern"), a
 /// quotation's attribution ("… the universe.\" - Albert Einstein") and a
 /// title's author ("\"The Night Before Christmas\" by Clement Clarke Moore").
+/// A heading: `# …`, a line in bold alone, or a labelled title
+/// ("Title: A History of Jazz").
+fn a_heading(l: &str) -> bool {
+    let bold = l.len() > 4 && l.starts_with("**") && l.ends_with("**") && !l[2..l.len() - 2].contains("**");
+    l.starts_with('#') || bold || l.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("title:"))
+}
+
 fn a_list_or_a_byline(t: &str) -> bool {
     let rest = t.split_once(": ").filter(|(label, _)| word_count(label) <= 3).map_or(t, |(_, r)| r);
     let terms = list_marker(t).is_none()
@@ -1805,6 +1872,17 @@ fn cut_inside_a_word(q: &str, a: &str, last_line: &str, raw_last: &str) -> Optio
     Some(format!("stops inside a word: {raw_last:?}"))
 }
 
+/// A compound cut inside its last part, where the question spells it
+/// whole: "goal-orient" for "goal-oriented".
+fn a_compound_of_the_question_cut(q: &str, last: &str) -> bool {
+    let tokens = || q.split_whitespace().map(|x| x.trim_matches(|c: char| !c.is_alphanumeric()));
+    last.contains('-')
+        && last.ends_with(char::is_alphabetic)
+        && !tokens().any(|x| x == last)
+        && tokens()
+            .any(|x| x.len() > last.len() && x.starts_with(last) && x[last.len()..].starts_with(char::is_alphabetic))
+}
+
 /// Cells of a table row (GFM: leading and trailing pipes optional, `\|`
 /// escaped).
 fn cells(row: &str) -> usize {
@@ -1874,6 +1952,34 @@ const SUBJECT_CONTRACTIONS_AT_AN_END: &[&str] =
 fn numbered(line: &str) -> Option<(u32, &str)> {
     let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     Some((line[..digits].parse().ok()?, &line[digits..]))
+}
+
+/// A last word in capitals ("CST", "USA") is an abbreviation, not a cut.
+fn lower_last_word(t: &str) -> bool {
+    t.split_whitespace().last().is_some_and(|w| w.chars().any(char::is_lowercase))
+}
+
+/// The items of the last line's own list run: the lines right above it,
+/// nearest first and trimmed, with its marker at its indent.
+fn the_run<'a>(a: &'a str, last: &str) -> Vec<&'a str> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(raw_last) = a.lines().rev().find(|l| !l.trim().is_empty()) else { return Vec::new() };
+    let marker = list_marker(last);
+    a.lines()
+        .rev()
+        .skip_while(|l| l.trim().is_empty())
+        .skip(1)
+        .take_while(|l| indent(l) == indent(raw_last) && list_marker(l.trim()) == marker)
+        .map(str::trim)
+        .collect()
+}
+
+/// A numbered list that counts down ("10. …", "9. …", "8. …") and stops
+/// before 1: "7. Run".
+fn a_countdown_stops(a: &str, last: &str) -> Option<String> {
+    let (k, _) = numbered(last)?;
+    let before: Vec<u32> = earlier_items(a, '1').take(2).filter_map(|l| numbered(l).map(|(n, _)| n)).collect();
+    (k > 1 && before == [k + 1, k + 2]).then(|| format!("a countdown stops at {k}, before 1: {last:?}"))
 }
 
 /// A last line of digits alone that begins the number the numbered item
@@ -3063,6 +3169,80 @@ mod tests {
     }
 
     #[test]
+    fn a_countdown_a_compound_a_block_or_an_aside_cut_short_is_truncated() {
+        // (question, answer, what the cut is): real answers cut by the
+        // garbage generator that the detectors let through.
+        let cases = [
+            (
+                "Write me a top 10 list of the funniest ways to die.",
+                "10. Sucked into a jet engine while taking a selfie\n9. Electrocuted by a hair straightener\n8. Choked in a hot dog eating contest\n7. Run",
+                "a countdown that stops before 1",
+            ),
+            (
+                "Create a brief resume introduction. attributes: creative, goal-oriented, motivated",
+                "Here is a draft resume introduction using the provided information:\n\nCreative and goal-orient",
+                "a compound of the question cut inside its last part",
+            ),
+            (
+                "Develop a C++ program that counts the occurrences of a word in a file.",
+                "#include <iostream>\n#include <fstream>\n\nint main() {\n    std::string word = \"apple\";\n    int count",
+                "code with no fence that stops inside a block",
+            ),
+            ("What is the difference between HTML and JavaScript?", "HTML (Hy", "a word cut inside an aside"),
+            ("Are there any AI tools out there for 2D animation?", "Yes", "yes, and none named"),
+            (
+                "What if the Black Death had not occurred in the 14th century?",
+                "If the Black Death had not occurred, the course of history would have been different. It killed millions of people.\n\nWithout",
+                "a paragraph of one preposition",
+            ),
+            (
+                "Write a script for a YouTube video exploring the history and cultural significance of jazz.",
+                "Title: A History of Jazz: A Cultural Exploration\n\nIntro: Today we're going to take a journey into the history and cultural",
+                "prose after a title that has no vote",
+            ),
+            (
+                "How do I make escargot?",
+                "Ingredients:\n- 24 canned snails\n- 1/2 cup unsalted butter\n- 2 cloves garlic, minced\n- 2",
+                "an ingredient cut after its number",
+            ),
+            (
+                "What if the Black Death had not occurred?",
+                "**1. Demographic Shifts:**\n* Population: larger\n* Labour: cheap\n\n**2. Economy:**\n* Growth pressures, potentially leading to:\n    * Slower urbanization and industrial development.\n    * Reduced incentive for agricultural innovation.\n    * A less urgent need for social",
+                "a nested list whose run ended its sentences",
+            ),
+        ];
+        for (q, a, why) in cases {
+            assert_eq!(reasons(q, a), vec![Garbage::Truncated], "{why}: {a:?}");
+        }
+        // Left alone: a countdown that reaches 1, a compound the question
+        // holds whole, balanced code, a call's parenthesis, "No" to "are
+        // there any", verse under a title.
+        let whole = [
+            ("Write me a top 3 list of jokes.", "3. A pun\n2. A limerick\n1. A knock-knock joke"),
+            ("Describe yourself: creative, goal-oriented.", "I am creative and goal-oriented"),
+            ("Write a C program.", "int main() {\n    return 0;\n}"),
+            ("Are there any primes divisible by 4?", "No."),
+            ("Is the sky blue?", "Yes"),
+            ("List the first even numbers.", "- 2\n- 4\n- 6"),
+            (
+                "What should I pack?",
+                "Clothes:\n* Sweaters\n* A rain jacket\n* Boots, with:\n    * Two pairs of warm socks for the evenings.\n    * Laces to spare for the long trails.\n* A sturdy pair of walking poles",
+            ),
+            (
+                "Give the news title a category.",
+                "Category: Arts & Culture\nTitle: Uncovering the Art of Banksy: A Must-See Exhibition in Cambridge, MA",
+            ),
+            (
+                "Write a poem about the sea.",
+                "Title: The Sea at Night\n\nThe waves roll in beneath the silver moon\nAnd whisper secrets to the sleeping shore",
+            ),
+        ];
+        for (q, a) in whole {
+            assert!(reasons(q, a).is_empty(), "{a:?}: {:?}", reasons(q, a));
+        }
+    }
+
+    #[test]
     fn a_word_of_the_question_cut_short_is_truncated() {
         let q = "Write a poem about a family sailing vacation in Bora Bora.";
         assert_eq!(reasons(q, "Upon the tranquil waters of Bora Bora,\nA famil"), vec![Garbage::Truncated]);
@@ -3438,8 +3618,21 @@ mod tests {
 
     #[test]
     fn an_open_request_has_no_topic_to_leave() {
-        let s = span("Tell me something I don't know", GOOD);
-        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.01) }, &GarbageSettings::default()).is_empty());
+        for q in ["Tell me something I don't know", "Tell me something I don’t know"] {
+            let s = span(q, GOOD);
+            assert!(detect(&s, Evidence { query_answer_cosine: Some(0.01) }, &GarbageSettings::default()).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_swapped_answer_to_a_one_word_topic_is_off_topic() {
+        // "How do I make escargot?" answered with another question's answer
+        // (cosine -0.07): one content word is a topic. The nearer limit,
+        // which counts shared words, still needs two.
+        let s = span("How do I make escargot?", GOOD);
+        let caps = detect(&s, Evidence { query_answer_cosine: Some(-0.07) }, &GarbageSettings::default());
+        assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic]);
+        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.08) }, &GarbageSettings::default()).is_empty());
     }
 
     #[test]
