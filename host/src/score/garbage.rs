@@ -990,6 +990,19 @@ const DANGLING: &[&str] = &[
     "whom",
 ];
 
+/// Requests for a list.
+const ASKS_FOR_A_LIST: &[&str] = &[
+    "provide a list",
+    "make a list",
+    "create a list",
+    "give me a list",
+    "give a list",
+    "write a list",
+    "generate a list",
+    "prepare a list",
+    "compile a list",
+];
+
 /// Questions whose "Yes" names nothing: they ask which ones, or how.
 const ASKS_WHICH: &[&str] = &[
     "are there any",
@@ -1133,6 +1146,11 @@ fn truncated(
     {
         return Some(format!("{words} words for a request that asks for a text"));
     }
+    // "As a Crew" for "Provide a list of the skills …": three words or
+    // fewer on one line, and no list.
+    if words <= 3 && ASKS_FOR_A_LIST.iter().any(|p| q.contains(p)) && !a.contains([',', ';', '\n', '`']) {
+        return Some(format!("{a:?} for a request that asks for a list"));
+    }
     if parts.has_diff {
         return None;
     }
@@ -1261,6 +1279,19 @@ fn truncated(
     // A subject and its verb, and nothing after: "… Yes, thank you. I'll".
     if words >= 2 && SUBJECT_CONTRACTIONS.contains(&last_word.replace('’', "'").as_str()) {
         return Some(format!("stops on {raw_last:?}"));
+    }
+    // A possessive owns nothing at the end of a sentence: "… Without the
+    // Black Death, Europe's". "It's" and "that's" are a subject and its
+    // verb; a name alone ("- Trader Joe's") is a whole item.
+    let possessive = last_word.replace('’', "'");
+    let owner = possessive.strip_suffix("'s").unwrap_or("");
+    if word_count(t) >= 4
+        && owner.chars().count() >= 2
+        && owner.chars().all(char::is_alphabetic)
+        && !SUBJECT_CONTRACTIONS_AT_AN_END.contains(&possessive.as_str())
+        && !["what", "who", "where", "how", "when", "why"].contains(&owner)
+    {
+        return Some(format!("stops on a possessive: {raw_last:?}"));
     }
     // Two lowercase letters that are no word ("… die in pu", "Berlin wa").
     if last_word.chars().count() == 2
@@ -3190,6 +3221,12 @@ mod tests {
             ),
             ("What is the difference between HTML and JavaScript?", "HTML (Hy", "a word cut inside an aside"),
             ("Are there any AI tools out there for 2D animation?", "Yes", "yes, and none named"),
+            ("Provide a list of the skills that may help you find the job.\n\nCrew Members", "As a Crew", "no list"),
+            (
+                "What if the Black Death had not occurred?",
+                "**Impact on Society:**\n\n* **Population growth:** Without the Black Death, Europe's",
+                "a possessive that owns nothing",
+            ),
             (
                 "What if the Black Death had not occurred in the 14th century?",
                 "If the Black Death had not occurred, the course of history would have been different. It killed millions of people.\n\nWithout",
@@ -3224,6 +3261,9 @@ mod tests {
             ("Are there any primes divisible by 4?", "No."),
             ("Is the sky blue?", "Yes"),
             ("List the first even numbers.", "- 2\n- 4\n- 6"),
+            ("Make a list of primary colours.", "Red, yellow, blue"),
+            ("Where should I buy cheap wine?", "- Costco\n- Trader Joe's"),
+            ("Write a poem about the night.", "The moon is up and so is she\nAnd all the world is what it's"),
             (
                 "What should I pack?",
                 "Clothes:\n* Sweaters\n* A rain jacket\n* Boots, with:\n    * Two pairs of warm socks for the evenings.\n    * Laces to spare for the long trails.\n* A sturdy pair of walking poles",
