@@ -130,7 +130,11 @@ pub struct GarbageSettings {
     /// question's words) to questions of an action in `off_topic_dids` with
     /// at least `off_topic_lexical_min_question_words` content words; never
     /// on requests to translate, for a piece (a story, a poem, a template)
-    /// or for names, answered in their own words.
+    /// or for names, answered in their own words. A question of fewer
+    /// content words (1–3: "Is the US border open to Canada?") is judged by
+    /// the same cosine when the answer uses none of them in any form
+    /// (first five letters alike), unless it asks about the assistant or
+    /// greets.
     pub off_topic_lexical_cosine: f64,
     pub off_topic_lexical_share: f64,
     pub off_topic_lexical_min_words: usize,
@@ -318,6 +322,22 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                         "query-answer cosine {c:.2}, and the answer uses {shared} of the question's {} content words",
                         asked.len()
                     ),
+                );
+            } else if asked.len() < s.off_topic_lexical_min_question_words
+                && !asked.iter().any(|w| said.iter().any(|x| same_word(w, x)))
+                && !about_the_assistant(query)
+                && !greets(query)
+            {
+                // A short question ("Is the US border open to Canada?") names
+                // its topic in few words; an answer that uses none of them,
+                // in any form, is about something else.
+                cap(
+                    Garbage::OffTopic,
+                    format!("query-answer cosine {c:.2}, and the answer uses none of the question's {:?}", {
+                        let mut words: Vec<&String> = asked.iter().collect();
+                        words.sort();
+                        words
+                    }),
                 );
             }
         }
@@ -555,6 +575,20 @@ fn shared_content_words(query: &str, answer: &str) -> usize {
 }
 
 /// Distinct words of 3+ letters that are not stop words.
+/// Two forms of one word: equal, or the same first five letters (the first
+/// four when one has four: "wrap", "wrapping").
+fn same_word(a: &str, b: &str) -> bool {
+    let n = a.chars().count().min(b.chars().count()).min(5);
+    a == b || n >= 4 && a.chars().take(n).eq(b.chars().take(n))
+}
+
+/// A greeting, not a question: "Hello there Obi One Kenobi".
+fn greets(query: &str) -> bool {
+    let first = text::words(query).next().unwrap_or_default();
+    ["hello", "hi", "hey", "greetings", "howdy"].contains(&first.as_str())
+        || has_any(&query.to_lowercase(), &["good morning", "good evening", "good afternoon"])
+}
+
 fn content_words(t: &str) -> std::collections::HashSet<String> {
     // "don’t" is "don't", a stop word, not "don" and "t".
     text::words(&t.to_lowercase().replace('’', "'"))
@@ -3665,6 +3699,46 @@ mod tests {
     }
 
     #[test]
+    fn a_short_question_answered_without_any_of_its_words_is_off_topic() {
+        // Swapped answers from the garbage corpus: a question of three
+        // content words, an answer of 25+ that uses none of them in any form.
+        let q = "Is the US border open to Canada?";
+        let a = "I must emphasize that this is a hypothetical scenario, and I'm not condoning any actions. My role here is to present the arguments that a lawyer might make in court, which would rest on sovereignty, security and history.";
+        let cos = Evidence { query_answer_cosine: Some(0.14) };
+        let caps = detect(&span(q, a), cos, &GarbageSettings::default());
+        assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic], "{caps:?}");
+        // Left alone: the answer uses a form of a question word ("wrap" /
+        // "wrapping"), the question is about the assistant or a greeting,
+        // or the cosine is not low.
+        let kept = [
+            (
+                "How do I wrap a present neatly?",
+                "Start by wrapping the box in paper cut to size, folding each edge under by a finger's width so that no raw edge shows, then tape the seams on the underside where nobody will see them, and finish with a ribbon.",
+                0.14,
+            ),
+            (
+                "What are you thinking of right now?",
+                "As an AI language model, I don't have a head or a stream of thought the way people do; each reply is computed afresh from the conversation so far, so there is nothing going on between messages.",
+                0.17,
+            ),
+            (
+                "Hello there Obi One Kenobi",
+                "Greetings, young one. May the Force be with you. I sense a curious mind and a restless spirit; the path of the Jedi is long, and patience is the first lesson of many that lie ahead.",
+                0.12,
+            ),
+            (
+                "Is the US border open to Canada?",
+                "I must emphasize that this is a hypothetical scenario, and I'm not condoning any actions. My role here is to present the arguments that a lawyer might make in court, which would rest on sovereignty.",
+                0.25,
+            ),
+        ];
+        for (q, a, c) in kept {
+            let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(c) }, &GarbageSettings::default());
+            assert!(caps.is_empty(), "{q}: {caps:?}");
+        }
+    }
+
+    #[test]
     fn a_swapped_answer_to_a_one_word_topic_is_off_topic() {
         // "How do I make escargot?" answered with another question's answer
         // (cosine -0.07): one content word is a topic. The nearer limit,
@@ -3672,6 +3746,12 @@ mod tests {
         let s = span("How do I make escargot?", GOOD);
         let caps = detect(&s, Evidence { query_answer_cosine: Some(-0.07) }, &GarbageSettings::default());
         assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic]);
+        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.25) }, &GarbageSettings::default()).is_empty());
+        // Nearer, an answer that names the dish is on topic.
+        let s = span(
+            "How do I make escargot?",
+            "Escargot are snails baked in garlic butter. Rinse canned snails, set each in a shell with a spoon of parsley butter, and bake them at 200 °C for ten minutes until the butter bubbles.",
+        );
         assert!(detect(&s, Evidence { query_answer_cosine: Some(0.08) }, &GarbageSettings::default()).is_empty());
     }
 
