@@ -1417,6 +1417,12 @@ fn truncated(
     {
         return Some(format!("a parenthesis is never closed: …{}", t.rsplit('(').next().unwrap_or("").trim()));
     }
+    // So with a bracket: "… effective [Resign".
+    if t.rsplit_once('[').is_some_and(|(head, rest)| {
+        !rest.contains(']') && opens_an_aside(head) && rest.chars().next().is_some_and(char::is_alphanumeric)
+    }) {
+        return Some(format!("a bracket is never closed: …[{}", t.rsplit('[').next().unwrap_or("").trim()));
+    }
     // A line written in sentences whose last sentence stops: "… in the
     // game. This includes designing challenging and reward".
     // The sentence before must end on an ordinary word, not an initial or a
@@ -1443,7 +1449,8 @@ fn truncated(
             return Some(format!("a list of one item stops mid-sentence: …{}", tail_of(t)));
         }
         // "Here are the steps:\n\n1. Create a directory" — and no step 2.
-        let announced = line_before_last(a).is_some_and(|l| l.ends_with(':'));
+        // "Ingredients:" or in bold, "**Ingredients:**".
+        let announced = line_before_last(a).is_some_and(|l| l.trim_end_matches(['*', '_']).ends_with(':'));
         // Nobody numbers one item: "1. RoMQA: A Benchmark for Robust,
         // Multi-evidence, Multi-answer", unpunctuated, with no item before.
         let numbered_alone =
@@ -1464,8 +1471,13 @@ fn truncated(
         }
         // "* 1/2 cup" under "* 2 cups of flour": a quantity and its unit,
         // and no ingredient, where an earlier item names one.
+        // Or the first item under "**Ingredients:**" ("- 1 pound"): a list
+        // of ingredients names them ("You need:\n\n* 2 cups" may answer "how
+        // much?").
+        let ingredients = announced && line_before_last(a).is_some_and(|l| l.to_lowercase().contains("ingredient"));
         if let Some(unit) = only_a_quantity(t)
-            && siblings.iter().any(|l| only_a_quantity(l).is_none() && starts_with_a_quantity(l))
+            && (siblings.iter().any(|l| only_a_quantity(l).is_none() && starts_with_a_quantity(l))
+                || siblings.is_empty() && ingredients)
         {
             return Some(format!("an ingredient stops after its quantity: {t:?} ({unit})"));
         }
@@ -3256,6 +3268,16 @@ mod tests {
             ("What is the difference between HTML and JavaScript?", "HTML (Hy", "a word cut inside an aside"),
             ("Are there any AI tools out there for 2D animation?", "Yes", "yes, and none named"),
             ("Provide a list of the skills that may help you find the job.\n\nCrew Members", "As a Crew", "no list"),
+            (
+                "Help me write a resignation letter.",
+                "Dear [Employer],\nI am writing to resign from my position as [Your Position], effective [Resign",
+                "a bracket the last word opens",
+            ),
+            (
+                "How do I make escargot?",
+                "Escargot is a delicacy of land snails. Here's how to make it:\n\n**Ingredients:**\n\n- 1 pound",
+                "the first ingredient cut after its quantity",
+            ),
             (
                 "What if the Black Death had not occurred?",
                 "**Impact on Society:**\n\n* **Population growth:** Without the Black Death, Europe's",
