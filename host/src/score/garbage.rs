@@ -339,6 +339,20 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                         words
                     }),
                 );
+            } else if let names = names_in(query)
+                && !names.is_empty()
+                && !names.iter().any(|n| mentions(answer, n))
+                && !about_the_assistant(query)
+                && !greets(query)
+                && !has_any(&query.to_lowercase(), &["rewrite", "paraphrase", "rephrase"])
+            {
+                // "What if the Suez Canal had never been constructed?"
+                // answered about Isaac Newton: the question names what it is
+                // about, and the answer never names it.
+                cap(
+                    Garbage::OffTopic,
+                    format!("query-answer cosine {c:.2}, and the answer names none of the question's {names:?}"),
+                );
             }
         }
     }
@@ -580,6 +594,37 @@ fn shared_content_words(query: &str, answer: &str) -> usize {
 fn same_word(a: &str, b: &str) -> bool {
     let n = a.chars().count().min(b.chars().count()).min(5);
     a == b || n >= 4 && a.chars().take(n).eq(b.chars().take(n))
+}
+
+/// Words capitalised anyway, or too common to name a topic.
+const NOT_NAMES: &[&str] = &["I'm", "I've", "I'd", "I'll", "AI", "The", "This", "That", "You", "Your", "Please"];
+
+/// The names a question gives, lowercased: words capitalised inside a
+/// sentence ("the Suez Canal", "Jiddu Krishnamurti"), not its first word,
+/// not written in capitals throughout ("USA" may be spelled out).
+fn names_in(query: &str) -> Vec<String> {
+    let mut names: Vec<String> = query
+        .split(['.', '!', '?', ':', ';', '\n', '"', '“', '”', '(', ')'])
+        .flat_map(|sentence| sentence.split_whitespace().skip(1))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| {
+            w.chars().count() >= 3
+                && w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).all(|c| c.is_lowercase() || c == '-' || c == '\'' || c == '’')
+                && !NOT_NAMES.contains(w)
+        })
+        .map(str::to_lowercase)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether the answer names `name` in some form: its first five letters
+/// ("Canad" for "Canadian").
+fn mentions(answer: &str, name: &str) -> bool {
+    let stem: String = name.chars().take(5).collect();
+    answer.to_lowercase().contains(&stem)
 }
 
 /// A greeting, not a question: "Hello there Obi One Kenobi".
@@ -3751,6 +3796,37 @@ mod tests {
             (
                 "Is the US border open to Canada?",
                 "I must emphasize that this is a hypothetical scenario, and I'm not condoning any actions. My role here is to present the arguments that a lawyer might make in court, which would rest on sovereignty.",
+                0.25,
+            ),
+        ];
+        for (q, a, c) in kept {
+            let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(c) }, &GarbageSettings::default());
+            assert!(caps.is_empty(), "{q}: {caps:?}");
+        }
+    }
+
+    #[test]
+    fn an_answer_that_never_names_what_the_question_names_is_off_topic() {
+        let q = "What if the Suez Canal had never been constructed?";
+        let a = "If Isaac Newton had focused on biology instead of physics, he may have made significant contributions to the field of biology. Newton was known for his careful observation, and he might have studied plants and animals with the same rigour.";
+        let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(0.13) }, &GarbageSettings::default());
+        assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic], "{caps:?}");
+        // Left alone: the answer names it in another form ("Canadian"), the
+        // request is to rewrite, or the cosine is not low.
+        let kept = [
+            (
+                "Is the border open to travellers from Canada this month?",
+                "Most Canadian travellers can cross by land again, provided they carry a passport and meet the entry requirements; check the official border agency page before you leave, as the rules for vaccinations and paperwork change often.",
+                0.15,
+            ),
+            (
+                "Take the phone conversation in the movie Taken and rewrite it in old English.",
+                "Hark, this phone conversation in the old tongue: I possess not riches, but a most particular set of skills, gathered over a long career, skills that make me a nightmare for such as thee and thy kind.",
+                0.12,
+            ),
+            (
+                "What if the Suez Canal had never been constructed?",
+                "If Isaac Newton had focused on biology instead of physics, he may have made significant contributions to the field of biology. Newton was known for his careful observation, and he might have studied plants.",
                 0.25,
             ),
         ];
