@@ -139,6 +139,10 @@ pub struct GarbageSettings {
     pub off_topic_lexical_share: f64,
     pub off_topic_lexical_min_words: usize,
     pub off_topic_lexical_min_question_words: usize,
+    /// Below this cosine, an answer of `off_topic_lexical_min_words`+ words
+    /// that names none of the names its question gives (words capitalised
+    /// inside its sentences: "the Suez Canal") is off topic too.
+    pub off_topic_names_cosine: f64,
     /// Per `did`: a different off-topic cosine.
     pub off_topic_cosine_by_did: HashMap<String, f64>,
     /// Actions whose answers are always judged for topic. Any other answer
@@ -179,6 +183,7 @@ impl Default for GarbageSettings {
             off_topic_lexical_share: 0.20,
             off_topic_lexical_min_words: 25,
             off_topic_lexical_min_question_words: 4,
+            off_topic_names_cosine: 0.20,
             off_topic_cosine_by_did: HashMap::new(),
             off_topic_dids: vec!["ask_question".into()],
             long_request_min_words: 5,
@@ -304,7 +309,7 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                     format!("query-answer cosine {c:.2} and {shared} content word shared with the question"),
                 );
             }
-        } else if (c as f64) < s.off_topic_lexical_cosine
+        } else if (c as f64) < s.off_topic_lexical_cosine.max(s.off_topic_names_cosine)
             && word_count(answer) >= s.off_topic_lexical_min_words
             && s.off_topic_dids.contains(&span.did)
             && parts.code.is_empty()
@@ -315,7 +320,8 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
             let said = content_words(answer);
             let shared = asked.intersection(&said).count();
             let share = shared as f64 / asked.len() as f64;
-            if asked.len() >= s.off_topic_lexical_min_question_words && share < s.off_topic_lexical_share {
+            let lexical = (c as f64) < s.off_topic_lexical_cosine;
+            if lexical && asked.len() >= s.off_topic_lexical_min_question_words && share < s.off_topic_lexical_share {
                 cap(
                     Garbage::OffTopic,
                     format!(
@@ -323,7 +329,8 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                         asked.len()
                     ),
                 );
-            } else if asked.len() < s.off_topic_lexical_min_question_words
+            } else if lexical
+                && asked.len() < s.off_topic_lexical_min_question_words
                 && !asked.iter().any(|w| said.iter().any(|x| same_word(w, x)))
                 && !about_the_assistant(query)
                 && !greets(query)
@@ -340,6 +347,7 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                     }),
                 );
             } else if let names = names_in(query)
+                && (c as f64) < s.off_topic_names_cosine
                 && !names.is_empty()
                 && !names.iter().any(|n| mentions(answer, n))
                 && !about_the_assistant(query)
