@@ -1297,7 +1297,9 @@ fn truncated(
     }
     let t = last.trim();
     // An include directive never ends on an open bracket (`#include <`).
-    if t.starts_with("#include") && t.ends_with(['<', '"']) {
+    if t.starts_with("#include")
+        && (t.ends_with(['<', '"']) || t.contains('<') && !t.contains('>') || t.matches('"').count() == 1)
+    {
         return Some("an include directive is cut off".into());
     }
     if t.ends_with(['(', '[', '{', ',', '=', ':'])
@@ -1401,7 +1403,7 @@ fn truncated(
     if t.ends_with('-') && t.chars().rev().nth(1).is_some_and(char::is_alphabetic) {
         return Some(format!("stops after a hyphen: …{}", t.split_whitespace().last().unwrap_or("")));
     }
-    if let Some(d) = cut_inside_the_question(&q, a, words) {
+    if let Some(d) = cut_inside_the_question(query, &q, a, words) {
         return Some(d);
     }
     // A numbered list cut inside its next marker ("72. Cleaning Supplies\n7").
@@ -1873,7 +1875,7 @@ fn cut_after_an_opening(a: &str, t: &str) -> Option<String> {
     }
     let lone = [
         "I", "He", "She", "They", "We", "It", "You", "The", "A", "An", "This", "These", "Those", "Our", "My", "Your",
-        "Their", "His",
+        "Their", "His", "There", "Here",
     ];
     if lone.contains(&item) && earlier() {
         return Some(format!("a line that stops after its first word: {t:?}"));
@@ -2215,7 +2217,7 @@ fn picks_an_option(q: &str, a: &str) -> bool {
 /// A few unpunctuated words that stop inside a word of the question ("The
 /// Balfou" for "What is the Balfour Declaration?"), or only repeat the
 /// question's own words ("Indonesia" for "Where is Indonesia?").
-fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
+fn cut_inside_the_question(query: &str, q: &str, a: &str, words: usize) -> Option<String> {
     if words > 4 || a.chars().count() > 40 || has_any(q, SHORTENING_CUES) {
         return None;
     }
@@ -2226,10 +2228,14 @@ fn cut_inside_the_question(q: &str, a: &str, words: usize) -> Option<String> {
     if !last.chars().all(char::is_alphabetic) {
         return None;
     }
-    // An all-capitals last word is a name or a function (`MID`), not a cut.
+    // An all-capitals last word is a name or a function (`MID`), not a cut
+    // — unless the question spells a longer one the same way ("HTM" of
+    // "HTML").
     let raw_last = a.split_whitespace().last().unwrap_or("");
     let capitals = raw_last.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && raw_last.len() > 1;
-    if !capitals
+    let cut_capitals = capitals
+        && query.split(|c: char| !c.is_alphanumeric()).any(|w| w.len() > raw_last.len() && w.starts_with(raw_last));
+    if (!capitals || cut_capitals)
         && !qwords.contains(last)
         && qwords.iter().any(|w| w.len() > last.len() && w.starts_with(last.as_str()))
     {
@@ -3319,6 +3325,17 @@ mod tests {
                 "code with no fence that stops inside a block",
             ),
             ("What is the difference between HTML and JavaScript?", "HTML (Hy", "a word cut inside an aside"),
+            ("What is the difference between HTML and JavaScript?", "HTM", "capitals cut from the question's"),
+            (
+                "Develop a C++ program that counts words in a file.",
+                "#include <iostream>\n#include <fstream>\n#include <s",
+                "an include cut inside its name",
+            ),
+            (
+                "Can I compile python code to make it faster?",
+                "Yes, but only in some cases. It is not possible to turn Python into a compiled language.\n\nThere",
+                "a line of one word that opens a sentence",
+            ),
             ("Are there any AI tools out there for 2D animation?", "Yes", "yes, and none named"),
             ("Provide a list of the skills that may help you find the job.\n\nCrew Members", "As a Crew", "no list"),
             (
