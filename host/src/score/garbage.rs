@@ -1335,6 +1335,17 @@ fn truncated(
         .split_whitespace()
         .last()
         .is_some_and(|w| w.len() > 1 && w.starts_with('#') && w[1..].chars().all(|c| c.is_alphanumeric() || c == '_'));
+    // A heading cut inside its first word ("### S"): after the text it
+    // heads, one or two letters are no title.
+    let heading = t.trim_start_matches('#');
+    if t.starts_with("##")
+        && heading.starts_with(' ')
+        && (1..=2).contains(&heading.trim().chars().count())
+        && heading.trim().chars().all(char::is_alphabetic)
+        && line_before_last(a).is_some()
+    {
+        return Some(format!("a heading stops inside its first word: {t:?}"));
+    }
     if ends(t) || hashtag || t.starts_with('#') || t.starts_with('>') || finished_without_a_mark(t) {
         return None;
     }
@@ -1654,8 +1665,11 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     if bare_number && (marker.len() < t.len() || follows_its_item()) {
         return Some(format!("a list item with no text: {t:?}"));
     }
-    // "1." and nothing else, for a request that asks for a list.
-    if bare_number && a == t && has_phrase(q, "list") {
+    // "1." and nothing else, for a request that asks for a list, or for
+    // steps it announces with a colon ("… by following these simple
+    // steps:").
+    let asks_for_items = has_phrase(q, "list") || q.trim_end().ends_with(':') && has_any(q, &["steps", "ways", "tips"]);
+    if bare_number && a == t && asks_for_items {
         return Some(format!("a list with no item: {t:?}"));
     }
     // A letter whose body stops: a salutation line ("Dear [Name],") earlier,
@@ -3326,6 +3340,16 @@ mod tests {
             ),
             ("What is the difference between HTML and JavaScript?", "HTML (Hy", "a word cut inside an aside"),
             ("What is the difference between HTML and JavaScript?", "HTM", "capitals cut from the question's"),
+            (
+                "You can make your holidays more eco-friendly by following these simple steps:",
+                "1.",
+                "steps announced, none given",
+            ),
+            (
+                "Explain how to build a steam engine from a beer can.",
+                "Here is how.\n\n### Materials Needed:\n\n- An empty beer can\n- Water\n\n### S",
+                "a heading cut inside its first word",
+            ),
             (
                 "Develop a C++ program that counts words in a file.",
                 "#include <iostream>\n#include <fstream>\n#include <s",
