@@ -1588,6 +1588,24 @@ fn truncated(
     if let Some(d) = a_short_paragraph_stops(a, t) {
         return Some(d);
     }
+    // A short last line that stops on a lowercase word, after three or more
+    // prose lines that all end their sentences ("… in the 14th century.
+    // … killed millions.\n\nThe meaning of life is a deeply").
+    let lowercase_end = t.split_whitespace().last().is_some_and(|w| w.chars().all(char::is_lowercase));
+    if (4..8).contains(&word_count(t)) && lowercase_end && !a_list_or_a_byline(t) && !a_heading(t) {
+        let prose: Vec<&str> = parts
+            .prose
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| word_count(l) >= 4 && !a_heading(l) && list_marker(l).is_none())
+            .collect();
+        let before = &prose[..prose.len().saturating_sub(1)];
+        // After "Sincerely," a last line is a signature ("the whole team at Acme").
+        let signed = line_before_last(a).is_some_and(|l| l.ends_with(','));
+        if before.len() >= 3 && before.iter().all(|l| ends(l)) && !signed {
+            return Some(format!("a short last line stops where the {} before it ended: {t:?}", before.len()));
+        }
+    }
     // Shorter lines are often labels, names, lists of words or addresses.
     if word_count(t) < 8 || a_list_or_a_byline(t) || a_heading(t) {
         return None;
@@ -3346,6 +3364,11 @@ mod tests {
                 "steps announced, none given",
             ),
             (
+                "What if the Black Death had not occurred?",
+                "Europe would have kept its people.\nWages would have stayed low for longer.\nThe Church would have kept its grip.\n\nThe course of history is a deeply",
+                "a short last line after lines that all ended",
+            ),
+            (
                 "Explain how to build a steam engine from a beer can.",
                 "Here is how.\n\n### Materials Needed:\n\n- An empty beer can\n- Water\n\n### S",
                 "a heading cut inside its first word",
@@ -3413,6 +3436,10 @@ mod tests {
             ("List the first even numbers.", "- 2\n- 4\n- 6"),
             ("Make a list of primary colours.", "Red, yellow, blue"),
             ("Where should I buy cheap wine?", "- Costco\n- Trader Joe's"),
+            (
+                "Write a thank-you note to my neighbours.",
+                "Thank you for watering our plants.\nThe garden has never looked better.\nWe owe you a dinner soon.\n\nWith love,\nthe whole family next door",
+            ),
             ("Write a poem about the night.", "The moon is up and so is she\nAnd all the world is what it's"),
             (
                 "What should I pack?",
