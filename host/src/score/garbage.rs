@@ -294,15 +294,17 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
     // however far a template's words embed from the section's.
     // A topic of one word ("How do I make escargot?") is a topic: the far
     // limit holds for it; the nearer ones weigh shared words, and need two.
-    let topic_words = content_words(query).len();
-    if let Some(c) = ev.query_answer_cosine.filter(|_| {
-        asking && !parts.has_diff && topic_words >= 1 && !answers_the_named_section(query, answer) && !config
-    }) {
+    // The question's topic words, read only where a topic is judged.
+    let asked = if asking && !parts.has_diff { content_words(query) } else { HashSet::new() };
+    let topic_words = asked.len();
+    if let Some(c) =
+        ev.query_answer_cosine.filter(|_| topic_words >= 1 && !answers_the_named_section(query, answer) && !config)
+    {
         let limit = s.off_topic_cosine_by_did.get(&span.did).copied().unwrap_or(s.off_topic_cosine);
         if (c as f64) < limit && word_count(answer) >= 3 {
             cap(Garbage::OffTopic, format!("query-answer cosine {c:.2} < {limit}"));
         } else if topic_words >= 2 && (c as f64) < s.off_topic_weak_cosine.max(limit) && word_count(answer) >= 8 {
-            let shared = shared_content_words(query, answer);
+            let shared = asked.intersection(&content_words(answer)).count();
             if shared <= 1 {
                 cap(
                     Garbage::OffTopic,
@@ -316,7 +318,6 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
             && !answer.contains('`')
             && !asks_for_a_translation_or_a_piece(query)
         {
-            let asked = content_words(query);
             let said = content_words(answer);
             let shared = asked.intersection(&said).count();
             let share = shared as f64 / asked.len() as f64;
@@ -349,7 +350,8 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
             } else if let names = names_in(query)
                 && (c as f64) < s.off_topic_names_cosine
                 && !names.is_empty()
-                && !names.iter().any(|n| mentions(answer, n))
+                && let lower = answer.to_lowercase()
+                && !names.iter().any(|n| mentions(&lower, n))
                 && !about_the_assistant(query)
                 && !greets(query)
                 && !has_any(&query.to_lowercase(), &["rewrite", "paraphrase", "rephrase"])
@@ -590,13 +592,6 @@ const PIECES: &[&str] = &[
     "titles",
 ];
 
-/// How many distinct content words (3+ letters, not stop words) the
-/// question and the answer share.
-fn shared_content_words(query: &str, answer: &str) -> usize {
-    content_words(query).intersection(&content_words(answer)).count()
-}
-
-/// Distinct words of 3+ letters that are not stop words.
 /// Two forms of one word: equal, or the same first five letters (the first
 /// four when one has four: "wrap", "wrapping").
 fn same_word(a: &str, b: &str) -> bool {
@@ -628,11 +623,11 @@ fn names_in(query: &str) -> Vec<String> {
     names
 }
 
-/// Whether the answer names `name` in some form: its first five letters
-/// ("Canad" for "Canadian").
-fn mentions(answer: &str, name: &str) -> bool {
+/// Whether the answer (lowercased) names `name` in some form: its first
+/// five letters ("Canad" for "Canadian").
+fn mentions(lower_answer: &str, name: &str) -> bool {
     let stem: String = name.chars().take(5).collect();
-    answer.to_lowercase().contains(&stem)
+    lower_answer.contains(&stem)
 }
 
 /// A greeting, not a question: "Hello there Obi One Kenobi".
@@ -642,7 +637,8 @@ fn greets(query: &str) -> bool {
         || has_any(&query.to_lowercase(), &["good morning", "good evening", "good afternoon"])
 }
 
-fn content_words(t: &str) -> std::collections::HashSet<String> {
+/// Distinct words of 3+ letters that are not stop words.
+fn content_words(t: &str) -> HashSet<String> {
     // "don’t" is "don't", a stop word, not "don" and "t".
     text::words(&t.to_lowercase().replace('’', "'"))
         .filter(|w| w.chars().count() >= 3 && !STOP_WORDS.contains(&w.as_str()))
@@ -1244,8 +1240,9 @@ fn truncated(
     // Code with no fence that opens more braces than it closes stops inside
     // a block (`int main() {` … `int count`). Fenced code has its fence to
     // tell.
-    if !answer.contains("```") && answer.matches('{').count() > answer.matches('}').count() {
-        return Some(format!("{} braces opened, {} closed", answer.matches('{').count(), answer.matches('}').count()));
+    let (opened, closed) = (answer.matches('{').count(), answer.matches('}').count());
+    if !answer.contains("```") && opened > closed {
+        return Some(format!("{opened} braces opened, {closed} closed"));
     }
     // "Yes" to "Are there any AI tools for 2D animation?": it says some
     // exist and names none.
@@ -1338,10 +1335,11 @@ fn truncated(
     // A heading cut inside its first word ("### S"): after the text it
     // heads, one or two letters are no title.
     let heading = t.trim_start_matches('#');
+    let title = heading.trim();
     if t.starts_with("##")
         && heading.starts_with(' ')
-        && (1..=2).contains(&heading.trim().chars().count())
-        && heading.trim().chars().all(char::is_alphabetic)
+        && (1..=2).contains(&title.chars().count())
+        && title.chars().all(char::is_alphabetic)
         && line_before_last(a).is_some()
     {
         return Some(format!("a heading stops inside its first word: {t:?}"));
@@ -1377,18 +1375,19 @@ fn truncated(
         return Some(format!("stops on {last_word:?}"));
     }
     // A subject and its verb, and nothing after: "… Yes, thank you. I'll".
-    if words >= 2 && SUBJECT_CONTRACTIONS.contains(&last_word.replace('’', "'").as_str()) {
+    // With a straight apostrophe ("I’ll" is "I'll").
+    let straight = last_word.replace('’', "'");
+    if words >= 2 && SUBJECT_CONTRACTIONS.contains(&straight.as_str()) {
         return Some(format!("stops on {raw_last:?}"));
     }
     // A possessive owns nothing at the end of a sentence: "… Without the
     // Black Death, Europe's". "It's" and "that's" are a subject and its
     // verb; a name alone ("- Trader Joe's") is a whole item.
-    let possessive = last_word.replace('’', "'");
-    let owner = possessive.strip_suffix("'s").unwrap_or("");
+    let owner = straight.strip_suffix("'s").unwrap_or("");
     if word_count(t) >= 4
         && owner.chars().count() >= 2
         && owner.chars().all(char::is_alphabetic)
-        && !SUBJECT_CONTRACTIONS_AT_AN_END.contains(&possessive.as_str())
+        && !SUBJECT_CONTRACTIONS_AT_AN_END.contains(&straight.as_str())
         && !["what", "who", "where", "how", "when", "why"].contains(&owner)
     {
         return Some(format!("stops on a possessive: {raw_last:?}"));
@@ -1469,25 +1468,21 @@ fn truncated(
         list_marker(t) == Some('-') || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.contains(['.', ')']);
     // A parenthesis opened in the last line and never closed.
     let others_close = a.lines().rev().skip(1).any(|l| l.contains('(') && l.contains(')'));
-    // One word is enough when the parenthesis opens a word and the answer
-    // stops right after it ("HTML (Hy", "Group activity (20"); "f(x" opens
-    // no aside.
-    let opens_an_aside = |head: &str| head.is_empty() || head.ends_with(char::is_whitespace);
-    if t.matches('(').count() > t.matches(')').count()
-        && t.rsplit_once('(').is_some_and(|(head, rest)| {
-            !rest.contains(')')
-                && (word_count(rest) >= 3
-                    || others_close && list_item && word_count(rest) >= 1
-                    || opens_an_aside(head) && rest.chars().next().is_some_and(char::is_alphanumeric))
-        })
-    {
-        return Some(format!("a parenthesis is never closed: …{}", t.rsplit('(').next().unwrap_or("").trim()));
-    }
-    // So with a bracket: "… effective [Resign".
-    if t.rsplit_once('[').is_some_and(|(head, rest)| {
-        !rest.contains(']') && opens_an_aside(head) && rest.chars().next().is_some_and(char::is_alphanumeric)
+    // One word is enough when the mark opens a word and the answer stops
+    // right after it ("HTML (Hy", "Group activity (20", "effective
+    // [Resign"); "f(x" opens no aside.
+    let left_open = |open: char, close: char| t.rsplit_once(open).filter(|(_, rest)| !rest.contains(close));
+    let opens_a_word = |head: &str, rest: &str| {
+        (head.is_empty() || head.ends_with(char::is_whitespace)) && rest.starts_with(char::is_alphanumeric)
+    };
+    if let Some((_, rest)) = left_open('(', ')').filter(|(head, rest)| {
+        t.matches('(').count() > t.matches(')').count()
+            && (word_count(rest) >= 3 || others_close && list_item && word_count(rest) >= 1 || opens_a_word(head, rest))
     }) {
-        return Some(format!("a bracket is never closed: …[{}", t.rsplit('[').next().unwrap_or("").trim()));
+        return Some(format!("a parenthesis is never closed: …{}", rest.trim()));
+    }
+    if let Some((_, rest)) = left_open('[', ']').filter(|(head, rest)| opens_a_word(head, rest)) {
+        return Some(format!("a bracket is never closed: …[{}", rest.trim()));
     }
     // A line written in sentences whose last sentence stops: "… in the
     // game. This includes designing challenging and reward".
@@ -1562,10 +1557,9 @@ fn truncated(
         }
         // "- 2" under "- 24 canned snails": a number, and what it counts
         // is cut.
-        let number = |w: &str| w.chars().all(|c| a_figure(c) || "/.-".contains(c)) && w.chars().any(a_figure);
-        let only_a_number = item_words(t).count() == 1 && item_words(t).all(number);
+        let only_a_number = item_words(t).count() == 1 && item_words(t).all(a_number);
         if only_a_number
-            && siblings.iter().any(|l| item_words(l).count() >= 2 && item_words(l).next().is_some_and(number))
+            && siblings.iter().any(|l| item_words(l).count() >= 2 && item_words(l).next().is_some_and(a_number))
         {
             return Some(format!("a list item stops after its number: {t:?}"));
         }
@@ -1591,8 +1585,8 @@ fn truncated(
     // A short last line that stops on a lowercase word, after three or more
     // prose lines that all end their sentences ("… in the 14th century.
     // … killed millions.\n\nThe meaning of life is a deeply").
-    let lowercase_end = t.split_whitespace().last().is_some_and(|w| w.chars().all(char::is_lowercase));
-    if (4..8).contains(&word_count(t)) && lowercase_end && !a_list_or_a_byline(t) && !a_heading(t) {
+    let a_label = a_list_or_a_byline(t) || a_heading(t);
+    if (4..8).contains(&word_count(t)) && ends_lowercase && !a_label {
         let prose: Vec<&str> = parts
             .prose
             .iter()
@@ -1607,7 +1601,7 @@ fn truncated(
         }
     }
     // Shorter lines are often labels, names, lists of words or addresses.
-    if word_count(t) < 8 || a_list_or_a_byline(t) || a_heading(t) {
+    if word_count(t) < 8 || a_label {
         return None;
     }
     // A heading ends no sentence, in verse or prose: it has no vote.
@@ -1806,12 +1800,6 @@ fn a_form_to_fill(a: &str) -> bool {
     trailing_lines(a, label) >= 3
 }
 
-/// Lines finished without a mark that a cut can imitate, so judged only
-/// after the checks for a word cut short: a list of short terms, with or
-/// without a label ("Keywords: 3D avatar, data from video, reconstruction",
-/// "x = -4, x = 2, x = 6", "inventive, dynamic, imaginative, modern"), a
-/// quotation's attribution ("… the universe.\" - Albert Einstein") and a
-/// title's author ("\"The Night Before Christmas\" by Clement Clarke Moore").
 /// A heading: `# …`, a line in bold alone, or a labelled title
 /// ("Title: A History of Jazz").
 fn a_heading(l: &str) -> bool {
@@ -1819,6 +1807,12 @@ fn a_heading(l: &str) -> bool {
     l.starts_with('#') || bold || l.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("title:"))
 }
 
+/// Lines finished without a mark that a cut can imitate, so judged only
+/// after the checks for a word cut short: a list of short terms, with or
+/// without a label ("Keywords: 3D avatar, data from video, reconstruction",
+/// "x = -4, x = 2, x = 6", "inventive, dynamic, imaginative, modern"), a
+/// quotation's attribution ("… the universe.\" - Albert Einstein") and a
+/// title's author ("\"The Night Before Christmas\" by Clement Clarke Moore").
 fn a_list_or_a_byline(t: &str) -> bool {
     let rest = t.split_once(": ").filter(|(label, _)| word_count(label) <= 3).map_or(t, |(_, r)| r);
     let terms = list_marker(t).is_none()
@@ -1961,6 +1955,11 @@ fn a_figure(c: char) -> bool {
     c.is_ascii_digit() || FRACTIONS.contains(c)
 }
 
+/// A number, a fraction or a range of them ("2", "1/2", "1.5", "2-3", "½").
+fn a_number(w: &str) -> bool {
+    w.chars().all(|c| a_figure(c) || "/.-".contains(c)) && w.chars().any(a_figure)
+}
+
 /// The words of a bulleted list item, its bullet left out.
 fn item_words(item: &str) -> impl Iterator<Item = &str> {
     item.trim().trim_start_matches(['-', '*', '+', '•']).split_whitespace()
@@ -1971,8 +1970,8 @@ fn item_words(item: &str) -> impl Iterator<Item = &str> {
 fn only_a_quantity(item: &str) -> Option<&str> {
     let words: Vec<&str> = item_words(item).collect();
     let (unit, amount) = words.split_last()?;
-    let number = |w: &&str| w.chars().all(|c| a_figure(c) || "/.-".contains(c)) && w.chars().any(a_figure);
-    (!amount.is_empty() && amount.len() <= 2 && amount.iter().all(number) && UNITS.contains(unit)).then_some(*unit)
+    (!amount.is_empty() && amount.len() <= 2 && amount.iter().all(|w| a_number(w)) && UNITS.contains(unit))
+        .then_some(*unit)
 }
 
 /// The list item opens with a quantity and its unit ("* 2 cups of flour").
