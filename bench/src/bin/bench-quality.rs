@@ -4,9 +4,12 @@
 //! measured by the full pipeline instead.
 //!
 //! ```text
-//! cargo run --release -p logline-bench --bin bench-quality -- FILE.ndjson… [--split train] [--show 20]
+//! cargo run --release -p logline-bench --bin bench-quality -- FILE.ndjson… [--split train] [--show 20] [--relevance DIR]
 //! ```
 //! A span is garbage when `metadata.garbage_kind` is set, else real.
+//! `--relevance DIR` asks the relevance model in DIR (e.g.
+//! `models/relevance-minilm-l6`) where the cosine leaves doubt, as
+//! `logline run` does; without it that rule is not judged.
 
 use logline::score::garbage::{Evidence, GarbageSettings, detect};
 use logline::validate::{Mode, Validator};
@@ -16,15 +19,24 @@ fn main() -> anyhow::Result<()> {
     let mut files = Vec::new();
     let mut split: Option<String> = None;
     let mut show = 10usize;
+    let mut relevance_dir: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--split" => split = args.next(),
             "--show" => show = args.next().and_then(|s| s.parse().ok()).unwrap_or(10),
+            "--relevance" => relevance_dir = args.next().map(Into::into),
             _ => files.push(a),
         }
     }
     let settings = GarbageSettings::default();
+    let relevance = relevance_dir
+        .map(|d| {
+            let lib = d.join("../onnxruntime/libonnxruntime.so");
+            logline::embed::Relevance::load(&d, &lib, 1)
+        })
+        .transpose()?;
+    let ask = |q: &str, a: &str| relevance.as_ref().and_then(|r| r.score(q, a).ok());
     // kind -> (spans, capped, by reason)
     let mut kinds: BTreeMap<String, (u64, u64, BTreeMap<String, u64>)> = BTreeMap::new();
     let mut real_by_did: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -48,7 +60,14 @@ fn main() -> anyhow::Result<()> {
             let Ok(span) = v.check(&line_ref) else { continue };
             let kind = meta["garbage_kind"].as_str().unwrap_or("real").to_string();
             let cosine = logline::score::Signals::of(&span).coherence_cosine;
-            let caps = detect(&span, Evidence { query_answer_cosine: cosine }, &settings);
+            let caps = detect(
+                &span,
+                Evidence {
+                    query_answer_cosine: cosine,
+                    relevance: relevance.is_some().then_some(&ask as logline::score::garbage::Relevance<'_>),
+                },
+                &settings,
+            );
             let e = kinds.entry(kind.clone()).or_default();
             e.0 += 1;
             if !caps.is_empty() {

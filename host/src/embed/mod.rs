@@ -9,10 +9,12 @@ pub const DEFAULT_DIMS: usize = 384;
 
 pub mod cache;
 pub mod model;
+pub mod relevance;
 pub mod sidecar;
 
 pub use crate::vector::{cosine, normalized_mean};
 pub use model::{DEFAULT_MODEL, EmbedOptions, Model, ModelFiles, ModelStats, locate};
+pub use relevance::{RELEVANCE_MODEL, Relevance};
 
 use crate::span::Embedding;
 use std::collections::HashMap;

@@ -143,6 +143,15 @@ pub struct GarbageSettings {
     /// that names none of the names its question gives (words capitalised
     /// inside its sentences: "the Suez Canal") is off topic too.
     pub off_topic_names_cosine: f64,
+    /// Below this cosine, an answer the relevance model (a cross-encoder
+    /// that reads question and answer together, `embed::relevance`) scores
+    /// under `off_topic_relevance` is off topic: an answer to a question on a
+    /// neighbouring subject embeds as near its new question as an unusual
+    /// real answer does, but does not read as an answer to it. 0: the
+    /// relevance model is not asked (nor loaded).
+    pub off_topic_relevance_cosine: f64,
+    /// The relevance model's logit under which such an answer is off topic.
+    pub off_topic_relevance: f64,
     /// Per `did`: a different off-topic cosine.
     pub off_topic_cosine_by_did: HashMap<String, f64>,
     /// Actions whose answers are always judged for topic. Any other answer
@@ -184,6 +193,8 @@ impl Default for GarbageSettings {
             off_topic_lexical_min_words: 25,
             off_topic_lexical_min_question_words: 4,
             off_topic_names_cosine: 0.20,
+            off_topic_relevance_cosine: 0.25,
+            off_topic_relevance: -3.0,
             off_topic_cosine_by_did: HashMap::new(),
             off_topic_dids: vec!["ask_question".into()],
             long_request_min_words: 5,
@@ -204,6 +215,7 @@ impl GarbageSettings {
             ("dup_para_char_fraction", self.dup_para_char_fraction),
             ("echo_min_coverage", self.echo_min_coverage),
             ("off_topic_lexical_share", self.off_topic_lexical_share),
+            ("off_topic_relevance_cosine", self.off_topic_relevance_cosine),
             ("noise_min_word_fraction", self.noise_min_word_fraction),
         ];
         for (k, v) in fractions {
@@ -225,15 +237,20 @@ impl GarbageSettings {
     }
 }
 
+/// The relevance model's logit for an answer to a question (None: not asked).
+pub type Relevance<'a> = &'a (dyn Fn(&str, &str) -> Option<f32> + Sync);
+
 /// What the detectors need besides the span.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Evidence {
+#[derive(Clone, Copy, Default)]
+pub struct Evidence<'a> {
     /// Cosine of the query and answer embeddings.
     pub query_answer_cosine: Option<f32>,
+    /// Asked only where the cosine leaves doubt (`off_topic_relevance_cosine`).
+    pub relevance: Option<Relevance<'a>>,
 }
 
 /// Run every detector on one span.
-pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
+pub fn detect(span: &Span, ev: Evidence<'_>, s: &GarbageSettings) -> Vec<Cap> {
     let mut caps = Vec::new();
     let mut cap = |reason: Garbage, detail: String| {
         if !s.off.contains(&reason) && !caps.iter().any(|c: &Cap| c.reason == reason) {
@@ -365,8 +382,45 @@ pub fn detect(span: &Span, ev: Evidence, s: &GarbageSettings) -> Vec<Cap> {
                 );
             }
         }
+        // Read together, an answer to a neighbouring question does not answer
+        // this one ("How do I build a PC?" answered with a guide to learning
+        // guitar, cosine 0.23).
+        // A request for a piece (a story, a template, a motto) or a greeting
+        // is answered in words of its own, which the model does not read as
+        // an answer.
+        if (c as f64) < s.off_topic_relevance_cosine
+            && word_count(answer) >= 3
+            && !asks_for_a_translation_or_a_piece(query)
+            && !greets(query)
+            && mostly_words(answer)
+            && let Some(r) = ev.relevance.and_then(|f| f(query, answer))
+            && (r as f64) < s.off_topic_relevance
+        {
+            cap(
+                Garbage::OffTopic,
+                format!(
+                    "the relevance model reads it as no answer to the question ({r:.2} < {}; query-answer cosine {c:.2})",
+                    s.off_topic_relevance
+                ),
+            );
+        }
     }
     caps_sorted(caps)
+}
+
+/// Whether at least half of an answer's whitespace-separated tokens are
+/// plain words: hashtags, colour codes, numbers and code are not what the
+/// relevance model learned to read ("#EcoWarriorBottle", "#a7bfce").
+fn mostly_words(answer: &str) -> bool {
+    let (mut tokens, mut plain) = (0usize, 0usize);
+    for t in answer.split_whitespace() {
+        tokens += 1;
+        let core = t.trim_matches(|c: char| ".,;:!?\"'()*_“”‘’".contains(c));
+        if !core.is_empty() && core.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’' || c == '-') {
+            plain += 1;
+        }
+    }
+    2 * plain >= tokens
 }
 
 /// Words too common to show that an answer is about its question.
@@ -590,6 +644,8 @@ const PIECES: &[&str] = &[
     "antonyms",
     "names",
     "titles",
+    "keywords",
+    "hashtags",
 ];
 
 /// Two forms of one word: equal, or the same first five letters (the first
@@ -2975,7 +3031,7 @@ mod tests {
                     for cos in [None, Some(0.15)] {
                         let _ = detect(
                             &span(q, &a[..i]),
-                            Evidence { query_answer_cosine: cos },
+                            Evidence { query_answer_cosine: cos, relevance: None },
                             &GarbageSettings::default(),
                         );
                     }
@@ -3757,13 +3813,61 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_to_a_neighbouring_question_that_reads_as_no_answer_is_off_topic() {
+        // "How do I build a PC?" answered with a guide to learning guitar:
+        // cosine 0.23, it shares words with the question ("build", "start"),
+        // and only a model that reads the two together tells it apart.
+        let q = "How do I build a PC?";
+        let a = "Learning guitar can be a fun and rewarding experience, but it takes practice. Start with the \
+                 basic chords, build up finger strength a little every day, and learn a few songs you love.";
+        let counter = std::sync::atomic::AtomicUsize::new(0);
+        let asked = &counter;
+        let says = |logit: f32| {
+            move |_: &str, _: &str| {
+                asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Some(logit)
+            }
+        };
+        let detect_with = |cos: f32, f: &(dyn Fn(&str, &str) -> Option<f32> + Sync)| {
+            detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(cos), relevance: Some(f) },
+                &GarbageSettings::default(),
+            )
+        };
+        let no_answer = says(-4.2);
+        let caps = detect_with(0.23, &no_answer);
+        assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
+        assert!(caps[0].detail.contains("-4.20 < -3"), "{}", caps[0].detail);
+        // An answer the model reads as an answer is left alone…
+        assert!(detect_with(0.23, &says(1.5)).is_empty());
+        // … and where the cosine leaves no doubt the model is not asked.
+        let before = asked.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(detect_with(0.40, &no_answer).is_empty());
+        assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), before);
+        // Without the model (not installed, or turned off) the rule is not judged.
+        assert!(
+            detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(0.23), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn an_unrelated_answer_sharing_no_words_is_off_topic() {
         let s = span("What does the green light symbolize in The Great Gatsby?", GOOD);
-        let caps = detect(&s, Evidence { query_answer_cosine: Some(0.08) }, &GarbageSettings::default());
+        let caps =
+            detect(&s, Evidence { query_answer_cosine: Some(0.08), relevance: None }, &GarbageSettings::default());
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
         // Same cosine, but the answer speaks of the question's words.
         let on = span("Explain photosynthesis and chlorophyll.", GOOD);
-        assert!(detect(&on, Evidence { query_answer_cosine: Some(0.08) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            detect(&on, Evidence { query_answer_cosine: Some(0.08), relevance: None }, &GarbageSettings::default())
+                .is_empty()
+        );
     }
 
     #[test]
@@ -3775,18 +3879,32 @@ mod tests {
         let a = "Teaching your cat French can be a fun and rewarding experience. Here are some steps you can take to help \
                  your cat learn French:\n\n1. Set up a positive environment with treats.\n2. Repeat short words every day.\n\
                  3. Reward every attempt, however small.";
-        let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(0.15) }, &GarbageSettings::default());
+        let caps = detect(
+            &span(q, a),
+            Evidence { query_answer_cosine: Some(0.15), relevance: None },
+            &GarbageSettings::default(),
+        );
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
         // The same cosine on an answer that speaks of the outline's subject.
         let on = "Here is an outline for the post:\n\n1. Why a balcony garden: what a small city space can grow.\n\
                   2. Choosing containers and soil.\n3. Plants for sun and for shade.\n4. Watering and care.\n\
                   5. Closing: the first harvest.";
         assert!(
-            detect(&span(q, on), Evidence { query_answer_cosine: Some(0.15) }, &GarbageSettings::default()).is_empty()
+            detect(
+                &span(q, on),
+                Evidence { query_answer_cosine: Some(0.15), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
         );
         // Or at a cosine a real answer shows.
         assert!(
-            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.25) }, &GarbageSettings::default()).is_empty()
+            detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(0.25), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
         );
     }
 
@@ -3799,7 +3917,12 @@ mod tests {
                  between `[]byte` and `string` repeatedly. Preallocate slices whose final size you know, and check \
                  escape analysis with the build flag so that small values stay on the stack.";
         assert!(
-            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.19) }, &GarbageSettings::default()).is_empty()
+            detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(0.19), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
         );
         // Prose on the same subject, for an action not listed in `off_topic_dids`.
         let prose = "Profile the heap first, reuse buffers on the hot paths, and avoid converting between byte slices \
@@ -3807,7 +3930,10 @@ mod tests {
                      so that small values stay on the stack.";
         let mut s = span(q, prose);
         s.did = "optimize_code".into();
-        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.19) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            detect(&s, Evidence { query_answer_cosine: Some(0.19), relevance: None }, &GarbageSettings::default())
+                .is_empty()
+        );
     }
 
     #[test]
@@ -3818,7 +3944,12 @@ mod tests {
                  [insert number of years] of experience in [insert specific skills or expertise], I have developed a \
                  strong understanding of [insert key skills]. I am always eager to connect with people in my field.";
         assert!(
-            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.15) }, &GarbageSettings::default()).is_empty()
+            detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(0.15), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
         );
     }
 
@@ -3828,7 +3959,12 @@ mod tests {
         let a = "Le musée ouvre à neuf heures, les billets sont vendus à l'entrée, et les enfants de moins de douze ans \
                  entrent gratuitement. Les visites guidées commencent toutes les heures depuis le hall principal, près du vestiaire.";
         assert!(
-            detect(&span(q, a), Evidence { query_answer_cosine: Some(0.12) }, &GarbageSettings::default()).is_empty()
+            detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(0.12), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
         );
     }
 
@@ -3836,7 +3972,10 @@ mod tests {
     fn an_open_request_has_no_topic_to_leave() {
         for q in ["Tell me something I don't know", "Tell me something I don’t know"] {
             let s = span(q, GOOD);
-            assert!(detect(&s, Evidence { query_answer_cosine: Some(0.01) }, &GarbageSettings::default()).is_empty());
+            assert!(
+                detect(&s, Evidence { query_answer_cosine: Some(0.01), relevance: None }, &GarbageSettings::default())
+                    .is_empty()
+            );
         }
     }
 
@@ -3846,7 +3985,7 @@ mod tests {
         // content words, an answer of 25+ that uses none of them in any form.
         let q = "Is the US border open to Canada?";
         let a = "I must emphasize that this is a hypothetical scenario, and I'm not condoning any actions. My role here is to present the arguments that a lawyer might make in court, which would rest on sovereignty, security and history.";
-        let cos = Evidence { query_answer_cosine: Some(0.14) };
+        let cos = Evidence { query_answer_cosine: Some(0.14), relevance: None };
         let caps = detect(&span(q, a), cos, &GarbageSettings::default());
         assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic], "{caps:?}");
         // Left alone: the answer uses a form of a question word ("wrap" /
@@ -3875,7 +4014,11 @@ mod tests {
             ),
         ];
         for (q, a, c) in kept {
-            let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(c) }, &GarbageSettings::default());
+            let caps = detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(c), relevance: None },
+                &GarbageSettings::default(),
+            );
             assert!(caps.is_empty(), "{q}: {caps:?}");
         }
     }
@@ -3884,7 +4027,11 @@ mod tests {
     fn an_answer_that_never_names_what_the_question_names_is_off_topic() {
         let q = "What if the Suez Canal had never been constructed?";
         let a = "If Isaac Newton had focused on biology instead of physics, he may have made significant contributions to the field of biology. Newton was known for his careful observation, and he might have studied plants and animals with the same rigour.";
-        let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(0.13) }, &GarbageSettings::default());
+        let caps = detect(
+            &span(q, a),
+            Evidence { query_answer_cosine: Some(0.13), relevance: None },
+            &GarbageSettings::default(),
+        );
         assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic], "{caps:?}");
         // Left alone: the answer names it in another form ("Canadian"), the
         // request is to rewrite, or the cosine is not low.
@@ -3906,7 +4053,11 @@ mod tests {
             ),
         ];
         for (q, a, c) in kept {
-            let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(c) }, &GarbageSettings::default());
+            let caps = detect(
+                &span(q, a),
+                Evidence { query_answer_cosine: Some(c), relevance: None },
+                &GarbageSettings::default(),
+            );
             assert!(caps.is_empty(), "{q}: {caps:?}");
         }
     }
@@ -3917,23 +4068,34 @@ mod tests {
         // (cosine -0.07): one content word is a topic. The nearer limit,
         // which counts shared words, still needs two.
         let s = span("How do I make escargot?", GOOD);
-        let caps = detect(&s, Evidence { query_answer_cosine: Some(-0.07) }, &GarbageSettings::default());
+        let caps =
+            detect(&s, Evidence { query_answer_cosine: Some(-0.07), relevance: None }, &GarbageSettings::default());
         assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic]);
-        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.25) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            detect(&s, Evidence { query_answer_cosine: Some(0.25), relevance: None }, &GarbageSettings::default())
+                .is_empty()
+        );
         // Nearer, an answer that names the dish is on topic.
         let s = span(
             "How do I make escargot?",
             "Escargot are snails baked in garlic butter. Rinse canned snails, set each in a shell with a spoon of parsley butter, and bake them at 200 °C for ten minutes until the butter bubbles.",
         );
-        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.08) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            detect(&s, Evidence { query_answer_cosine: Some(0.08), relevance: None }, &GarbageSettings::default())
+                .is_empty()
+        );
     }
 
     #[test]
     fn off_topic_uses_the_spans_own_cosine() {
         let s = span("Explain photosynthesis.", GOOD);
-        let caps = detect(&s, Evidence { query_answer_cosine: Some(-0.02) }, &GarbageSettings::default());
+        let caps =
+            detect(&s, Evidence { query_answer_cosine: Some(-0.02), relevance: None }, &GarbageSettings::default());
         assert_eq!(caps[0].reason, Garbage::OffTopic);
-        assert!(detect(&s, Evidence { query_answer_cosine: Some(0.4) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            detect(&s, Evidence { query_answer_cosine: Some(0.4), relevance: None }, &GarbageSettings::default())
+                .is_empty()
+        );
     }
 
     // Found on the grown registry corpus (bench/corpus/registry): real
@@ -3943,7 +4105,7 @@ mod tests {
     fn the_section_a_request_names_is_not_off_topic() {
         let q = "Draft the `CHANGELOG.md` entry \"Added\" for the litrs crate.";
         let a = "### Added\n- `From` impls to create a `Literal` from references to proc-macro literal types:\n    - `From<&proc_macro::Literal>`\n- Better examples in README and repository\n";
-        let cos = Evidence { query_answer_cosine: Some(0.0) };
+        let cos = Evidence { query_answer_cosine: Some(0.0), relevance: None };
         assert!(detect(&span(q, a), cos, &GarbageSettings::default()).is_empty());
         let q = "What does the tokio-util changelog say under \"0.7.0 (February 9, 2022)\"?";
         let a = "# 0.7.0 (February 9, 2022)\n\n### Added\n\n- task: add `spawn_pinned` ([#3370])\n- time: add `shrink_to_fit` and `compact` methods to `DelayQueue` ([#4170])\n";
@@ -4002,7 +4164,7 @@ mod tests {
         );
         let travis = "language: rust\nenv:\n  - stable\n  - beta\n  - nightly";
         let q = "Show the `.travis.yml` configuration of ident_case 1.0.1.";
-        let cos = Evidence { query_answer_cosine: Some(0.09) };
+        let cos = Evidence { query_answer_cosine: Some(0.09), relevance: None };
         assert!(detect(&span(q, travis), cos, &GarbageSettings::default()).is_empty());
         let steps: String = ["build", "test", "doc", "clippy", "fmt", "bench", "miri", "udeps", "msrv", "audit"]
             .iter()
@@ -4084,7 +4246,11 @@ mod tests {
     fn a_code_answer_to_another_question_is_off_topic() {
         let q = "How would I go about teaching my cat French?";
         let a = "To add an image to your HTML page, use the `img` tag. Here's an example:\n```html\n<img src=\"image.jpg\" alt=\"Image description\">\n```\nThe `src` attribute gives the URL of the image file.";
-        let caps = detect(&span(q, a), Evidence { query_answer_cosine: Some(-0.07) }, &GarbageSettings::default());
+        let caps = detect(
+            &span(q, a),
+            Evidence { query_answer_cosine: Some(-0.07), relevance: None },
+            &GarbageSettings::default(),
+        );
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
     }
 
@@ -4097,13 +4263,23 @@ mod tests {
     fn a_commit_message_asks_nothing_so_its_page_is_not_off_topic() {
         let page = "Static Files\n````````````\n\nA blueprint can expose a folder with static files by providing the path to the folder on the filesystem with the ``static_folder`` argument.\n\nIt is either an absolute path or relative to the blueprint's location.";
         let s = commit("fixed pronoun gender in documentation", page, "write_docs");
-        assert!(detect(&s, Evidence { query_answer_cosine: Some(-0.08) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            detect(&s, Evidence { query_answer_cosine: Some(-0.08), relevance: None }, &GarbageSettings::default())
+                .is_empty()
+        );
         // The same page for a request that asks is judged, and an action
         // listed in off_topic_dids is judged however it is phrased.
         let asked = commit("What does the deployment guide say about logging?", page, "write_docs");
-        assert!(!detect(&asked, Evidence { query_answer_cosine: Some(-0.08) }, &GarbageSettings::default()).is_empty());
+        assert!(
+            !detect(
+                &asked,
+                Evidence { query_answer_cosine: Some(-0.08), relevance: None },
+                &GarbageSettings::default()
+            )
+            .is_empty()
+        );
         let listed = GarbageSettings { off_topic_dids: vec!["write_docs".into()], ..Default::default() };
-        assert!(!detect(&s, Evidence { query_answer_cosine: Some(-0.08) }, &listed).is_empty());
+        assert!(!detect(&s, Evidence { query_answer_cosine: Some(-0.08), relevance: None }, &listed).is_empty());
     }
 
     #[test]

@@ -201,6 +201,7 @@ pub struct Scorer {
     settings: QualitySettings,
     weights: Weights,
     model: Option<std::sync::Arc<model::Loaded>>,
+    relevance: Option<std::sync::Arc<crate::embed::Relevance>>,
 }
 
 fn round2(x: f64) -> f64 {
@@ -210,7 +211,43 @@ fn round2(x: f64) -> f64 {
 impl Scorer {
     pub fn new(settings: QualitySettings) -> Self {
         let weights = settings.weights();
-        Scorer { settings, weights, model: None }
+        Scorer { settings, weights, model: None, relevance: None }
+    }
+
+    /// Ask the relevance model about answers whose query–answer cosine
+    /// leaves doubt (`quality.garbage.off_topic_relevance_cosine`).
+    pub fn with_relevance(mut self, relevance: std::sync::Arc<crate::embed::Relevance>) -> Self {
+        self.relevance = Some(relevance);
+        self
+    }
+
+    /// Whether the settings ask for the relevance model.
+    pub fn wants_relevance(&self) -> bool {
+        self.settings.garbage.off_topic_relevance_cosine > 0.0
+    }
+
+    /// Load the relevance model beside the embedding model in use, with
+    /// `sessions` sessions for as many workers, when the settings ask for it.
+    pub fn with_relevance_beside(self, embedding: &crate::embed::ModelFiles, sessions: usize) -> anyhow::Result<Self> {
+        if !self.wants_relevance() {
+            return Ok(self);
+        }
+        let relevance = crate::embed::Relevance::beside(embedding, sessions)?;
+        tracing::info!("relevance model {}", relevance.key());
+        Ok(self.with_relevance(std::sync::Arc::new(relevance)))
+    }
+
+    /// The garbage detectors' evidence for one snapshot.
+    fn detect(&self, span: &Span, signals: Signals) -> Vec<garbage::Cap> {
+        let ask = |q: &str, a: &str| {
+            let r = self.relevance.as_ref()?;
+            r.score(q, a).map_err(|e| tracing::warn!("span {}: relevance model: {e:#}", span.id)).ok()
+        };
+        let ev = Evidence {
+            query_answer_cosine: signals.coherence_cosine,
+            relevance: self.relevance.is_some().then_some(&ask as garbage::Relevance<'_>),
+        };
+        garbage::detect(span, ev, &self.settings.garbage)
     }
 
     /// Estimate with a trained scorer instead of the heuristic dimensions
@@ -281,19 +318,14 @@ impl Scorer {
         let mut out: Vec<Verdict> = Vec::with_capacity(steps.len());
         // Garbage in the input stays garbage: an enzyme that tidies a
         // truncated or looping answer does not lift its cap.
-        let first_caps =
-            garbage::detect(first.span, Evidence { query_answer_cosine: signals[0].coherence_cosine }, &s.garbage);
+        let first_caps = self.detect(first.span, signals[0]);
         for (i, (st, sig)) in steps.iter().zip(signals).enumerate() {
             if i > 0 {
                 let delta = estimates[i].0 - estimates[i - 1].0;
                 moved += if st.harmful { delta.min(0.0) } else { delta };
             }
             let adjustment = moved.clamp(-bound, bound);
-            let mut caps = if i == 0 {
-                first_caps.clone()
-            } else {
-                garbage::detect(st.span, Evidence { query_answer_cosine: sig.coherence_cosine }, &s.garbage)
-            };
+            let mut caps = if i == 0 { first_caps.clone() } else { self.detect(st.span, *sig) };
             for c in &first_caps {
                 if !caps.iter().any(|x| x.reason == c.reason) {
                     caps.push(c.clone());

@@ -129,7 +129,11 @@ pub fn features(span: &Span, dims: usize) -> Result<Vec<f64>, &'static str> {
     let distinct = all.iter().collect::<std::collections::HashSet<_>>().len() as f64;
     let t = Thresholds::default();
     let d = heuristic::dimensions(span, Some(cos as f32), &t);
-    let caps = garbage::detect(span, Evidence { query_answer_cosine: Some(cos as f32) }, &GarbageSettings::default());
+    let caps = garbage::detect(
+        span,
+        Evidence { query_answer_cosine: Some(cos as f32), relevance: None },
+        &GarbageSettings::default(),
+    );
     let mut x = Vec::with_capacity(TEXT_FEATURES.len() + dims);
     x.extend([
         (answer.chars().count() as f64).ln_1p(),

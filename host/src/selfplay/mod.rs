@@ -327,7 +327,8 @@ pub fn run(
             )
         }
     };
-    let scorer = Scorer::new(manifest.quality.clone());
+    let scorer = Scorer::new(manifest.quality.clone())
+        .with_relevance_beside(&embedder.model.files, crate::threads_or_all(opts.threads))?;
     let gate = opts.quality_gate.unwrap_or(manifest.pipeline.quality_gate);
     let stages = StagePool::new(host.load_all(&manifest.enzymes)?, manifest, Arc::new(NoLookups));
     let tagger = Tagger::new(&manifest.tags);

@@ -298,7 +298,7 @@ impl Learner {
         // Garbage is not learned, whatever its rating; a capped variant is left out.
         let mut first_caps = None;
         spans.retain(|s| {
-            let ev = Evidence { query_answer_cosine: Signals::of(s).coherence_cosine };
+            let ev = Evidence { query_answer_cosine: Signals::of(s).coherence_cosine, relevance: None };
             let caps = garbage::detect(s, ev, &self.manifest.quality.garbage);
             if caps.is_empty() {
                 return true;

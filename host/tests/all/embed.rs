@@ -78,3 +78,70 @@ fn whitespace_only_edits_reuse_the_vector() {
     assert_eq!(e.stats().model.texts, before, "same tokens, no model run");
     assert_eq!(a, b);
 }
+
+#[derive(serde::Deserialize)]
+struct RelevancePair {
+    query: String,
+    answer: String,
+    on_topic: bool,
+    logit: f32,
+    tokens: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct RelevanceReference {
+    model_sha256: String,
+    pairs: Vec<RelevancePair>,
+}
+
+fn relevance() -> (logline::embed::Relevance, RelevanceReference) {
+    let files = logline::embed::locate(None, logline::embed::DEFAULT_MODEL)
+        .expect("the model is missing: run ./scripts/setup-model.sh");
+    let model = logline::embed::Relevance::beside(&files, 1).expect("the relevance model is missing");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/relevance_reference.json");
+    let r: RelevanceReference = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    (model, r)
+}
+
+/// The host lays a pair out as `bench/relevance` trained and measured it
+/// (question clipped to head and tail, answer to what fits): the logits are
+/// those ONNX Runtime gave in Python for the same graph.
+#[test]
+fn relevance_logits_match_the_python_reference() {
+    let (model, r) = relevance();
+    assert_eq!(model.files.info.sha256, r.model_sha256, "the fixture was made with another model");
+    assert!(r.pairs.len() >= 30);
+    for p in &r.pairs {
+        let (ids, _) = model.encode(&p.query, &p.answer).unwrap();
+        assert_eq!(ids.len(), p.tokens, "token count of {:?}", &p.query[..p.query.len().min(40)]);
+        let got = model.score(&p.query, &p.answer).unwrap();
+        assert!((got - p.logit).abs() < 1e-3, "{got} vs {} for {:?}", p.logit, &p.query[..p.query.len().min(40)]);
+    }
+}
+
+/// What the gate asks of the model: an answer to another question reads as
+/// no answer (under the default `off_topic_relevance`), its own answer does
+/// not, and of the answers a question is offered its own reads best.
+#[test]
+fn relevance_reads_an_answer_to_another_question_as_no_answer() {
+    let (model, r) = relevance();
+    let limit = logline::score::GarbageSettings::default().off_topic_relevance as f32;
+    let (mut swaps, mut below) = (0, 0);
+    for p in &r.pairs {
+        let got = model.score(&p.query, &p.answer).unwrap();
+        if p.on_topic {
+            assert!(got > limit, "its own answer scores {got} for {:?}", p.query);
+            let best_other = r
+                .pairs
+                .iter()
+                .filter(|o| o.query == p.query && !o.on_topic)
+                .map(|o| model.score(&o.query, &o.answer).unwrap())
+                .fold(f32::MIN, f32::max);
+            assert!(got > best_other, "{:?}: own answer {got}, another {best_other}", p.query);
+        } else {
+            swaps += 1;
+            below += usize::from(got < limit);
+        }
+    }
+    assert!(below * 10 >= swaps * 8, "{below} of {swaps} swapped answers under {limit}");
+}

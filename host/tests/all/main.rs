@@ -7,7 +7,7 @@
 //! - `resume`: SIGKILL at many points, then `--resume`: same outputs.
 //! - `sandbox`: purpose-built hostile enzymes are contained, with typed errors.
 //! - `builtins`: the four built-in components through the host.
-//! - `embed`: the real model against stored reference vectors.
+//! - `embed`: the real model against stored reference vectors; the relevance model against its Python logits.
 //! - `harm`: the built-ins break no do-no-harm invariant on real and generated spans.
 //! - `host`: loading, pins, the compile cache, versions, policies.
 //! - `scorer`: `scorer train / eval` and `run --scorer` on the labelled fixture.

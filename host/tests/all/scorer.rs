@@ -244,3 +244,58 @@ fn the_default_gate_drops_the_fixtures_garbage_and_keeps_its_answers() {
     assert!(strong_dropped.is_empty(), "answers graded 8+ dropped: {strong_dropped:?}");
     assert!(real_kept as f64 >= 0.97 * real as f64, "{real_kept} of {real} real answers kept");
 }
+
+/// "How do I build a PC?" answered with a guide to learning guitar embeds at
+/// 0.17 from its question and shares words with it ("build", "start"): the
+/// run asks the relevance model, which reads the pair as no answer, and the
+/// gate rejects it with that reason; the two real answers pass.
+#[test]
+fn a_swapped_answer_the_relevance_model_reads_as_no_answer_is_rejected() {
+    let guitar = "Learning guitar can be a fun and rewarding experience, but it takes practice. Start with a few basic \
+                  open chords, practise switching between them slowly, build up finger strength a little every day, \
+                  and learn simple songs you love so that you stay motivated.";
+    let pc = "Start by choosing a CPU and a motherboard with the same socket, then add RAM, a power supply, storage \
+              and a case. Mount the CPU and its cooler on the motherboard, fit the RAM, put the board in the case, \
+              connect the power supply cables, install the graphics card and the SSD, and boot into the BIOS to \
+              check that everything is detected.";
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.ndjson");
+    let rows = [
+        ("swapped", "How do I build a PC?", guitar),
+        ("pc", "How do I build a PC?", pc),
+        ("guitar", "How should a beginner start learning the guitar?", guitar),
+    ];
+    let text: String = rows
+        .iter()
+        .map(|(id, q, a)| {
+            serde_json::json!({"id": id, "who": "user:x", "did": "ask_question", "this": q,
+                "when": "2024-05-01T10:00:00Z", "status": "completed", "if_ok": a, "metadata": {"quality_score": 90}})
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(&input, text).unwrap();
+    let prep = dir.path().join("prep");
+    logline::pipeline::prepare::prepare(&prepare_opts(&input, &prep), shared_embedder()).unwrap();
+    let out = dir.path().join("out");
+    let opts = orchestrate::OrchestrateOptions {
+        input: logline::pipeline::prepare::outputs(&prep).0,
+        out_dir: out.clone(),
+        manifest: logline::manifest::bundled(),
+        workers: 2,
+        scorer: None,
+        resume: false,
+        reproducible: true,
+        progress: logline::progress::Mode::Quiet,
+        shard: None,
+    };
+    orchestrate::orchestrate(&opts, crate::common::shared_host(), shared_embedder()).unwrap();
+    let (kept, rejects, _, _) = orchestrate::outputs(&out);
+    let kept: Vec<String> = lines(&kept).iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kept, ["pc", "guitar"]);
+    let rejected = lines(&rejects);
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["id"], "swapped");
+    let detail = rejected[0]["detail"].as_str().unwrap();
+    assert!(detail.starts_with("off_topic: the relevance model reads it as no answer"), "{detail}");
+}

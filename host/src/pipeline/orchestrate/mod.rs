@@ -173,8 +173,9 @@ pub fn orchestrate(opts: &OrchestrateOptions, host: &EnzymeHost, embedder: &Embe
         trained.check_embedding_model(embedder.model_key(), embedder.dims())?;
         scorer = scorer.with_model(trained.clone());
     }
-    let roles: BTreeMap<String, Role> = m.enzymes.iter().map(|e| (e.name.clone(), e.role)).collect();
     let workers = crate::threads_or_all(opts.workers);
+    let scorer = scorer.with_relevance_beside(&embedder.model.files, workers)?;
+    let roles: BTreeMap<String, Role> = m.enzymes.iter().map(|e| (e.name.clone(), e.role)).collect();
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(workers).thread_name(|i| format!("logline-worker-{i}")).build()?;
     let batch_size = m.pipeline.batch_size;
