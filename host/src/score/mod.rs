@@ -228,17 +228,32 @@ impl Scorer {
 
     /// Load the relevance model beside the embedding model in use, with
     /// `sessions` sessions for as many workers, when the settings ask for it.
-    pub fn with_relevance_beside(self, embedding: &crate::embed::ModelFiles, sessions: usize) -> anyhow::Result<Self> {
-        if !self.wants_relevance() {
-            return Ok(self);
-        }
-        let relevance = crate::embed::Relevance::beside(embedding, sessions)?;
-        tracing::info!("relevance model {}", relevance.key());
-        Ok(self.with_relevance(std::sync::Arc::new(relevance)))
+    pub fn with_relevance_beside(
+        mut self,
+        embedding: &crate::embed::ModelFiles,
+        sessions: usize,
+    ) -> anyhow::Result<Self> {
+        self.load_relevance_beside(embedding, sessions)?;
+        Ok(self)
     }
 
-    /// The garbage detectors' evidence for one snapshot.
-    fn detect(&self, span: &Span, signals: Signals) -> Vec<garbage::Cap> {
+    /// [`Scorer::with_relevance_beside`] in place.
+    pub fn load_relevance_beside(
+        &mut self,
+        embedding: &crate::embed::ModelFiles,
+        sessions: usize,
+    ) -> anyhow::Result<()> {
+        if self.wants_relevance() {
+            let relevance = crate::embed::Relevance::beside(embedding, sessions)?;
+            tracing::info!("relevance model {}", relevance.key());
+            self.relevance = Some(std::sync::Arc::new(relevance));
+        }
+        Ok(())
+    }
+
+    /// The garbage detectors' caps on one snapshot (the relevance model
+    /// asked where the settings and the cosine call for it).
+    pub fn caps(&self, span: &Span, signals: Signals) -> Vec<garbage::Cap> {
         let ask = |q: &str, a: &str| {
             let r = self.relevance.as_ref()?;
             r.score(q, a).map_err(|e| tracing::warn!("span {}: relevance model: {e:#}", span.id)).ok()
@@ -318,14 +333,14 @@ impl Scorer {
         let mut out: Vec<Verdict> = Vec::with_capacity(steps.len());
         // Garbage in the input stays garbage: an enzyme that tidies a
         // truncated or looping answer does not lift its cap.
-        let first_caps = self.detect(first.span, signals[0]);
+        let first_caps = self.caps(first.span, signals[0]);
         for (i, (st, sig)) in steps.iter().zip(signals).enumerate() {
             if i > 0 {
                 let delta = estimates[i].0 - estimates[i - 1].0;
                 moved += if st.harmful { delta.min(0.0) } else { delta };
             }
             let adjustment = moved.clamp(-bound, bound);
-            let mut caps = if i == 0 { first_caps.clone() } else { self.detect(st.span, *sig) };
+            let mut caps = if i == 0 { first_caps.clone() } else { self.caps(st.span, *sig) };
             for c in &first_caps {
                 if !caps.iter().any(|x| x.reason == c.reason) {
                     caps.push(c.clone());

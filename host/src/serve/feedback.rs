@@ -19,7 +19,7 @@ use crate::matcher::Model;
 use crate::matcher::predict::Side;
 use crate::matcher::train::Read;
 use crate::output::sink::{RejectCode, RejectStage};
-use crate::score::{Evidence, Signals, garbage};
+use crate::score::{Scorer, Signals};
 use crate::span::Span;
 use crate::tags::Tagger;
 use crate::validate::{Mode, Reason, parse_span};
@@ -185,8 +185,9 @@ pub struct Learner {
     // Kept alive: the host runs the enzymes' epoch timer.
     _host: EnzymeHost,
     stages: StagePool,
-    manifest: Manifest,
     tagger: Tagger,
+    /// The gate's garbage detectors, as `logline run` has them.
+    scorer: Scorer,
     combined: CombinedMode,
     wal: Mutex<Wal>,
     recent: Mutex<(HashMap<String, Answered>, VecDeque<String>)>,
@@ -205,17 +206,28 @@ impl Learner {
         let enzymes = host.load_all(&manifest.enzymes)?;
         let stages = StagePool::new(enzymes, &manifest, std::sync::Arc::new(crate::enzyme::NoLookups));
         let tagger = Tagger::new(&manifest.tags);
+        let scorer = Scorer::new(manifest.quality.clone());
         let (wal, records, torn) = Wal::open(log)?;
         let learner = Learner {
             _host: host,
             stages,
-            manifest,
             tagger,
+            scorer,
             combined,
             wal: Mutex::new(wal),
             recent: Mutex::new((HashMap::new(), VecDeque::new())),
         };
         Ok((learner, records, torn))
+    }
+
+    /// Ask the relevance model beside `embedding` (when the manifest asks
+    /// for it), as the gate of `logline run` does.
+    pub fn load_relevance_beside(
+        &mut self,
+        embedding: &crate::embed::ModelFiles,
+        sessions: usize,
+    ) -> anyhow::Result<()> {
+        self.scorer.load_relevance_beside(embedding, sessions)
     }
 
     /// Bytes in the log.
@@ -298,8 +310,7 @@ impl Learner {
         // Garbage is not learned, whatever its rating; a capped variant is left out.
         let mut first_caps = None;
         spans.retain(|s| {
-            let ev = Evidence { query_answer_cosine: Signals::of(s).coherence_cosine, relevance: None };
-            let caps = garbage::detect(s, ev, &self.manifest.quality.garbage);
+            let caps = self.scorer.caps(s, Signals::of(s));
             if caps.is_empty() {
                 return true;
             }

@@ -322,7 +322,8 @@ impl Loaded {
         model.check_embedding_model(embedder.model_key())?;
         let mut live = feedback::Live::new(model);
         let learner = match learner {
-            Some((learner, records, torn_bytes)) => {
+            Some((mut learner, records, torn_bytes)) => {
+                learner.load_relevance_beside(&embedder.model.files, defaults::EMBED_WORKERS)?;
                 let path = learner.wal_path();
                 let r = feedback::Learner::replay(model, &embedder, &mut live, &records, &path)?;
                 if torn_bytes > 0 {
