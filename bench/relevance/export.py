@@ -2,7 +2,8 @@
 """Export a cross-encoder made by train.py to the ONNX graph the host runs, int8.
 
 Writes OUT/model.onnx (weights int8 per channel, dynamic quantisation; activations
-float) and OUT/model.json (what the host reads: the pair layout, the hash). The host
+float) and OUT/model.json (what the host reads: the pair layout train.py used, from
+its pair.json, and the hash). The host
 supplies tokenizer.json (all-MiniLM-L6-v2's: the same vocabulary).
 
 usage: export.py TRAINED_DIR OUT
@@ -38,7 +39,7 @@ sha = hashlib.sha256(open(os.path.join(out, 'model.onnx'), 'rb').read()).hexdige
 info = {
     'id': 'relevance-minilm-l6', 'variant': 'int8-dynamic', 'onnx': 'model.onnx', 'tokenizer': 'tokenizer.json',
     'sha256': sha, 'dims': 1, 'max_tokens': 128,
-    'pair': {'max_tokens': 128, 'max_query_tokens': 56, 'query_tail_tokens': 16},
+    'pair': json.load(open(os.path.join(src, 'pair.json'))),
     'source': 'all-MiniLM-L6-v2 (Apache-2.0) fine-tuned by bench/relevance/train.py on bench/relevance/build_pairs.py',
     'output': 'logits [batch, 1]: above 0, the answer answers the question',
 }

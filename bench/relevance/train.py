@@ -24,7 +24,7 @@ ap.add_argument('--base', required=True); ap.add_argument('--pairs', required=Tr
 ap.add_argument('--exclude', required=True); ap.add_argument('-o', '--out', required=True)
 args = ap.parse_args()
 BASE = args.base
-MAXQ, MAXLEN, BS, LR = 56, 128, 16, 4e-5
+MAXQ, TAIL, MAXLEN, BS, LR = 56, 16, 128, 16, 4e-5
 tok = BertTokenizerFast.from_pretrained(BASE)
 pos = [json.loads(l) for l in open(args.pairs)]
 def split(q): return 'val' if int(hashlib.sha256(('xenc:' + q).encode()).hexdigest(), 16) % 10 == 0 else 'train'
@@ -72,7 +72,7 @@ def pairs(part, seed):
     return out
 def clip(q):
     t = tok.tokenize(q)
-    if len(t) > MAXQ: t = t[:MAXQ - 16] + t[-16:]
+    if len(t) > MAXQ: t = t[:MAXQ - TAIL] + t[-TAIL:]
     return tok.convert_tokens_to_string(t)
 def batch(rows):
     qt = [clip(q) for q, _, _ in rows]
@@ -104,3 +104,5 @@ for st in range(steps):
     if st and st % 500 == 0: print('val auc', evaluate(), flush=True)
 print('final val auc', evaluate(), flush=True)
 model.save_pretrained(args.out); tok.save_pretrained(args.out)
+# The pair layout the host must reproduce (export.py copies it into model.json).
+json.dump({'max_tokens': MAXLEN, 'max_query_tokens': MAXQ, 'query_tail_tokens': TAIL}, open(args.out + '/pair.json', 'w'))
