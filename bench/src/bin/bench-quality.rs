@@ -1,7 +1,7 @@
-//! The garbage detectors over labelled span files, without the model: how
-//! many real answers each detector caps (false caps, per `did`) and how
-//! many of each garbage kind it catches. Off-topic needs embeddings and is
-//! measured by the full pipeline instead.
+//! The garbage detectors over labelled span files, without embedding
+//! anything: how many real answers each detector caps (false caps, per
+//! `did`) and how many of each garbage kind it catches. Off-topic needs the
+//! embeddings `logline prepare` writes: on raw input it is not judged.
 //!
 //! ```text
 //! cargo run --release -p logline-bench --bin bench-quality -- FILE.ndjson… [--split train] [--show 20] [--relevance DIR]
