@@ -3005,6 +3005,12 @@ mod tests {
         parse_span(&v.to_string(), Mode::Input).unwrap()
     }
 
+    /// The caps of `s` at query–answer cosine `cosine` (default settings,
+    /// no relevance model).
+    fn caps_at(s: &Span, cosine: f32) -> Vec<Cap> {
+        detect(s, Evidence { query_answer_cosine: Some(cosine), relevance: None }, &GarbageSettings::default())
+    }
+
     fn reasons(this: &str, answer: &str) -> Vec<Garbage> {
         detect(&span(this, answer), Evidence::default(), &GarbageSettings::default())
             .into_iter()
@@ -3846,28 +3852,17 @@ mod tests {
         assert!(detect_with(0.40, &no_answer).is_empty());
         assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), before);
         // Without the model (not installed, or turned off) the rule is not judged.
-        assert!(
-            detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(0.23), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(caps_at(&span(q, a), 0.23).is_empty());
     }
 
     #[test]
     fn an_unrelated_answer_sharing_no_words_is_off_topic() {
         let s = span("What does the green light symbolize in The Great Gatsby?", GOOD);
-        let caps =
-            detect(&s, Evidence { query_answer_cosine: Some(0.08), relevance: None }, &GarbageSettings::default());
+        let caps = caps_at(&s, 0.08);
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
         // Same cosine, but the answer speaks of the question's words.
         let on = span("Explain photosynthesis and chlorophyll.", GOOD);
-        assert!(
-            detect(&on, Evidence { query_answer_cosine: Some(0.08), relevance: None }, &GarbageSettings::default())
-                .is_empty()
-        );
+        assert!(caps_at(&on, 0.08).is_empty());
     }
 
     #[test]
@@ -3879,33 +3874,15 @@ mod tests {
         let a = "Teaching your cat French can be a fun and rewarding experience. Here are some steps you can take to help \
                  your cat learn French:\n\n1. Set up a positive environment with treats.\n2. Repeat short words every day.\n\
                  3. Reward every attempt, however small.";
-        let caps = detect(
-            &span(q, a),
-            Evidence { query_answer_cosine: Some(0.15), relevance: None },
-            &GarbageSettings::default(),
-        );
+        let caps = caps_at(&span(q, a), 0.15);
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
         // The same cosine on an answer that speaks of the outline's subject.
         let on = "Here is an outline for the post:\n\n1. Why a balcony garden: what a small city space can grow.\n\
                   2. Choosing containers and soil.\n3. Plants for sun and for shade.\n4. Watering and care.\n\
                   5. Closing: the first harvest.";
-        assert!(
-            detect(
-                &span(q, on),
-                Evidence { query_answer_cosine: Some(0.15), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(caps_at(&span(q, on), 0.15).is_empty());
         // Or at a cosine a real answer shows.
-        assert!(
-            detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(0.25), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(caps_at(&span(q, a), 0.25).is_empty());
     }
 
     #[test]
@@ -3916,24 +3893,14 @@ mod tests {
         let a = "Profile with pprof (`-memprofile`), reuse buffers with `sync.Pool` on hot paths, and avoid converting \
                  between `[]byte` and `string` repeatedly. Preallocate slices whose final size you know, and check \
                  escape analysis with the build flag so that small values stay on the stack.";
-        assert!(
-            detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(0.19), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(caps_at(&span(q, a), 0.19).is_empty());
         // Prose on the same subject, for an action not listed in `off_topic_dids`.
         let prose = "Profile the heap first, reuse buffers on the hot paths, and avoid converting between byte slices \
                      and strings over and over. Preallocate slices whose final size you know, and check escape analysis \
                      so that small values stay on the stack.";
         let mut s = span(q, prose);
         s.did = "optimize_code".into();
-        assert!(
-            detect(&s, Evidence { query_answer_cosine: Some(0.19), relevance: None }, &GarbageSettings::default())
-                .is_empty()
-        );
+        assert!(caps_at(&s, 0.19).is_empty());
     }
 
     #[test]
@@ -3943,14 +3910,7 @@ mod tests {
         let a = "As a [insert profession or title], I am passionate about [insert relevant topic or industry]. With \
                  [insert number of years] of experience in [insert specific skills or expertise], I have developed a \
                  strong understanding of [insert key skills]. I am always eager to connect with people in my field.";
-        assert!(
-            detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(0.15), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(caps_at(&span(q, a), 0.15).is_empty());
     }
 
     #[test]
@@ -3958,24 +3918,14 @@ mod tests {
         let q = "Translate into French: The museum opens at nine, the tickets are sold at the entrance, and children under twelve visit for free.";
         let a = "Le musée ouvre à neuf heures, les billets sont vendus à l'entrée, et les enfants de moins de douze ans \
                  entrent gratuitement. Les visites guidées commencent toutes les heures depuis le hall principal, près du vestiaire.";
-        assert!(
-            detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(0.12), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(caps_at(&span(q, a), 0.12).is_empty());
     }
 
     #[test]
     fn an_open_request_has_no_topic_to_leave() {
         for q in ["Tell me something I don't know", "Tell me something I don’t know"] {
             let s = span(q, GOOD);
-            assert!(
-                detect(&s, Evidence { query_answer_cosine: Some(0.01), relevance: None }, &GarbageSettings::default())
-                    .is_empty()
-            );
+            assert!(caps_at(&s, 0.01).is_empty());
         }
     }
 
@@ -4014,11 +3964,7 @@ mod tests {
             ),
         ];
         for (q, a, c) in kept {
-            let caps = detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(c), relevance: None },
-                &GarbageSettings::default(),
-            );
+            let caps = caps_at(&span(q, a), c);
             assert!(caps.is_empty(), "{q}: {caps:?}");
         }
     }
@@ -4027,11 +3973,7 @@ mod tests {
     fn an_answer_that_never_names_what_the_question_names_is_off_topic() {
         let q = "What if the Suez Canal had never been constructed?";
         let a = "If Isaac Newton had focused on biology instead of physics, he may have made significant contributions to the field of biology. Newton was known for his careful observation, and he might have studied plants and animals with the same rigour.";
-        let caps = detect(
-            &span(q, a),
-            Evidence { query_answer_cosine: Some(0.13), relevance: None },
-            &GarbageSettings::default(),
-        );
+        let caps = caps_at(&span(q, a), 0.13);
         assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic], "{caps:?}");
         // Left alone: the answer names it in another form ("Canadian"), the
         // request is to rewrite, or the cosine is not low.
@@ -4053,11 +3995,7 @@ mod tests {
             ),
         ];
         for (q, a, c) in kept {
-            let caps = detect(
-                &span(q, a),
-                Evidence { query_answer_cosine: Some(c), relevance: None },
-                &GarbageSettings::default(),
-            );
+            let caps = caps_at(&span(q, a), c);
             assert!(caps.is_empty(), "{q}: {caps:?}");
         }
     }
@@ -4068,34 +4006,23 @@ mod tests {
         // (cosine -0.07): one content word is a topic. The nearer limit,
         // which counts shared words, still needs two.
         let s = span("How do I make escargot?", GOOD);
-        let caps =
-            detect(&s, Evidence { query_answer_cosine: Some(-0.07), relevance: None }, &GarbageSettings::default());
+        let caps = caps_at(&s, -0.07);
         assert_eq!(caps.iter().map(|c| c.reason).collect::<Vec<_>>(), vec![Garbage::OffTopic]);
-        assert!(
-            detect(&s, Evidence { query_answer_cosine: Some(0.25), relevance: None }, &GarbageSettings::default())
-                .is_empty()
-        );
+        assert!(caps_at(&s, 0.25).is_empty());
         // Nearer, an answer that names the dish is on topic.
         let s = span(
             "How do I make escargot?",
             "Escargot are snails baked in garlic butter. Rinse canned snails, set each in a shell with a spoon of parsley butter, and bake them at 200 °C for ten minutes until the butter bubbles.",
         );
-        assert!(
-            detect(&s, Evidence { query_answer_cosine: Some(0.08), relevance: None }, &GarbageSettings::default())
-                .is_empty()
-        );
+        assert!(caps_at(&s, 0.08).is_empty());
     }
 
     #[test]
     fn off_topic_uses_the_spans_own_cosine() {
         let s = span("Explain photosynthesis.", GOOD);
-        let caps =
-            detect(&s, Evidence { query_answer_cosine: Some(-0.02), relevance: None }, &GarbageSettings::default());
+        let caps = caps_at(&s, -0.02);
         assert_eq!(caps[0].reason, Garbage::OffTopic);
-        assert!(
-            detect(&s, Evidence { query_answer_cosine: Some(0.4), relevance: None }, &GarbageSettings::default())
-                .is_empty()
-        );
+        assert!(caps_at(&s, 0.4).is_empty());
     }
 
     // Found on the grown registry corpus (bench/corpus/registry): real
@@ -4246,11 +4173,7 @@ mod tests {
     fn a_code_answer_to_another_question_is_off_topic() {
         let q = "How would I go about teaching my cat French?";
         let a = "To add an image to your HTML page, use the `img` tag. Here's an example:\n```html\n<img src=\"image.jpg\" alt=\"Image description\">\n```\nThe `src` attribute gives the URL of the image file.";
-        let caps = detect(
-            &span(q, a),
-            Evidence { query_answer_cosine: Some(-0.07), relevance: None },
-            &GarbageSettings::default(),
-        );
+        let caps = caps_at(&span(q, a), -0.07);
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
     }
 
@@ -4263,21 +4186,11 @@ mod tests {
     fn a_commit_message_asks_nothing_so_its_page_is_not_off_topic() {
         let page = "Static Files\n````````````\n\nA blueprint can expose a folder with static files by providing the path to the folder on the filesystem with the ``static_folder`` argument.\n\nIt is either an absolute path or relative to the blueprint's location.";
         let s = commit("fixed pronoun gender in documentation", page, "write_docs");
-        assert!(
-            detect(&s, Evidence { query_answer_cosine: Some(-0.08), relevance: None }, &GarbageSettings::default())
-                .is_empty()
-        );
+        assert!(caps_at(&s, -0.08).is_empty());
         // The same page for a request that asks is judged, and an action
         // listed in off_topic_dids is judged however it is phrased.
         let asked = commit("What does the deployment guide say about logging?", page, "write_docs");
-        assert!(
-            !detect(
-                &asked,
-                Evidence { query_answer_cosine: Some(-0.08), relevance: None },
-                &GarbageSettings::default()
-            )
-            .is_empty()
-        );
+        assert!(!caps_at(&asked, -0.08).is_empty());
         let listed = GarbageSettings { off_topic_dids: vec!["write_docs".into()], ..Default::default() };
         assert!(!detect(&s, Evidence { query_answer_cosine: Some(-0.08), relevance: None }, &listed).is_empty());
     }
