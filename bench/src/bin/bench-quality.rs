@@ -11,7 +11,7 @@
 //! `models/relevance-minilm-l6`) where the cosine leaves doubt, as
 //! `logline run` does; without it that rule is not judged.
 
-use logline::score::garbage::{Evidence, GarbageSettings, detect};
+use logline::score::{QualitySettings, Scorer, Signals};
 use logline::validate::{Mode, Validator};
 use std::collections::BTreeMap;
 
@@ -29,14 +29,12 @@ fn main() -> anyhow::Result<()> {
             _ => files.push(a),
         }
     }
-    let settings = GarbageSettings::default();
-    let relevance = relevance_dir
-        .map(|d| {
-            let lib = d.join("../onnxruntime/libonnxruntime.so");
-            logline::embed::Relevance::load(&d, &lib, 1)
-        })
-        .transpose()?;
-    let ask = |q: &str, a: &str| relevance.as_ref().and_then(|r| r.score(q, a).ok());
+    // The gate's detectors as `logline run` has them (default settings).
+    let mut scorer = Scorer::new(QualitySettings::default());
+    if let Some(d) = relevance_dir {
+        let lib = d.join("../onnxruntime/libonnxruntime.so");
+        scorer = scorer.with_relevance(std::sync::Arc::new(logline::embed::Relevance::load(&d, &lib, 1)?));
+    }
     // kind -> (spans, capped, by reason)
     let mut kinds: BTreeMap<String, (u64, u64, BTreeMap<String, u64>)> = BTreeMap::new();
     let mut real_by_did: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -59,15 +57,9 @@ fn main() -> anyhow::Result<()> {
             let line_ref = ingest_line(line, i as u64 + 1);
             let Ok(span) = v.check(&line_ref) else { continue };
             let kind = meta["garbage_kind"].as_str().unwrap_or("real").to_string();
-            let cosine = logline::score::Signals::of(&span).coherence_cosine;
-            let caps = detect(
-                &span,
-                Evidence {
-                    query_answer_cosine: cosine,
-                    relevance: relevance.is_some().then_some(&ask as logline::score::garbage::Relevance<'_>),
-                },
-                &settings,
-            );
+            let signals = Signals::of(&span);
+            let cosine = signals.coherence_cosine;
+            let caps = scorer.caps(&span, signals);
             let e = kinds.entry(kind.clone()).or_default();
             e.0 += 1;
             if !caps.is_empty() {

@@ -389,6 +389,7 @@ pub fn detect(span: &Span, ev: Evidence<'_>, s: &GarbageSettings) -> Vec<Cap> {
         // is answered in words of its own, which the model does not read as
         // an answer.
         if (c as f64) < s.off_topic_relevance_cosine
+            && !s.off.contains(&Garbage::OffTopic)
             && word_count(answer) >= 3
             && !asks_for_a_translation_or_a_piece(query)
             && !greets(query)
@@ -3850,6 +3851,11 @@ mod tests {
         // … and where the cosine leaves no doubt the model is not asked.
         let before = asked.load(std::sync::atomic::Ordering::Relaxed);
         assert!(detect_with(0.40, &no_answer).is_empty());
+        assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), before);
+        // Nor when `off_topic` is switched off.
+        let off = GarbageSettings { off: vec![Garbage::OffTopic], ..Default::default() };
+        let ev = Evidence { query_answer_cosine: Some(0.23), relevance: Some(&no_answer) };
+        assert!(detect(&span(q, a), ev, &off).is_empty());
         assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), before);
         // Without the model (not installed, or turned off) the rule is not judged.
         assert!(caps_at(&span(q, a), 0.23).is_empty());

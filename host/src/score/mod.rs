@@ -221,9 +221,11 @@ impl Scorer {
         self
     }
 
-    /// Whether the settings ask for the relevance model.
+    /// Whether the settings ask for the relevance model: its cosine band is
+    /// open and `off_topic` is not switched off.
     pub fn wants_relevance(&self) -> bool {
-        self.settings.garbage.off_topic_relevance_cosine > 0.0
+        let g = &self.settings.garbage;
+        g.off_topic_relevance_cosine > 0.0 && !g.off.contains(&Garbage::OffTopic)
     }
 
     /// Load the relevance model beside the embedding model in use, with
