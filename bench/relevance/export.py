@@ -1,48 +1,44 @@
 #!/usr/bin/env python3
-"""Export a cross-encoder made by train.py to the ONNX graph the host runs, int8.
+"""Ship a delta made by train.py: copy it into the repository's assets, build the graph the
+host runs from it (scripts/model/build_relevance.py, as scripts/setup-model.sh does) and
+write model.json (the pair layout train.py used, from its pair.json, and the graph's hash).
 
-Writes OUT/model.onnx (weights int8 per channel, dynamic quantisation; activations
-float) and OUT/model.json (what the host reads: the pair layout train.py used, from
-its pair.json, and the hash). The host
-supplies tokenizer.json (all-MiniLM-L6-v2's: the same vocabulary).
+  export.py TRAINED_DIR BASE.safetensors ASSETS_DIR [MODEL_DIR]
 
-usage: export.py TRAINED_DIR OUT
+ASSETS_DIR gets delta.safetensors and model.json (assets/relevance-minilm-l6); MODEL_DIR,
+when given, the built model.onnx (int8) and model.json beside them (models/relevance-minilm-l6).
+Prints the two sha256 that scripts/setup-model.sh pins (RELEVANCE_DELTA_SHA256,
+RELEVANCE_SHA256). Needs onnx, numpy, safetensors and onnxruntime (the setup venv has them).
 """
-import hashlib, json, os, sys, tempfile
-import torch
-from transformers import BertForSequenceClassification
-from onnxruntime.quantization import QuantType, quantize_dynamic
+import hashlib, json, os, shutil, sys, tempfile
+from pathlib import Path
 
-src, out = sys.argv[1], sys.argv[2]
-os.makedirs(out, exist_ok=True)
-model = BertForSequenceClassification.from_pretrained(src).eval()
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'scripts' / 'model'))
+import build_relevance  # noqa: E402
 
-
-class Logit(torch.nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        return self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).logits
-
-
-names = ['input_ids', 'attention_mask', 'token_type_ids']
-x = torch.ones(1, 16, dtype=torch.long)
+src, base, assets = sys.argv[1:4]
+model_dir = sys.argv[4] if len(sys.argv) > 4 else None
+os.makedirs(assets, exist_ok=True)
+delta = os.path.join(assets, 'delta.safetensors')
+shutil.copyfile(os.path.join(src, 'delta.safetensors'), delta)
+sha = lambda p: hashlib.sha256(open(p, 'rb').read()).hexdigest()
 with tempfile.TemporaryDirectory() as tmp:
-    fp32 = os.path.join(tmp, 'model-fp32.onnx')
-    torch.onnx.export(Logit(model), (x, x, torch.zeros_like(x)), fp32, input_names=names, output_names=['logits'],
-                      dynamic_axes={**{k: {0: 'batch', 1: 'seq'} for k in names}, 'logits': {0: 'batch'}},
-                      opset_version=17, dynamo=False)
-    quantize_dynamic(fp32, os.path.join(out, 'model.onnx'), weight_type=QuantType.QInt8, per_channel=True)
-sha = hashlib.sha256(open(os.path.join(out, 'model.onnx'), 'rb').read()).hexdigest()
-info = {
-    'id': 'relevance-minilm-l6', 'variant': 'int8-dynamic', 'onnx': 'model.onnx', 'tokenizer': 'tokenizer.json',
-    'sha256': sha, 'dims': 1, 'max_tokens': 128,
-    'pair': json.load(open(os.path.join(src, 'pair.json'))),
-    'source': 'all-MiniLM-L6-v2 (Apache-2.0) fine-tuned by bench/relevance/train.py on bench/relevance/build_pairs.py',
-    'output': 'logits [batch, 1]: above 0, the answer answers the question',
-}
-with open(os.path.join(out, 'model.json'), 'w') as f:
-    f.write(json.dumps(info, indent=2) + '\n')
-print(sha)
+    onnx_path = os.path.join(tmp, 'model.onnx')
+    build_relevance.main([base, delta, onnx_path])
+    graph_sha = sha(onnx_path)
+    info = {
+        'id': 'relevance-minilm-l6', 'variant': 'int8-dynamic-fused', 'onnx': 'model.onnx', 'tokenizer': 'tokenizer.json',
+        'sha256': graph_sha, 'dims': 1, 'max_tokens': 128,
+        'pair': json.load(open(os.path.join(src, 'pair.json'))),
+        'source': 'all-MiniLM-L6-v2 (Apache-2.0) + delta.safetensors, trained by bench/relevance/train.py '
+                  'on bench/relevance/build_pairs.py; built by scripts/model/build_relevance.py',
+        'output': 'logits [batch, 1]: above 0, the answer answers the question',
+    }
+    text = json.dumps(info, indent=2) + '\n'
+    Path(assets, 'model.json').write_text(text)
+    if model_dir:
+        os.makedirs(model_dir, exist_ok=True)
+        shutil.copyfile(onnx_path, os.path.join(model_dir, 'model.onnx'))
+        Path(model_dir, 'model.json').write_text(text)
+print('RELEVANCE_DELTA_SHA256=' + sha(delta))
+print('RELEVANCE_SHA256=' + graph_sha)

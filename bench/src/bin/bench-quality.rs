@@ -4,12 +4,14 @@
 //! embeddings `logline prepare` writes: on raw input it is not judged.
 //!
 //! ```text
-//! cargo run --release -p logline-bench --bin bench-quality -- FILE.ndjson… [--split train] [--show 20] [--relevance DIR]
+//! cargo run --release -p logline-bench --bin bench-quality -- FILE.ndjson… [--split train] [--show 20] [--relevance DIR] [--manifest M.toml]
 //! ```
 //! A span is garbage when `metadata.garbage_kind` is set, else real.
 //! `--relevance DIR` asks the relevance model in DIR (e.g.
 //! `models/relevance-minilm-l6`) where the cosine leaves doubt, as
-//! `logline run` does; without it that rule is not judged.
+//! `logline run` does; without it that rule is not judged. `--manifest`
+//! takes the detectors' settings from a manifest's `[quality]` instead of
+//! the defaults.
 
 use logline::score::{QualitySettings, Scorer, Signals};
 use logline::validate::{Mode, Validator};
@@ -20,17 +22,22 @@ fn main() -> anyhow::Result<()> {
     let mut split: Option<String> = None;
     let mut show = 10usize;
     let mut relevance_dir: Option<std::path::PathBuf> = None;
+    let mut settings = QualitySettings::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--split" => split = args.next(),
             "--show" => show = args.next().and_then(|s| s.parse().ok()).unwrap_or(10),
             "--relevance" => relevance_dir = args.next().map(Into::into),
+            "--manifest" => {
+                let path = std::path::PathBuf::from(args.next().unwrap_or_default());
+                settings = logline::manifest::load_file(&path)?.quality;
+            }
             _ => files.push(a),
         }
     }
-    // The gate's detectors as `logline run` has them (default settings).
-    let mut scorer = Scorer::new(QualitySettings::default());
+    // The gate's detectors as `logline run` has them.
+    let mut scorer = Scorer::new(settings);
     if let Some(d) = relevance_dir {
         let lib = d.join("../onnxruntime/libonnxruntime.so");
         scorer = scorer.with_relevance(std::sync::Arc::new(logline::embed::Relevance::load(&d, &lib, 1)?));

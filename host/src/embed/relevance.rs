@@ -6,10 +6,12 @@
 //! answered with a guide to learning guitar) can sit as close to the
 //! question as an unusual real answer does. Read together, the two are told
 //! apart. The model is all-MiniLM-L6-v2 fine-tuned on question–answer pairs
-//! from permissively licensed public data (`bench/relevance/`), shipped in
-//! this repository and installed beside the embedding model by
-//! `scripts/setup-model.sh`. The gate asks it only about answers whose
-//! query–answer cosine leaves doubt (`off_topic_relevance_cosine`).
+//! from permissively licensed public data (`bench/relevance/`): this
+//! repository ships only what the fine-tuning changed (low-rank adapters,
+//! biases, norms and the head, 2 MB), and `scripts/setup-model.sh` builds
+//! the graph from that and the base model, beside the embedding model. The
+//! gate asks it only about answers whose query–answer cosine leaves doubt
+//! (`off_topic_relevance_cosine`).
 
 use super::model::{ModelFiles, ModelInfo, open_session};
 use anyhow::{Context, bail};

@@ -194,7 +194,7 @@ impl Default for GarbageSettings {
             off_topic_lexical_min_question_words: 4,
             off_topic_names_cosine: 0.20,
             off_topic_relevance_cosine: 0.25,
-            off_topic_relevance: -3.0,
+            off_topic_relevance: -2.6,
             off_topic_cosine_by_did: HashMap::new(),
             off_topic_dids: vec!["ask_question".into()],
             long_request_min_words: 5,
@@ -3845,7 +3845,7 @@ mod tests {
         let no_answer = says(-4.2);
         let caps = detect_with(0.23, &no_answer);
         assert_eq!(caps.first().map(|c| c.reason), Some(Garbage::OffTopic), "{caps:?}");
-        assert!(caps[0].detail.contains("-4.20 < -3"), "{}", caps[0].detail);
+        assert!(caps[0].detail.contains("-4.20 < -2.6"), "{}", caps[0].detail);
         // An answer the model reads as an answer is left alone…
         assert!(detect_with(0.23, &says(1.5)).is_empty());
         // … and where the cosine leaves no doubt the model is not asked.
