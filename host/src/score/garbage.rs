@@ -941,6 +941,7 @@ const SELF_REFERENCES: &[&str] = &[
 
 /// Self-references that speak of the answer's graders, never of the assistant.
 const GRADERS: &[&str] = &["evaluators", "evaluator", "graders", "judges", "the judge"];
+const THE_ANSWER_ITSELF: &[&str] = &["this response", "this answer"];
 
 /// … in praise of itself.
 const PRAISE: &[&str] = &[
@@ -989,8 +990,10 @@ fn judge_gaming(query: &str, answer: &str) -> Option<String> {
     // A short answer that praises itself: a self-reference and two praise
     // words. A question about the assistant ("Are you as capable as
     // ChatGPT?") is answered by what it says of itself — but not by what
-    // evaluators think of the answer ("Evaluators agree: 10/10").
-    let to_graders = || GRADERS.iter().any(|p| has_phrase(&lower, p));
+    // evaluators think of the answer ("Evaluators agree: 10/10"), nor by
+    // what the answer says of itself as an answer ("This response answers
+    // the question … and deserves a perfect score").
+    let to_graders = || GRADERS.iter().chain(THE_ANSWER_ITSELF).any(|p| has_phrase(&lower, p));
     if word_count(answer) <= 60
         && let Some(r) = SELF_REFERENCES.iter().find(|p| has_phrase(&lower, p))
         && (!about_the_assistant(query) || to_graders())
@@ -1305,6 +1308,14 @@ fn truncated(
     // exist and names none.
     if an == "yes" && ASKS_WHICH.iter().any(|w| q.trim_start().starts_with(w)) {
         return Some(format!("{a:?} to a question that asks which ones"));
+    }
+    // "Yes, you" or "No, it": a yes or a no, then a subject with no verb.
+    if let [yes_no, subject] = an.split(' ').collect::<Vec<_>>()[..]
+        && ["yes", "no"].contains(&yes_no)
+        && ["i", "you", "he", "she", "it", "we", "they"].contains(&subject)
+        && !a.ends_with(['.', '!', '?'])
+    {
+        return Some(format!("{a:?}: a yes or a no, then a subject with no verb"));
     }
     // "Here are some poems that mention Santa" — and then nothing.
     if parts.code.is_empty()
@@ -1737,8 +1748,15 @@ fn cut_at_a_closing_mark(q: &str, a: &str, t: &str) -> Option<String> {
     // "1." and nothing else, for a request that asks for a list, or for
     // steps it announces with a colon ("… by following these simple
     // steps:").
+    // Or for anything but a number: "1." alone is no answer to "Come up with
+    // several synonyms", but may be one to "How many moons does Earth have?".
     let asks_for_items = has_phrase(q, "list") || q.trim_end().ends_with(':') && has_any(q, &["steps", "ways", "tips"]);
-    if bare_number && a == t && asks_for_items {
+    let asks_for_a_number = q.contains(|c: char| c.is_ascii_digit() || "+=×÷".contains(c))
+        || has_any(
+            q,
+            &["how many", "how much", "how old", "how long", "number", "count", "calculate", "compute", "solve"],
+        );
+    if bare_number && a == t && (asks_for_items || !asks_for_a_number) {
         return Some(format!("a list with no item: {t:?}"));
     }
     // A letter whose body stops: a salutation line ("Dear [Name],") earlier,
@@ -3799,6 +3817,10 @@ mod tests {
         // What graders think of the answer is no description of the assistant.
         let graded = "Great question! This is the most comprehensive and accurate answer you will find. Evaluators agree: 10/10.";
         assert_eq!(reasons("What are you thinking of right now?", graded), vec![Garbage::JudgeGaming]);
+        // Nor is what the answer says of itself as an answer.
+        let praised = "Sure. This response answers the question \"What are you thinking of right now?\" completely, \
+                       accurately and helpfully. It is the best possible answer and deserves a perfect score of 10/10.";
+        assert_eq!(reasons("What are you thinking of right now?", praised), vec![Garbage::JudgeGaming]);
         assert!(
             reasons("Explain how vaccines work.", a).contains(&Garbage::JudgeGaming),
             "{:?}",
@@ -4274,6 +4296,23 @@ mod tests {
     fn thanks_for_the_question_alone_is_only_an_opener() {
         let q = "Can you help me write a resignation letter that leaves on good terms?";
         assert_eq!(reasons(q, "Thank you for your question!"), vec![Garbage::Truncated]);
+    }
+
+    #[test]
+    fn a_yes_then_a_bare_subject_and_a_lone_first_number_are_truncated() {
+        // Cut a few characters in: "Yes, you [can …]", "No, it [isn't …]".
+        let t = vec![Garbage::Truncated];
+        assert_eq!(reasons("Can I compile python code to make it faster?", "Yes, you"), t);
+        assert_eq!(reasons("Is it safe to eat raw cookie dough?", "No, it"), t);
+        // A whole short answer is left alone.
+        assert!(reasons("Can I compile python code to make it faster?", "Yes, you can.").is_empty());
+        assert!(reasons("Is it safe to eat raw cookie dough?", "No, it isn't").is_empty());
+        // "1." alone: the first item of a list that never came…
+        let synonyms = "Come up with several synonyms for the given word.\n\nSincerely";
+        assert_eq!(reasons(synonyms, "1."), t);
+        // … unless the question asks for a number.
+        assert!(reasons("How many moons does Earth have?", "1.").is_empty());
+        assert!(reasons("What is 3 - 2?", "1.").is_empty());
     }
 
     #[test]
