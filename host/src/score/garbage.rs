@@ -1309,13 +1309,17 @@ fn truncated(
     if an == "yes" && ASKS_WHICH.iter().any(|w| q.trim_start().starts_with(w)) {
         return Some(format!("{a:?} to a question that asks which ones"));
     }
-    // "Yes, you" or "No, it": a yes or a no, then a subject with no verb.
-    if let [yes_no, subject] = an.split(' ').collect::<Vec<_>>()[..]
-        && ["yes", "no"].contains(&yes_no)
-        && ["i", "you", "he", "she", "it", "we", "they"].contains(&subject)
+    // "Yes, you", "No, it" or "Yes, it's": a yes or a no, then a subject
+    // with no verb, or with one that needs what follows.
+    let straight = a.replace('’', "'");
+    if let [yes_no, subject] = &text::words(&straight).collect::<Vec<_>>()[..]
+        && ["yes", "no"].contains(&yes_no.as_str())
+        && (["i", "you", "he", "she", "it", "we", "they", "it's", "that's", "there's", "he's", "she's"]
+            .contains(&subject.as_str())
+            || SUBJECT_CONTRACTIONS.contains(&subject.as_str()))
         && !a.ends_with(['.', '!', '?'])
     {
-        return Some(format!("{a:?}: a yes or a no, then a subject with no verb"));
+        return Some(format!("{a:?}: a yes or a no, then a subject and no more"));
     }
     // "Here are some poems that mention Santa" — and then nothing.
     if parts.code.is_empty()
@@ -4300,10 +4304,13 @@ mod tests {
 
     #[test]
     fn a_yes_then_a_bare_subject_and_a_lone_first_number_are_truncated() {
-        // Cut a few characters in: "Yes, you [can …]", "No, it [isn't …]".
+        // Cut a few characters in: "Yes, you [can …]", "No, it [isn't …]",
+        // "Yes, it's [safe …]".
         let t = vec![Garbage::Truncated];
         assert_eq!(reasons("Can I compile python code to make it faster?", "Yes, you"), t);
         assert_eq!(reasons("Is it safe to eat raw cookie dough?", "No, it"), t);
+        assert_eq!(reasons("Is it safe to eat raw cookie dough?", "Yes, it’s"), t);
+        assert_eq!(reasons("Can I learn Rust in a month?", "Yes, you'll"), t);
         // A whole short answer is left alone.
         assert!(reasons("Can I compile python code to make it faster?", "Yes, you can.").is_empty());
         assert!(reasons("Is it safe to eat raw cookie dough?", "No, it isn't").is_empty());
