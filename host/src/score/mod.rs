@@ -333,17 +333,32 @@ impl Scorer {
         let bound = if label.is_some() { s.max_adjustment } else { 100.0 };
         let mut moved = 0.0;
         let mut out: Vec<Verdict> = Vec::with_capacity(steps.len());
+        // The detectors read the text, the status, the action and the
+        // cosine: a snapshot that only annotated the span keeps the caps of
+        // the one before, without the detectors (or the relevance model)
+        // running again.
+        let mut detected: Vec<Vec<garbage::Cap>> = Vec::with_capacity(steps.len());
+        for (i, (st, sig)) in steps.iter().zip(signals).enumerate() {
+            let alike = i > 0 && {
+                let (was, was_sig) = (steps[i - 1].span, signals[i - 1]);
+                !crate::harm::text_changed(was, st.span)
+                    && was.status == st.span.status
+                    && was.did == st.span.did
+                    && was_sig.coherence_cosine == sig.coherence_cosine
+            };
+            detected.push(if alike { detected[i - 1].clone() } else { self.caps(st.span, *sig) });
+        }
         // Garbage in the input stays garbage: an enzyme that tidies a
         // truncated or looping answer does not lift its cap.
-        let first_caps = self.caps(first.span, signals[0]);
-        for (i, (st, sig)) in steps.iter().zip(signals).enumerate() {
+        let first_caps = &detected[0];
+        for (i, st) in steps.iter().enumerate() {
             if i > 0 {
                 let delta = estimates[i].0 - estimates[i - 1].0;
                 moved += if st.harmful { delta.min(0.0) } else { delta };
             }
             let adjustment = moved.clamp(-bound, bound);
-            let mut caps = if i == 0 { first_caps.clone() } else { self.caps(st.span, *sig) };
-            for c in &first_caps {
+            let mut caps = detected[i].clone();
+            for c in first_caps {
                 if !caps.iter().any(|x| x.reason == c.reason) {
                     caps.push(c.clone());
                 }
