@@ -39,8 +39,10 @@ fn main() -> anyhow::Result<()> {
     // The gate's detectors as `logline run` has them.
     let mut scorer = Scorer::new(settings);
     if let Some(d) = relevance_dir {
-        let lib = d.join("../onnxruntime/libonnxruntime.so");
-        scorer = scorer.with_relevance(std::sync::Arc::new(logline::embed::Relevance::load(&d, &lib, 1)?));
+        // Found as the embedding model is (its folder, ONNX Runtime beside it or ORT_DYLIB_PATH).
+        let files = logline::embed::locate(Some(&d), logline::embed::RELEVANCE_MODEL)?;
+        let relevance = logline::embed::Relevance::load(&files.dir, &files.ort_lib, 1)?;
+        scorer = scorer.with_relevance(std::sync::Arc::new(relevance));
     }
     // kind -> (spans, capped, by reason)
     let mut kinds: BTreeMap<String, (u64, u64, BTreeMap<String, u64>)> = BTreeMap::new();

@@ -1314,9 +1314,8 @@ fn truncated(
     let straight = a.replace('’', "'");
     if let [yes_no, subject] = &text::words(&straight).collect::<Vec<_>>()[..]
         && ["yes", "no"].contains(&yes_no.as_str())
-        && (["i", "you", "he", "she", "it", "we", "they", "it's", "that's", "there's", "he's", "she's"]
-            .contains(&subject.as_str())
-            || SUBJECT_CONTRACTIONS.contains(&subject.as_str()))
+        && (["i", "you", "he", "she", "it", "we", "they"].contains(&subject.as_str())
+            || a_subject_and_its_verb(subject))
         && !a.ends_with(['.', '!', '?'])
     {
         return Some(format!("{a:?}: a yes or a no, then a subject and no more"));
@@ -1507,7 +1506,7 @@ fn truncated(
     // A subject and its verb, and nothing after: "You're", "It's".
     let lone = a.to_lowercase().replace('’', "'");
     let lone = lone.trim_end_matches(['.', ',', '…']).trim();
-    if words == 1 && (SUBJECT_CONTRACTIONS.contains(&lone) || SUBJECT_CONTRACTIONS_AT_AN_END.contains(&lone)) {
+    if words == 1 && a_subject_and_its_verb(lone) {
         return Some(format!("a fragment: {a:?}"));
     }
     if words == 1 && a.chars().all(char::is_alphabetic) && fragment_openers.contains(&an.as_str()) {
@@ -2188,6 +2187,12 @@ const SUBJECT_CONTRACTIONS: &[&str] = &[
 /// who it's", "… I'd"), but are never a whole answer on their own.
 const SUBJECT_CONTRACTIONS_AT_AN_END: &[&str] =
     &["i'd", "you'd", "it's", "it'll", "he's", "she's", "there's", "that's"];
+
+/// A subject fused with its verb ("you're", "it's"; lowercase, straight
+/// apostrophe), which needs what follows it.
+fn a_subject_and_its_verb(word: &str) -> bool {
+    SUBJECT_CONTRACTIONS.contains(&word) || SUBJECT_CONTRACTIONS_AT_AN_END.contains(&word)
+}
 
 /// The number a line opens with, and the rest of the line ("72. Cleaning
 /// Supplies" → 72, ". Cleaning Supplies").
